@@ -1,0 +1,90 @@
+// What gmon knows across polls, as plain immutable data for the views and reports.
+import type {Frame, Goroutine} from '../dump/types.ts';
+
+/** A goroutine as seen across polls (ids are unique for the life of a process). */
+export interface TrackedGoroutine {
+	g: Goroutine;
+	/** Epoch-ms when gmon first saw this id. */
+	firstSeen: number;
+	/** Epoch-ms since when it has been in the same state at the same place (state + frames' func:line). */
+	sameSince: number;
+	/** Consecutive polls it has been unchanged (1 = first time seen in this state/place). */
+	samePolls: number;
+	/** Unchanged for at least `stuckAfter` polls (or the duration form of it). */
+	stuck: boolean;
+	/** How long it has waited: max(gmon's observation, Go's `N minutes`), ms. */
+	waitMs: number;
+	/** First seen in this poll (marked for one refresh). */
+	isNew: boolean;
+	/** Key of the group it belongs to under the current group-by. */
+	groupKey: string;
+	/** The frame in the user's own code where it is parked (falls back to the top frame). */
+	where?: Frame;
+}
+
+export type GroupBy = 'stack' | 'where' | 'top' | 'creator';
+
+export interface Group {
+	key: string;
+	by: GroupBy;
+	count: number;
+	/** state → count within the group. */
+	states: Record<string, number>;
+	/** The most common state. */
+	state: string;
+	/** A representative member (the one with the longest wait). */
+	sample: Goroutine;
+	where?: Frame;
+	ids: number[];
+	minWaitMs: number;
+	maxWaitMs: number;
+	/** Count per poll, oldest first, bounded. */
+	history: number[];
+	/** Count change since the group first appeared (in this epoch). */
+	growth: number;
+	/** Count change per minute over the recent window. */
+	growthPerMin: number;
+	/** Count change since the previous poll. */
+	delta: number;
+	/** How many members are stuck. */
+	stuck: number;
+	/** Members marked (leaked) by Go's goroutineleak profile. */
+	leaked: number;
+	/** True when every member is known-benign (idle accept loops, runtime workers, …). */
+	idle: boolean;
+}
+
+export interface Suspect {
+	groupKey: string;
+	count: number;
+	state: string;
+	where?: Frame;
+	/** One line: "42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m". */
+	reason: string;
+	/** Go's goroutineleak profile marked these (leaked): ground truth, ranked first. */
+	proven: boolean;
+	score: number;
+}
+
+/** One poll's view of the model: everything the UI and the reports draw from. */
+export interface ModelSnapshot {
+	/** Increments when the target restarts (goroutine ids start over). */
+	epoch: number;
+	/** Poll number within the model's life. */
+	poll: number;
+	at: number;
+	total: number;
+	/** state → count. */
+	states: Record<string, number>;
+	goroutines: TrackedGoroutine[];
+	groups: Group[];
+	suspects: Suspect[];
+	/** Total count per poll, oldest first, bounded. */
+	totalHistory: number[];
+	/** state → count per poll, oldest first, bounded (same length as totalHistory). */
+	stateHistory: Record<string, number[]>;
+	newIds: number[];
+	goneIds: number[];
+	/** This poll detected a restart and began a new epoch. */
+	restarted: boolean;
+}

@@ -1,0 +1,50 @@
+// What the poller publishes: immutable snapshots of each fetch, and its own status.
+import type {Dump, ProfileRecord} from '../dump/types.ts';
+
+export interface FetchResult {
+	/** Epoch-ms when the fetch started. */
+	at: number;
+	/** Wall time of the fetch (time to headers + streaming + parse), ms. */
+	durationMs: number;
+	bytes: number;
+	/** 2 = per-goroutine tracebacks; 1 = the cheap aggregated profile. */
+	debug: 1 | 2;
+	dump: Dump;
+	/** The body hit --max-bytes (or Go's 64 MB cap) and was cut. */
+	truncated: boolean;
+}
+
+export interface PollError {
+	/** One line a person reads, with the fix when there is one. Never contains secrets. */
+	message: string;
+	/** Machine-readable kind, for tests and exit codes. */
+	kind:
+		| 'refused' | 'dns' | 'tls' | 'auth' | 'not-found' | 'server' | 'not-a-dump'
+		| 'timeout' | 'cut-off' | 'too-large' | 'io' | 'other';
+	at: number;
+	/** When the next retry is due (epoch-ms). */
+	retryAt?: number;
+	attempt: number;
+}
+
+export interface PollerState {
+	/** The target as shown to the user (credentials removed). */
+	target: string;
+	/** Last good debug=2 fetch (per-goroutine). Kept across errors. */
+	last?: FetchResult;
+	/** Last good debug=1 fetch, when the poller is sparing the target. */
+	lastProfile?: FetchResult;
+	/** goroutineleak profile records when the target serves it. */
+	leakRecords?: ProfileRecord[];
+	leakProfile: 'unknown' | 'absent' | 'present';
+	error?: PollError;
+	paused: boolean;
+	polling: boolean;
+	/** Requested interval, ms. */
+	intervalMs: number;
+	/** Interval actually used for debug=2 after cost stretching, ms. */
+	effectiveIntervalMs: number;
+	/** Why the interval was stretched, when it was ("dump costs 1.4 s; polling every 28 s to keep the target under 5%"). */
+	stretchedReason?: string;
+	nextPollAt?: number;
+}

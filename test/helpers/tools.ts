@@ -1,0 +1,26 @@
+// Tests that need Go or tmux skip with a visible reason on a developer's machine that lacks
+// them, and fail in CI (CI is set there), where .ci/run installs both.
+import {execFileSync} from 'node:child_process';
+
+export function hasTool(name: string): boolean {
+	try {
+		execFileSync(name, name === 'go' ? ['version'] : ['-V'], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const inCi = Boolean(process.env['CI']) && process.env['CI'] !== 'false' && process.env['CI'] !== '0';
+
+/**
+ * `test('…', {skip: skipUnless('go')}, …)`: false when the tool is here; a reason string otherwise.
+ * In CI a missing tool throws instead, so CI never silently skips.
+ */
+export function skipUnless(...tools: string[]): string | false {
+	const missing = tools.filter(tool => !hasTool(tool));
+	if (missing.length === 0) return false;
+	const reason = `needs ${missing.join(' and ')} (not installed; .ci/run installs it)`;
+	if (inCi) throw new Error(`CI must not skip: ${reason}`);
+	return reason;
+}
