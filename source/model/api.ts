@@ -1,0 +1,34 @@
+// The contract of the model, implemented in tracker.ts (and friends). Pure: no I/O, no clock reads —
+// every time comes in as an argument, so tests replay poll sequences exactly.
+import type {Goroutine, ProfileRecord} from '../dump/types.ts';
+import type {GroupBy, ModelSnapshot} from './types.ts';
+
+export interface TrackerOptions {
+	/** Polls in a row unchanged before a goroutine counts as stuck (default 3). */
+	stuckAfterPolls?: number;
+	/** Alternatively a duration (`--stuck-after 30s`): stuck once unchanged this long, ms. */
+	stuckAfterMs?: number;
+	/** Length of every history ring (default 120 polls). */
+	historyLength?: number;
+	/** How long gone goroutines and vanished groups are remembered, ms (default 10 min). */
+	forgetAfterMs?: number;
+	groupBy?: GroupBy;
+}
+
+export interface PollInput {
+	goroutines: Goroutine[];
+	/** Epoch-ms of the poll. */
+	at: number;
+	/** Records of Go's goroutineleak profile (debug=1), when the target serves it. */
+	leakRecords?: ProfileRecord[];
+}
+
+export interface TrackerLike {
+	/** Feed one debug=2 poll; returns the new snapshot. */
+	update(input: PollInput): ModelSnapshot;
+	/** Feed a cheap debug=1 poll between debug=2 polls: totals and histories move, per-goroutine data stays. */
+	updateProfile?(records: ProfileRecord[], at: number): ModelSnapshot;
+	/** Regroup the current data under another key; returns the new snapshot. */
+	setGroupBy(by: GroupBy): ModelSnapshot;
+	readonly snapshot: ModelSnapshot | undefined;
+}
