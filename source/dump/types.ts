@@ -15,6 +15,8 @@ export interface Frame {
 	line: number;
 	/** The `+0x…` pc offset, when printed. */
 	pcOffset?: number;
+	/** debug=1 profiles only: the `0x…` PC printed at the start of the `#` line. */
+	pc?: string;
 }
 
 /** `created by F [in goroutine N]` plus its file line. */
@@ -24,6 +26,8 @@ export interface CreatedBy {
 	line: number;
 	/** Go 1.21+: the creating goroutine's id (`in goroutine N`). */
 	parentId?: number;
+	/** The `+0x…` pc offset of the go statement, when printed. */
+	pcOffset?: number;
 }
 
 /** Either elision marker: Go ≤1.20 `...additional frames elided...` (count undefined) or Go ≥1.21 `...N frames elided...`. */

@@ -13,6 +13,16 @@ export interface TrackerOptions {
 	/** How long gone goroutines and vanished groups are remembered, ms (default 10 min). */
 	forgetAfterMs?: number;
 	groupBy?: GroupBy;
+	/** Window for `Group.growthPerMin`, ms (default 5 min). */
+	growthWindowMs?: number;
+	/** LeakProf's count rule: this many stuck goroutines at one user-code blocking place make a suspect even without growth (default 50). */
+	leakThreshold?: number;
+	/**
+	 * Keep the parser's own Goroutine objects (with args) in the snapshot. Default false: the
+	 * model hands out compact copies whose frames are the interned, arg-less frames of their
+	 * stack (memory independent of dump size); `--once` reports on one dump can afford true.
+	 */
+	keepArgs?: boolean;
 }
 
 export interface PollInput {
@@ -21,6 +31,8 @@ export interface PollInput {
 	at: number;
 	/** Records of Go's goroutineleak profile (debug=1), when the target serves it. */
 	leakRecords?: ProfileRecord[];
+	/** The dump was cut (Go's 64 MB cap, a broken connection): goroutines missing from it are not reported gone. */
+	truncated?: boolean;
 }
 
 export interface TrackerLike {

@@ -1,4 +1,5 @@
 // What gmon knows across polls, as plain immutable data for the views and reports.
+import type {StateClass} from '../dump/api.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
 
 /** A goroutine as seen across polls (ids are unique for the life of a process). */
@@ -20,6 +21,10 @@ export interface TrackedGoroutine {
 	groupKey: string;
 	/** The frame in the user's own code where it is parked (falls back to the top frame). */
 	where?: Frame;
+	/** What its wait reason means (channel, sync, io, sleep, running, runtime, other). */
+	stateClass: StateClass;
+	/** Known-benign (accept/keep-alive loops, runtime workers, …) or seen waking periodically: --hide-idle hides it. */
+	idle: boolean;
 }
 
 export type GroupBy = 'stack' | 'where' | 'top' | 'creator';
@@ -52,6 +57,8 @@ export interface Group {
 	leaked: number;
 	/** True when every member is known-benign (idle accept loops, runtime workers, …). */
 	idle: boolean;
+	/** Class of the most common state. */
+	stateClass: StateClass;
 }
 
 export interface Suspect {
@@ -64,6 +71,13 @@ export interface Suspect {
 	/** Go's goroutineleak profile marked these (leaked): ground truth, ranked first. */
 	proven: boolean;
 	score: number;
+	/** Stuck members that look leaked (blocked in user code, not benign). */
+	stuck: number;
+	/** Members proven leaked by Go's goroutineleak profile. */
+	leaked: number;
+	growthPerMin: number;
+	/** Longest wait among the stuck members, ms. */
+	maxWaitMs: number;
 }
 
 /** One poll's view of the model: everything the UI and the reports draw from. */

@@ -1,0 +1,192 @@
+// The TUI's share of a poll and of a key press, at 10k and 100k goroutines (issue 7 targets:
+// a poll's work ≤ 150 ms / ≤ 1.5 s — of which parse and track are measured by the dump and model
+// benches — a key press re-render ≤ 16 ms / ≤ 50 ms, a fuzzy keystroke over 100k ≤ 50 ms after the
+// first). Run: `npm run bench -- ui`. GMON_BENCH_PROD=1 measures React's production build.
+//
+// The snapshots come from the real parser and tracker over synthetic Go dumps (building them is
+// not timed). Each later poll is a fresh parse's worth of new objects, so every cache keyed by
+// identity misses exactly as it does live. Timed: the App rendering a frame into a fake 200x50 TTY
+// (Ink debug mode writes each frame at once), from the store's change or the key's bytes to the
+// frame's write — which includes filter, sort, window and row formatting.
+import {EventEmitter} from 'node:events';
+import type {Goroutine} from '../source/dump/types.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
+
+if (process.env['GMON_BENCH_PROD']) process.env['NODE_ENV'] = 'production';
+delete process.env['CI'];
+
+const [{render}, React, {App}, {createDumpParser}, {Tracker}, {synthDumpChunks}, {FakeStore}, {createSelector}, {initialUiState}] = await Promise.all([
+	import('ink'),
+	import('react'),
+	import('../source/ui/app.tsx'),
+	import('../source/dump/index.ts'),
+	import('../source/model/index.ts'),
+	import('../test/helpers/synth-dump.ts'),
+	import('../test/helpers/fake-store.ts'),
+	import('../source/view/select.ts'),
+	import('../source/view/reducer.ts'),
+]);
+
+const fresh = (text: string): string => (text + '\u0000').slice(0, -1);
+const copy = (g: Goroutine): Goroutine => ({...g, state: fresh(g.state), frames: g.frames.map(f => ({...f, func: fresh(f.func), file: fresh(f.file)}))});
+
+function snapshots(n: number, polls: number): ModelSnapshot[] {
+	const parser = createDumpParser();
+	for (const chunk of synthDumpChunks({goroutines: n, seed: 7, stacks: 300})) parser.write(chunk);
+	const goroutines = parser.end().goroutines;
+	const tracker = new Tracker();
+	const out: ModelSnapshot[] = [];
+	for (let poll = 0; poll < polls; poll++) out.push(tracker.update({goroutines: goroutines.map(copy), at: poll * 2000}));
+	return out;
+}
+
+class BenchStdout extends EventEmitter {
+	columns = 200;
+	rows = 50;
+	isTTY = true;
+	frames = 0;
+	#waiting: (() => void) | undefined;
+	write = (_chunk: string) => {
+		this.frames++;
+		const resolve = this.#waiting;
+		this.#waiting = undefined;
+		resolve?.();
+		return true;
+	};
+
+	nextFrame(): Promise<void> {
+		return new Promise(resolve => {
+			this.#waiting = resolve;
+		});
+	}
+}
+
+class BenchStdin extends EventEmitter {
+	isTTY = true;
+	data: string[] = [];
+	setRawMode() {}
+	setEncoding() {}
+	ref() {}
+	unref() {}
+	read = () => this.data.shift() ?? null;
+	send(text: string) {
+		this.data.push(text);
+		this.emit('readable');
+	}
+}
+
+/** Wall time and this process's CPU time (user+system) of `run`: on a shared, loaded machine CPU time is the steadier figure. */
+async function timed(run: () => Promise<void>): Promise<{wall: number; cpu: number}> {
+	const cpu0 = process.cpuUsage();
+	const start = performance.now();
+	await run();
+	const wall = performance.now() - start;
+	const cpu = process.cpuUsage(cpu0);
+	return {wall, cpu: (cpu.user + cpu.system) / 1000};
+}
+
+const stats = (times: number[]) => {
+	const sorted = [...times].sort((a, b) => a - b);
+	const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+	return `mean ${mean.toFixed(1)} ms, median ${(sorted[sorted.length >> 1] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (n=${sorted.length})`;
+};
+const tick = () => new Promise(resolve => setTimeout(resolve, 0));
+
+let failed = false;
+const check = (label: string, samples: Array<{wall: number; cpu: number}>, limit: number) => {
+	const cpu = samples.map(s => s.cpu);
+	const sorted = [...cpu].sort((a, b) => a - b);
+	const median = sorted[sorted.length >> 1] ?? 0;
+	const ok = median <= limit;
+	if (!ok) failed = true;
+	console.log(`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms)\n         cpu:  ${stats(cpu)}\n         wall: ${stats(samples.map(s => s.wall))}`);
+};
+
+console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal 200x50`);
+const only = process.env['GMON_BENCH_GOROUTINES'] ? Number(process.env['GMON_BENCH_GOROUTINES']) : undefined;
+const sizes: ReadonlyArray<readonly [number, number, number]> = only === undefined ? [[10_000, 150, 16], [100_000, 1500, 50]] : [[only, only > 10_000 ? 1500 : 150, only > 10_000 ? 50 : 16]];
+for (const [n, pollLimit, keyLimit] of sizes) {
+	const polls = snapshots(n, 7);
+	console.log(`\n${n} goroutines: ${polls[0]!.groups.length} groups`);
+
+	// Pure view work per poll: filter + sort + window on a new snapshot (no Ink).
+	const select = createSelector();
+	const ui = initialUiState();
+	const view = ui.views[0] as Parameters<typeof select.goroutines>[2];
+	const pure: number[] = [];
+	for (const model of polls.slice(1)) {
+		const start = performance.now();
+		select.goroutines(model, ui, view, 45);
+		pure.push(performance.now() - start);
+	}
+	console.log(`  pure select (sort ${n} by wait + window) per poll: ${stats(pure)}`);
+
+	const store = new FakeStore(polls[0]!, {last: {at: 0, durationMs: 10, bytes: 1, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0}, truncated: false}});
+	const stdout = new BenchStdout();
+	const stdin = new BenchStdin();
+	const first = stdout.nextFrame();
+	const start = performance.now();
+	const app = render(React.createElement(App, {store, clock: () => 0}), {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		debug: true,
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
+	await first;
+	console.log(`  first frame: ${(performance.now() - start).toFixed(0)} ms`);
+	await tick();
+
+	const pollTimes: Array<{wall: number; cpu: number}> = [];
+	for (const model of polls.slice(1)) {
+		const frame = stdout.nextFrame();
+		pollTimes.push(await timed(async () => {
+			store.setModel(model);
+			await frame;
+		}));
+		await tick();
+	}
+	check('poll → frame (select visible rows + render)', pollTimes, pollLimit);
+
+	const keyTimes: Array<{wall: number; cpu: number}> = [];
+	for (let i = 0; i < 30; i++) {
+		const frame = stdout.nextFrame();
+		keyTimes.push(await timed(async () => {
+			stdin.send(i % 3 === 2 ? 'k' : 'j');
+			await frame;
+		}));
+		await tick();
+	}
+	check('key press (j/k) → frame', keyTimes, keyLimit);
+
+	const slash = stdout.nextFrame();
+	stdin.send('/');
+	await slash;
+	await tick();
+	const typed: Array<{wall: number; cpu: number}> = [];
+	for (const char of 'worker run') {
+		const frame = stdout.nextFrame();
+		typed.push(await timed(async () => {
+			stdin.send(char);
+			await frame;
+		}));
+		await tick();
+	}
+	console.log(`  fuzzy: first keystroke cpu ${typed[0]!.cpu.toFixed(1)} ms, wall ${typed[0]!.wall.toFixed(1)} ms (prepares the targets)`);
+	check('fuzzy keystroke → frame, after the first', typed.slice(1), n >= 100_000 ? 50 : 16);
+
+	// A new poll while a filter is active: the prepared-target cache carries over.
+	const filtered: Array<{wall: number; cpu: number}> = [];
+	for (const model of polls.slice(1, 4).reverse()) {
+		const frame = stdout.nextFrame();
+		filtered.push(await timed(async () => {
+			store.setModel(model);
+			await frame;
+		}));
+		await tick();
+	}
+	console.log(`  poll → frame with the fuzzy filter on: cpu ${stats(filtered.map(s => s.cpu))}; wall ${stats(filtered.map(s => s.wall))}`);
+	app.unmount();
+	await tick();
+}
+if (failed) process.exitCode = 1;

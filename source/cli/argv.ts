@@ -1,0 +1,87 @@
+// Checks the raw argv before meow sees it. meow prints unknown flags on two lines and would let a
+// bare `--fail-on-suspects` swallow the TARGET after it as its value; gmon wants one clear line
+// and `--fail-on-suspects[=N]` semantics, so both are settled here.
+import {UsageError} from './exit-codes.ts';
+import {flagDefinitions} from './flags.ts';
+
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+interface FlagSpec {
+	takesValue: boolean;
+	boolean: boolean;
+}
+
+function knownFlags(): {long: Map<string, FlagSpec>; short: Map<string, FlagSpec>} {
+	const long = new Map<string, FlagSpec>();
+	const short = new Map<string, FlagSpec>();
+	for (const [name, definition] of Object.entries(flagDefinitions)) {
+		const spec = {takesValue: definition.type === 'string', boolean: definition.type === 'boolean'};
+		long.set(kebab(name), spec);
+		long.set(name, spec);
+		if ('shortFlag' in definition) short.set(definition.shortFlag, spec);
+	}
+
+	return {long, short};
+}
+
+/**
+ * Returns argv ready for meow: bare `--fail-on-suspects` becomes `--fail-on-suspects=1`.
+ * Throws UsageError for an unknown flag or a flag missing its value.
+ */
+export function prepareArgv(argv: readonly string[]): string[] {
+	const {long, short} = knownFlags();
+	const out: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') {
+			out.push(...argv.slice(index));
+			break;
+		}
+
+		if (token === '-' || !token.startsWith('-') || /^-\d/.test(token)) {
+			out.push(token);
+			continue;
+		}
+
+		if (token.startsWith('--')) {
+			const [rawName = '', value] = splitOnce(token.slice(2), '=');
+			if (rawName === 'fail-on-suspects' || rawName === 'failOnSuspects') {
+				if (value === '') throw new UsageError('--fail-on-suspects= needs a number, e.g. --fail-on-suspects=5');
+				out.push(value === undefined ? '--fail-on-suspects=1' : token);
+				continue;
+			}
+
+			const negated = rawName.startsWith('no-') ? long.get(rawName.slice(3)) : undefined;
+			const spec = long.get(rawName) ?? (negated?.boolean ? negated : undefined);
+			if (!spec) throw new UsageError(`unknown flag --${rawName} (see gmon --help)`);
+			out.push(token);
+			if (spec.takesValue && value === undefined && !negated) {
+				const next = argv[index + 1];
+				if (next === undefined) throw new UsageError(`--${rawName} needs a value (see gmon --help)`);
+				out.push(next);
+				index++;
+			}
+
+			continue;
+		}
+
+		// Short flags: `-H value`, `-Hvalue`, `-h`.
+		const letter = token[1]!;
+		const spec = short.get(letter);
+		if (!spec) throw new UsageError(`unknown flag ${token} (see gmon --help)`);
+		out.push(token);
+		if (spec.takesValue && token.length === 2) {
+			const next = argv[index + 1];
+			if (next === undefined) throw new UsageError(`${token} needs a value (see gmon --help)`);
+			out.push(next);
+			index++;
+		}
+	}
+
+	return out;
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+	const at = text.indexOf(separator);
+	return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}

@@ -1,0 +1,78 @@
+// The command line: every flag meow parses, and the help text that documents them.
+// Numbers and durations are taken as strings and validated in options.ts, so a bad value
+// gets one clear line ("--polls must be a whole number ≥ 1, got 'abc'") instead of a silent NaN.
+
+export const flagDefinitions = {
+	once: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	polls: {type: 'string'},
+	interval: {type: 'string', shortFlag: 'i'},
+	watch: {type: 'boolean', default: false},
+	header: {type: 'string', shortFlag: 'H', isMultiple: true},
+	cacert: {type: 'string'},
+	insecure: {type: 'boolean', default: false},
+	maxOverhead: {type: 'string'},
+	maxBytes: {type: 'string'},
+	stuckAfter: {type: 'string'},
+	groupBy: {type: 'string'},
+	hideIdle: {type: 'boolean', default: false},
+	failOnSuspects: {type: 'string'},
+	color: {type: 'boolean', default: true},
+	demo: {type: 'boolean', default: false},
+	help: {type: 'boolean', default: false, shortFlag: 'h'},
+	version: {type: 'boolean', default: false},
+} as const;
+
+export type FlagName = keyof typeof flagDefinitions;
+
+/** package.json's description, wrapped for an 80-column terminal. */
+export const description = `A live goroutine monitor for the terminal: watch a Go service's goroutines,
+spot the ones stuck forever, and find the leak.`;
+
+export const helpText = `
+	Usage
+	  $ gmon [TARGET]              live TUI on a terminal; a report when piped or with --once
+	  $ gmon --demo                watch an embedded demo service leak goroutines
+	  $ gmon diff BEFORE AFTER     what changed between two dumps (files or targets)
+
+	TARGET
+	  localhost:6060, :6060, 6060  a Go service with net/http/pprof (/debug/pprof/goroutine?debug=2)
+	  http(s)://host/path          a URL (a /debug/pprof/ path gets goroutine?debug=2 appended)
+	  unix:/path/to.sock           pprof served on a unix socket
+	  FILE, -                      an offline dump (debug=2, debug=1, panic, SIGQUIT); - reads stdin
+
+	Output
+	  --once                 print one report and exit (the default when stdout is not a terminal)
+	  --json                 the report as JSON (schema: source/report/schema.json)
+	  --polls N              poll a live target N times before reporting (default 1)
+	  -i, --interval D       time between polls: 500ms, 2s, 1m (default 2s)
+	  --watch                keep polling (a FILE is re-read); one report per poll, NDJSON with --json
+	  --group-by KEY         stack (default), where, top or creator
+	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
+	  --no-color             no colour (NO_COLOR is honoured too)
+
+	Leak gate
+	  --fail-on-suspects[=N] exit 1 when N or more goroutines are suspects (default 1),
+	                         or when Go's goroutineleak profile proved any leaked
+	  --stuck-after N|D      unchanged for N polls (3; N-1 in a short --polls N run) or a duration
+	                         (30s) before a goroutine counts as stuck
+
+	Target access
+	  -H, --header 'K: V'    send a request header (repeatable), e.g. -H 'Authorization: Bearer …'
+	  --cacert FILE          trust this CA for https targets
+	  --insecure             skip TLS certificate verification
+	  --max-overhead PCT     keep the target's dump time under PCT% of wall time (default 5; 0 = off)
+	  --max-bytes SIZE       stop reading a dump after SIZE bytes: 64MB (default), 512KB, 1GB
+
+	Exit codes
+	  0  ok      1  suspects found (--fail-on-suspects)      2  usage error
+	  3  target unreachable, unreadable, or not a goroutine dump
+
+	Examples
+	  $ gmon localhost:6060
+	  $ gmon --once --polls 3 --interval 1s localhost:6060
+	  $ curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | gmon -
+	  $ gmon --json crash.log | jq '.suspects[0].reason'
+	  $ gmon diff before.txt after.txt
+	  $ gmon --once --polls 5 --fail-on-suspects=10 localhost:6060 || echo 'leak!'
+`;

@@ -1,0 +1,52 @@
+// What gmon does with a parsed command line: the diff, a printed report, or the live TUI.
+// Returns the exit code; the caller (cli.tsx) owns process.exit.
+// The runners are imported on demand: they pull in undici (~200 ms), which a usage error never needs.
+import type {Readable, Writable} from 'node:stream';
+import {exitCodes, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
+import {buildCliOptions, chooseOutput, type RawFlags} from './options.ts';
+
+export interface MainIo {
+	stdout: Writable & {isTTY?: boolean};
+	stderr: Writable;
+	stdin: Readable & {isTTY?: boolean};
+	env: NodeJS.ProcessEnv;
+	signal?: AbortSignal;
+}
+
+export async function main(input: readonly string[], flags: RawFlags, io: MainIo): Promise<ExitCode> {
+	try {
+		const options = buildCliOptions(input, flags, io.env);
+		if (options.command === 'diff') {
+			const {runDiff} = await import('./run-diff.ts');
+			return await runDiff(options, io);
+		}
+
+		const output = chooseOutput(options, {stdinIsTty: io.stdin.isTTY === true, stdoutIsTty: io.stdout.isTTY === true});
+		const demo = options.demo ? await startDemo() : undefined;
+		try {
+			const target = demo?.url ?? options.targets[0] ?? '';
+			if (output === 'tui') {
+				const {runTui} = await import('./run-tui.ts');
+				return await runTui(target, options, {});
+			}
+
+			const {runReport} = await import('./run-report.ts');
+			return await runReport(target, options, io);
+		} finally {
+			await demo?.close();
+		}
+	} catch (error) {
+		if (error instanceof UsageError || error instanceof TargetError) {
+			io.stderr.write(`gmon: ${error.message}\n`);
+			return error.exitCode;
+		}
+
+		throw error;
+	}
+}
+
+/** `gmon --demo`: the embedded simulated service, on a loopback port, for as long as gmon runs. */
+async function startDemo(): Promise<{url: string; close(): Promise<void>}> {
+	const {startDemoServer} = await import('../target/demo/index.ts');
+	return startDemoServer();
+}

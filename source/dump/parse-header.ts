@@ -1,0 +1,171 @@
+// The goroutine header: `goroutine <id>[ gp=… m=…[ mp=…]] [<state>[ (scan)][, N minutes][, locked to thread]
+// [, synctest bubble N][ labels:{…}]]:`. Not fixed-shape across Go versions (formats.md §2.2), so the
+// bracket body is taken whole (it ends at the line's final `]:`) and split item by item.
+import type {Goroutine} from './types.ts';
+import {LineCache} from './line-cache.ts';
+import {type Interner, own, parseDecimal, parseLabels, labelsEnd, trimEnd} from './lines.ts';
+
+const PREFIX = 'goroutine ';
+
+/** What a bracket body says; cached per distinct body (`chan receive, 3 minutes` repeats thousands of times). */
+export interface BracketState {
+	state: string;
+	rawState: string;
+	waitMinutes: number;
+	locked: boolean;
+	scan: boolean;
+	leaked: boolean;
+	durable: boolean;
+	synctestBubble: number | undefined;
+	labels: Record<string, string> | undefined;
+	unknownFlags: string[] | undefined;
+}
+
+/** True when [start, …) begins like a header: `goroutine ` then a digit. Cheap pre-check. */
+export function looksLikeHeader(s: string, start: number): boolean {
+	if (!s.startsWith(PREFIX, start)) return false;
+	const code = s.charCodeAt(start + PREFIX.length);
+	return code >= 48 && code <= 57;
+}
+
+export class HeaderParser {
+	private readonly strings: Interner;
+	private readonly brackets = new LineCache<BracketState>(10);
+
+	constructor(strings: Interner) {
+		this.strings = strings;
+	}
+
+	/** Parses a header line at [start, end) into a goroutine with no frames yet; undefined when it is not one. */
+	parse(s: string, start: number, end: number): Goroutine | undefined {
+		if (!looksLikeHeader(s, start)) return undefined;
+		end = trimEnd(s, start, end);
+		// The body runs to the final `]:`; label values may hold `]`, so never search forwards for it.
+		if (end - start < 14 || s.charCodeAt(end - 1) !== 58 || s.charCodeAt(end - 2) !== 93) return undefined;
+		let i = start + PREFIX.length;
+		const idStart = i;
+		while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+		const id = parseDecimal(s, idStart, i);
+		if (id < 0 || s.charCodeAt(i) !== 32) return undefined;
+
+		let fields: Record<string, string> | undefined;
+		let extra: string[] | undefined;
+		// ` gp=0x… m=0 mp=0x…` (Go 1.23+ crash output) up to ` [`.
+		while (i < end && s.charCodeAt(i) === 32) {
+			i++;
+			if (s.charCodeAt(i) === 91 /* [ */) break;
+			let tokenEnd = s.indexOf(' ', i);
+			if (tokenEnd < 0 || tokenEnd > end) tokenEnd = end;
+			const token = s.slice(i, tokenEnd);
+			const eq = token.indexOf('=');
+			if (eq > 0) (fields ??= {})[this.strings.get(token.slice(0, eq))] = this.strings.get(token.slice(eq + 1));
+			else (extra ??= []).push(own(token));
+			i = tokenEnd;
+		}
+		if (s.charCodeAt(i) !== 91) return undefined;
+		const bodyStart = i + 1;
+		const bodyEnd = end - 2;
+		if (bodyEnd < bodyStart) return undefined;
+
+		let b = this.brackets.get(s, bodyStart, bodyEnd);
+		if (b === undefined) {
+			b = parseBracket(s.slice(bodyStart, bodyEnd), this.strings);
+			this.brackets.set(s, bodyStart, bodyEnd, b);
+		}
+		const g: Goroutine = {
+			id,
+			state: b.state,
+			rawState: b.rawState,
+			waitMinutes: b.waitMinutes,
+			locked: b.locked,
+			scan: b.scan,
+			leaked: b.leaked,
+			durable: b.durable,
+			frames: [],
+		};
+		if (b.synctestBubble !== undefined) g.synctestBubble = b.synctestBubble;
+		// Copies: the cached state is shared, the goroutine is the caller's to keep.
+		if (b.labels) g.labels = {...b.labels};
+		if (fields) g.fields = fields;
+		if (extra || b.unknownFlags) g.unknownFlags = [...(extra ?? []), ...(b.unknownFlags ?? [])];
+		return g;
+	}
+}
+
+/** The bracket body (`chan receive, 2 minutes, locked to thread`) item by item. */
+export function parseBracket(raw: string, strings: Interner): BracketState {
+	const b: BracketState = {
+		state: '',
+		rawState: strings.get(raw),
+		waitMinutes: 0,
+		locked: false,
+		scan: false,
+		leaked: false,
+		durable: false,
+		synctestBubble: undefined,
+		labels: undefined,
+		unknownFlags: undefined,
+	};
+	// Go 1.26+ labels sit inside the brackets and may contain `, ` and `]`: cut them out by brace
+	// matching before splitting the rest on `, `.
+	let body = raw;
+	const labelAt = findLabels(body);
+	if (labelAt >= 0) {
+		b.labels = parseLabels(body, labelAt + 7, body.length);
+		body = body.slice(0, labelAt) + body.slice(labelsEnd);
+	}
+
+	const items = body.split(', ');
+	let state = (items[0] ?? '').trim();
+	// ` (scan)` / ` (leaked)` are flags appended to the status; `(nil chan)`, `(no cases)`, `(durable)`, `(idle)` belong to the wait reason.
+	for (;;) {
+		if (state.endsWith(' (scan)')) {
+			b.scan = true;
+			state = state.slice(0, -7);
+		} else if (state.endsWith(' (leaked)')) {
+			b.leaked = true;
+			state = state.slice(0, -9);
+		} else break;
+	}
+	b.state = strings.get(state);
+	b.durable = state.endsWith('(durable)') || state.endsWith('(synctest)');
+
+	for (let k = 1; k < items.length; k++) {
+		const item = (items[k] ?? '').trim();
+		if (item === '') continue;
+		const minutes = /^(\d+) minutes?$/.exec(item);
+		if (minutes) {
+			b.waitMinutes = Number(minutes[1]);
+			continue;
+		}
+		if (item === 'locked to thread') {
+			b.locked = true;
+			continue;
+		}
+		const bubble = /^synctest (?:group|bubble) (\d+)$/.exec(item);
+		if (bubble) {
+			b.synctestBubble = Number(bubble[1]);
+			continue;
+		}
+		if (item === '(scan)') {
+			b.scan = true;
+			continue;
+		}
+		if (item === '(leaked)') {
+			b.leaked = true;
+			continue;
+		}
+		(b.unknownFlags ??= []).push(own(item));
+	}
+	return b;
+}
+
+/** Index of `labels:{` starting an item (after a space, a `, ` or at the start); -1 when absent. */
+function findLabels(body: string): number {
+	let at = body.indexOf('labels:{');
+	while (at >= 0) {
+		if (at === 0 || body[at - 1] === ' ' || body[at - 1] === ',') return at;
+		at = body.indexOf('labels:{', at + 1);
+	}
+	return -1;
+}

@@ -1,0 +1,323 @@
+// The streaming dump parser: bytes in (any chunking), goroutines out as soon as each block is
+// complete. Only the partial last line is carried between chunks, so a 250 MB dump is never one string.
+//
+// Tracebacks are parsed by a line state machine keyed on the first char of each line (formats.md §7):
+// TAB/space → a file line; `goroutine N [` → a header; `created by`; `...` elision; `[originating from`;
+// anything else ending in `)` inside a goroutine → a function line. A blank line closes the goroutine
+// (crash dumps put `runtime stack:` sections and register dumps after blank lines: they belong to none).
+import type {DumpParser} from './api.ts';
+import type {Dump, DumpKind, Goroutine} from './types.ts';
+import {Interner, own, skipBlanks, trimEnd} from './lines.ts';
+import {looksLikeHeader} from './parse-header.ts';
+import {ProfileParser, parseProfileHeader} from './parse-profile.ts';
+import {TracebackParser} from './parse-traceback.ts';
+
+export interface DumpParserOptions {
+	/** Stop consuming after this many bytes (like Go's own 64 MiB cap); the rest is counted but ignored. */
+	maxBytes?: number;
+}
+
+/** How lines are prefixed in pasted text, learned from the first header line. */
+const enum Prefix {
+	None,
+	/** Indentation (markdown code block, quoted issue text): strip up to `prefix.length` blanks. */
+	Blank,
+	/** `2024/01/02 15:04:05 ` style log timestamps: strip whatever matches LOG_PREFIX. */
+	Log,
+	/** Any other constant text (`> `, `[pod-1] `): strip it when present. */
+	Literal,
+}
+
+const LOG_PREFIX = /^\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? +/;
+const PREAMBLE_LINES = 8;
+const MAX_LINE = 1 << 20;
+/** runtime/pprof writeGoroutineStacks stops at exactly this many bytes. */
+const GO_CAP = 64 << 20;
+
+/** Mode detection, paste-prefix stripping and the preamble; the grammars live in parse-traceback/parse-profile. */
+class Parser {
+	kind: DumpKind = 'unknown';
+	preamble: string[] = [];
+	skippedLines = 0;
+	profile: ProfileParser | undefined;
+	profileName: string | undefined;
+	profileTotal: number | undefined;
+	readonly traceback: TracebackParser;
+
+	private readonly strings = new Interner();
+	private prefixKind = Prefix.None;
+	private prefix = '';
+
+	constructor() {
+		this.traceback = new TracebackParser(this.strings, new Interner());
+	}
+
+	/** One line at [start, end), without its newline. `complete` is false for a final line that had no newline. */
+	line(s: string, start: number, end: number, complete: boolean): void {
+		// CR (CRLF dumps) and trailing blanks never matter.
+		end = trimEnd(s, start, end);
+		if (this.prefixKind !== Prefix.None && start < end) start = this.stripPrefix(s, start, end);
+		if (this.kind === 'traceback') this.traceback.line(s, start, end, complete);
+		else if (this.kind === 'profile') this.profile!.line(s, start, end);
+		else this.searchLine(s, start, end, complete);
+	}
+
+	/** Before the first goroutine: find a header (learning the prefix) or a profile header; keep a preamble. */
+	private searchLine(s: string, start: number, end: number, complete: boolean): void {
+		const first = skipBlanks(s, start, end);
+		if (first >= end) return;
+		// Search within the line only: indexOf over the rest of the chunk would go quadratic on junk.
+		const line = s.slice(start, end);
+		const at = line.indexOf('goroutine ');
+		if (at >= 0 && looksLikeHeader(line, at) && this.traceback.header(line, at, line.length, complete)) {
+			this.learnPrefix(line.slice(0, at));
+			this.kind = 'traceback';
+			return;
+		}
+		const text = s.slice(first, end);
+		const profile = parseProfileHeader(text);
+		if (profile) {
+			this.kind = 'profile';
+			this.profileName = own(profile.name);
+			this.profileTotal = profile.total;
+			this.profile = new ProfileParser(this.strings);
+			return;
+		}
+		this.skippedLines++;
+		if (this.preamble.length < PREAMBLE_LINES && !text.startsWith('```')) this.preamble.push(own(text.length > 500 ? text.slice(0, 500) : text));
+	}
+
+	private learnPrefix(prefix: string): void {
+		if (prefix === '') return;
+		if (/^[ \t]+$/.test(prefix)) {
+			this.prefixKind = Prefix.Blank;
+		} else if (LOG_PREFIX.test(prefix)) {
+			this.prefixKind = Prefix.Log;
+		} else {
+			this.prefixKind = Prefix.Literal;
+		}
+		this.prefix = own(prefix);
+	}
+
+	private stripPrefix(s: string, start: number, end: number): number {
+		switch (this.prefixKind) {
+			case Prefix.Blank: {
+				const limit = Math.min(end, start + this.prefix.length);
+				let i = start;
+				while (i < limit && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+				return i;
+			}
+			case Prefix.Log: {
+				const head = s.slice(start, Math.min(end, start + 64));
+				const match = LOG_PREFIX.exec(head);
+				return match ? start + match[0].length : start;
+			}
+			case Prefix.Literal:
+				return s.startsWith(this.prefix, start) ? start + this.prefix.length : start;
+			default:
+				return start;
+		}
+	}
+}
+
+class StreamingDumpParser implements DumpParser {
+	private readonly parser = new Parser();
+	private readonly maxBytes: number;
+	/** Bytes of the incomplete last line, decoded together with the next chunk. */
+	private carry: Buffer | undefined;
+	/** The same for string input. */
+	private carryText = '';
+	private bytes = 0;
+	private started = false;
+	private ended = false;
+	private protobuf = false;
+	private capped = false;
+	/** Inside an over-long line: drop input until the next newline. */
+	private dropping = false;
+
+	constructor(options: DumpParserOptions = {}) {
+		this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+	}
+
+	write(chunk: Uint8Array | string): Goroutine[] {
+		if (this.ended) throw new Error('DumpParser.write() after end()');
+		let size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+		if (this.capped) {
+			this.bytes += size;
+			return [];
+		}
+		if (this.bytes + size > this.maxBytes) {
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			chunk = bytes.subarray(0, Math.max(0, this.maxBytes - this.bytes));
+			this.bytes += size;
+			size = chunk.byteLength;
+			this.capped = true;
+		} else {
+			this.bytes += size;
+		}
+		if (size === 0 || this.protobuf) return [];
+
+		if (!this.started) {
+			if (this.isGzip(chunk)) {
+				this.protobuf = true;
+				this.parser.kind = 'protobuf';
+				return [];
+			}
+			// Wait for a second byte before deciding on a lone 1f.
+			if (!(size === 1 && (typeof chunk === 'string' ? chunk.charCodeAt(0) : chunk[0]) === 0x1f)) this.started = true;
+		}
+		return typeof chunk === 'string' ? this.writeText(chunk) : this.writeBytes(chunk);
+	}
+
+	/** Gzip magic 1f 8b (`?debug=0`), also when the bytes came in as a (latin1 or replaced) string. */
+	private isGzip(chunk: Uint8Array | string): boolean {
+		const first = this.carry ? this.carry[0] : typeof chunk === 'string' ? chunk.charCodeAt(0) : chunk[0];
+		const second = this.carry ? (typeof chunk === 'string' ? chunk.charCodeAt(0) : chunk[0]) : typeof chunk === 'string' ? chunk.charCodeAt(1) : chunk[1];
+		return first === 0x1f && (second === 0x8b || second === 0xfffd);
+	}
+
+	private writeBytes(chunk: Uint8Array): Goroutine[] {
+		let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		if (this.carryText !== '') {
+			buffer = Buffer.concat([Buffer.from(this.carryText), buffer]);
+			this.carryText = '';
+		}
+		if (this.carry) {
+			buffer = Buffer.concat([this.carry, buffer]);
+			this.carry = undefined;
+		}
+		if (this.dropping) {
+			const nl = buffer.indexOf(10);
+			if (nl < 0) return [];
+			this.dropping = false;
+			buffer = buffer.subarray(nl + 1);
+		}
+		// Decode up to the last newline only: a newline byte never sits inside a UTF-8 sequence, so no
+		// character is ever split, and the decoded text is one flat string (fast charCodeAt).
+		const last = buffer.lastIndexOf(10);
+		if (last < 0) {
+			this.keep(buffer);
+			return [];
+		}
+		let from = 0;
+		// UTF-8 BOM at the very start.
+		if (buffer === chunk || this.bytes === chunk.byteLength) {
+			if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+		}
+		const text = buffer.toString('utf8', from, last + 1);
+		this.keep(buffer.subarray(last + 1));
+		return this.lines(text);
+	}
+
+	private keep(rest: Buffer): void {
+		if (rest.byteLength === 0) return;
+		if (rest.byteLength > MAX_LINE) {
+			// No newline in a megabyte: not a goroutine dump line. Skip to the next newline.
+			this.parser.skippedLines++;
+			this.dropping = true;
+			return;
+		}
+		// Copy: the caller may reuse its buffer, and a view would pin the whole chunk.
+		this.carry = Buffer.from(rest);
+	}
+
+	private writeText(chunk: string): Goroutine[] {
+		let s = this.carryText + chunk;
+		if (this.carry) {
+			s = this.carry.toString('utf8') + s;
+			this.carry = undefined;
+		}
+		if (this.dropping) {
+			const nl = s.indexOf('\n');
+			if (nl < 0) return [];
+			this.dropping = false;
+			s = s.slice(nl + 1);
+		}
+		if (this.bytes === Buffer.byteLength(chunk) && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+		const last = s.lastIndexOf('\n');
+		if (last < 0) {
+			this.keepText(s);
+			return [];
+		}
+		this.keepText(s.slice(last + 1));
+		return this.lines(s.slice(0, last + 1));
+	}
+
+	private keepText(rest: string): void {
+		if (rest.length > MAX_LINE) {
+			this.parser.skippedLines++;
+			this.dropping = true;
+			this.carryText = '';
+			return;
+		}
+		this.carryText = rest;
+	}
+
+	/** Every line of `s` (which ends with a newline) through the parser. */
+	private lines(s: string): Goroutine[] {
+		const parser = this.parser;
+		const out: Goroutine[] = [];
+		parser.traceback.out = out;
+		let pos = 0;
+		let nl = s.indexOf('\n');
+		while (nl >= 0) {
+			parser.line(s, pos, nl, true);
+			pos = nl + 1;
+			nl = s.indexOf('\n', pos);
+		}
+		return out;
+	}
+
+	end(): Dump {
+		if (!this.ended) {
+			this.ended = true;
+			const parser = this.parser;
+			if (!this.protobuf) {
+				let s = this.carryText;
+				if (this.carry) s = this.carry.toString('utf8') + s;
+				this.carry = undefined;
+				this.carryText = '';
+				// The final line had no newline: it may be cut (Go's 64 MiB cap, a broken connection).
+				if (s !== '' && !this.dropping) {
+					parser.line(s, 0, s.length, false);
+					// Known cut mid-line: by our own maxBytes, or by Go's cap (its output is then exactly 64 MiB).
+					if (parser.kind === 'traceback' && (this.capped || this.bytes === GO_CAP)) parser.traceback.markTruncated();
+				}
+				if (parser.kind === 'traceback') parser.traceback.finish();
+				// Input beyond maxBytes was dropped: the dump is cut (its last goroutine is marked only when visibly short).
+				if (this.capped && parser.kind === 'traceback') parser.traceback.truncated = true;
+			}
+		}
+		return this.result();
+	}
+
+	private result(): Dump {
+		const parser = this.parser;
+		const dump: Dump = {
+			kind: parser.kind,
+			goroutines: parser.kind === 'traceback' ? parser.traceback.goroutines : [],
+			records: parser.profile?.records ?? [],
+			truncated: parser.kind === 'traceback' && parser.traceback.truncated,
+			bytes: this.bytes,
+			skippedLines: parser.skippedLines + parser.traceback.skippedLines + (parser.profile?.skippedLines ?? 0),
+		};
+		if (parser.profileName !== undefined) dump.profileName = parser.profileName;
+		if (parser.profileTotal !== undefined) dump.profileTotal = parser.profileTotal;
+		if (parser.preamble.length > 0) dump.preamble = own(parser.preamble.join('\n'));
+		return dump;
+	}
+}
+
+/** A streaming parser: `write()` chunks as they arrive (split anywhere), `end()` for the whole dump. */
+export function createDumpParser(options?: DumpParserOptions): DumpParser {
+	return new StreamingDumpParser(options);
+}
+
+/** Parse a whole dump at once (file contents, a test string). */
+export function parseDump(input: string | Uint8Array): Dump {
+	const parser = createDumpParser();
+	// Feed big inputs in slices so even this path never decodes one giant string at once.
+	if (typeof input === 'string' || input.byteLength <= 1 << 20) parser.write(input);
+	else for (let at = 0; at < input.byteLength; at += 1 << 20) parser.write(input.subarray(at, at + (1 << 20)));
+	return parser.end();
+}

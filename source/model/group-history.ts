@@ -1,0 +1,96 @@
+// Per-group count history across polls, for one grouping key. Every remembered group gets one
+// value per poll (0 while it is absent) so sparklines line up with the total trend; groups
+// absent longer than the forget window are dropped, so memory follows the live groups, not
+// the number of polls.
+import {Ring} from './ring.ts';
+
+export interface GroupTrend {
+	/** Count per poll, oldest first, bounded. */
+	history: number[];
+	/** Count change since the group first appeared (in this epoch). */
+	growth: number;
+	/** Count change per minute over the recent window. */
+	growthPerMin: number;
+	/** Count change since the previous poll. */
+	delta: number;
+	/** When the group first appeared in this epoch (epoch-ms). */
+	firstAt: number;
+}
+
+class GroupSeries {
+	readonly counts: Ring;
+	readonly ats: Ring;
+	firstCount: number;
+	firstAt: number;
+	previous = 0;
+	lastSeenAt: number;
+
+	constructor(capacity: number, count: number, at: number) {
+		this.counts = new Ring(capacity);
+		this.ats = new Ring(capacity);
+		this.firstCount = count;
+		this.firstAt = at;
+		this.lastSeenAt = at;
+	}
+}
+
+export class GroupHistory {
+	private readonly series = new Map<string, GroupSeries>();
+
+	constructor(
+		private readonly capacity: number,
+		private readonly windowMs: number,
+	) {}
+
+	get size(): number {
+		return this.series.size;
+	}
+
+	/** Record one poll: `counts` holds every group present now (key → count). */
+	record(counts: ReadonlyMap<string, number>, at: number, forgetBefore: number): void {
+		for (const [key, entry] of this.series) {
+			const count = counts.get(key) ?? 0;
+			if (count === 0 && entry.lastSeenAt < forgetBefore) {
+				this.series.delete(key);
+				continue;
+			}
+			entry.previous = entry.counts.at(-1) ?? 0;
+			entry.counts.push(count);
+			entry.ats.push(at);
+			if (count > 0) entry.lastSeenAt = at;
+		}
+		for (const [key, count] of counts) {
+			if (count === 0 || this.series.has(key)) continue;
+			const entry = new GroupSeries(this.capacity, count, at);
+			entry.counts.push(count);
+			entry.ats.push(at);
+			this.series.set(key, entry);
+		}
+	}
+
+	/** The trend of a group as of the last recorded poll. */
+	trend(key: string): GroupTrend | undefined {
+		const entry = this.series.get(key);
+		if (!entry) return undefined;
+		const now = entry.counts.at(-1) ?? 0;
+		const at = entry.ats.at(-1) ?? entry.firstAt;
+		// Oldest sample inside the window (the ring may hold less than the window).
+		let i = 0;
+		const n = entry.ats.length;
+		while (i < n - 1 && (entry.ats.at(i) ?? 0) < at - this.windowMs) i++;
+		const thenAt = entry.ats.at(i) ?? at;
+		const then = entry.counts.at(i) ?? now;
+		const minutes = (at - thenAt) / 60_000;
+		return {
+			history: entry.counts.toArray(),
+			growth: now - entry.firstCount,
+			growthPerMin: minutes > 0 ? (now - then) / minutes : 0,
+			delta: now - entry.previous,
+			firstAt: entry.firstAt,
+		};
+	}
+
+	clear(): void {
+		this.series.clear();
+	}
+}

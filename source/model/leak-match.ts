@@ -1,0 +1,53 @@
+// Go's goroutineleak profile (Go 1.26 experiment, 1.27 GA) lists proven leaks as debug=1
+// records: counts per stack, no ids. We match them to the places of the debug=2 poll by the
+// stack's functions. Both formats hide runtime frames; we drop any that remain (crash-style
+// dumps, the `runtime.goexit` a not-yet-started goroutine shows) so the lists line up.
+// debug=1 stacks are capped (32 PCs in Go 1.19, more later) without a marker, so a long
+// record that is a prefix of a longer stack matches too.
+import type {Frame, ProfileRecord} from '../dump/types.ts';
+
+const CAPPED_AT_LEAST = 24;
+
+function signature(frames: readonly Frame[]): string[] {
+	const out: string[] = [];
+	for (const frame of frames) {
+		if (frame.func.startsWith('runtime.') || frame.func === 'panic') continue;
+		out.push(frame.func);
+	}
+	return out;
+}
+
+export interface LeakMatcher {
+	/** How many goroutines of this stack the profile proved leaked (0 when none). */
+	leakedAt(frames: readonly Frame[]): number;
+	readonly empty: boolean;
+}
+
+export function leakMatcher(records: readonly ProfileRecord[]): LeakMatcher {
+	const sigs = records
+		.filter(record => record.count > 0)
+		.map(record => ({count: record.count, funcs: signature(record.frames)}))
+		.filter(sig => sig.funcs.length > 0);
+	return {
+		empty: sigs.length === 0,
+		leakedAt(frames) {
+			if (sigs.length === 0) return 0;
+			const funcs = signature(frames);
+			let leaked = 0;
+			for (const sig of sigs) {
+				const r = sig.funcs;
+				if (r.length > funcs.length) continue;
+				if (r.length < funcs.length && r.length < CAPPED_AT_LEAST) continue;
+				let same = true;
+				for (let i = 0; i < r.length; i++) {
+					if (r[i] !== funcs[i]) {
+						same = false;
+						break;
+					}
+				}
+				if (same) leaked += sig.count;
+			}
+			return leaked;
+		},
+	};
+}

@@ -1,0 +1,218 @@
+// A "place": the state + every frame's function and line (+ the creator), with args,
+// addresses, ids and Go's `N minutes` left out. Two goroutines at the same place are one
+// stack for grouping; one goroutine at the same place across polls is unchanged (stuck).
+// Places are interned: each distinct one is built once, and everything derived from it (its
+// class, user frame, group keys, benign verdict) is computed once, not per goroutine per poll.
+import {classifyState, isBlockingClass, isWaitingState, neverWakes, type StateClass} from '../dump/classify.ts';
+import type {CreatedBy, Frame, Goroutine} from '../dump/types.ts';
+import {userFrameIndex} from '../dump/user-frame.ts';
+import {benignReason, type BenignReason} from './benign.ts';
+import {Interner} from './intern.ts';
+import type {GroupBy} from './types.ts';
+
+export interface Place {
+	readonly id: number;
+	readonly hash: number;
+	readonly state: string;
+	/** Interned frames without args (args differ per goroutine and are never compared). */
+	readonly frames: readonly Frame[];
+	readonly creator?: CreatedBy;
+	readonly stateClass: StateClass;
+	/** Parked or in a syscall (not running/runnable): the states that can be stuck. */
+	readonly waiting: boolean;
+	/** First frame in the user's own code, if any. */
+	readonly user?: Frame;
+	/** The user frame, else the top frame. */
+	readonly where?: Frame;
+	readonly benign?: BenignReason;
+	/** A nil-channel operation or a `select {}` outside main.main: it can never wake. */
+	readonly neverWakes: boolean;
+	/** Blocked on a channel/select/sync primitive in user code: where leaks live. */
+	readonly leakShaped: boolean;
+	/** Group key under each GroupBy. */
+	readonly keys: Readonly<Record<GroupBy, string>>;
+	/** Last time (epoch-ms) a goroutine stood here; the table forgets places unused for a while. */
+	lastUsedAt: number;
+	/** Per-poll scratch used by the tracker's aggregation (stamped with the poll number). */
+	scratchPoll: number;
+	scratchIndex: number;
+}
+
+const FNV_PRIME = 0x01000193;
+
+function mixString(h: number, text: string): number {
+	const n = text.length;
+	// Length + three characters: cheap, and collisions are resolved by a full compare anyway.
+	const sample = n === 0 ? 0 : n ^ (text.charCodeAt(n - 1) << 8) ^ (text.charCodeAt(n >> 1) << 16) ^ (text.charCodeAt(n >> 2) << 24);
+	return Math.imul(h ^ sample, FNV_PRIME);
+}
+
+/** A cheap hash of what makes a place: state, frames' func and line, creator's func and line. */
+export function placeHash(g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): number {
+	let h = mixString(0x811c9dc5, g.state);
+	const frames = g.frames;
+	for (let i = 0; i < frames.length; i++) {
+		const frame = frames[i]!;
+		h = Math.imul(h ^ frame.line, FNV_PRIME);
+		h = mixString(h, frame.func);
+	}
+	const creator = g.createdBy;
+	if (creator) {
+		h = Math.imul(h ^ creator.line ^ 0x5bd1e995, FNV_PRIME);
+		h = mixString(h, creator.func);
+	}
+	return h >>> 0;
+}
+
+/** True when the goroutine stands at this place (args, addresses, minutes, ids ignored). */
+export function atPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
+	if (place.state !== g.state) return false;
+	const a = place.frames;
+	const b = g.frames;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) {
+		const x = a[i]!;
+		const y = b[i]!;
+		if (x.line !== y.line || x.func !== y.func) return false;
+	}
+	const c = g.createdBy;
+	const p = place.creator;
+	if (!c || !p) return !c && !p;
+	return c.line === p.line && c.func === p.func;
+}
+
+/**
+ * The per-poll identity check for a goroutine already known at `place`: lines, function-name
+ * lengths and a few characters instead of whole strings. Comparing every name of 100k stacks
+ * in full costs more than the rest of a poll together (the parser's strings are new objects
+ * each poll); a goroutine moving to a stack with the same depth, the same line in every frame
+ * and same-shaped names is not a case real programs produce. New places (placeOf) still
+ * compare in full.
+ */
+export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
+	if (place.state !== g.state) return false;
+	const a = place.frames;
+	const b = g.frames;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) {
+		const x = a[i]!;
+		const y = b[i]!;
+		if (x.line !== y.line) return false;
+		const f = x.func;
+		const h = y.func;
+		const n = f.length;
+		if (n !== h.length || f.charCodeAt(n - 1) !== h.charCodeAt(n - 1) || f.charCodeAt(n >> 1) !== h.charCodeAt(n >> 1)) return false;
+	}
+	const c = g.createdBy;
+	const p = place.creator;
+	if (!c || !p) return !c && !p;
+	return c.line === p.line && c.func.length === p.func.length;
+}
+
+function frameKey(frame: Frame): string {
+	return `${frame.func}:${frame.line}`;
+}
+
+function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<GroupBy, string> {
+	const creatorText = creator ? `${creator.func}:${creator.line}` : '';
+	// Keys are content, not ids: they stay the same across polls, restarts and gmon runs, so a
+	// selection (and a diff of two reports) can follow them.
+	return {
+		stack: `${state}|${frames.map(frameKey).join('|')}|<${creatorText}`,
+		where: where ? `${where.func} ${where.file}:${where.line}` : `${state} (no frames)`,
+		top: frames[0]?.func ?? `${state} (no frames)`,
+		creator: creator ? creator.func : '(no creator)',
+	};
+}
+
+export class PlaceTable {
+	private readonly byHash = new Map<number, Place | Place[]>();
+	readonly strings = new Interner();
+	private nextId = 1;
+	private count = 0;
+
+	get size(): number {
+		return this.count;
+	}
+
+	/** The interned place the goroutine stands at, created on first sight. */
+	placeOf(g: Goroutine, at: number): Place {
+		const hash = placeHash(g);
+		const slot = this.byHash.get(hash);
+		if (slot !== undefined) {
+			if (Array.isArray(slot)) {
+				for (const place of slot) {
+					if (atPlace(place, g)) {
+						place.lastUsedAt = at;
+						return place;
+					}
+				}
+			} else if (atPlace(slot, g)) {
+				slot.lastUsedAt = at;
+				return slot;
+			}
+		}
+		const place = this.create(g, hash, at);
+		if (slot === undefined) this.byHash.set(hash, place);
+		else if (Array.isArray(slot)) slot.push(place);
+		else this.byHash.set(hash, [slot, place]);
+		this.count++;
+		return place;
+	}
+
+	private create(g: Goroutine, hash: number, at: number): Place {
+		const s = this.strings;
+		const frames: Frame[] = g.frames.map(frame => ({
+			func: s.intern(frame.func),
+			args: '',
+			inlined: frame.inlined,
+			file: s.intern(frame.file),
+			line: frame.line,
+		}));
+		const c = g.createdBy;
+		const creator: CreatedBy | undefined = c ? {func: s.intern(c.func), file: s.intern(c.file), line: c.line} : undefined;
+		const state = s.intern(g.state);
+		const stateClass = classifyState(state, frames);
+		const userIndex = userFrameIndex(frames);
+		const user = userIndex >= 0 ? frames[userIndex] : undefined;
+		const where = user ?? frames[0];
+		const benign = benignReason(state, frames, stateClass);
+		// `select {}` at the end of main.main is how many programs park forever on purpose.
+		const deliberate = frames.some(frame => frame.func === 'main.main');
+		const never = neverWakes(state) && !deliberate;
+		return {
+			id: this.nextId++,
+			hash,
+			state,
+			frames,
+			creator,
+			stateClass,
+			waiting: isWaitingState(state),
+			user,
+			where,
+			benign,
+			neverWakes: never,
+			leakShaped: benign === undefined && user !== undefined && isBlockingClass(stateClass),
+			keys: placeKeys(state, frames, creator, where),
+			lastUsedAt: at,
+			scratchPoll: -1,
+			scratchIndex: -1,
+		};
+	}
+
+	/** Forget places nobody has stood at since `before` (epoch-ms). */
+	sweep(before: number): void {
+		for (const [hash, slot] of this.byHash) {
+			if (Array.isArray(slot)) {
+				const kept = slot.filter(place => place.lastUsedAt >= before);
+				this.count -= slot.length - kept.length;
+				if (kept.length === 0) this.byHash.delete(hash);
+				else if (kept.length === 1) this.byHash.set(hash, kept[0]!);
+				else if (kept.length !== slot.length) this.byHash.set(hash, kept);
+			} else if (slot.lastUsedAt < before) {
+				this.byHash.delete(hash);
+				this.count--;
+			}
+		}
+	}
+}

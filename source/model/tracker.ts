@@ -1,0 +1,515 @@
+// The model across polls: identity, stuck, new/gone, restarts (epochs), groups with their
+// trends, the total and per-state trends, and the ranked suspects. Pure: every time comes in
+// with the poll, nothing here reads a clock or does I/O, so tests replay poll sequences.
+//
+// Cost per poll is one Map lookup and one frame-by-frame compare per goroutine; everything
+// derived from a stack (class, user frame, keys, benign verdict) lives on its interned Place.
+// Memory is bounded: histories are rings, gone goroutines and unused places are forgotten
+// after `forgetAfterMs`, names are interned.
+import type {Goroutine, ProfileRecord} from '../dump/types.ts';
+import type {PollInput, TrackerLike, TrackerOptions} from './api.ts';
+import {GroupHistory} from './group-history.ts';
+import {leakMatcher, type LeakMatcher} from './leak-match.ts';
+import {PlaceTable, stillAtPlace, type Place} from './place.ts';
+import {emptyEvidence, isRestart} from './restart.ts';
+import {Ring} from './ring.ts';
+import {rankSuspects, type GroupFacts} from './suspects.ts';
+import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
+
+const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
+
+/**
+ * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
+ * and cleared whenever it runs (proc.go execute). The runtime forces a GC at least every
+ * 2 minutes, so a goroutine truly parked for longer than ~3 minutes shows `, 1 minutes` or
+ * more. One that gmon saw at the same place for longer, still without minutes, has woken and
+ * parked again in between: a select on a timer/ticker, a channel fed now and then. The dump
+ * cannot show a select's cases, so this behaviour is how we recognise timer selects. Only
+ * trusted once some goroutine in the epoch showed minutes (GOGC=off disables the forced GC).
+ */
+export const PERIODIC_AFTER_MS = 3.5 * 60_000;
+
+interface Rec {
+	readonly id: number;
+	place: Place;
+	parentId: number | undefined;
+	firstSeen: number;
+	sameSince: number;
+	samePolls: number;
+	lastPoll: number;
+	lastAt: number;
+	lastMinutes: number;
+	/** Seen waking and parking again at the same place: not stuck, idle. */
+	periodic: boolean;
+	gone: boolean;
+	/** The compact copy handed out last poll, reused while nothing in it changed. */
+	view: Goroutine | undefined;
+}
+
+/** One place's members in the current poll. */
+interface PlaceAcc {
+	place: Place;
+	count: number;
+	ids: number[];
+	stuck: number;
+	leakShaped: number;
+	leakStuck: number;
+	stuckNewcomers: number;
+	stuckMaxWaitMs: number;
+	leaked: number;
+	idle: number;
+	minWaitMs: number;
+	maxWaitMs: number;
+	sample: Goroutine;
+	sampleWaitMs: number;
+}
+
+function newAcc(place: Place, g: Goroutine): PlaceAcc {
+	return {place, count: 0, ids: [], stuck: 0, leakShaped: 0, leakStuck: 0, stuckNewcomers: 0, stuckMaxWaitMs: 0, leaked: 0, idle: 0, minWaitMs: Infinity, maxWaitMs: 0, sample: g, sampleWaitMs: -1};
+}
+
+/**
+ * What the model keeps of a parsed goroutine: the header, and the place's interned frames
+ * (no args). The parser's own objects hold every arg string and slices of its input chunks;
+ * keeping them would make the model as big as the dump (~4 KB per goroutine at 100k).
+ */
+function compactView(g: Goroutine, place: Place, intern: (text: string) => string): Goroutine {
+	const view: Goroutine = {
+		id: g.id,
+		state: place.state,
+		rawState: intern(g.rawState),
+		waitMinutes: g.waitMinutes,
+		locked: g.locked,
+		scan: g.scan,
+		leaked: g.leaked,
+		durable: g.durable,
+		frames: place.frames as Goroutine['frames'],
+	};
+	if (g.synctestBubble !== undefined) view.synctestBubble = g.synctestBubble;
+	if (g.labels) view.labels = g.labels;
+	if (g.fields) view.fields = g.fields;
+	if (g.unknownFlags) view.unknownFlags = g.unknownFlags;
+	if (g.elided) view.elided = g.elided;
+	if (place.creator) view.createdBy = g.createdBy?.parentId === undefined ? place.creator : {...place.creator, parentId: g.createdBy.parentId};
+	if (g.ancestors) view.ancestors = g.ancestors;
+	if (g.unavailable) view.unavailable = true;
+	if (g.truncated) view.truncated = true;
+	return view;
+}
+
+function viewStillFits(view: Goroutine, g: Goroutine, place: Place): boolean {
+	return view.frames === place.frames && view.waitMinutes === g.waitMinutes && view.leaked === g.leaked && view.locked === g.locked && view.scan === g.scan && view.rawState.length === g.rawState.length && view.labels === undefined && g.labels === undefined && !g.truncated;
+}
+
+function creatorContradicts(rec: Rec, g: Goroutine): boolean {
+	const was = rec.place.creator;
+	const now = g.createdBy;
+	if (!was || !now) return !was !== !now;
+	return was.func !== now.func || was.line !== now.line || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId);
+}
+
+export class Tracker implements TrackerLike {
+	private readonly stuckAfterPolls: number;
+	private readonly stuckAfterMs: number | undefined;
+	private readonly historyLength: number;
+	private readonly forgetAfterMs: number;
+	private readonly leakThreshold: number;
+	private readonly keepArgs: boolean;
+	private groupBy: GroupBy;
+
+	private readonly places = new PlaceTable();
+	private readonly records = new Map<number, Rec>();
+	private readonly histories: Record<GroupBy, GroupHistory>;
+	private readonly totalHistory: Ring;
+	private readonly stateHistory = new Map<string, {ring: Ring; lastNonZero: number}>();
+
+	private epoch = 1;
+	private epochStartAt = 0;
+	private epochPolls = 0;
+	private minutesSeen = false;
+	private poll = 0;
+	private prevCount = 0;
+	private prevMax = 0;
+	private leaks: LeakMatcher = leakMatcher([]);
+	private leakCache = new Map<Place, number>();
+
+	// The last poll, kept so setGroupBy can regroup without new data.
+	private lastAt = 0;
+	private lastAccs: PlaceAcc[] = [];
+	private lastTracked: TrackedGoroutine[] = [];
+	private lastPlaces: Place[] = [];
+	private lastStates: Record<string, number> = {};
+	private lastNew: number[] = [];
+	private lastGone: number[] = [];
+	private lastRestarted = false;
+	private current: ModelSnapshot | undefined;
+
+	constructor(options: TrackerOptions = {}) {
+		this.stuckAfterPolls = Math.max(1, options.stuckAfterPolls ?? 3);
+		this.stuckAfterMs = options.stuckAfterMs;
+		this.historyLength = Math.max(2, options.historyLength ?? 120);
+		this.forgetAfterMs = options.forgetAfterMs ?? 10 * 60_000;
+		this.leakThreshold = options.leakThreshold ?? 50;
+		this.keepArgs = options.keepArgs ?? false;
+		this.groupBy = options.groupBy ?? 'stack';
+		const windowMs = options.growthWindowMs ?? 5 * 60_000;
+		this.histories = {
+			stack: new GroupHistory(this.historyLength, windowMs),
+			where: new GroupHistory(this.historyLength, windowMs),
+			top: new GroupHistory(this.historyLength, windowMs),
+			creator: new GroupHistory(this.historyLength, windowMs),
+		};
+		this.totalHistory = new Ring(this.historyLength);
+	}
+
+	get snapshot(): ModelSnapshot | undefined {
+		return this.current;
+	}
+
+	/** Goroutines remembered (present and recently gone): bounded by the forget window. */
+	get rememberedGoroutines(): number {
+		return this.records.size;
+	}
+
+	/** Distinct places remembered: bounded by the forget window. */
+	get rememberedPlaces(): number {
+		return this.places.size;
+	}
+
+	update(input: PollInput): ModelSnapshot {
+		const at = input.at;
+		const gs = input.goroutines;
+		const prevPoll = this.poll;
+		const poll = ++this.poll;
+		const records = this.records;
+
+		// Pass 1: restart evidence, and whether Go's minutes are being stamped at all.
+		const evidence = emptyEvidence(this.prevCount, this.prevMax);
+		for (const g of gs) {
+			evidence.count++;
+			if (g.id > evidence.max) evidence.max = g.id;
+			if (g.waitMinutes > 0) this.minutesSeen = true;
+			const rec = records.get(g.id);
+			if (rec !== undefined && rec.lastPoll === prevPoll) {
+				evidence.common++;
+				if (!g.truncated && creatorContradicts(rec, g)) evidence.contradictions++;
+			} else {
+				evidence.fresh++;
+				if (g.id * 2 < this.prevMax) evidence.freshLow++;
+			}
+		}
+		const restarted = this.epochPolls > 0 && isRestart(evidence);
+		if (restarted) this.newEpoch(at);
+		if (this.epochPolls === 0) this.epochStartAt = at;
+		const firstOfEpoch = this.epochPolls === 0;
+		this.epochPolls++;
+		if (input.leakRecords) {
+			this.leaks = leakMatcher(input.leakRecords);
+			this.leakCache = new Map();
+		}
+
+		// Pass 2: identity, stuck, per-place aggregation.
+		const by = this.groupBy;
+		const tracked: TrackedGoroutine[] = [];
+		const placesOf: Place[] = [];
+		const accs: PlaceAcc[] = [];
+		const newIds: number[] = [];
+		const stuckAfterMs = this.stuckAfterMs;
+		const stuckAfterPolls = this.stuckAfterPolls;
+		const periodicTrusted = this.minutesSeen;
+		const strings = this.places.strings;
+		const intern = (text: string): string => strings.intern(text);
+		for (const g of gs) {
+			let rec = records.get(g.id);
+			let isNew = false;
+			if (rec === undefined) {
+				const place = this.places.placeOf(g, at);
+				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, gone: false, view: undefined};
+				records.set(g.id, rec);
+				if (!firstOfEpoch) {
+					isNew = true;
+					newIds.push(g.id);
+				}
+			} else if (rec.lastPoll === poll) {
+				continue; // the same id twice in one dump: keep the first
+			} else {
+				if (g.truncated || stillAtPlace(rec.place, g)) {
+					rec.place.lastUsedAt = at;
+					if (g.waitMinutes < rec.lastMinutes && !g.truncated) {
+						// Go's wait clock went back at the same place: it woke and parked again.
+						rec.sameSince = at;
+						rec.samePolls = 1;
+						rec.periodic = true;
+					} else {
+						rec.samePolls++;
+					}
+				} else {
+					rec.place = this.places.placeOf(g, at);
+					rec.sameSince = at;
+					rec.samePolls = 1;
+					rec.periodic = false;
+				}
+				rec.gone = false;
+				rec.lastPoll = poll;
+				rec.lastAt = at;
+				rec.lastMinutes = g.waitMinutes;
+			}
+
+			const place = rec.place;
+			let view: Goroutine;
+			if (this.keepArgs) view = g;
+			else if (rec.view !== undefined && viewStillFits(rec.view, g, place)) view = rec.view;
+			else view = rec.view = compactView(g, place, intern);
+			const waiting = place.waiting;
+			const goMs = g.waitMinutes * 60_000;
+			const observed = at - rec.sameSince;
+			if (waiting && periodicTrusted && !rec.periodic && g.waitMinutes === 0 && observed > PERIODIC_AFTER_MS) rec.periodic = true;
+			const periodic = rec.periodic;
+			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
+			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			const idle = place.benign !== undefined || periodic;
+
+			let acc: PlaceAcc;
+			if (place.scratchPoll === poll) {
+				acc = accs[place.scratchIndex]!;
+			} else {
+				place.scratchPoll = poll;
+				place.scratchIndex = accs.length;
+				acc = newAcc(place, view);
+				accs.push(acc);
+			}
+			acc.count++;
+			acc.ids.push(g.id);
+			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
+			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
+			if (waitMs > acc.sampleWaitMs) {
+				acc.sampleWaitMs = waitMs;
+				acc.sample = view;
+			}
+			if (idle) acc.idle++;
+			if (g.leaked) acc.leaked++;
+			if (place.leakShaped && !periodic) acc.leakShaped++;
+			if (stuck) {
+				acc.stuck++;
+				if (place.leakShaped && !periodic) {
+					acc.leakStuck++;
+					if (rec.firstSeen > this.epochStartAt) acc.stuckNewcomers++;
+					if (waitMs > acc.stuckMaxWaitMs) acc.stuckMaxWaitMs = waitMs;
+				}
+			}
+
+			tracked.push({
+				g: view,
+				firstSeen: rec.firstSeen,
+				sameSince: rec.sameSince,
+				samePolls: rec.samePolls,
+				stuck,
+				waitMs,
+				isNew,
+				groupKey: place.keys[by],
+				where: place.where,
+				stateClass: place.stateClass,
+				idle,
+			});
+			placesOf.push(place);
+		}
+
+		// Proven leaks from the goroutineleak profile: per place, capped by its members.
+		if (!this.leaks.empty) {
+			for (const acc of accs) {
+				let matched = this.leakCache.get(acc.place);
+				if (matched === undefined) {
+					matched = this.leaks.leakedAt(acc.place.frames);
+					this.leakCache.set(acc.place, matched);
+				}
+				acc.leaked = Math.max(acc.leaked, Math.min(acc.count, matched));
+			}
+		}
+
+		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
+		// and forgetting the long gone.
+		const goneIds: number[] = [];
+		const forgetBefore = at - this.forgetAfterMs;
+		for (const [id, rec] of records) {
+			if (rec.lastPoll === poll) continue;
+			if (!rec.gone && !input.truncated) {
+				rec.gone = true;
+				goneIds.push(id);
+			}
+			if (rec.lastAt < forgetBefore) records.delete(id);
+		}
+		this.places.sweep(forgetBefore);
+
+		// Histories: groups under every key (so switching keys keeps its trend), total, states.
+		for (const key of GROUP_BYS) {
+			const counts = new Map<string, number>();
+			for (const acc of accs) {
+				const k = acc.place.keys[key];
+				counts.set(k, (counts.get(k) ?? 0) + acc.count);
+			}
+			this.histories[key].record(counts, at, forgetBefore);
+		}
+		const states: Record<string, number> = {};
+		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
+		this.recordTotals(tracked.length, states);
+
+		this.prevCount = tracked.length;
+		this.prevMax = evidence.max;
+		this.lastAt = at;
+		this.lastAccs = accs;
+		this.lastTracked = tracked;
+		this.lastPlaces = placesOf;
+		this.lastStates = states;
+		this.lastNew = newIds;
+		this.lastGone = restarted ? [] : goneIds;
+		this.lastRestarted = restarted;
+		this.current = this.build(tracked);
+		return this.current;
+	}
+
+	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {
+		let total = 0;
+		for (const record of records) total += record.count;
+		// debug=1 has no states: carry the last known mix so every state ring stays aligned.
+		this.recordTotals(total, this.lastStates);
+		this.lastAt = at;
+		const base = this.current ?? this.build(this.lastTracked);
+		this.current = {...base, at, total, totalHistory: this.totalHistory.toArray(), stateHistory: this.stateHistoryArrays(), newIds: [], goneIds: [], restarted: false};
+		return this.current;
+	}
+
+	setGroupBy(by: GroupBy): ModelSnapshot {
+		this.groupBy = by;
+		const tracked = this.lastTracked.map((t, i) => ({...t, groupKey: this.lastPlaces[i]!.keys[by]}));
+		this.lastTracked = tracked;
+		this.current = this.build(tracked);
+		return this.current;
+	}
+
+	private newEpoch(at: number): void {
+		this.epoch++;
+		this.epochPolls = 0;
+		this.epochStartAt = at;
+		this.records.clear();
+		for (const key of GROUP_BYS) this.histories[key].clear();
+		this.leaks = leakMatcher([]);
+		this.leakCache = new Map();
+		this.minutesSeen = false;
+	}
+
+	private recordTotals(total: number, states: Record<string, number>): void {
+		const cap = this.historyLength;
+		const before = this.totalHistory.length;
+		this.totalHistory.push(total);
+		for (const [state, count] of Object.entries(states)) {
+			if (this.stateHistory.has(state)) continue;
+			const ring = new Ring(cap);
+			for (let i = 0; i < Math.min(before, cap - 1); i++) ring.push(0);
+			this.stateHistory.set(state, {ring, lastNonZero: this.poll});
+			void count;
+		}
+		for (const [state, entry] of this.stateHistory) {
+			const count = states[state] ?? 0;
+			entry.ring.push(count);
+			if (count > 0) entry.lastNonZero = this.poll;
+			else if (this.poll - entry.lastNonZero >= cap) this.stateHistory.delete(state);
+		}
+	}
+
+	private stateHistoryArrays(): Record<string, number[]> {
+		const out: Record<string, number[]> = {};
+		for (const [state, entry] of this.stateHistory) out[state] = entry.ring.toArray();
+		return out;
+	}
+
+	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
+		const by = this.groupBy;
+		const history = this.histories[by];
+		const merged = new Map<string, PlaceAcc[]>();
+		for (const acc of this.lastAccs) {
+			const key = acc.place.keys[by];
+			const list = merged.get(key);
+			if (list) list.push(acc);
+			else merged.set(key, [acc]);
+		}
+		const groups: Group[] = [];
+		const facts: GroupFacts[] = [];
+		for (const [key, list] of merged) {
+			let count = 0;
+			let stuck = 0;
+			let leaked = 0;
+			let idle = 0;
+			let leakStuck = 0;
+			let leakShaped = 0;
+			let stuckNewcomers = 0;
+			let stuckMaxWaitMs = 0;
+			let minWaitMs = Infinity;
+			let maxWaitMs = 0;
+			let best = list[0]!;
+			const states: Record<string, number> = {};
+			const ids: number[] = [];
+			for (const acc of list) {
+				count += acc.count;
+				stuck += acc.stuck;
+				leaked += acc.leaked;
+				idle += acc.idle;
+				leakStuck += acc.leakStuck;
+				leakShaped += acc.leakShaped;
+				stuckNewcomers += acc.stuckNewcomers;
+				stuckMaxWaitMs = Math.max(stuckMaxWaitMs, acc.stuckMaxWaitMs);
+				minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
+				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
+				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
+				states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
+				for (const id of acc.ids) ids.push(id);
+			}
+			let state = best.place.state;
+			let most = -1;
+			for (const [s, n] of Object.entries(states)) {
+				if (n > most) {
+					most = n;
+					state = s;
+				}
+			}
+			const trend = history.trend(key);
+			const group: Group = {
+				key,
+				by,
+				count,
+				states,
+				state,
+				sample: best.sample,
+				where: best.place.where,
+				ids,
+				minWaitMs: minWaitMs === Infinity ? 0 : minWaitMs,
+				maxWaitMs,
+				history: trend?.history ?? [count],
+				growth: trend?.growth ?? 0,
+				growthPerMin: trend?.growthPerMin ?? 0,
+				delta: trend?.delta ?? count,
+				stuck,
+				leaked,
+				idle: idle === count,
+				stateClass: best.place.stateClass,
+			};
+			groups.push(group);
+			facts.push({group, leakShaped, leakStuck, stuckNewcomers, stuckMaxWaitMs, neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0)});
+		}
+		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		return {
+			epoch: this.epoch,
+			poll: this.poll,
+			at: this.lastAt,
+			total: tracked.length,
+			states: {...this.lastStates},
+			goroutines: tracked,
+			groups,
+			suspects: rankSuspects(facts, {leakThreshold: this.leakThreshold}),
+			totalHistory: this.totalHistory.toArray(),
+			stateHistory: this.stateHistoryArrays(),
+			newIds: this.lastNew,
+			goneIds: this.lastGone,
+			restarted: this.lastRestarted,
+		};
+	}
+}

@@ -1,0 +1,161 @@
+// The `--json` document: a stable contract for scripts (jq, CI, log pipelines), described by
+// schema.json next to this file. Add fields freely; never rename or retype one without bumping
+// schemaVersion.
+import type {Frame} from '../dump/types.ts';
+import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {rank} from './rank.ts';
+import type {ReportInput} from './types.ts';
+
+export const schemaVersion = 1;
+
+export interface JsonWhere {
+	function: string;
+	file: string;
+	line: number;
+}
+
+export interface JsonGoroutine {
+	id: number;
+	state: string;
+	waitMinutes: number;
+	/** gmon's observed wait merged with Go's minutes, ms. */
+	waitMs: number;
+	stuck: boolean;
+	locked: boolean;
+	leaked: boolean;
+	where: JsonWhere | null;
+	createdBy: (JsonWhere & {parentId?: number}) | null;
+	group: string;
+}
+
+export interface JsonGroup {
+	key: string;
+	by: string;
+	count: number;
+	state: string;
+	states: Record<string, number>;
+	where: JsonWhere | null;
+	growth: number;
+	growthPerMin: number;
+	delta: number;
+	stuck: number;
+	leaked: number;
+	idle: boolean;
+	suspect: boolean;
+	/** The representative member's stack, innermost first. */
+	stack: JsonWhere[];
+	createdBy: JsonWhere | null;
+	ids: number[];
+}
+
+export interface JsonSuspect {
+	group: string;
+	count: number;
+	state: string;
+	where: JsonWhere | null;
+	reason: string;
+	proven: boolean;
+	score: number;
+}
+
+export interface JsonReport {
+	schemaVersion: number;
+	target: string;
+	/** traceback (debug=2, panics, SIGQUIT) or profile (debug=1: no per-goroutine data). */
+	kind: string;
+	/** ISO time of the last poll. */
+	at: string;
+	total: number;
+	states: Record<string, number>;
+	poll: {polls: number; at: string; fetchMs: number; bytes: number; truncated: boolean};
+	goroutines: JsonGoroutine[];
+	groups: JsonGroup[];
+	suspects: JsonSuspect[];
+	errors: Array<{at: string; kind: string; message: string}>;
+	preamble?: string;
+}
+
+export const toWhere = (frame: Frame | undefined): JsonWhere | null =>
+	frame ? {function: frame.func, file: frame.file, line: frame.line} : null;
+
+export function buildJsonReport(input: ReportInput): JsonReport {
+	const {snapshot} = input;
+	const ranked = rank(snapshot, input.hideIdle);
+	const suspectKeys = new Set(snapshot.suspects.map(suspect => suspect.groupKey));
+	// The leak profile counts per stack, without ids: a goroutine is known leaked when its whole group is.
+	const provenGroups = new Set(snapshot.groups.filter(group => group.leaked > 0 && group.leaked >= group.count).map(group => group.key));
+	const {last} = input.polls;
+	const at = new Date(last.at).toISOString();
+	return {
+		schemaVersion,
+		target: input.target,
+		kind: input.kind,
+		at,
+		total: snapshot.total,
+		states: {...snapshot.states},
+		poll: {
+			polls: input.polls.count,
+			at,
+			fetchMs: Math.round(last.fetchMs * 10) / 10,
+			bytes: last.bytes,
+			truncated: last.truncated,
+		},
+		goroutines: ranked.goroutines.map(tracked => jsonGoroutine(tracked, provenGroups.has(tracked.groupKey))),
+		groups: ranked.groups.map(group => jsonGroup(group, suspectKeys.has(group.key))),
+		suspects: ranked.suspects.map(suspect => jsonSuspect(suspect)),
+		errors: input.errors.map(error => ({at: new Date(error.at).toISOString(), kind: error.kind, message: error.message})),
+		...(input.preamble ? {preamble: input.preamble} : {}),
+	};
+}
+
+function jsonGoroutine({g, stuck, waitMs, where, groupKey}: TrackedGoroutine, groupProven: boolean): JsonGoroutine {
+	return {
+		id: g.id,
+		state: g.state,
+		waitMinutes: g.waitMinutes,
+		waitMs,
+		stuck,
+		locked: g.locked,
+		leaked: g.leaked || groupProven,
+		where: toWhere(where ?? g.frames[0]),
+		createdBy: g.createdBy
+			? {function: g.createdBy.func, file: g.createdBy.file, line: g.createdBy.line,
+				...(g.createdBy.parentId === undefined ? {} : {parentId: g.createdBy.parentId})}
+			: null,
+		group: groupKey,
+	};
+}
+
+function jsonGroup(group: Group, suspect: boolean): JsonGroup {
+	const by = group.sample.createdBy;
+	return {
+		key: group.key,
+		by: group.by,
+		count: group.count,
+		state: group.state,
+		states: {...group.states},
+		where: toWhere(group.where ?? group.sample.frames[0]),
+		growth: group.growth,
+		growthPerMin: Math.round(group.growthPerMin * 100) / 100,
+		delta: group.delta,
+		stuck: group.stuck,
+		leaked: group.leaked,
+		idle: group.idle,
+		suspect,
+		stack: group.sample.frames.map(frame => ({function: frame.func, file: frame.file, line: frame.line})),
+		createdBy: by ? {function: by.func, file: by.file, line: by.line} : null,
+		ids: [...group.ids],
+	};
+}
+
+function jsonSuspect(suspect: Suspect): JsonSuspect {
+	return {
+		group: suspect.groupKey,
+		count: suspect.count,
+		state: suspect.state,
+		where: toWhere(suspect.where),
+		reason: suspect.reason,
+		proven: suspect.proven,
+		score: Math.round(suspect.score * 1000) / 1000,
+	};
+}

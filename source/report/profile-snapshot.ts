@@ -1,0 +1,58 @@
+// A `?debug=1` profile as a one-poll ModelSnapshot: one group per stack (counts, no goroutine
+// ids, states or wait times), so the same text and JSON reports describe it. The per-goroutine
+// dumps go through the model's Tracker instead; this covers what it cannot. A saved
+// `goroutineleak` profile (Go 1.26+) lists only goroutines Go proved leaked: every group is a
+// proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it.
+import {whereFrame} from '../dump/user-frame.ts';
+import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
+import {baseName} from '../model/format.ts';
+import type {Group, ModelSnapshot, Suspect} from '../model/types.ts';
+
+export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
+	const proven = dump.profileName === 'goroutineleak';
+	const groups = mergeRecords(dump.records).map(record => recordGroup(record, proven));
+	groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	const total = dump.profileTotal ?? groups.reduce((sum, group) => sum + group.count, 0);
+	const suspects = proven ? groups.map(group => provenSuspect(group)) : [];
+	return {
+		epoch: 1, poll: 1, at, total, states: {}, goroutines: [], groups, suspects,
+		totalHistory: [total], stateHistory: {}, newIds: [], goneIds: [], restarted: false,
+	};
+}
+
+/** Shaped like the model's stack key (state|frames|<creator) with no state and no creator. */
+const recordKey = (record: ProfileRecord) => `|${record.frames.map(frame => `${frame.func}:${frame.line}`).join('|')}|<`;
+
+/** Records with the same frames (distinct PCs or labels) count as one stack. */
+function mergeRecords(records: readonly ProfileRecord[]): ProfileRecord[] {
+	const byKey = new Map<string, ProfileRecord>();
+	for (const record of records) {
+		const key = recordKey(record);
+		const seen = byKey.get(key);
+		byKey.set(key, seen ? {...seen, count: seen.count + record.count} : record);
+	}
+
+	return [...byKey.values()];
+}
+
+function recordGroup(record: ProfileRecord, proven: boolean): Group {
+	const sample: Goroutine = {
+		id: 0, state: '', rawState: '', waitMinutes: 0, locked: false, scan: false, leaked: false, durable: false,
+		frames: record.frames, ...(record.labels ? {labels: record.labels} : {}),
+	};
+	const where = whereFrame(sample);
+	return {
+		key: recordKey(record), by: 'stack', count: record.count, states: {}, state: '', stateClass: 'other', sample,
+		...(where ? {where} : {}), ids: [], minWaitMs: 0, maxWaitMs: 0,
+		history: [record.count], growth: 0, growthPerMin: 0, delta: 0, stuck: 0, leaked: proven ? record.count : 0, idle: false,
+	};
+}
+
+function provenSuspect(group: Group): Suspect {
+	const where = group.where ? ` at ${baseName(group.where.file) || group.where.func}${group.where.line ? `:${group.where.line}` : ''}` : '';
+	return {
+		groupKey: group.key, count: group.count, state: '', ...(group.where ? {where: group.where} : {}),
+		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where}`,
+		proven: true, score: 1e9 + 1000 * group.count, stuck: 0, leaked: group.count, growthPerMin: 0, maxWaitMs: 0,
+	};
+}

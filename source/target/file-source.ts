@@ -1,0 +1,183 @@
+// Offline dumps: a file (read once, or re-read on the interval with --watch so `kill -QUIT` output
+// appended to a log shows up live) or stdin (`curl … | gmon -`). Streamed like the network body.
+import {createReadStream} from 'node:fs';
+import {stat} from 'node:fs/promises';
+import type {Readable} from 'node:stream';
+import {createDumpParser, type Dump} from '../dump/index.ts';
+import {PollFault} from './faults.ts';
+import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
+
+export interface FileSourceOptions {
+	/** `--watch`: poll the file; unchanged files (same size and mtime) are not re-read. */
+	watch?: boolean;
+	maxBytes: number;
+	now?: () => number;
+}
+
+const ioReasons: Record<string, string> = {
+	ENOENT: 'no such file',
+	EACCES: 'permission denied',
+	EISDIR: 'it is a directory',
+	EMFILE: 'too many open files',
+};
+
+export class FileSource implements DumpSource {
+	readonly displayName: string;
+	readonly repeats: boolean;
+	readonly hasProfiles = false;
+	private readonly path: string;
+	private readonly options: FileSourceOptions;
+	private seen?: {size: number; mtimeMs: number};
+
+	constructor(path: string, displayName: string, options: FileSourceOptions) {
+		this.path = path;
+		this.displayName = displayName;
+		this.options = options;
+		this.repeats = options.watch === true;
+	}
+
+	async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome | 'unchanged'> {
+		let info;
+		try {
+			info = await stat(this.path);
+		} catch (error) {
+			throw ioFault(this.displayName, error);
+		}
+		if (this.options.watch && this.seen && this.seen.size === info.size && this.seen.mtimeMs === info.mtimeMs) return 'unchanged';
+		// A log can hold many dumps (each `kill -QUIT` of a supervised service appends one): read the last.
+		let start: number;
+		try {
+			start = await lastDumpStart(this.path);
+		} catch (error) {
+			throw ioFault(this.displayName, error);
+		}
+		// Never more than --max-bytes: a huge last dump is read from its end, cut at the front.
+		const cutFront = info.size - start > this.options.maxBytes;
+		if (cutFront) start = info.size - this.options.maxBytes;
+		const outcome = await readDump(createReadStream(this.path, {start}), this.displayName, request, this.options, signal);
+		if (cutFront) outcome.result = {...outcome.result, truncated: true};
+		this.seen = {size: info.size, mtimeMs: info.mtimeMs};
+		return outcome;
+	}
+
+	async close(): Promise<void> {}
+}
+
+export class StdinSource implements DumpSource {
+	readonly displayName = 'stdin';
+	readonly repeats = false;
+	readonly hasProfiles = false;
+	private readonly input: Readable;
+	private readonly options: FileSourceOptions;
+	private done = false;
+
+	constructor(input: Readable, options: FileSourceOptions) {
+		this.input = input;
+		this.options = options;
+	}
+
+	async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome | 'unchanged'> {
+		// stdin can be read once; a second ask has nothing new.
+		if (this.done) return 'unchanged';
+		this.done = true;
+		return readDump(this.input, 'stdin', request, this.options, signal);
+	}
+
+	async close(): Promise<void> {
+		this.input.destroy();
+	}
+}
+
+async function readDump(
+	stream: Readable,
+	name: string,
+	request: FetchRequest,
+	options: FileSourceOptions,
+	signal?: AbortSignal,
+): Promise<FetchOutcome> {
+	const now = options.now ?? Date.now;
+	const at = now();
+	const parser = createDumpParser();
+	const raw: Buffer[] = [];
+	let bytes = 0;
+	let hitCap = false;
+	try {
+		for await (const data of stream as AsyncIterable<Buffer | string>) {
+			if (signal?.aborted) throw signal.reason;
+			let chunk = typeof data === 'string' ? Buffer.from(data) : data;
+			if (bytes + chunk.length > options.maxBytes) {
+				chunk = chunk.subarray(0, options.maxBytes - bytes);
+				hitCap = true;
+			}
+			bytes += chunk.length;
+			parser.write(chunk);
+			if (request.keepRaw) raw.push(chunk);
+			if (hitCap) break;
+		}
+	} catch (error) {
+		if (signal?.aborted) throw signal.reason;
+		throw ioFault(name, error);
+	} finally {
+		stream.destroy();
+	}
+	const dump = latestDump(parser.end());
+	if (bytes === 0) throw new PollFault('not-a-dump', `${name} is empty: expected a goroutine dump`);
+	if (dump.kind !== 'traceback' && dump.kind !== 'profile') {
+		const why = dump.kind === 'protobuf'
+			? 'it is a gzipped protobuf profile (debug=0); save ?debug=2 instead'
+			: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
+		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
+	}
+	const outcome: FetchOutcome = {
+		result: {at, durationMs: now() - at, bytes, debug: dump.kind === 'profile' ? 1 : 2, dump, truncated: hitCap || dump.truncated},
+	};
+	if (request.keepRaw) outcome.raw = raw;
+	return outcome;
+}
+
+function ioFault(name: string, error: unknown): PollFault {
+	if (error instanceof PollFault) return error;
+	const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+	return new PollFault('io', `cannot read ${name}: ${ioReasons[code] ?? (code || 'read failed')}`);
+}
+
+/** Lines that open a new dump in a log: a signal or crash header, or a debug=1 profile header. */
+const dumpOpener = /\n(?:SIGQUIT: quit|SIGABRT: abort|panic: |fatal error: |goroutine(?:leak)? profile: total )/g;
+
+/**
+ * Byte offset of the last line that opens a dump (0 when there is none): one streaming pass,
+ * latin1 so string offsets are byte offsets, with a carry so a marker split across chunks is found.
+ */
+export async function lastDumpStart(path: string): Promise<number> {
+	let last = 0;
+	let consumed = 0; // bytes before `carry`
+	let carry = '';
+	for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+		const text = carry + chunk.toString('latin1');
+		dumpOpener.lastIndex = 0;
+		for (let match = dumpOpener.exec(text); match; match = dumpOpener.exec(text)) {
+			last = Math.max(last, consumed + match.index + 1); // the opener at the very start is 0 anyway
+		}
+		const keep = Math.min(text.length, 40);
+		consumed += text.length - keep;
+		carry = text.slice(text.length - keep);
+	}
+	return last;
+}
+
+/**
+ * Dumps appended without an opener line (`curl …?debug=2 >> log`): goroutine ids are unique
+ * within one dump, so an id seen again starts the next one. Keep the goroutines of the last.
+ */
+export function latestDump(dump: Dump): Dump {
+	const seen = new Set<number>();
+	let start = 0;
+	dump.goroutines.forEach((g, index) => {
+		if (seen.has(g.id)) {
+			seen.clear();
+			start = index;
+		}
+		seen.add(g.id);
+	});
+	return start === 0 ? dump : {...dump, goroutines: dump.goroutines.slice(start)};
+}

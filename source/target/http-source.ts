@@ -1,0 +1,227 @@
+// Dumps over HTTP(S) or a unix socket with undici: one kept-alive connection reused across polls,
+// the body streamed into the parser (never buffered whole: a 64 MB dump read with text() costs
+// +190 MB), and every failure worded by faults.ts.
+import {readFileSync} from 'node:fs';
+import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
+import {ConfigError, type Config} from '../config.ts';
+import {createDumpParser} from '../dump/index.ts';
+import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
+import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
+
+export interface HttpSourceOptions {
+	/** Wall clock for `at` and durations (tests may inject). */
+	now?: () => number;
+	/** Proxy variables; default process.env. */
+	env?: NodeJS.ProcessEnv;
+}
+
+const proxyVariables = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
+
+/** The standard proxy variables, lowercase first (curl's rule, and undici's). Passed explicitly so an injected env is honoured. */
+function proxySettings(env: NodeJS.ProcessEnv): {httpProxy: string; httpsProxy: string; noProxy: string} {
+	const pick = (name: string): string => env[name] || env[name.toUpperCase()] || '';
+	const httpProxy = pick('http_proxy');
+	return {httpProxy, httpsProxy: pick('https_proxy') || httpProxy, noProxy: pick('no_proxy')};
+}
+
+/** `/x/debug/pprof/goroutine?debug=2&seconds=1` → the same mount with another profile and debug level. */
+export function profilePath(goroutinePath: string, profile: string, debug: number): string {
+	const queryAt = goroutinePath.indexOf('?');
+	const pathname = queryAt === -1 ? goroutinePath : goroutinePath.slice(0, queryAt);
+	const query = new URLSearchParams(queryAt === -1 ? '' : goroutinePath.slice(queryAt + 1));
+	query.set('debug', String(debug));
+	const mount = pathname.slice(0, pathname.lastIndexOf('/') + 1);
+	return `${mount}${profile}?${query.toString()}`;
+}
+
+export class HttpSource implements DumpSource {
+	readonly displayName: string;
+	readonly repeats = true;
+	readonly hasProfiles = true;
+	private readonly dispatcher: Dispatcher;
+	private readonly origin: string;
+	private readonly goroutinePath: string;
+	private readonly where: string;
+	private readonly host: string;
+	private readonly headers: Record<string, string>;
+	private readonly secrets: string[];
+	private readonly config: Config;
+	private readonly now: () => number;
+
+	constructor(config: Config, options: HttpSourceOptions = {}) {
+		const {target} = config;
+		if (target.kind !== 'http' && target.kind !== 'unix') throw new Error(`HttpSource cannot read a ${target.kind} target`);
+		this.config = config;
+		this.now = options.now ?? Date.now;
+		this.displayName = target.displayName;
+		this.headers = {...config.headers};
+		if (target.kind === 'http' && target.authHeader !== undefined && !('authorization' in this.headers)) {
+			this.headers['authorization'] = target.authHeader;
+		}
+		this.secrets = secretsOf(this.headers);
+
+		const connect: Record<string, unknown> = {};
+		if (target.kind === 'unix') {
+			this.origin = 'http://localhost';
+			this.goroutinePath = target.path;
+			this.where = `unix:${target.socketPath}`;
+			this.host = 'localhost';
+			connect['socketPath'] = target.socketPath;
+		} else {
+			const url = new URL(target.url);
+			this.origin = url.origin;
+			this.goroutinePath = `${url.pathname}${url.search}`;
+			this.where = url.host;
+			this.host = url.hostname;
+			if (url.protocol === 'https:') {
+				if (config.insecure) connect['rejectUnauthorized'] = false;
+				if (config.caFile !== undefined) {
+					try {
+						connect['ca'] = readFileSync(config.caFile);
+					} catch (error) {
+						const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+						throw new ConfigError(`--cacert ${config.caFile}: cannot read it (${code})`);
+					}
+				}
+			}
+		}
+		const agentOptions = {
+			// Polls are sequential: one connection, kept alive across polls (the 4 s default would
+			// reconnect on every 5 s poll).
+			connections: 1,
+			keepAliveTimeout: Math.max(10_000, 2 * config.intervalMs),
+			keepAliveMaxTimeout: 10 * 60_000,
+			// Go sends headers only after runtime.Stack() has collected the whole dump.
+			headersTimeout: config.headersTimeoutMs,
+			bodyTimeout: config.bodyTimeoutMs,
+			connect,
+		};
+		const env = options.env ?? process.env;
+		const proxied = target.kind === 'http' && proxyVariables.some(name => (env[name] ?? '') !== '');
+		// A plain Agent unless a proxy is configured: no surprises for localhost targets.
+		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, ...proxySettings(env)}) : new Agent(agentOptions);
+		// Connection faults may then be the proxy's: say so rather than blame the target.
+		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
+	}
+
+	async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome> {
+		try {
+			return await this.fetchOnce(request, signal);
+		} catch (error) {
+			// A kept-alive connection the server closed while idle fails before any response: retry once on a fresh one.
+			if (error instanceof PollFault && error.kind === 'refused' && connectionLostCodes.has(error.code ?? '') && !signal?.aborted) {
+				return this.fetchOnce(request, signal);
+			}
+			throw error;
+		}
+	}
+
+	private async fetchOnce(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome> {
+		const path = request.profile === 'goroutine' && request.debug === 2
+			? this.goroutinePath
+			: profilePath(this.goroutinePath, request.profile, request.debug);
+		const context: FaultContext = {
+			where: this.where,
+			host: this.host,
+			path: path.split('?')[0] ?? path,
+			sentAuth: 'authorization' in this.headers,
+			headersTimeoutMs: this.config.headersTimeoutMs,
+			bodyTimeoutMs: this.config.bodyTimeoutMs,
+			bytes: 0,
+			gotHeaders: false,
+			secrets: this.secrets,
+		};
+		const at = this.now();
+		let response: Dispatcher.ResponseData;
+		try {
+			response = await this.dispatcher.request({
+				origin: this.origin,
+				path,
+				method: 'GET',
+				headers: {...this.headers, 'user-agent': 'gmon'},
+				signal: signal ?? null,
+			});
+		} catch (error) {
+			if (signal?.aborted) throw signal.reason;
+			throw faultFromError(error, context);
+		}
+		const headersMs = this.now() - at;
+		context.gotHeaders = true;
+		const {statusCode, headers, body} = response;
+		if (statusCode !== 200) {
+			// Always consume or destroy a body, or the one-connection pool stalls.
+			const snippet = await readSnippet(body);
+			throw faultFromStatus(statusCode, context, snippet, String(headers['location'] ?? ''));
+		}
+		const type = String(headers['content-type'] ?? '');
+		if (/html/i.test(type)) {
+			discard(body);
+			throw notADump('html', context.path);
+		}
+
+		const parser = createDumpParser();
+		const raw: Buffer[] = [];
+		const maxBytes = this.config.maxBytes;
+		let bytes = 0;
+		let hitCap = false;
+		try {
+			for await (const chunk of body as AsyncIterable<Buffer>) {
+				let piece = chunk;
+				if (bytes + piece.length > maxBytes) {
+					piece = piece.subarray(0, maxBytes - bytes);
+					hitCap = true;
+				}
+				bytes += piece.length;
+				context.bytes = bytes;
+				if (piece.length > 0) {
+					parser.write(piece);
+					if (request.keepRaw) raw.push(piece);
+				}
+				if (hitCap) break; // leaving the loop destroys the body (and that connection)
+			}
+		} catch (error) {
+			if (signal?.aborted) throw signal.reason;
+			throw faultFromError(error, context);
+		}
+		const dump = parser.end();
+		if (bytes === 0) throw notADump('empty', context.path);
+		const expected = request.debug === 2 ? 'traceback' : 'profile';
+		if (dump.kind !== expected) {
+			throw notADump('text', context.path);
+		}
+		if (hitCap && dump.goroutines.length === 0 && dump.records.length === 0) {
+			throw new PollFault('too-large', `the dump at ${context.path} is larger than --max-bytes (${bytes} bytes read) and nothing in it could be parsed`);
+		}
+		const outcome: FetchOutcome = {
+			result: {at, durationMs: this.now() - at, bytes, debug: request.debug, dump, truncated: hitCap || dump.truncated},
+			headersMs,
+		};
+		if (request.keepRaw) outcome.raw = raw;
+		return outcome;
+	}
+
+	async close(): Promise<void> {
+		await this.dispatcher.destroy().catch(() => {});
+	}
+}
+
+/** The first bytes of an error body (for a 5xx message), then the rest thrown away. */
+async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+	let text = '';
+	try {
+		for await (const chunk of body as AsyncIterable<Buffer>) {
+			text += chunk.toString('utf8');
+			if (text.length >= 512) break;
+		}
+	} catch {
+		// The status line is what matters; a broken error body changes nothing.
+	}
+	discard(body);
+	return text.slice(0, 512);
+}
+
+/** Destroy a body we will not read; undici then emits "Request aborted", which is expected here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+	body.on('error', () => {});
+	body.destroy();
+}

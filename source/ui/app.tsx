@@ -1,0 +1,186 @@
+// The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
+// It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
+// keys into reducer intents or store commands. Everything it shows is computed by source/view/.
+import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import {useCallback, useRef, useState} from 'react';
+import type {GroupBy} from '../model/types.ts';
+import type {MonitorStore} from '../monitor-types.ts';
+import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
+import {keyIntent, nextGroupBy, nextInterval, type Command, type KeyLike} from '../view/keymap.ts';
+import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
+import {createSelector} from '../view/select.ts';
+import {groupWhere} from '../view/select.ts';
+import {shortFunc, fileLine} from '../view/frames.ts';
+import {stripControl} from '../view/sanitize.ts';
+import type {Action, ListKind, UiState} from '../view/types.ts';
+import {GoroutineList, GroupList} from './list-views.tsx';
+import {Line} from './lines.tsx';
+import {Help, StatePicker} from './overlays.tsx';
+import {StackView} from './stack-view.tsx';
+import {useMonitor} from './use-monitor.ts';
+import {useNow} from './use-now.ts';
+import {useTerminalSize} from './use-terminal-size.ts';
+
+export interface AppProps {
+	store: MonitorStore;
+	/** The group-by the store starts with; `b` cycles on from it. Default 'stack'. */
+	initialGroupBy?: GroupBy;
+	/** Start with idle goroutines hidden (`H` toggles). */
+	hideIdle?: boolean;
+	/** NO_COLOR / --no-color: styles only (bold, dim, inverse), no colours. */
+	noColor?: boolean;
+	/** Which list to open on. Default 'goroutines'. */
+	initialView?: ListKind;
+	/** Clock for ages and countdowns (tests pin it). Default Date.now. */
+	clock?: () => number;
+}
+
+/** Below this the layout cannot show a useful list: say so instead of drawing garbage. */
+export const minColumns = 60;
+export const minRows = 12;
+
+const defaultClock = () => Date.now();
+
+export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock}: AppProps) {
+	const state = useMonitor(store);
+	const {columns, rows} = useTerminalSize();
+	const [select] = useState(createSelector);
+	const [ui, setUi] = useState<UiState>(() => initialUiState({hideIdle: hideIdle ?? false, ...(initialView ? {view: initialView} : {})}));
+	const [groupBy, setGroupBy] = useState<GroupBy>(initialGroupBy ?? 'stack');
+	const now = useNow(clock);
+	const {exit} = useApp();
+	const {isRawModeSupported} = useStdin();
+
+	// Ink repaints the whole screen (and wipes scrollback) once a frame is as tall as the terminal (ink#450).
+	const frameRows = rows - 1;
+	const tooSmall = columns < minColumns || rows < minRows;
+	const compact = rows < 20;
+	const model = state.model;
+	const bodyRows = Math.max(1, frameRows - headerHeight(Boolean(state.poller.error), compact) - 2);
+	const env: Env = {model, bodyRows, columns, select};
+	const envRef = useRef(env);
+	envRef.current = env;
+
+	// The latest UI state, updated synchronously so several keys in one input chunk (fast typing,
+	// tmux send-keys, paste) each see the state the previous one left.
+	const uiRef = useRef(ui);
+	const dispatch = useCallback((action: Action) => {
+		uiRef.current = reduce(uiRef.current, action, envRef.current);
+		setUi(uiRef.current);
+	}, []);
+
+	const stateRef = useRef(state);
+	stateRef.current = state;
+	const groupByRef = useRef(groupBy);
+	groupByRef.current = groupBy;
+
+	const run = useCallback((command: Command) => {
+		const {control} = store;
+		const poller = stateRef.current.poller;
+		switch (command) {
+			case 'quit': exit(); return;
+			case 'pause':
+				if (poller.paused) control.resume();
+				else control.pause();
+				return;
+			case 'refresh':
+				control.refreshNow();
+				dispatch({type: 'message', text: 'refreshing now'});
+				return;
+			case 'slower':
+			case 'faster': {
+				const ms = nextInterval(poller.intervalMs, command);
+				control.setIntervalMs(ms);
+				dispatch({type: 'message', text: `poll every ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`});
+				return;
+			}
+			case 'groupBy': {
+				const by = nextGroupBy(groupByRef.current);
+				setGroupBy(by);
+				control.setGroupBy(by);
+				dispatch({type: 'message', text: `grouping by ${by}`});
+				return;
+			}
+			case 'write':
+				dispatch({type: 'message', text: 'writing the dump…'});
+				control.writeDump().then(
+					path => dispatch({type: 'message', text: `wrote ${path}`}),
+					(error: unknown) => dispatch({type: 'message', text: `write failed: ${error instanceof Error ? error.message : String(error)}`}),
+				);
+		}
+	}, [store, exit, dispatch]);
+
+	const handleKey = useCallback((input: string, key: KeyLike) => {
+		const intent = keyIntent(input, key, uiRef.current);
+		if (!intent) return;
+		if ('command' in intent) run(intent.command);
+		else dispatch(intent.action);
+	}, [run, dispatch]);
+
+	useInput((input, key) => {
+		// Ink delivers a burst of typed characters as one string: outside the filter prompt each is a key.
+		const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
+		if (plain && input.length > 1 && !uiRef.current.editing) {
+			for (const char of input) handleKey(char, {});
+			return;
+		}
+		handleKey(input, key);
+	}, {isActive: isRawModeSupported === true});
+
+	if (tooSmall) {
+		return (
+			<Box flexDirection="column" height={Math.max(1, frameRows)}>
+				<Text wrap="truncate">{`terminal too small: ${columns}x${rows}`}</Text>
+				<Text wrap="truncate">{`gmon needs at least ${minColumns}x${minRows}`}</Text>
+			</Box>
+		);
+	}
+
+	const view = currentView(ui);
+	const listKind = currentListKind(ui);
+	const header = headerLines({poller: state.poller, model, now, width: columns, compact, stateOrder: select.stateOrder(model, ui), ui});
+	const suspects = select.suspectsByKey(model);
+	const noData = state.poller.error ? 'no data: the target has not answered yet' : 'waiting for the first poll…';
+
+	let body: React.ReactNode;
+	let position: string | undefined;
+	let gone: string | undefined;
+	let groupLabel: string | undefined;
+	if (ui.overlay === 'help') {
+		body = <Help height={bodyRows} width={columns} noColor={noColor} />;
+	} else if (ui.overlay === 'states') {
+		body = <StatePicker states={select.stateOrder(model, ui)} counts={model?.states ?? {}} active={ui.states} cursor={ui.picker} height={bodyRows} width={columns} noColor={noColor} />;
+	} else if (view.kind === 'stack') {
+		const content = stackContent(view, env);
+		body = <StackView lines={content.lines} scroll={view.scroll} height={bodyRows} noColor={noColor} />;
+		const max = Math.max(0, content.lines.length - bodyRows);
+		if (max > 0) position = `lines ${Math.min(view.scroll, max) + 1}–${Math.min(content.lines.length, view.scroll + bodyRows)}/${content.lines.length}`;
+	} else if (view.kind === 'groups') {
+		const list = select.groups(model, ui, view, listRows(bodyRows));
+		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		gone = list.gone;
+		body = <GroupList visible={list.items.slice(list.top, list.top + listRows(bodyRows))} top={list.top} index={list.index} height={bodyRows} width={columns} suspects={suspects} noColor={noColor} empty={model ? 'no group matches the filters (Esc clears)' : noData} />;
+	} else {
+		const list = select.goroutines(model, ui, view, listRows(bodyRows));
+		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		gone = list.gone;
+		if (view.group !== undefined) {
+			const group = select.groupsByKey(model).get(view.group);
+			const frame = group ? groupWhere(group) : undefined;
+			groupLabel = group ? `${stripControl(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+		}
+		body = <GoroutineList idDigits={select.idDigits(model)} visible={list.items.slice(list.top, list.top + listRows(bodyRows))} top={list.top} index={list.index} height={bodyRows} width={columns} suspects={suspects} noColor={noColor} empty={model ? 'no goroutine matches the filters (Esc clears)' : noData} />;
+	}
+
+	const status = statusLine({ui, view, listKind, width: columns, groupBy: model?.groups[0]?.by ?? groupBy, ...(position ? {position} : {}), ...(gone ? {gone} : {}), ...(groupLabel ? {groupLabel} : {})});
+	const keys = keysLine(view, columns);
+
+	return (
+		<Box flexDirection="column" width={columns} height={frameRows}>
+			{header.map((line, i) => <Line key={`h${i}`} text={line.text} tone={line.tone} noColor={noColor} />)}
+			{body}
+			<Line text={status.text} tone={status.tone} noColor={noColor} />
+			<Line text={keys.text} tone={keys.tone} noColor={noColor} />
+		</Box>
+	);
+}

@@ -1,0 +1,45 @@
+// The goroutine list and the group list: a column header and only the visible rows.
+import {Text} from 'ink';
+import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupHeader, groupRow} from '../view/rows.ts';
+import {Body, RowLine} from './lines.tsx';
+
+interface ListProps<T> {
+	/** Only the visible rows: React's development build diffs props deeply, so never hand it 100k items. */
+	visible: readonly T[];
+	/** Row number of visible[0] and of the cursor, in the whole list. */
+	top: number;
+	index: number;
+	height: number;
+	width: number;
+	suspects: Map<string, Suspect>;
+	noColor: boolean;
+	empty: string;
+	idDigits?: number;
+}
+
+export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits}: ListProps<TrackedGoroutine>) {
+	const cols = goroutineColumns(width, idDigits);
+	return (
+		<Body height={height}>
+			<Text bold wrap="truncate">{goroutineHeader(cols)}</Text>
+			{visible.length === 0 ? <Text dimColor wrap="truncate">{empty}</Text> : visible.map((t, i) => {
+				const row = goroutineRow(t, cols, {suspects});
+				return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
+			})}
+		</Body>
+	);
+}
+
+export function GroupList({visible, top, index, height, width, suspects, noColor, empty}: ListProps<Group>) {
+	const cols = groupColumns(width);
+	return (
+		<Body height={height}>
+			<Text bold wrap="truncate">{groupHeader(cols)}</Text>
+			{visible.length === 0 ? <Text dimColor wrap="truncate">{empty}</Text> : visible.map((group, i) => {
+				const row = groupRow(group, cols, {suspects});
+				return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
+			})}
+		</Body>
+	);
+}

@@ -1,0 +1,42 @@
+// Full-body overlays: the help and the state picker.
+import {Text} from 'ink';
+import {helpText} from '../view/chrome.ts';
+import {formatCount, truncateEnd} from '../view/format.ts';
+import {stripControl} from '../view/sanitize.ts';
+import {Body, Line, RowLine} from './lines.tsx';
+
+export function Help({height, width, noColor}: {height: number; width: number; noColor: boolean}) {
+	return (
+		<Body height={height}>
+			<Line text="gmon keys" tone="title" noColor={noColor} />
+			{helpText.slice(0, height - 1).map((line, i) => (
+				<Line key={i} text={truncateEnd(line, width)} tone="normal" noColor={noColor} />
+			))}
+		</Body>
+	);
+}
+
+export function StatePicker({states, counts, active, cursor, height, width, noColor}: {
+	states: readonly string[];
+	counts: Record<string, number>;
+	active: readonly string[];
+	cursor: number;
+	height: number;
+	width: number;
+	noColor: boolean;
+}) {
+	const rows = Math.max(1, height - 1);
+	const top = Math.max(0, Math.min(cursor - rows + 1, states.length - rows, cursor));
+	const first = Math.max(0, Math.min(top, cursor));
+	return (
+		<Body height={height}>
+			<Text bold wrap="truncate">{truncateEnd('States: Space/Enter toggle · 1–9 toggle · 0 all · f/Esc close', width)}</Text>
+			{states.length === 0 ? <Text dimColor>no states yet</Text> : states.slice(first, first + rows).map((state, i) => {
+				const index = first + i;
+				const on = active.includes(state);
+				const text = `${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
+				return <RowLine key={state} text={truncateEnd(text, width)} tone={on ? 'new' : 'normal'} selected={index === cursor} noColor={noColor} />;
+			})}
+		</Body>
+	);
+}

@@ -1,0 +1,186 @@
+// The header and footer as plain lines: poll status, totals, per-state counts (numbered, they are
+// the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
+import type {ModelSnapshot} from '../model/types.ts';
+import type {PollerState} from '../target/types.ts';
+import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
+import {stripControl} from './sanitize.ts';
+import type {UiState, View} from './types.ts';
+import {sparkline} from './format.ts';
+
+export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
+
+export interface ChromeLine {
+	text: string;
+	tone: ChromeTone;
+}
+
+export interface HeaderInput {
+	poller: PollerState;
+	model: ModelSnapshot | undefined;
+	now: number;
+	width: number;
+	/** Small pane: two lines instead of three. */
+	compact: boolean;
+	stateOrder: readonly string[];
+	ui: UiState;
+}
+
+function ago(ms: number): string {
+	return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
+}
+
+function pollStatus({poller, now}: HeaderInput): string {
+	const parts: string[] = [];
+	// First, so a narrow pane never cuts it off.
+	if (poller.paused) parts.push('PAUSED');
+	const last = poller.last;
+	if (last) parts.push(`polled ${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`);
+	else if (!poller.error) parts.push('waiting for the first poll…');
+	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
+	if (poller.effectiveIntervalMs > poller.intervalMs) {
+		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${stripControl(poller.stretchedReason)}` : ' to spare the target'})`;
+	}
+	parts.push(interval);
+	if (!poller.paused && poller.polling) parts.push('polling…');
+	return parts.join(' · ');
+}
+
+function errorLine({poller, now}: HeaderInput): ChromeLine | undefined {
+	const error = poller.error;
+	if (!error) return undefined;
+	const parts = [`✖ ${stripControl(error.message)}`];
+	if (poller.paused) parts.push('paused');
+	else if (error.retryAt !== undefined) {
+		const wait = error.retryAt - now;
+		parts.push(`${wait >= 1000 ? `retry in ${formatDuration(wait)}` : 'retrying'}${error.attempt > 1 ? ` (attempt ${error.attempt})` : ''}`);
+	}
+	if (poller.last) parts.push(`showing data from ${ago(now - poller.last.at)}`);
+	return {text: parts.join(' · '), tone: 'danger'};
+}
+
+function totals(model: ModelSnapshot, width: number): string {
+	const stuck = model.groups.reduce((n, g) => n + g.stuck, 0);
+	const proven = model.suspects.filter(s => s.proven).length;
+	const history = model.totalHistory;
+	const previous = history.length >= 2 ? history[history.length - 2]! : model.total;
+	const parts = [`total ${formatCount(model.total)} ${sparkline(history, width >= 100 ? 24 : 12)} ${formatDelta(model.total - previous)}`];
+	if (stuck > 0) parts.push(`stuck ${formatCount(stuck)}`);
+	if (model.suspects.length > 0) parts.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : ''}`);
+	if (model.newIds.length > 0) parts.push(`new ${formatCount(model.newIds.length)}`);
+	if (model.restarted) parts.push('target restarted');
+	return parts.join(' · ');
+}
+
+function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState): string {
+	return order.map((state, i) => {
+		const label = `${i < 9 ? `${i + 1}:` : ''}${stripControl(state)} ${formatCount(model.states[state] ?? 0)}`;
+		return ui.states.includes(state) ? `[${label}]` : label;
+	}).join('  ');
+}
+
+export function headerLines(input: HeaderInput): ChromeLine[] {
+	const {poller, model, width, compact} = input;
+	const lines: ChromeLine[] = [];
+	const title = `gmon ${stripControl(poller.target)} · ${pollStatus(input)}`;
+	lines.push({text: truncateEnd(title, width), tone: poller.paused ? 'warn' : 'title'});
+	const error = errorLine(input);
+	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
+	if (!model) {
+		lines.push({text: compact ? '' : 'no goroutine data yet', tone: 'dim'});
+		if (!compact) lines.push({text: '', tone: 'dim'});
+		return lines;
+	}
+	if (compact) {
+		lines.push({text: truncateEnd(`${totals(model, width)} │ ${stateCounts(model, input.stateOrder, input.ui)}`, width), tone: 'normal'});
+	} else {
+		lines.push({text: truncateEnd(totals(model, width), width), tone: 'normal'});
+		lines.push({text: truncateEnd(stateCounts(model, input.stateOrder, input.ui), width), tone: 'accent'});
+	}
+	return lines;
+}
+
+/** How many lines headerLines returns for this input (the layout needs it before rendering). */
+export function headerHeight(hasError: boolean, compact: boolean): number {
+	return (compact ? 2 : 3) + (hasError ? 1 : 0);
+}
+
+function sortLabel(ui: UiState, kind: 'goroutines' | 'groups'): string {
+	const sort = ui.sort[kind];
+	return `sort ${sort.key}${sort.desc ? '↓' : '↑'}`;
+}
+
+export interface StatusInput {
+	ui: UiState;
+	view: View;
+	listKind: 'goroutines' | 'groups';
+	/** "12/1234": the cursor row and the filtered length, for lists. */
+	position?: string;
+	gone?: string;
+	groupBy?: string;
+	groupLabel?: string;
+	width: number;
+}
+
+/** Footer line 1: the prompt while typing a filter, else sort, filters, position and any message. */
+export function statusLine(input: StatusInput): ChromeLine {
+	const {ui, width} = input;
+	if (ui.editing) return {text: truncateEnd(`/${ui.query}█  (Enter keeps, Esc clears)`, width), tone: 'accent'};
+	const parts: string[] = [];
+	if (input.view.kind === 'stack') parts.push(input.view.target.type === 'goroutine' ? `stack of goroutine ${input.view.target.id}` : 'group stack');
+	else if (input.groupLabel) parts.push(`group: ${input.groupLabel}`);
+	if (input.view.kind !== 'stack') parts.push(sortLabel(ui, input.listKind));
+	if (input.listKind === 'groups' && input.groupBy) parts.push(`by ${input.groupBy}`);
+	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(stripControl).join(', ')}`);
+	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
+	if (ui.hideIdle) parts.push('idle hidden');
+	if (input.position) parts.push(input.position);
+	let tone: ChromeTone = 'dim';
+	if (input.gone) {
+		parts.unshift(`${input.gone} is gone; kept your place`);
+		tone = 'warn';
+	}
+	if (ui.message) {
+		parts.unshift(stripControl(ui.message));
+		tone = 'warn';
+	}
+	return {text: truncateEnd(parts.join(' · '), width), tone};
+}
+
+/** Footer line 2: the keys that matter in this view; the shortest set that fits (`?` lists them all). */
+export function keysLine(view: View, width: number): ChromeLine {
+	let variants: string[];
+	if (view.kind === 'stack') {
+		variants = view.target.type === 'goroutine'
+			? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
+			: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
+	} else if (view.kind === 'groups') {
+		variants = [
+			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit',
+			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s sort  ? help  q quit',
+			'⏎ open  v stack  b by  Tab list  / filter  f states  s sort  ? help  q quit',
+		];
+	} else {
+		const tab = view.group === undefined ? 'Tab groups' : 'Esc back';
+		variants = [
+			`↑↓ move  ⏎ stack  v group  ${tab}  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit`,
+			`↑↓ move  ⏎ stack  ${tab}  / filter  f states  s sort  H idle  ? help  q quit`,
+			`⏎ stack  ${tab}  / filter  f states  s sort  ? help  q quit`,
+		];
+	}
+	const fits = variants.find(text => text.length <= width) ?? variants[variants.length - 1]!;
+	return {text: truncateEnd(fits, width), tone: 'dim'};
+}
+
+/** The help overlay's lines (each fits 80 columns; 10 lines fit the smallest body). */
+export const helpText: readonly string[] = [
+	'Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End',
+	'Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear',
+	'Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine',
+	'        b group by: stack → where (user frame) → top frame → creator',
+	'Sort    s next column (wait id state function file count growth)   S reverse',
+	'Filter  f state picker   1–9 toggle a state   0 all states   H hide idle',
+	'        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
+	'Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump',
+	'Marks   ● stuck (colour deepens with time)  + new  ? suspect  ! proven leak',
+	'Quit    q or Ctrl-C            any other key closes this help',
+];

@@ -1,0 +1,106 @@
+// Pure text formatting for fixed-width terminal cells. Widths count UTF-16 code units: dump text is
+// almost always ASCII, and the few symbols gmon draws itself are one column wide.
+
+const ellipsis = '…';
+
+/** Cuts the middle out of `text` so it fits `width` (`github.com/a/…/handlers.go:88`); never wraps. */
+export function truncateMiddle(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (text.length <= width) return text;
+	if (width === 1) return ellipsis;
+	const keep = width - 1;
+	// Keep a little more of the end: the file name, the line number and the method name live there.
+	const head = Math.floor(keep / 2);
+	const tail = keep - head;
+	return text.slice(0, head) + ellipsis + text.slice(text.length - tail);
+}
+
+/** Cuts the end of `text` to fit `width`. */
+export function truncateEnd(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (text.length <= width) return text;
+	if (width === 1) return ellipsis;
+	return text.slice(0, width - 1) + ellipsis;
+}
+
+/** Pads (or end-truncates) to exactly `width` columns. */
+export function padEnd(text: string, width: number): string {
+	const cut = truncateEnd(text, width);
+	return cut.length < width ? cut + ' '.repeat(width - cut.length) : cut;
+}
+
+/** Right-aligns (or end-truncates) to exactly `width` columns. */
+export function padStart(text: string, width: number): string {
+	const cut = truncateEnd(text, width);
+	return cut.length < width ? ' '.repeat(width - cut.length) + cut : cut;
+}
+
+/** `850ms`, `12s`, `3m05s`, `2h14m`, `3d04h`: short and sortable by eye. */
+export function formatDuration(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '-';
+	if (ms < 1000) return `${Math.round(ms)}ms`;
+	const s = Math.floor(ms / 1000);
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+	const h = Math.floor(m / 60);
+	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+	const d = Math.floor(h / 24);
+	return `${d}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** Wait column: blank under a second (nothing to see), otherwise a duration. */
+export function formatWait(ms: number): string {
+	return ms < 1000 ? '' : formatDuration(ms);
+}
+
+/** `512 B`, `1.2 KB`, `25 MB`. */
+export function formatBytes(bytes: number): string {
+	if (!Number.isFinite(bytes) || bytes < 0) return '-';
+	if (bytes < 1024) return `${bytes} B`;
+	const units = ['KB', 'MB', 'GB'];
+	let value = bytes / 1024;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** `+3`, `-2`, `0`. */
+export function formatDelta(delta: number): string {
+	if (delta > 0) return `+${delta}`;
+	return String(delta);
+}
+
+/** `1234`, `12.3k`, `1.2M`: counts in narrow columns. */
+export function formatCount(n: number): string {
+	if (n < 10_000) return String(n);
+	if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+	return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+const bars = '▁▂▃▄▅▆▇█';
+
+/**
+ * The last `width` values as block characters, scaled between their min and max (a flat series
+ * draws a flat low line). Fewer values than `width` give a shorter line.
+ */
+export function sparkline(values: readonly number[], width: number): string {
+	if (width <= 0 || values.length === 0) return '';
+	const recent = values.length > width ? values.slice(values.length - width) : values;
+	let min = Infinity;
+	let max = -Infinity;
+	for (const v of recent) {
+		if (v < min) min = v;
+		if (v > max) max = v;
+	}
+	const span = max - min;
+	let out = '';
+	for (const v of recent) {
+		const level = span === 0 ? 0 : Math.round(((v - min) / span) * (bars.length - 1));
+		out += bars[level];
+	}
+	return out;
+}

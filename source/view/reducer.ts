@@ -1,0 +1,246 @@
+// The UI reducer: every key press becomes one of these intents. Pure: the current model and
+// the screen size come in as `env`, so the same (state, action, env) always gives the same state.
+import type {ModelSnapshot} from '../model/types.ts';
+import type {Selector} from './select.ts';
+import {stripControl} from './sanitize.ts';
+import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
+import {defaultDesc, goroutineSorts, groupSorts, type Action, type GoroutinesView, type GroupsView, type ListKind, type Nav, type Selection, type StackView, type UiState, type View} from './types.ts';
+
+export interface Env {
+	model: ModelSnapshot | undefined;
+	/** Rows between header and footer. Lists spend one of them on the column header. */
+	bodyRows: number;
+	columns: number;
+	select: Selector;
+}
+
+/** Rows a list shows: the body minus its column header. */
+export function listRows(bodyRows: number): number {
+	return Math.max(1, bodyRows - 1);
+}
+
+export interface InitialUi {
+	view?: ListKind;
+	hideIdle?: boolean;
+}
+
+export function initialUiState(options: InitialUi = {}): UiState {
+	const root: View = options.view === 'groups' ? {kind: 'groups', sel: {index: 0, top: 0}} : {kind: 'goroutines', sel: {index: 0, top: 0}};
+	return {
+		views: [root],
+		sort: {goroutines: {key: 'wait', desc: true}, groups: {key: 'count', desc: true}},
+		states: [],
+		query: '',
+		editing: false,
+		hideIdle: options.hideIdle ?? false,
+		picker: 0,
+	};
+}
+
+export function currentView(state: UiState): View {
+	return state.views[state.views.length - 1]!;
+}
+
+/** The list a sort or filter applies to: the current view, or the list under a stack view. */
+export function currentListKind(state: UiState): ListKind {
+	for (let i = state.views.length - 1; i >= 0; i--) {
+		const view = state.views[i]!;
+		if (view.kind !== 'stack') return view.kind;
+	}
+	return 'goroutines';
+}
+
+/** The stack view's lines, or undefined when there is nothing to show. */
+export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
+	const {model, select, columns} = env;
+	if (view.target.type === 'goroutine') {
+		const live = select.goroutineById(model, view.target.id);
+		const t = live ?? (view.last && 'g' in view.last ? view.last : undefined);
+		if (!t) return {lines: [], gone: true};
+		const suspect = select.suspectsByKey(model).get(t.groupKey);
+		return {lines: goroutineStackLines(t, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+	}
+	const live = select.groupsByKey(model).get(view.target.key);
+	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
+	if (!group) return {lines: [], gone: true};
+	const suspect = select.suspectsByKey(model).get(group.key);
+	return {lines: groupStackLines(group, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+}
+
+function replaceTop(state: UiState, view: View): UiState {
+	return {...state, views: [...state.views.slice(0, -1), view]};
+}
+
+function push(state: UiState, view: View): UiState {
+	return {...state, views: [...state.views, view]};
+}
+
+function step(nav: Nav, page: number): number {
+	switch (nav) {
+		case 'up': return -1;
+		case 'down': return 1;
+		case 'pageUp': return -page;
+		case 'pageDown': return page;
+		case 'halfUp': return -Math.max(1, Math.floor(page / 2));
+		case 'halfDown': return Math.max(1, Math.floor(page / 2));
+		case 'top': return -Infinity;
+		case 'bottom': return Infinity;
+	}
+}
+
+/** The list view with its selection resolved against the current data (so Esc returns exactly here). */
+function resolvedList(state: UiState, view: GoroutinesView | GroupsView, env: Env): {view: GoroutinesView | GroupsView; keys: (i: number) => string | undefined; length: number} {
+	const rows = listRows(env.bodyRows);
+	if (view.kind === 'goroutines') {
+		const list = env.select.goroutines(env.model, state, view, rows);
+		const key = list.items[list.index] === undefined ? view.sel.key : String(list.items[list.index]!.g.id);
+		const sel: Selection = {index: list.index, top: list.top, ...(key === undefined ? {} : {key})};
+		return {view: {...view, sel}, keys: i => (list.items[i] ? String(list.items[i]!.g.id) : undefined), length: list.items.length};
+	}
+	const list = env.select.groups(env.model, state, view, rows);
+	const key = list.items[list.index]?.key ?? view.sel.key;
+	const sel: Selection = {index: list.index, top: list.top, ...(key === undefined ? {} : {key})};
+	return {view: {...view, sel}, keys: i => list.items[i]?.key, length: list.items.length};
+}
+
+function navigate(state: UiState, nav: Nav, env: Env): UiState {
+	if (state.overlay === 'states') {
+		const count = env.select.stateOrder(env.model, state).length;
+		const picker = Math.max(0, Math.min(count - 1, state.picker + step(nav, env.bodyRows - 2)));
+		return {...state, picker: Number.isFinite(picker) ? picker : 0};
+	}
+	const view = currentView(state);
+	if (view.kind === 'stack') {
+		const {lines} = stackContent(view, env);
+		const max = Math.max(0, lines.length - env.bodyRows);
+		const scroll = Math.max(0, Math.min(max, view.scroll + step(nav, env.bodyRows)));
+		return replaceTop(state, {...view, scroll});
+	}
+	const rows = listRows(env.bodyRows);
+	const {view: resolved, keys, length} = resolvedList(state, view, env);
+	if (length === 0) return replaceTop({...state, message: undefined}, resolved);
+	const index = Math.max(0, Math.min(length - 1, resolved.sel.index + step(nav, rows)));
+	const key = keys(index);
+	const top = Math.max(0, Math.min(Math.max(resolved.sel.top, index - rows + 1), index));
+	const sel: Selection = {index, top, ...(key === undefined ? {} : {key})};
+	const {message: _drop, ...rest} = state;
+	return replaceTop(rest, {...resolved, sel});
+}
+
+function enter(state: UiState, env: Env): UiState {
+	const view = currentView(state);
+	if (state.overlay === 'states') return togglePicked(state, env);
+	if (view.kind === 'stack') {
+		// Enter on a group's stack opens its members, as Enter on the group row does.
+		if (view.target.type === 'group') return push(state, {kind: 'goroutines', group: view.target.key, sel: {index: 0, top: 0}});
+		return state;
+	}
+	const {view: resolved} = resolvedList(state, view, env);
+	const key = resolved.sel.key;
+	const here = replaceTop(state, resolved);
+	if (key === undefined) return here;
+	if (resolved.kind === 'goroutines') {
+		const t = env.select.goroutineById(env.model, Number(key));
+		if (!t) return here;
+		return push(here, {kind: 'stack', target: {type: 'goroutine', id: t.g.id}, last: t, scroll: 0});
+	}
+	const group = env.select.groupsByKey(env.model).get(key);
+	if (!group) return here;
+	return push(here, {kind: 'goroutines', group: key, sel: {index: 0, top: 0}});
+}
+
+function openGroupStack(state: UiState, env: Env): UiState {
+	const view = currentView(state);
+	let key: string | undefined;
+	if (view.kind === 'groups') key = resolvedList(state, view, env).view.sel.key;
+	else if (view.kind === 'goroutines') {
+		const id = resolvedList(state, view, env).view.sel.key;
+		key = id === undefined ? undefined : env.select.goroutineById(env.model, Number(id))?.groupKey;
+	} else if (view.target.type === 'goroutine') {
+		const id = view.target.id;
+		key = (env.select.goroutineById(env.model, id) ?? (view.last && 'g' in view.last ? view.last : undefined))?.groupKey;
+	}
+	const group = key === undefined ? undefined : env.select.groupsByKey(env.model).get(key);
+	if (!group) return {...state, message: 'no group to show'};
+	const here = view.kind === 'stack' ? state : replaceTop(state, resolvedList(state, view, env).view);
+	return push(here, {kind: 'stack', target: {type: 'group', key: group.key}, last: group, scroll: 0});
+}
+
+function jumpToParent(state: UiState, env: Env): UiState {
+	const view = currentView(state);
+	if (view.kind !== 'stack' || view.target.type !== 'goroutine') return state;
+	const t = env.select.goroutineById(env.model, view.target.id) ?? (view.last && 'g' in view.last ? view.last : undefined);
+	const parentId = t?.g.createdBy?.parentId;
+	if (parentId === undefined) return {...state, message: 'Go printed no parent goroutine id (needs Go 1.21+)'};
+	const parent = env.select.goroutineById(env.model, parentId);
+	if (!parent) return {...state, message: `parent goroutine ${parentId} is no longer running`};
+	return push(state, {kind: 'stack', target: {type: 'goroutine', id: parentId}, last: parent, scroll: 0});
+}
+
+function back(state: UiState): UiState {
+	if (state.overlay) return {...state, overlay: undefined};
+	if (state.editing) return {...state, editing: false, query: ''};
+	if (state.views.length > 1) return {...state, views: state.views.slice(0, -1), message: undefined};
+	if (state.query !== '') return {...state, query: ''};
+	if (state.states.length > 0) return {...state, states: []};
+	return {...state, message: undefined};
+}
+
+function toggleState(state: UiState, name: string): UiState {
+	const states = state.states.includes(name) ? state.states.filter(s => s !== name) : [...state.states, name];
+	return {...state, states};
+}
+
+function togglePicked(state: UiState, env: Env): UiState {
+	const name = env.select.stateOrder(env.model, state)[state.picker];
+	return name === undefined ? state : toggleState(state, name);
+}
+
+function toggleView(state: UiState, env: Env): UiState {
+	const root = state.views[0]!;
+	const resolvedRoot = root.kind === 'stack' ? root : resolvedList({...state, views: [root]}, root, env).view;
+	const next: View = state.parked ?? (root.kind === 'groups' ? {kind: 'goroutines', sel: {index: 0, top: 0}} : {kind: 'groups', sel: {index: 0, top: 0}});
+	return {...state, views: [next], parked: resolvedRoot, message: undefined};
+}
+
+export function reduce(state: UiState, action: Action, env: Env): UiState {
+	switch (action.type) {
+		case 'nav': return navigate(state, action.nav, env);
+		case 'enter': return enter(state, env);
+		case 'back': return back(state);
+		case 'toggleView': return toggleView(state, env);
+		case 'cycleSort': {
+			const kind = currentListKind(state);
+			const order = kind === 'groups' ? groupSorts : goroutineSorts;
+			const key = order[(order.indexOf(state.sort[kind].key) + 1) % order.length]!;
+			return {...state, sort: {...state.sort, [kind]: {key, desc: defaultDesc(key)}}};
+		}
+		case 'reverseSort': {
+			const kind = currentListKind(state);
+			return {...state, sort: {...state.sort, [kind]: {...state.sort[kind], desc: !state.sort[kind].desc}}};
+		}
+		case 'openStates': return {...state, overlay: state.overlay === 'states' ? undefined : 'states', picker: 0};
+		case 'toggleState': return toggleState(state, action.state);
+		case 'toggleStateAt': {
+			const name = env.select.stateOrder(env.model, state)[action.index];
+			return name === undefined ? state : toggleState(state, name);
+		}
+		case 'togglePicked': return togglePicked(state, env);
+		case 'clearStates': return {...state, states: []};
+		case 'startQuery': return {...state, editing: true, overlay: undefined};
+		case 'typeQuery': return {...state, query: state.query + stripControl(action.text)};
+		case 'backspaceQuery': return {...state, query: state.query.slice(0, -1)};
+		case 'acceptQuery': return {...state, editing: false};
+		case 'toggleIdle': return {...state, hideIdle: !state.hideIdle};
+		case 'toggleHelp': return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};
+		case 'jumpToParent': return jumpToParent(state, env);
+		case 'openGroupStack': return openGroupStack(state, env);
+		case 'message': {
+			if (action.text === undefined) {
+				const {message: _drop, ...rest} = state;
+				return rest;
+			}
+			return {...state, message: action.text};
+		}
+	}
+}

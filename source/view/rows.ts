@@ -1,0 +1,138 @@
+// One list row as one fixed-width string plus a tone the UI maps to a colour. Building the whole
+// line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
+import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {createdByText, fileLine, shortFunc} from './frames.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {stripControl} from './sanitize.ts';
+import {groupWhere, whereFrame, whereFunc} from './select.ts';
+
+/**
+ * proven > suspect > stuck (deepening with time) > new > idle > normal: what should catch the eye first.
+ */
+export type RowTone = 'normal' | 'new' | 'stuck1' | 'stuck2' | 'stuck3' | 'suspect' | 'proven' | 'idle';
+
+export interface Row {
+	key: string;
+	text: string;
+	tone: RowTone;
+}
+
+/** Stuck for under a minute, under ten minutes, or longer. */
+export function stuckTone(waitMs: number): RowTone {
+	if (waitMs < 60_000) return 'stuck1';
+	if (waitMs < 600_000) return 'stuck2';
+	return 'stuck3';
+}
+
+export interface GoroutineColumns {
+	width: number;
+	id: number;
+	state: number;
+	wait: number;
+	where: number;
+	file: number;
+	created: number;
+}
+
+/** Two mark characters and a space. */
+const markWidth = 3;
+
+/**
+ * Column widths for a terminal `width` wide: fixed id/state/wait, the rest shared by where/file
+ * (and created-by when there is room). `idDigits` is the widest id in the snapshot.
+ */
+export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns {
+	const id = Math.max(2, idDigits);
+	const state = width >= 100 ? 18 : 15;
+	const wait = 6;
+	const rest = Math.max(0, width - markWidth - id - state - wait - 4);
+	if (width >= 120) {
+		const where = Math.floor(rest * 0.4);
+		const file = Math.floor(rest * 0.27);
+		return {width, id, state, wait, where, file, created: rest - where - file - 2};
+	}
+	const where = Math.floor(rest * 0.56);
+	return {width, id, state, wait, where, file: rest - where - 1, created: 0};
+}
+
+export function goroutineHeader(cols: GoroutineColumns): string {
+	let line = ' '.repeat(markWidth) + padStart('ID', cols.id) + ' ' + padEnd('STATE', cols.state) + ' ' + padStart('WAIT', cols.wait) + ' ' + padEnd('WHERE', cols.where) + ' ' + padEnd('FILE', cols.file);
+	if (cols.created > 0) line += ' ' + padEnd('CREATED BY', cols.created);
+	return padEnd(line, cols.width);
+}
+
+export interface RowContext {
+	suspects: Map<string, Suspect>;
+}
+
+function mark(first: string, second: string): string {
+	return first + second + ' ';
+}
+
+export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: RowContext): Row {
+	const suspect = ctx.suspects.get(t.groupKey);
+	const proven = t.g.leaked || suspect?.proven === true;
+	const tone: RowTone = proven ? 'proven' : suspect ? 'suspect' : t.stuck ? stuckTone(t.waitMs) : t.isNew ? 'new' : 'normal';
+	const m = mark(proven ? '!' : suspect ? '?' : ' ', t.stuck ? '●' : t.isNew ? '+' : ' ');
+	const frame = whereFrame(t);
+	let line = m
+		+ padStart(String(t.g.id), cols.id) + ' '
+		+ padEnd(stripControl(t.g.state), cols.state) + ' '
+		+ padStart(formatWait(t.waitMs), cols.wait) + ' '
+		+ padEnd(truncateMiddle(shortFunc(whereFunc(t)), cols.where), cols.where) + ' '
+		+ padEnd(truncateMiddle(fileLine(frame), cols.file), cols.file);
+	if (cols.created > 0) line += ' ' + padEnd(truncateMiddle(shortFunc(createdByText(t.g.createdBy)), cols.created), cols.created);
+	return {key: String(t.g.id), text: padEnd(line, cols.width), tone};
+}
+
+export interface GroupColumns {
+	width: number;
+	count: number;
+	delta: number;
+	trend: number;
+	state: number;
+	where: number;
+	why: number;
+}
+
+export function groupColumns(width: number): GroupColumns {
+	const wide = width >= 120;
+	const count = 6;
+	const delta = wide ? 5 : 4;
+	const trend = wide ? 16 : 6;
+	const state = wide ? 18 : 14;
+	const rest = Math.max(0, width - markWidth - count - delta - trend - state - 5);
+	const where = Math.floor(rest * (wide ? 0.5 : 0.6));
+	return {width, count, delta, trend, state, where, why: rest - where - 1};
+}
+
+/** `func file:line` in `width`: both when the function keeps a readable length, else the function alone. */
+function whereText(func: string, file: string, width: number): string {
+	if (file === '') return truncateMiddle(func, width);
+	const room = width - file.length - 1;
+	if (func.length <= room || room >= 16) return `${truncateMiddle(func, room)} ${file}`;
+	return truncateMiddle(func, width);
+}
+
+export function groupHeader(cols: GroupColumns): string {
+	const line = ' '.repeat(markWidth) + padStart('COUNT', cols.count) + ' ' + padStart('Δ', cols.delta) + ' ' + padEnd('TREND', cols.trend) + ' ' + padEnd('STATE', cols.state) + ' ' + padEnd('WHERE', cols.where) + ' ' + padEnd('WHY', cols.why);
+	return padEnd(line, cols.width);
+}
+
+export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
+	const suspect = ctx.suspects.get(group.key);
+	const proven = group.leaked > 0 || suspect?.proven === true;
+	const tone: RowTone = proven ? 'proven' : suspect ? 'suspect' : group.stuck > 0 ? stuckTone(group.maxWaitMs) : group.idle ? 'idle' : 'normal';
+	const m = mark(proven ? '!' : suspect ? '?' : ' ', group.stuck > 0 ? '●' : ' ');
+	const frame = groupWhere(group);
+	const where = whereText(shortFunc(frame?.func ?? ''), fileLine(frame), cols.where);
+	const why = suspect ? stripControl(suspect.reason) : group.idle ? 'idle' : group.stuck > 0 ? `${group.stuck} stuck` : '';
+	const line = m
+		+ padStart(formatCount(group.count), cols.count) + ' '
+		+ padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) + ' '
+		+ padEnd(sparkline(group.history, cols.trend), cols.trend) + ' '
+		+ padEnd(stripControl(group.state), cols.state) + ' '
+		+ padEnd(truncateMiddle(where, cols.where), cols.where) + ' '
+		+ padEnd(why, cols.why);
+	return {key: group.key, text: padEnd(line, cols.width), tone};
+}

@@ -1,0 +1,232 @@
+// From a ModelSnapshot and the UI state to the rows a list shows: filter (state, idle, fuzzy,
+// group), sort, and the window of visible rows around a selection that follows its key.
+// Each step is cached on its inputs, so a key press that only moves the cursor costs a Map
+// lookup and a slice, and a new poll costs one sort and one filter pass.
+import type {Goroutine} from '../dump/types.ts';
+import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {shortFile} from './frames.ts';
+import {FuzzyIndex} from './fuzzy.ts';
+import type {GoroutinesView, GroupsView, Selection, SortSpec, UiState} from './types.ts';
+
+export interface ListResult<T> {
+	/** The whole filtered, sorted list (not only the visible rows). */
+	items: readonly T[];
+	/** Cursor row in `items` (0 when empty). */
+	index: number;
+	/** First visible row. */
+	top: number;
+	/** The selected row vanished from the target (not merely filtered out): what it was. */
+	gone?: string;
+}
+
+/** The function a goroutine is parked in: its user frame, else its top frame. */
+export function whereFunc(t: TrackedGoroutine): string {
+	return t.where?.func ?? t.g.frames[0]?.func ?? '';
+}
+
+export function whereFrame(t: TrackedGoroutine) {
+	return t.where ?? t.g.frames[0];
+}
+
+export function groupWhere(group: Group) {
+	return group.where ?? group.sample.frames[0];
+}
+
+/** The first visible row that keeps `index` on screen, moving `top` as little as possible. */
+export function windowTop(index: number, top: number, length: number, viewport: number): number {
+	if (viewport <= 0 || length <= viewport) return 0;
+	let t = Math.min(Math.max(top, index - viewport + 1), index);
+	t = Math.max(0, Math.min(t, length - viewport));
+	return t;
+}
+
+/** One cached computation: recomputes only when an input changed (by identity). */
+function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+	let lastArgs: A | undefined;
+	let last: R;
+	return (...args: A) => {
+		if (lastArgs && lastArgs.length === args.length && lastArgs.every((a, i) => a === args[i])) return last;
+		last = fn(...args);
+		lastArgs = args;
+		return last;
+	};
+}
+
+const goroutineText = new WeakMap<Goroutine, string>();
+
+/** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
+export function searchTextOf(t: TrackedGoroutine): string {
+	let text = goroutineText.get(t.g);
+	if (text === undefined) {
+		const frame = whereFrame(t);
+		const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+		text = `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
+		goroutineText.set(t.g, text);
+	}
+	return text;
+}
+
+export function groupSearchText(group: Group): string {
+	const frame = groupWhere(group);
+	const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+}
+
+function compareText(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, groups: Map<string, Group>): TrackedGoroutine[] {
+	const dir = sort.desc ? -1 : 1;
+	let primary: (a: TrackedGoroutine, b: TrackedGoroutine) => number;
+	switch (sort.key) {
+		case 'id': primary = () => 0; break;
+		case 'state': primary = (a, b) => compareText(a.g.state, b.g.state); break;
+		case 'wait': primary = (a, b) => a.waitMs - b.waitMs; break;
+		case 'function': primary = (a, b) => compareText(whereFunc(a), whereFunc(b)); break;
+		case 'file': primary = (a, b) => {
+			const fa = whereFrame(a);
+			const fb = whereFrame(b);
+			return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
+		}; break;
+		case 'count': primary = (a, b) => (groups.get(a.groupKey)?.count ?? 0) - (groups.get(b.groupKey)?.count ?? 0); break;
+		case 'growth': primary = (a, b) => (groups.get(a.groupKey)?.growth ?? 0) - (groups.get(b.groupKey)?.growth ?? 0); break;
+	}
+	// Ties always by id ascending, so equal rows never swap places between polls.
+	const idDir = sort.key === 'id' ? dir : 1;
+	return list.slice().sort((a, b) => dir * primary(a, b) || idDir * (a.g.id - b.g.id));
+}
+
+function sortGroups(list: readonly Group[], sort: SortSpec): Group[] {
+	const dir = sort.desc ? -1 : 1;
+	let primary: (a: Group, b: Group) => number;
+	switch (sort.key) {
+		case 'id':
+		case 'count': primary = (a, b) => a.count - b.count; break;
+		case 'growth': primary = (a, b) => a.growth - b.growth || a.delta - b.delta; break;
+		case 'wait': primary = (a, b) => a.maxWaitMs - b.maxWaitMs; break;
+		case 'state': primary = (a, b) => compareText(a.state, b.state); break;
+		case 'function': primary = (a, b) => compareText(groupWhere(a)?.func ?? '', groupWhere(b)?.func ?? ''); break;
+		case 'file': primary = (a, b) => {
+			const fa = groupWhere(a);
+			const fb = groupWhere(b);
+			return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
+		}; break;
+	}
+	return list.slice().sort((a, b) => dir * primary(a, b) || compareText(a.key, b.key));
+}
+
+function distinct(texts: Iterable<string>): string[] {
+	return [...new Set(texts)];
+}
+
+/** Resolves a selection against a list: follow the key, else keep the neighbourhood. */
+function resolve<T>(items: readonly T[], indexOf: Map<string, number>, sel: Selection, viewport: number): {index: number; top: number; found: boolean} {
+	const found = sel.key === undefined ? undefined : indexOf.get(sel.key);
+	const index = items.length === 0 ? 0 : found ?? Math.max(0, Math.min(sel.index, items.length - 1));
+	return {index, top: windowTop(index, sel.top, items.length, viewport), found: found !== undefined};
+}
+
+export interface Selector {
+	goroutines(model: ModelSnapshot | undefined, ui: UiState, view: GoroutinesView, viewport: number): ListResult<TrackedGoroutine>;
+	groups(model: ModelSnapshot | undefined, ui: UiState, view: GroupsView, viewport: number): ListResult<Group>;
+	/** States in header order (most goroutines first), plus any filtered-on state no longer present. */
+	stateOrder(model: ModelSnapshot | undefined, ui: UiState): string[];
+	groupsByKey(model: ModelSnapshot | undefined): Map<string, Group>;
+	suspectsByKey(model: ModelSnapshot | undefined): Map<string, Suspect>;
+	goroutineById(model: ModelSnapshot | undefined, id: number): TrackedGoroutine | undefined;
+	/** Digits of the largest goroutine id, so the ID column is as wide as it needs. */
+	idDigits(model: ModelSnapshot | undefined): number;
+	/** The fuzzy index (exposed for tests and the bench). */
+	readonly fuzzy: FuzzyIndex;
+}
+
+const noGoroutines: TrackedGoroutine[] = [];
+const noGroups: Group[] = [];
+
+/** One selector per App: its caches (including prepared fuzzy targets) live as long as the App. */
+export function createSelector(): Selector {
+	const fuzzy = new FuzzyIndex();
+	const groupFuzzy = new FuzzyIndex();
+
+	const groupsByKey = memo((groups: readonly Group[]) => new Map(groups.map(group => [group.key, group])));
+	const suspectsByKey = memo((suspects: readonly Suspect[]) => new Map(suspects.map(s => [s.groupKey, s])));
+	const idDigits = memo((list: readonly TrackedGoroutine[]) => {
+		let max = 0;
+		for (const t of list) if (t.g.id > max) max = t.g.id;
+		return String(max).length;
+	});
+	const byId = memo((list: readonly TrackedGoroutine[]) => new Map(list.map(t => [t.g.id, t])));
+	const goroutineTexts = memo((list: readonly TrackedGoroutine[]) => distinct(list.map(searchTextOf)));
+	const groupTexts = memo((list: readonly Group[]) => distinct(list.map(groupSearchText)));
+	const sortedGoroutines = memo((list: readonly TrackedGoroutine[], key: SortSpec['key'], desc: boolean, groups: readonly Group[]) =>
+		sortGoroutines(list, {key, desc}, groupsByKey(groups)));
+	const sortedGroups = memo((list: readonly Group[], key: SortSpec['key'], desc: boolean) => sortGroups(list, {key, desc}));
+	const filteredGoroutines = memo((sorted: readonly TrackedGoroutine[], all: readonly TrackedGoroutine[], groups: readonly Group[], states: string, hideIdle: boolean, query: string, group: string | undefined) => {
+		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
+		const idle = hideIdle ? new Set(groups.filter(g => g.idle).map(g => g.key)) : undefined;
+		const matches = query.trim() === '' ? undefined : fuzzy.match(query, goroutineTexts(all));
+		if (!stateSet && !idle && !matches && group === undefined) return sorted;
+		return sorted.filter(t =>
+			(group === undefined || t.groupKey === group)
+			&& (!stateSet || stateSet.has(t.g.state))
+			&& (!idle || (!t.idle && !idle.has(t.groupKey)))
+			&& (!matches || matches.has(searchTextOf(t))));
+	});
+	const filteredGroups = memo((sorted: readonly Group[], all: readonly Group[], states: string, hideIdle: boolean, query: string) => {
+		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
+		const matches = query.trim() === '' ? undefined : groupFuzzy.match(query, groupTexts(all));
+		if (!stateSet && !hideIdle && !matches) return sorted;
+		return sorted.filter(group =>
+			(!stateSet || Object.keys(group.states).some(state => stateSet.has(state)))
+			&& (!hideIdle || !group.idle)
+			&& (!matches || matches.has(groupSearchText(group))));
+	});
+	const goroutineIndex = memo((items: readonly TrackedGoroutine[]) => new Map(items.map((t, i) => [String(t.g.id), i])));
+	const groupIndex = memo((items: readonly Group[]) => new Map(items.map((g, i) => [g.key, i])));
+	const stateOrder = memo((states: Record<string, number>, selected: readonly string[]) => {
+		const order = Object.entries(states).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([state]) => state);
+		for (const state of selected) if (!(state in states)) order.push(state);
+		return order;
+	});
+
+	return {
+		fuzzy,
+		goroutines(model, ui, view, viewport) {
+			const all = model?.goroutines ?? noGoroutines;
+			const groups = model?.groups ?? noGroups;
+			const sort = ui.sort.goroutines;
+			const sorted = sortedGoroutines(all, sort.key, sort.desc, groups);
+			const items = filteredGoroutines(sorted, all, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, view.group);
+			const {index, top, found} = resolve(items, goroutineIndex(items), view.sel, viewport);
+			const key = view.sel.key;
+			const gone = !found && key !== undefined && model && !byId(all).has(Number(key)) ? `goroutine ${key}` : undefined;
+			return gone === undefined ? {items, index, top} : {items, index, top, gone};
+		},
+		groups(model, ui, view, viewport) {
+			const all = model?.groups ?? noGroups;
+			const sort = ui.sort.groups;
+			const sorted = sortedGroups(all, sort.key, sort.desc);
+			const items = filteredGroups(sorted, all, ui.states.join('\u0000'), ui.hideIdle, ui.query);
+			const {index, top, found} = resolve(items, groupIndex(items), view.sel, viewport);
+			const key = view.sel.key;
+			const gone = !found && key !== undefined && model && !groupsByKey(all).has(key) ? 'group' : undefined;
+			return gone === undefined ? {items, index, top} : {items, index, top, gone};
+		},
+		stateOrder(model, ui) {
+			return stateOrder(model?.states ?? {}, ui.states);
+		},
+		groupsByKey(model) {
+			return groupsByKey(model?.groups ?? noGroups);
+		},
+		suspectsByKey(model) {
+			return suspectsByKey(model?.suspects ?? []);
+		},
+		idDigits(model) {
+			return idDigits(model?.goroutines ?? noGoroutines);
+		},
+		goroutineById(model, id) {
+			return byId(model?.goroutines ?? noGoroutines).get(id);
+		},
+	};
+}

@@ -1,0 +1,106 @@
+// The stack view's content as plain lines: every frame (function and args, then file:line),
+// runtime and standard-library frames marked dim, the elision marker where Go put it, created-by;
+// for a group its shared stack and member ids. The UI only colours and windows these lines.
+import type {Frame, Goroutine} from '../dump/types.ts';
+import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {createdByText, isStdFrame} from './frames.ts';
+import {formatDelta, formatDuration, truncateEnd, truncateMiddle} from './format.ts';
+import {stripControl} from './sanitize.ts';
+
+export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
+
+export interface Line {
+	text: string;
+	tone: Tone;
+}
+
+function frameLines(frame: Frame, width: number): Line[] {
+	const tone: Tone = isStdFrame(frame.func) ? 'dim' : 'normal';
+	const args = frame.inlined ? '...' : stripControl(frame.args);
+	const call = truncateEnd(`${stripControl(frame.func)}(${args})`, width);
+	const where = frame.file ? `${stripControl(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
+	return [{text: call, tone}, {text: '    ' + truncateMiddle(where, width - 4), tone: 'dim'}];
+}
+
+function stackLines(g: Goroutine, width: number): Line[] {
+	const lines: Line[] = [];
+	if (g.unavailable) lines.push({text: 'stack unavailable (running on another thread)', tone: 'dim'});
+	g.frames.forEach((frame, i) => {
+		if (g.elided && g.elided.at === i) lines.push(elisionLine(g));
+		lines.push(...frameLines(frame, width));
+	});
+	if (g.elided && g.elided.at >= g.frames.length) lines.push(elisionLine(g));
+	if (g.truncated) lines.push({text: '…the dump was cut off here', tone: 'warn'});
+	if (g.createdBy) {
+		lines.push({text: truncateEnd(`created by ${createdByText(g.createdBy)}`, width), tone: isStdFrame(g.createdBy.func) ? 'dim' : 'accent'});
+		if (g.createdBy.file) lines.push({text: '    ' + truncateMiddle(`${stripControl(g.createdBy.file)}:${g.createdBy.line}`, width - 4), tone: 'dim'});
+	}
+	return lines;
+}
+
+function elisionLine(g: Goroutine): Line {
+	const n = g.elided?.count;
+	return {text: n === undefined ? '...additional frames elided...' : `...${n} frames elided...`, tone: 'dim'};
+}
+
+function labelsText(labels: Record<string, string> | undefined): string {
+	if (!labels) return '';
+	const parts = Object.entries(labels).map(([k, v]) => `${stripControl(k)}=${stripControl(v)}`);
+	return parts.length === 0 ? '' : `labels ${parts.join(' ')}`;
+}
+
+/** A goroutine's stack view. `gone` when the goroutine has left the target since the view opened. */
+export function goroutineStackLines(t: TrackedGoroutine, width: number, options: {gone?: boolean; suspect?: Suspect} = {}): Line[] {
+	const {g} = t;
+	const lines: Line[] = [];
+	lines.push({text: truncateEnd(`goroutine ${g.id} [${stripControl(g.rawState)}]`, width), tone: 'title'});
+	const facts: string[] = [];
+	if (options.gone) facts.push('GONE: no longer in the dump (last seen below)');
+	if (t.waitMs >= 1000) facts.push(`waiting ${formatDuration(t.waitMs)}`);
+	if (t.stuck) facts.push(`stuck ${t.samePolls} polls`);
+	if (t.isNew) facts.push('new');
+	if (g.leaked) facts.push('proven leak (goroutineleak)');
+	else if (options.suspect) facts.push('suspect');
+	const labels = labelsText(g.labels);
+	if (labels) facts.push(labels);
+	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: g.leaked || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
+	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	lines.push({text: '', tone: 'normal'});
+	lines.push(...stackLines(g, width));
+	return lines;
+}
+
+/** Member ids, comma-separated, wrapped to `width`. */
+function idLines(ids: readonly number[], width: number): Line[] {
+	const lines: Line[] = [];
+	let current = '';
+	for (const id of ids) {
+		const part = current === '' ? String(id) : `, ${id}`;
+		if (current.length + part.length > width && current !== '') {
+			lines.push({text: current + ',', tone: 'normal'});
+			current = String(id);
+		} else {
+			current += part;
+		}
+	}
+	if (current !== '') lines.push({text: current, tone: 'normal'});
+	return lines;
+}
+
+/** A group's view: what it is, why it is a suspect, its shared stack (from a sample) and its members. */
+export function groupStackLines(group: Group, width: number, options: {gone?: boolean; suspect?: Suspect} = {}): Line[] {
+	const lines: Line[] = [];
+	lines.push({text: truncateEnd(`group of ${group.count} · ${stripControl(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`, width), tone: 'title'});
+	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
+	const states = Object.entries(group.states).map(([state, n]) => `${stripControl(state)} ${n}`).join(', ');
+	lines.push({text: truncateEnd(`states: ${states} · stuck ${group.stuck} · waits ${formatDuration(group.minWaitMs)}–${formatDuration(group.maxWaitMs)}${group.idle ? ' · idle' : ''}`, width), tone: 'normal'});
+	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
+	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	lines.push({text: '', tone: 'normal'});
+	lines.push({text: `shared stack (goroutine ${group.sample.id}):`, tone: 'accent'});
+	lines.push(...stackLines(group.sample, width));
+	lines.push({text: '', tone: 'normal'});
+	lines.push({text: `members (${group.ids.length}):`, tone: 'accent'});
+	lines.push(...idLines(group.ids, width));
+	return lines;
+}

@@ -1,0 +1,101 @@
+// The command line's contract: --help, --version, and the documented exit codes with one clear
+// line on stderr for every mistake — through the real binary.
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, writeFileSync, chmodSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, describe, test} from 'node:test';
+import {fixture, runCli} from './helpers/run-cli.ts';
+import packageJson from '../package.json' with {type: 'json'};
+
+/** stderr is exactly one line starting with `gmon: `, and nothing went to stdout. */
+function assertOneLineError(result: {stdout: string; stderr: string}, pattern: RegExp): void {
+	assert.equal(result.stdout, '');
+	const lines = result.stderr.split('\n').filter(line => line !== '');
+	assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
+	assert.match(lines[0]!, /^gmon: /);
+	assert.match(lines[0]!, pattern);
+}
+
+describe('gmon --help and --version', {concurrency: 4}, () => {
+	test('--help documents usage, every flag, examples and exit codes, and exits 0', async () => {
+		const result = await runCli(['--help']);
+		assert.equal(result.code, 0);
+		for (const text of [
+			'$ gmon [TARGET]', '$ gmon --demo', '$ gmon diff BEFORE AFTER', 'unix:/path/to.sock', 'Exit codes', 'Examples',
+			'--once', '--json', '--polls', '--interval', '--watch', '-H, --header', '--cacert', '--insecure', '--max-overhead',
+			'--max-bytes', '--stuck-after', '--group-by', '--hide-idle', '--fail-on-suspects[=N]', '--no-color', '--demo',
+		]) {
+			assert.ok(result.stdout.includes(text), `--help lacks ${text}`);
+		}
+
+		assert.match(result.stdout, /0 {2}ok {6}1 {2}suspects found/);
+	});
+
+	test('-h works anywhere on the line, not only alone', async () => {
+		const result = await runCli(['--once', 'x', '-h']);
+		assert.equal(result.code, 0);
+		assert.match(result.stdout, /Usage/);
+	});
+
+	test('--version prints the version from package.json', async () => {
+		const result = await runCli(['--version']);
+		assert.equal(result.code, 0);
+		assert.equal(result.stdout.trim(), packageJson.version);
+	});
+});
+
+describe('usage errors exit 2 with one line', {concurrency: 4}, () => {
+	// The full matrix of bad values is in cli-options.test.ts (pure); these prove the binary's wiring:
+	// argv.ts, meow's own checks, options.ts and config.ts each end in one line and exit 2.
+	const cases: Array<[string[], RegExp]> = [
+		[[], /no target: try gmon localhost:6060.*--demo/],
+		[['--bogus', 'x'], /unknown flag --bogus/],
+		[['--polls', 'abc', 'x'], /--polls must be a whole number ≥ 1, got 'abc'/],
+		[['--polls', '1', '--polls', '2', 'x'], /--polls can only be set once/],
+		[['--once', '99999'], /port 99999 is out of range/],
+	];
+	for (const [args, pattern] of cases) {
+		test(`gmon ${args.join(' ') || '(nothing)'}`, async () => {
+			const result = await runCli(args);
+			assert.equal(result.code, 2, result.stderr);
+			assertOneLineError(result, pattern);
+		});
+	}
+});
+
+describe('a target that is unreadable or not a dump exits 3 with one line', {concurrency: 4}, () => {
+	const dir = mkdtempSync(join(tmpdir(), 'gmon-cli-usage-'));
+	after(() => rmSync(dir, {recursive: true, force: true}));
+	const empty = join(dir, 'empty.txt');
+	writeFileSync(empty, '');
+	const garbage = join(dir, 'garbage.bin');
+	writeFileSync(garbage, Buffer.from(Array.from({length: 4096}, (_, index) => (index * 7919) % 256)));
+	const unreadable = join(dir, 'secret.txt');
+	writeFileSync(unreadable, 'goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n');
+	chmodSync(unreadable, 0o000);
+	const isRoot = process.getuid?.() === 0;
+
+	const cases: Array<[string, string[], RegExp]> = [
+		['a missing file', ['--once', join(dir, 'missing.txt')], /no such file/],
+		['an empty file', ['--once', empty], /empty/],
+		['an empty stdin', ['--once', '-'], /stdin is empty/],
+		['a file of random bytes', ['--once', garbage], /not a goroutine dump/],
+		['a directory', ['--once', dir], /is a directory/],
+		['the binary debug=0 protobuf profile', ['--once', fixture('go1.19-statezoo.debug0.pb.gz')], /debug=0.*\?debug=2/],
+		['a port nobody listens on', ['--once', '127.0.0.1:1'], /connection refused at 127\.0\.0\.1:1/],
+	];
+	for (const [name, args, pattern] of cases) {
+		test(name, async () => {
+			const result = await runCli(args, name === 'an empty stdin' ? {stdin: ''} : {});
+			assert.equal(result.code, 3, result.stderr);
+			assertOneLineError(result, pattern);
+		});
+	}
+
+	test('an unreadable file', {skip: isRoot ? 'root can read any file' : false}, async () => {
+		const result = await runCli(['--once', unreadable]);
+		assert.equal(result.code, 3, result.stderr);
+		assertOneLineError(result, /permission denied/);
+	});
+});

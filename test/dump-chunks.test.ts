@@ -1,0 +1,79 @@
+// Chunk boundaries never change the result: one byte at a time (splitting lines, CRLFs and UTF-8
+// sequences), random-size byte chunks and random-size string chunks all equal the whole input.
+import assert from 'node:assert/strict';
+import {readFileSync, readdirSync} from 'node:fs';
+import {test} from 'node:test';
+import {createDumpParser, parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {prng} from './helpers/synth-dump.ts';
+
+const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
+
+function feed(chunks: Iterable<Uint8Array | string>): {dump: Dump; streamed: Goroutine[]} {
+	const parser = createDumpParser();
+	const streamed: Goroutine[] = [];
+	for (const chunk of chunks) streamed.push(...parser.write(chunk));
+	const dump = parser.end();
+	return {dump, streamed};
+}
+
+function* bytewise(bytes: Uint8Array): Generator<Uint8Array> {
+	for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+}
+
+function* randomSlices<T extends Uint8Array | string>(input: T, seed: number, max: number): Generator<T> {
+	const random = prng(seed);
+	for (let at = 0; at < input.length;) {
+		const size = 1 + Math.floor(random() * max);
+		yield input.slice(at, at + size) as T;
+		at += size;
+	}
+}
+
+test('there are fixtures to feed', () => {
+	assert.ok(fixtures.length >= 20);
+});
+
+for (const name of fixtures) {
+	test(`${name}: one byte at a time equals the whole`, () => {
+		const bytes = readFileSync(new URL(name, dumps));
+		const whole = parseDump(bytes);
+		const {dump, streamed} = feed(bytewise(bytes));
+		assert.deepEqual(dump, whole);
+		// write() handed out the goroutines in order, all but at most the last one (still open at EOF).
+		assert.ok(streamed.length >= whole.goroutines.length - 1);
+		assert.deepEqual(streamed, whole.goroutines.slice(0, streamed.length));
+	});
+
+	test(`${name}: random byte chunks and random string chunks equal the whole`, () => {
+		const bytes = readFileSync(new URL(name, dumps));
+		const whole = parseDump(bytes);
+		for (const seed of [1, 2, 3]) {
+			assert.deepEqual(feed(randomSlices(bytes, seed, 700)).dump, whole, `bytes, seed ${seed}`);
+		}
+		if (!name.endsWith('.gz')) {
+			const text = bytes.toString('utf8');
+			assert.deepEqual(parseDump(text), whole, 'one string');
+			for (const seed of [4, 5]) {
+				const {dump} = feed(randomSlices(text, seed, 300));
+				assert.deepEqual({...dump, bytes: 0}, {...whole, bytes: 0}, `strings, seed ${seed}`);
+				assert.equal(dump.bytes, bytes.length);
+			}
+		}
+	});
+}
+
+test('a multi-byte character split across chunks survives (label values in a debug=1 profile)', () => {
+	const bytes = readFileSync(new URL('go1.19-statezoo-labels.debug1.txt', dumps));
+	const at = bytes.indexOf(Buffer.from('héllo')) + 2; // inside the 2-byte é
+	const {dump} = feed([bytes.subarray(0, at), bytes.subarray(at)]);
+	assert.equal(dump.records.find(r => r.labels?.['emoji'])?.labels?.['emoji'], 'héllo wörld');
+});
+
+test('CRLF input split between CR and LF parses like LF input', () => {
+	const bytes = readFileSync(new URL('go1.19-statezoo-all-states.debug2.txt', dumps));
+	const crlf = Buffer.from(bytes.toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
+	const whole = parseDump(bytes);
+	const {dump} = feed(randomSlices(crlf, 9, 50));
+	assert.deepEqual({...dump, bytes: 0}, {...whole, bytes: 0});
+});

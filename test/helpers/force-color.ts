@@ -1,0 +1,1 @@
+process.env['FORCE_COLOR'] ??= '3';

@@ -1,0 +1,154 @@
+// The poller against a real Go service serving net/http/pprof (examples/leaky, built once here):
+// real dumps, a real leak growing, and the service killed and restarted on the same port while
+// polling — connection errors while it is down, recovery by itself, and a new epoch in the model.
+import assert from 'node:assert/strict';
+import {execFile, spawn, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {setTimeout as delay} from 'node:timers/promises';
+import {promisify} from 'node:util';
+import {buildConfig} from '../source/config.ts';
+import {createMonitor} from '../source/monitor.ts';
+import {HttpSource} from '../source/target/http-source.ts';
+import {Poller} from '../source/target/poller.ts';
+import {ManualTimers} from '../source/target/timers.ts';
+import {skipUnless} from './helpers/tools.ts';
+
+const run = promisify(execFile);
+const example = new URL('../examples/leaky/', import.meta.url).pathname;
+
+/** Build examples/leaky into a temp dir once for this file. */
+async function buildLeaky(t: {after(fn: () => unknown): void}): Promise<string> {
+	const dir = mkdtempSync(join(tmpdir(), 'gmon-go-'));
+	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	const binary = join(dir, 'leaky');
+	await run('go', ['build', '-o', binary, '.'], {cwd: example, env: {...process.env, GOFLAGS: '-mod=mod'}});
+	return binary;
+}
+
+/** Start it on addr; resolves with the process and its real address once it printed "listening on". */
+function startLeaky(binary: string, addr: string): Promise<{child: ChildProcess; address: string}> {
+	const child = spawn(binary, ['-addr', addr], {stdio: ['ignore', 'ignore', 'pipe']});
+	return new Promise((resolve, reject) => {
+		let text = '';
+		child.stderr?.on('data', (data: Buffer) => {
+			text += data.toString();
+			const match = /listening on (\S+)/.exec(text);
+			if (match?.[1]) resolve({child, address: match[1]});
+		});
+		child.on('exit', code => reject(new Error(`leaky exited (${code}): ${text}`)));
+	});
+}
+
+async function stopLeaky(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise(resolve => child.once('exit', resolve));
+	child.kill('SIGKILL');
+	await exited;
+}
+
+test('a real Go service: dumps, a growing leak, kill and restart while polling', {skip: skipUnless('go'), timeout: 60_000}, async t => {
+	const binary = await buildLeaky(t);
+	let service = await startLeaky(binary, '127.0.0.1:0');
+	t.after(() => stopLeaky(service.child));
+	const address = service.address;
+	const config = buildConfig(address, {interval: '1s', headersTimeout: '5s', bodyTimeout: '5s'});
+
+	const timers = new ManualTimers();
+	const poller = new Poller(new HttpSource(config), {intervalMs: 1000, maxOverheadPct: 0, maxBackoffMs: 2000, timers});
+	t.after(() => poller.stop());
+	poller.start();
+	await poller.whenIdle();
+	let state = poller.getState();
+	assert.equal(state.error, undefined);
+	assert.equal(state.last?.dump.kind, 'traceback');
+	const before = state.last?.dump.goroutines.length ?? 0;
+	assert.ok(before >= 5, `the background goroutines are there (${before})`);
+	assert.ok(state.last?.dump.goroutines.some(g => g.frames.some(f => f.func === 'main.worker')));
+	// Go 1.19 has no goroutineleak profile: probed once, absent, not an error.
+	assert.equal(state.leakProfile, 'absent');
+
+	// Leak four goroutines in chan send, then poll again.
+	const leak = await fetch(`http://${address}/leak/fanout?n=5`);
+	assert.equal(leak.status, 200);
+	await leak.text();
+	// The losing workers finish their simulated backend calls at their own pace: poll until all four block.
+	const blocked = () => poller.getState().last?.dump.goroutines.filter(g => g.state === 'chan send' && g.frames.some(f => f.func === 'main.fanoutWorker')).length;
+	for (let i = 0; i < 40 && blocked() !== 4; i++) {
+		await delay(50);
+		timers.fire();
+		await poller.whenIdle();
+	}
+	assert.equal(blocked(), 4);
+	state = poller.getState();
+
+	// The cheap profile from the same service parses as a profile.
+	const source = new HttpSource(config);
+	t.after(() => source.close());
+	const profile = await source.fetch({profile: 'goroutine', debug: 1});
+	assert.equal(profile.result.dump.kind, 'profile');
+	assert.ok((profile.result.dump.profileTotal ?? 0) >= before);
+
+	// Kill it: the kept-alive connection dies and the port refuses.
+	const good = state.last;
+	await stopLeaky(service.child);
+	timers.fire();
+	await poller.whenIdle();
+	state = poller.getState();
+	assert.equal(state.error?.kind, 'refused');
+	assert.equal(state.error?.message, `connection refused at ${address} — is the service running, and is that its pprof port?`);
+	assert.equal(state.last, good, 'the last good dump stays on screen');
+	timers.fire();
+	await poller.whenIdle();
+	assert.equal(poller.getState().error?.attempt, 2);
+
+	// Restart on the same port: polling recovers by itself.
+	service = await startLeaky(binary, address);
+	timers.fire();
+	await poller.whenIdle();
+	state = poller.getState();
+	assert.equal(state.error, undefined);
+	assert.notEqual(state.last, good);
+	assert.equal(state.last?.dump.goroutines.filter(g => g.frames.some(f => f.func === 'main.fanoutWorker')).length, 0, 'a fresh process has no leak yet');
+});
+
+test('the monitor over a real Go service: the model sees the leak, and a restart starts a new epoch', {skip: skipUnless('go'), timeout: 60_000}, async t => {
+	const binary = await buildLeaky(t);
+	let service = await startLeaky(binary, '127.0.0.1:0');
+	t.after(() => stopLeaky(service.child));
+	const address = service.address;
+	const timers = new ManualTimers();
+	const monitor = createMonitor(buildConfig(address, {interval: '1s', headersTimeout: '5s', bodyTimeout: '5s', maxOverhead: '0'}), {timers, maxBackoffMs: 1000});
+	t.after(() => monitor.control.stop());
+	const step = async () => {
+		timers.fire();
+		await monitor.poller.whenIdle();
+	};
+	await monitor.poller.whenIdle();
+	assert.equal(monitor.getState().model?.epoch, 1);
+	for (let i = 0; i < 3; i++) {
+		const response = await fetch(`http://${address}/leak/fanout?n=11`);
+		await response.text();
+	}
+	const fanout = () => monitor.getState().model?.groups.find(g => g.state === 'chan send' && g.sample.frames.some(f => f.func === 'main.fanoutWorker'))?.count;
+	for (let i = 0; i < 40 && fanout() !== 30; i++) {
+		await delay(50);
+		await step();
+	}
+	assert.equal(fanout(), 30, 'three requests leaked ten workers each, grouped by stack');
+	const model = monitor.getState().model;
+	assert.ok(model);
+	assert.ok(model.total >= 30, `total ${model.total}`);
+
+	await stopLeaky(service.child);
+	await step();
+	assert.equal(monitor.getState().poller.error?.kind, 'refused');
+	assert.equal(monitor.getState().model, model, 'the model is untouched by errors');
+	service = await startLeaky(binary, address);
+	await step();
+	const after = monitor.getState();
+	assert.equal(after.poller.error, undefined);
+	assert.equal(after.model?.epoch, 2, 'goroutine ids started over: a new epoch');
+});

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {keys, renderTty} from './helpers/render-tty.tsx';
+import {App} from '../source/ui/app.tsx';
+import {FakeStore, snapshot, suspect, tracked} from './helpers/fake-store.ts';
+
+const now = 1_000_000;
+const clock = () => now;
+const fetched = {at: now - 1500, durationMs: 40, bytes: 250_000, debug: 2 as const, dump: {kind: 'traceback' as const, goroutines: [], records: [], truncated: false, bytes: 250_000, skippedLines: 0}, truncated: false};
+
+/** 12 goroutines blocked sending in publish (a growing suspect), 5 idle accept loops, 3 workers in select. */
+function service() {
+	const list = [
+		...Array.from({length: 12}, (_, i) => tracked({id: 100 + i, state: 'chan send', waitMs: 120_000, stuck: true, groupKey: 'publish',
+			frames: [['runtime.gopark', '/go/src/runtime/proc.go', 398], ['main.(*Server).publish', '/app/publish.go', 88]], createdBy: {func: 'main.(*Server).handle', parentId: 1}})),
+		...Array.from({length: 5}, (_, i) => tracked({id: 200 + i, state: 'IO wait', idle: true, groupKey: 'accept',
+			frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['net/http.(*Server).Serve', '/go/src/net/http/server.go', 3300]]})),
+		...Array.from({length: 3}, (_, i) => tracked({id: 300 + i, state: 'select', waitMs: 3000, groupKey: 'work',
+			frames: [['main.worker', '/app/worker.go', 20]]})),
+	];
+	return snapshot(list, {
+		totalHistory: [5, 9, 14, 20],
+		groupExtra: {publish: {delta: 3, growth: 12, growthPerMin: 3, history: [0, 3, 6, 9, 12]}, accept: {idle: true}},
+		suspects: [suspect({groupKey: 'publish', count: 12, reason: '12 goroutines in chan send at publish.go:88, +3/min, stuck 2m'})],
+	});
+}
+
+function store(poller = {}) {
+	return new FakeStore(service(), {last: fetched, ...poller});
+}
+
+test('Tab shows groups with count, Δ, trend, state, where and why; Enter lists the members', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab);
+	const lines = r.lines();
+	assert.match(lines[3]!, /COUNT\s+Δ TREND\s+STATE\s+WHERE\s+WHY/);
+	assert.match(lines[4]!, /^\?● +12 +\+3 [▁▂▃▄▅▆▇█]{5} +chan send +main\.\(\*Server\)\.publish publish\.go:88 +12 goroutines in chan s/);
+	assert.match(r.frame(), / 5 +▁ +IO wait +poll\.runtime_pollWait netpoll\.go:345 +idle/);
+	assert.match(r.frame(), /sort count↓ · by stack · 1\/3/);
+	await r.press(keys.enter);
+	assert.match(r.frame(), /group: chan send at main\.\(\*Server\)\.publish publish\.go:88/);
+	assert.match(r.frame(), /1\/12/);
+	assert.doesNotMatch(r.frame(), / 300 /);
+	await r.press(keys.escape);
+	assert.match(r.frame(), /COUNT/);
+});
+
+test('v shows the group stack with its shared frames and member ids', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab, 'v');
+	const frame = r.frame();
+	assert.match(frame, /group of 12 · chan send · Δ \+3 · growth \+12/);
+	assert.match(frame, /why: 12 goroutines in chan send at publish\.go:88/);
+	assert.match(frame, /main\.\(\*Server\)\.publish\(/);
+	assert.match(frame, /members \(12\):/);
+	assert.match(frame, /100, 101, 102, 103/);
+	await r.press(keys.escape);
+	assert.match(r.frame(), /COUNT/);
+});
+
+test('b cycles the group-by through the store', async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press(keys.tab, 'b');
+	assert.deepEqual(s.calls, ['setGroupBy where']);
+	assert.match(r.frame(), /grouping by where/);
+	await r.press('b');
+	assert.deepEqual(s.calls, ['setGroupBy where', 'setGroupBy top']);
+});
+
+test('f opens the state picker listing each state with its count; Space toggles; 1–9 toggle from the list', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	assert.match(r.lines()[2]!, /1:chan send 12 {2}2:IO wait 5 {2}3:select 3/);
+	await r.press('f');
+	assert.match(r.frame(), /\[ \] 1 chan send 12/);
+	assert.match(r.frame(), /\[ \] 2 IO wait 5/);
+	await r.press('j', ' ');
+	assert.match(r.frame(), /\[x\] 2 IO wait 5/);
+	await r.press('3', keys.escape);
+	assert.match(r.lines()[2]!, /\[2:IO wait 5\] {2}\[3:select 3\]/);
+	assert.match(r.frame(), /states: IO wait, select · 1\/8/);
+	await r.press('2');
+	assert.match(r.frame(), /states: select · 1\/3/);
+	await r.press(keys.escape);
+	assert.match(r.frame(), /1\/20/);
+});
+
+test('/ types a fuzzy filter with spaces; Backspace edits; Enter keeps it; Esc clears it', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('/', 'chan sendx');
+	assert.match(r.frame(), /\/chan sendx█/);
+	assert.match(r.frame(), /no goroutine matches/);
+	await r.press(keys.backspace);
+	assert.match(r.frame(), /\/chan send█/);
+	await r.press(keys.enter);
+	assert.match(r.frame(), /filter "chan send" · 1\/12/);
+	// With the prompt closed, letters are keys again: j moves.
+	await r.press('j');
+	assert.match(r.frame(), /2\/12/);
+	await r.press(keys.escape);
+	assert.match(r.frame(), /1\/20|2\/20/);
+	assert.doesNotMatch(r.frame(), /filter "/);
+});
+
+test('H hides idle goroutines and says so', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('H');
+	assert.match(r.frame(), /idle hidden · 1\/15/);
+	assert.doesNotMatch(r.frame(), / 200 /);
+	await r.press('H');
+	assert.match(r.frame(), /1\/20/);
+});
+
+test('s/S change the sort and the footer shows it', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('s');
+	assert.match(r.frame(), /sort id↑/);
+	assert.match(r.lines()[4]!, /^ ?.. +100 /);
+	await r.press('S');
+	assert.match(r.frame(), /sort id↓/);
+	assert.match(r.lines()[4]!, / 302 /);
+});
+
+test('p/Space pause and resume, r refreshes, +/- change the interval, w writes the dump and shows the path', async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('p');
+	assert.match(r.lines()[0]!, /PAUSED/);
+	await r.press(' ');
+	assert.doesNotMatch(r.lines()[0]!, /PAUSED/);
+	await r.press('r', '+');
+	assert.match(r.frame(), /poll every 3s/);
+	assert.match(r.lines()[0]!, /every 3s/);
+	await r.press('-', '-');
+	assert.match(r.lines()[0]!, /every 1s/);
+	await r.press('w');
+	await r.settle();
+	assert.match(r.frame(), /wrote \/tmp\/gmon-dump\.txt/);
+	assert.deepEqual(s.calls, ['pause', 'resume', 'refreshNow', 'setIntervalMs 3000', 'setIntervalMs 2000', 'setIntervalMs 1000', 'writeDump']);
+});
+
+test('? shows the help over the list; any key closes it', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('?');
+	assert.match(r.frame(), /gmon keys/);
+	assert.match(r.frame(), /Quit {4}q or Ctrl-C/);
+	assert.ok(r.lines().every(line => line.length <= 80));
+	await r.press('x');
+	assert.doesNotMatch(r.frame(), /gmon keys/);
+	assert.match(r.frame(), /ID STATE/);
+});
+
+test('an error keeps the last data and shows the retry countdown; a stretched interval says why', async t => {
+	const s = store({
+		error: {message: 'connection refused: is the target running?', kind: 'refused', at: now - 1000, retryAt: now + 4000, attempt: 3},
+		intervalMs: 1000, effectiveIntervalMs: 8000, stretchedReason: 'dump costs 400 ms',
+	});
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
+	t.after(() => r.unmount());
+	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400 ms\)/);
+	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from 1s ago/);
+	assert.match(r.frame(), /chan send/);
+	assert.equal(r.lines().length, 29);
+});
+
+test('before the first poll it says it is waiting; in a small pane the header collapses to two lines', async t => {
+	const s = new FakeStore(undefined, {});
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 80, rows: 24});
+	t.after(() => r.unmount());
+	assert.match(r.frame(), /waiting for the first poll/);
+	s.setModel(service());
+	s.setPoller({last: fetched});
+	await r.settle();
+	assert.match(r.frame(), /total 20/);
+	await r.resize(70, 14);
+	const lines = r.lines();
+	assert.equal(lines.length, 13);
+	assert.match(lines[1]!, /total 20 .* │ 1:chan send 12/);
+	assert.match(lines[2]!, /ID STATE/);
+});
+
+test('resizing keeps the selected goroutine selected and visible', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 100, rows: 40});
+	t.after(() => r.unmount());
+	await r.press('G');
+	const selected = r.frame().match(/(\d+)\/20/)?.[1];
+	assert.equal(selected, '20');
+	await r.resize(80, 14);
+	assert.match(r.frame(), /20\/20/);
+	const raw = r.rawFrame().split('\n').find(line => line.includes('\u001B[7m'));
+	assert.ok(raw, 'the selected row is on screen after shrinking');
+});

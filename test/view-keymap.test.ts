@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {keyIntent, nextGroupBy, nextInterval} from '../source/view/keymap.ts';
+import {initialUiState} from '../source/view/reducer.ts';
+
+const ui = initialUiState();
+
+test('Escape goes back even though Ink 6.8 also sets key.meta on it; it never quits', () => {
+	assert.deepEqual(keyIntent('', {escape: true, meta: true}, ui), {action: {type: 'back'}});
+	assert.deepEqual(keyIntent('', {escape: true, meta: true}, {...ui, editing: true}), {action: {type: 'back'}});
+});
+
+test('q and Ctrl-C quit; in the filter prompt q is a letter but Ctrl-C still quits', () => {
+	assert.deepEqual(keyIntent('q', {}, ui), {command: 'quit'});
+	assert.deepEqual(keyIntent('c', {ctrl: true}, ui), {command: 'quit'});
+	const editing = {...ui, editing: true};
+	assert.deepEqual(keyIntent('q', {}, editing), {action: {type: 'typeQuery', text: 'q'}});
+	assert.deepEqual(keyIntent('chan receive', {}, editing), {action: {type: 'typeQuery', text: 'chan receive'}});
+	assert.deepEqual(keyIntent('c', {ctrl: true}, editing), {command: 'quit'});
+});
+
+test('Backspace arrives as key.delete in Ink 6.8 and deletes in the prompt', () => {
+	const editing = {...ui, editing: true};
+	assert.deepEqual(keyIntent('', {delete: true}, editing), {action: {type: 'backspaceQuery'}});
+	assert.deepEqual(keyIntent('', {backspace: true}, editing), {action: {type: 'backspaceQuery'}});
+	assert.deepEqual(keyIntent('', {return: true}, editing), {action: {type: 'acceptQuery'}});
+});
+
+test('movement keys: arrows, j/k, pages, Ctrl-u/d half pages, g/G and Home/End', () => {
+	const nav = (input: string, key = {}) => {
+		const intent = keyIntent(input, key, ui);
+		return intent && 'action' in intent && intent.action.type === 'nav' ? intent.action.nav : undefined;
+	};
+	assert.equal(nav('', {upArrow: true}), 'up');
+	assert.equal(nav('j'), 'down');
+	assert.equal(nav('k'), 'up');
+	assert.equal(nav('', {pageDown: true}), 'pageDown');
+	assert.equal(nav('', {pageUp: true}), 'pageUp');
+	assert.equal(nav('d', {ctrl: true}), 'halfDown');
+	assert.equal(nav('u', {ctrl: true}), 'halfUp');
+	assert.equal(nav('g'), 'top');
+	assert.equal(nav('G'), 'bottom');
+	assert.equal(nav('', {home: true}), 'top');
+	assert.equal(nav('', {end: true}), 'bottom');
+});
+
+test('store commands: pause on p and Space, refresh, interval, write, group-by', () => {
+	assert.deepEqual(keyIntent('p', {}, ui), {command: 'pause'});
+	assert.deepEqual(keyIntent(' ', {}, ui), {command: 'pause'});
+	assert.deepEqual(keyIntent('r', {}, ui), {command: 'refresh'});
+	assert.deepEqual(keyIntent('+', {}, ui), {command: 'slower'});
+	assert.deepEqual(keyIntent('-', {}, ui), {command: 'faster'});
+	assert.deepEqual(keyIntent('w', {}, ui), {command: 'write'});
+	assert.deepEqual(keyIntent('b', {}, ui), {command: 'groupBy'});
+});
+
+test('digits toggle states; in the picker Space toggles the row under the cursor', () => {
+	assert.deepEqual(keyIntent('3', {}, ui), {action: {type: 'toggleStateAt', index: 2}});
+	const picker = {...ui, overlay: 'states' as const};
+	assert.deepEqual(keyIntent(' ', {}, picker), {action: {type: 'togglePicked'}});
+	assert.deepEqual(keyIntent('j', {}, picker), {action: {type: 'nav', nav: 'down'}});
+	assert.deepEqual(keyIntent('f', {}, picker), {action: {type: 'openStates'}});
+});
+
+test('b cycles stack → where → top → creator → stack; +/- step the interval', () => {
+	assert.equal(nextGroupBy('stack'), 'where');
+	assert.equal(nextGroupBy('where'), 'top');
+	assert.equal(nextGroupBy('top'), 'creator');
+	assert.equal(nextGroupBy('creator'), 'stack');
+	assert.equal(nextInterval(2000, 'slower'), 3000);
+	assert.equal(nextInterval(2000, 'faster'), 1000);
+	assert.equal(nextInterval(1500, 'faster'), 1000);
+	assert.equal(nextInterval(250, 'faster'), 250);
+	assert.equal(nextInterval(60_000, 'slower'), 60_000);
+});
