@@ -47,7 +47,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.once(signal, () => stop.abort());
+	// The reason tells a one-shot run which exit code to give (130 or 143); --watch just ends.
+	process.once(signal, () => stop.abort(signal));
 }
 
 const code = await main(cli.input, cli.flags, {

@@ -30,19 +30,25 @@ const [{render}, React, {App}, {createDumpParser}, {Tracker}, {synthDumpChunks},
 const fresh = (text: string): string => (text + '\u0000').slice(0, -1);
 const copy = (g: Goroutine): Goroutine => ({...g, state: fresh(g.state), frames: g.frames.map(f => ({...f, func: fresh(f.func), file: fresh(f.file)}))});
 
-function snapshots(n: number, polls: number): ModelSnapshot[] {
+/**
+ * Polls of one synthetic service, one at a time: only the current snapshot (and the tracker's own
+ * memory) stays alive, as in gmon — keeping every poll's copy would make the GC, not the UI, the
+ * figure being measured.
+ */
+function pollsOf(n: number): () => ModelSnapshot {
 	const parser = createDumpParser();
 	for (const chunk of synthDumpChunks({goroutines: n, seed: 7, stacks: 300})) parser.write(chunk);
 	const goroutines = parser.end().goroutines;
 	const tracker = new Tracker();
-	const out: ModelSnapshot[] = [];
-	for (let poll = 0; poll < polls; poll++) out.push(tracker.update({goroutines: goroutines.map(copy), at: poll * 2000}));
-	return out;
+	let poll = 0;
+	return () => tracker.update({goroutines: goroutines.map(copy), at: poll++ * 2000});
 }
 
+const [benchColumns, benchRows] = (process.env['GMON_BENCH_SIZE'] ?? '200x50').split('x').map(Number) as [number, number];
+
 class BenchStdout extends EventEmitter {
-	columns = 200;
-	rows = 50;
+	columns = benchColumns;
+	rows = benchRows;
 	isTTY = true;
 	frames = 0;
 	#waiting: (() => void) | undefined;
@@ -102,26 +108,28 @@ const check = (label: string, samples: Array<{wall: number; cpu: number}>, limit
 	console.log(`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms)\n         cpu:  ${stats(cpu)}\n         wall: ${stats(samples.map(s => s.wall))}`);
 };
 
-console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal 200x50`);
+console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal ${benchColumns}x${benchRows}`);
 const only = process.env['GMON_BENCH_GOROUTINES'] ? Number(process.env['GMON_BENCH_GOROUTINES']) : undefined;
 const sizes: ReadonlyArray<readonly [number, number, number]> = only === undefined ? [[10_000, 150, 16], [100_000, 1500, 50]] : [[only, only > 10_000 ? 1500 : 150, only > 10_000 ? 50 : 16]];
 for (const [n, pollLimit, keyLimit] of sizes) {
-	const polls = snapshots(n, 7);
-	console.log(`\n${n} goroutines: ${polls[0]!.groups.length} groups`);
+	const nextPoll = pollsOf(n);
+	const firstPoll = nextPoll();
+	console.log(`\n${n} goroutines: ${firstPoll.groups.length} groups`);
 
 	// Pure view work per poll: filter + sort + window on a new snapshot (no Ink).
 	const select = createSelector();
 	const ui = initialUiState();
 	const view = ui.views[0] as Parameters<typeof select.goroutines>[2];
 	const pure: number[] = [];
-	for (const model of polls.slice(1)) {
+	for (let i = 0; i < 5; i++) {
+		const model = nextPoll();
 		const start = performance.now();
 		select.goroutines(model, ui, view, 45);
 		pure.push(performance.now() - start);
 	}
 	console.log(`  pure select (sort ${n} by wait + window) per poll: ${stats(pure)}`);
 
-	const store = new FakeStore(polls[0]!, {last: {at: 0, durationMs: 10, bytes: 1, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0}, truncated: false}});
+	const store = new FakeStore(firstPoll, {last: {at: 0, durationMs: 10, bytes: 1, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0}, truncated: false}});
 	const stdout = new BenchStdout();
 	const stdin = new BenchStdin();
 	const first = stdout.nextFrame();
@@ -138,7 +146,8 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	await tick();
 
 	const pollTimes: Array<{wall: number; cpu: number}> = [];
-	for (const model of polls.slice(1)) {
+	for (let i = 0; i < 5; i++) {
+		const model = nextPoll();
 		const frame = stdout.nextFrame();
 		pollTimes.push(await timed(async () => {
 			store.setModel(model);
@@ -149,7 +158,7 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	check('poll → frame (select visible rows + render)', pollTimes, pollLimit);
 
 	const keyTimes: Array<{wall: number; cpu: number}> = [];
-	for (let i = 0; i < 30; i++) {
+	for (let i = 0; i < Number(process.env['GMON_BENCH_KEYS'] ?? 30); i++) {
 		const frame = stdout.nextFrame();
 		keyTimes.push(await timed(async () => {
 			stdin.send(i % 3 === 2 ? 'k' : 'j');
@@ -177,7 +186,8 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 
 	// A new poll while a filter is active: the prepared-target cache carries over.
 	const filtered: Array<{wall: number; cpu: number}> = [];
-	for (const model of polls.slice(1, 4).reverse()) {
+	for (let i = 0; i < 3; i++) {
+		const model = nextPoll();
 		const frame = stdout.nextFrame();
 		filtered.push(await timed(async () => {
 			store.setModel(model);

@@ -2,6 +2,9 @@
 // the model show the forgotten sender as a suspect, the leak gate fails the run, and the fixed
 // endpoint passes it.
 import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import schema from '../source/report/schema.json' with {type: 'json'};
 import {leakSites, startLeaky, type LeakyProcess} from './helpers/go-example.ts';
@@ -9,18 +12,22 @@ import {validate} from './helpers/json-schema.ts';
 import {runCli, type CliResult} from './helpers/run-cli.ts';
 import {skipUnless} from './helpers/tools.ts';
 
-/** Calls `path` on the service every 50 ms while gmon runs, as a load test (or a user with curl) would. */
+/**
+ * Calls `path` on the service from two clients, each every 50 ms, while gmon runs — as a load test
+ * (or a user with curl) would — so every poll interval sees new calls even on a busy machine.
+ */
 async function whileHitting(service: LeakyProcess, path: string, run: () => Promise<CliResult>): Promise<{result: CliResult; calls: number}> {
 	let calls = 0;
 	let done = false;
-	const load = (async () => {
+	const client = async () => {
 		while (!done) {
 			const response = await fetch(`${service.url}${path}`).catch(() => undefined);
 			await response?.arrayBuffer();
 			calls++;
 			await new Promise(resolve => setTimeout(resolve, 50));
 		}
-	})();
+	};
+	const load = Promise.all([client(), client()]);
 	try {
 		return {result: await run(), calls};
 	} finally {
@@ -75,6 +82,29 @@ describe('gmon --once --polls against a leaking Go service', {skip: skipUnless('
 		assert.deepEqual(validate(schema, document), []);
 		assert.deepEqual(document['suspects'], []);
 		assert.equal((document['goroutines'] as Array<Record<string, any>>).filter(g => g['where']?.function === site.func).length, 0);
+	});
+
+	test('gmon diff between a saved dump and the live service shows the leaked group that appeared', async t => {
+		const service = await startLeaky({background: false});
+		const dir = mkdtempSync(join(tmpdir(), 'gmon-diff-live-'));
+		t.after(async () => {
+			await service.stop();
+			rmSync(dir, {recursive: true, force: true});
+		});
+		const before = join(dir, 'before.txt');
+		writeFileSync(before, await (await fetch(`${service.url}/debug/pprof/goroutine?debug=2`)).text());
+		for (let call = 0; call < 3; call++) await (await fetch(`${service.url}${site.path}`)).arrayBuffer();
+
+		const result = await runCli(['diff', '--json', before, `127.0.0.1:${service.port}`]);
+		assert.equal(result.code, 0, result.stderr);
+		const document = JSON.parse(result.stdout) as Record<string, any>;
+		assert.deepEqual(validate(schema, document), []);
+		const appeared = (document['changes'] as Array<Record<string, any>>).filter(change => change['change'] === 'appeared');
+		const leak = appeared.find(change => change['where']?.function === site.func);
+		assert.ok(leak, JSON.stringify(appeared.map(change => change['where']?.function)));
+		assert.equal(leak['after'], 3);
+		assert.equal(leak['state'], 'chan send');
+		assert.equal(document['after'].name, `127.0.0.1:${service.port}`);
 	});
 
 	test('a service that goes away is an unreachable target: exit 3 with one line', async () => {

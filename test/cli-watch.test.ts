@@ -4,6 +4,8 @@ import {spawn} from 'node:child_process';
 import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {createInterface} from 'node:readline';
 import {test} from 'node:test';
 import schema from '../source/report/schema.json' with {type: 'json'};
@@ -54,4 +56,37 @@ test('with --fail-on-suspects, --watch stops at the first poll that trips the ga
 	assert.equal(result.code, 1);
 	assert.equal(result.stdout.trim().split('\n').length, 1);
 	assert.match(result.stderr, /^gmon: leak gate failed: 4 suspect goroutines \(threshold 4\)/);
+});
+
+test('a one-shot report interrupted before it is complete exits 130 (SIGINT) or 143 (SIGTERM), never 0', async t => {
+	// A target that takes the request and never answers: the request arriving proves gmon is up
+	// and waiting on its first poll, so the signal lands at a known point.
+	let arrived: () => void = () => {};
+	const server = createServer(() => arrived());
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => {
+		server.closeAllConnections();
+		server.close();
+	});
+	const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+		const requested = new Promise<void>(resolve => (arrived = resolve));
+		const child = spawn(process.execPath, ['source/bin.js', '--once', '--fail-on-suspects', target], {
+			cwd: repoDir, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		t.after(() => {
+			if (child.exitCode === null) child.kill('SIGKILL');
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		const exited = new Promise<number | null>(resolve => child.once('close', exitCode => resolve(exitCode)));
+		await requested;
+		child.kill(signal);
+		assert.equal(await exited, code, stderr);
+		assert.equal(stdout, '');
+		assert.equal(stderr, `gmon: interrupted by ${signal} before the report was complete\n`);
+	}
 });

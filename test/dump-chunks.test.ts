@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {test} from 'node:test';
-import {createDumpParser, parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
-import {prng} from './helpers/synth-dump.ts';
+import {createDumpParser, createParseCache, parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {prng, synthDump} from './helpers/synth-dump.ts';
 
 const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
 const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
@@ -76,4 +76,46 @@ test('CRLF input split between CR and LF parses like LF input', () => {
 	const whole = parseDump(bytes);
 	const {dump} = feed(randomSlices(crlf, 9, 50));
 	assert.deepEqual({...dump, bytes: 0}, {...whole, bytes: 0});
+});
+
+test('a UTF-8 BOM is dropped however the first bytes are split, and only at the start', () => {
+	const text = 'goroutine 1 [running]:\nmain.main()\n\t/app/main.go:1 +0x1\n';
+	const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+	const whole = parseDump(text);
+	assert.deepEqual({...feed(bytewise(bytes)).dump, bytes: 0}, {...whole, bytes: 0});
+	assert.deepEqual({...feed([bytes.subarray(0, 2), bytes.subarray(2)]).dump, bytes: 0}, {...whole, bytes: 0});
+	assert.deepEqual({...feed(['\uFEFF', text]).dump, bytes: 0}, {...whole, bytes: 0});
+	// Without any newline at all.
+	assert.equal(parseDump(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('goroutine 1 [running]:')])).goroutines[0]?.id, 1);
+});
+
+test('a generated 1000-goroutine dump: whole equals tiny random chunks (the cached and the line-by-line paths agree)', () => {
+	const bytes = Buffer.from(synthDump({goroutines: 1000, seed: 11, stacks: 20}));
+	const whole = parseDump(bytes);
+	assert.equal(whole.goroutines.length, 1000);
+	assert.deepEqual(feed(randomSlices(bytes, 12, 120)).dump, whole);
+	// Stacks repeat, so frames are shared between goroutines (and must never be mutated by consumers).
+	const frames = whole.goroutines.flatMap(g => g.frames);
+	assert.ok(new Set(frames).size < frames.length / 2);
+});
+
+test('a cache shared across polls gives the same results and shares frames between snapshots', () => {
+	const cache = createParseCache();
+	const first = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
+	const second = readFileSync(new URL('go1.19-statezoo-all-states.debug2.txt', dumps));
+	const a = parseDump(first, {cache});
+	const b = parseDump(second, {cache});
+	const again = parseDump(first, {cache});
+	assert.deepEqual(a, parseDump(first));
+	assert.deepEqual(b, parseDump(second));
+	assert.deepEqual(again, a);
+	// Later parses of the same dump reuse earlier Frame objects (the objects, not copies). A text is
+	// cached on its second sighting, so from the third poll on nearly every frame is shared.
+	const third = parseDump(first, {cache});
+	const frames = third.goroutines.flatMap(g => g.frames);
+	const before = new Set(again.goroutines.flatMap(g => g.frames));
+	const shared = frames.filter(frame => before.has(frame)).length;
+	assert.ok(shared > frames.length * 0.95, `${shared} of ${frames.length} frames shared`);
+	const fresh = new Set(parseDump(first).goroutines.flatMap(g => g.frames));
+	assert.equal(frames.filter(frame => fresh.has(frame)).length, 0, 'a parser without the cache shares nothing');
 });

@@ -269,3 +269,14 @@ test('ancestors with their own elision and created by, then the next goroutine',
 	]);
 	assert.equal(g.createdBy?.parentId, 24);
 });
+
+test('a line longer than a megabyte is skipped as one line, whatever the chunking', () => {
+	const text = `goroutine 1 [running]:\nmain.main()\n\t/app/main.go:1 +0x1\n\n${'x'.repeat(3 << 20)}\ngoroutine 2 [sleep]:\ntime.Sleep(0x1)\n\t/t.go:1 +0x1\n`;
+	const whole = parseDump(text);
+	assert.deepEqual(whole.goroutines.map(g => [g.id, g.frames.length]), [[1, 1], [2, 1]]);
+	assert.equal(whole.skippedLines, 1);
+	const parser = createDumpParser();
+	const bytes = Buffer.from(text);
+	for (let at = 0; at < bytes.length; at += 65536) parser.write(bytes.subarray(at, at + 65536));
+	assert.deepEqual(parser.end(), whole);
+});

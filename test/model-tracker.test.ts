@@ -105,6 +105,14 @@ test('new and gone ids between polls; the first poll marks nothing new', () => {
 	assert.deepEqual(s.goneIds, [], 'gone is reported once');
 });
 
+test('an id printed twice in one dump counts once', () => {
+	const t = new Tracker();
+	const s = t.update({goroutines: [g(7, SEND), g(7, SEND), g(8, SEND)], at: 0});
+	assert.equal(s.total, 2);
+	assert.deepEqual(s.goroutines.map(x => x.g.id), [7, 8]);
+	assert.equal(s.groups[0]!.count, 2);
+});
+
 test('a truncated dump does not report the missing goroutines gone', () => {
 	const t = new Tracker();
 	t.update({goroutines: [g(1, ACCEPT), g(7, SEND), g(8, SEND)], at: 0});
@@ -133,8 +141,14 @@ test('restart rule: ids collapsing with a crowd of fresh low ids is a restart; t
 	assert.equal(isRestart({prevCount: 300, prevMax: 5000, count: 30, max: 40, common: 5, contradictions: 0, fresh: 25, freshLow: 25}), true);
 	// Same process after a burst: the burst's goroutines are gone, a few new ones come from the counter (high ids).
 	assert.equal(isRestart({prevCount: 3000, prevMax: 5000, count: 40, max: 5010, common: 30, contradictions: 0, fresh: 10, freshLow: 0}), false);
-	// Burst over and only one fresh id from a stale P cache below the old max: not enough.
-	assert.equal(isRestart({prevCount: 3000, prevMax: 5000, count: 31, max: 60, common: 30, contradictions: 0, fresh: 1, freshLow: 1}), false);
+	// Burst over; one fresh id from a stale P cache below the old max, the others from the counter: not enough.
+	assert.equal(isRestart({prevCount: 3000, prevMax: 5000, count: 33, max: 5020, common: 30, contradictions: 0, fresh: 3, freshLow: 1}), false);
+	assert.equal(isRestart({prevCount: 3000, prevMax: 5000, count: 33, max: 60, common: 30, contradictions: 0, fresh: 3, freshLow: 1}), false);
+	// A deterministic program restarted: same long-lived ids, the leaks gone, the poll's own goroutine low again.
+	assert.equal(isRestart({prevCount: 133, prevMax: 208, count: 9, max: 25, common: 8, contradictions: 0, fresh: 1, freshLow: 1}), true);
+	// After the poller lost the target, one fresh low id is enough; without any signal, still no.
+	assert.equal(isRestart({prevCount: 10, prevMax: 30, count: 10, max: 30, common: 9, contradictions: 0, fresh: 1, freshLow: 1, reconnected: true}), true);
+	assert.equal(isRestart({prevCount: 10, prevMax: 30, count: 10, max: 31, common: 9, contradictions: 0, fresh: 1, freshLow: 0, reconnected: true}), false);
 	// Normal churn: half the ids replaced, all fresh above the old max.
 	assert.equal(isRestart({prevCount: 100, prevMax: 500, count: 100, max: 560, common: 50, contradictions: 0, fresh: 50, freshLow: 0}), false);
 	assert.equal(isRestart({prevCount: 0, prevMax: 0, count: 10, max: 10, common: 0, contradictions: 0, fresh: 10, freshLow: 0}), false);

@@ -1,6 +1,6 @@
 // The poller against a real Go service serving net/http/pprof (examples/leaky, built once here):
 // real dumps, a real leak growing, and the service killed and restarted on the same port while
-// polling — connection errors while it is down, recovery by itself, and a new epoch in the model.
+// polling — connection errors while it is down, recovery by itself, the model following the new process.
 import assert from 'node:assert/strict';
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -114,7 +114,7 @@ test('a real Go service: dumps, a growing leak, kill and restart while polling',
 	assert.equal(state.last?.dump.goroutines.filter(g => g.frames.some(f => f.func === 'main.fanoutWorker')).length, 0, 'a fresh process has no leak yet');
 });
 
-test('the monitor over a real Go service: the model sees the leak, and a restart starts a new epoch', {skip: skipUnless('go'), timeout: 60_000}, async t => {
+test('the monitor over a real Go service: the model sees the leak and follows the service through a restart', {skip: skipUnless('go'), timeout: 60_000}, async t => {
 	const binary = await buildLeaky(t);
 	let service = await startLeaky(binary, '127.0.0.1:0');
 	t.after(() => stopLeaky(service.child));
@@ -150,5 +150,10 @@ test('the monitor over a real Go service: the model sees the leak, and a restart
 	await step();
 	const after = monitor.getState();
 	assert.equal(after.poller.error, undefined);
-	assert.equal(after.model?.epoch, 2, 'goroutine ids started over: a new epoch');
+	// The model now describes the new process. (Whether it also starts a new epoch is the model's
+	// call: a fresh process that recreates its background goroutines under the very same ids is
+	// indistinguishable from no restart — source/model/restart.ts — so that is not asserted here.)
+	assert.notEqual(after.model, model);
+	assert.ok((after.model?.total ?? Infinity) < model.total, `total ${after.model?.total} after restart`);
+	assert.equal(fanout() ?? 0, 0, 'the leaked workers died with the old process');
 });

@@ -62,7 +62,11 @@ describe('formatTextReport', () => {
 		const statezoo = load('go1.19-statezoo-all-states.debug2.txt');
 		const later = load('go1.19-wait-2-minutes-locked.debug2.txt');
 		const text = formatTextReport(reportOf([statezoo, later]), {color: false});
-		assert.match(text, /^ {2}COUNT {2}GROWTH {2}STATE/m);
+		assert.match(text, /^ {2}COUNT {2}GROWTH {2}STUCK {2}STATE/m);
+		// The spinners gained a member between the dumps; running goroutines are never stuck.
+		assert.match(text, /^ {6}2 {6}\+1 {6}0  runnable +main\.spinner  main\.go:128/m);
+		// Goroutines Go has seen parked for 2 minutes are stuck at once.
+		assert.match(text, /^ {6}6 {7}0 {6}6  chan receive +main\.labelledWorkers\.func1\.1\.1  main\.go:141/m);
 		assert.match(text, /· 2 polls over 1\.0 s ·/);
 		assert.match(text, /^44 goroutines \(\+2 since the first poll\)/m);
 	});

@@ -26,6 +26,13 @@ function selectedRow(raw: string): string | undefined {
 	return raw.split('\n').find(line => line.includes('\u001B[7m'));
 }
 
+/** The id on the selected row: inverse, and `>` after the two mark columns. */
+function selectedId(raw: string): number | undefined {
+	const row = selectedRow(raw);
+	const match = row === undefined ? undefined : /^..>\s*(\d+) /.exec(row.replace(/\u001B\[[0-9;]*m/g, ''));
+	return match ? Number(match[1]) : undefined;
+}
+
 test('at 80x24 the frame is 23 lines: header, column titles, rows, status and keys', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 80, rows: 24});
 	t.after(() => r.unmount());
@@ -36,7 +43,7 @@ test('at 80x24 the frame is 23 lines: header, column titles, rows, status and ke
 	assert.match(lines[1]!, /total 40/);
 	assert.match(lines[2]!, /1:chan receive 40/);
 	assert.match(lines[3]!, /ID STATE\s+WAIT WHERE\s+FILE/);
-	assert.match(lines[4]!, /^\s+\d+ chan receive .*main\.worker\d .*worker\.go:\d+/);
+	assert.match(lines[4]!, /^  >\s*\d+ chan receive .*main\.worker\d .*worker\.go:\d+/);
 	assert.match(lines[21]!, /sort wait↓ · 1\/40/);
 	assert.match(lines[22]!, /↑↓ move {2}⏎ stack/);
 });
@@ -66,7 +73,7 @@ test('j/k and arrows move the highlighted row; g/G go to the ends', async t => {
 	const list = workers(40, id => ({waitMs: (41 - id) * 1000}));
 	const r = await renderTty(<App store={store(list)} clock={clock} />);
 	t.after(() => r.unmount());
-	assert.match(selectedRow(r.rawFrame()) ?? '', /\b1 /);
+	assert.equal(selectedId(r.rawFrame()), 1);
 	await r.press('j', 'j', keys.down);
 	assert.match(r.frame(), /4\/40/);
 	await r.press('k');
@@ -87,10 +94,10 @@ test('the selection follows its goroutine id across a new snapshot', async t => 
 	const r = await renderTty(<App store={s} clock={clock} />);
 	t.after(() => r.unmount());
 	await r.press('j', 'j'); // 30, 29, [28]
-	assert.match(selectedRow(r.rawFrame()) ?? '', / 28 /);
+	assert.equal(selectedId(r.rawFrame()), 28);
 	s.setModel(snapshot([...workers(30, id => ({waitMs: id === 28 ? 0 : id * 1000 + 500})), tracked({id: 77, waitMs: 999_000})], {poll: 2}));
 	await r.settle();
-	assert.match(selectedRow(r.rawFrame()) ?? '', / 28 /);
+	assert.equal(selectedId(r.rawFrame()), 28);
 	assert.match(r.frame(), /31\/31/);
 });
 
@@ -102,7 +109,7 @@ test('a gone selection says so and keeps the neighbourhood', async t => {
 	s.setModel(snapshot(workers(10, id => ({waitMs: id * 1000})).filter(t => t.g.id !== 7), {poll: 2}));
 	await r.settle();
 	assert.match(r.frame(), /goroutine 7 is gone; kept your place/);
-	assert.match(selectedRow(r.rawFrame()) ?? '', / 6 /);
+	assert.equal(selectedId(r.rawFrame()), 6);
 });
 
 test('Enter shows every frame with args and file:line, created-by; Esc returns', async t => {
@@ -136,7 +143,7 @@ test('Enter shows every frame with args and file:line, created-by; Esc returns',
 	assert.match(r.frame(), /goroutine 42 \[chan send\]/);
 	await r.press(keys.escape);
 	assert.match(r.frame(), /ID STATE/);
-	assert.match(selectedRow(r.rawFrame()) ?? '', / 42 /);
+	assert.equal(selectedId(r.rawFrame()), 42);
 	await r.press(keys.escape);
 	assert.match(r.frame(), /ID STATE/, 'Esc at the root never quits');
 });

@@ -35,7 +35,7 @@ test('Tab shows groups with count, Δ, trend, state, where and why; Enter lists 
 	await r.press(keys.tab);
 	const lines = r.lines();
 	assert.match(lines[3]!, /COUNT\s+Δ TREND\s+STATE\s+WHERE\s+WHY/);
-	assert.match(lines[4]!, /^\?● +12 +\+3 [▁▂▃▄▅▆▇█]{5} +chan send +main\.\(\*Server\)\.publish publish\.go:88 +12 goroutines in chan s/);
+	assert.match(lines[4]!, /^\?●> +12 +\+3 [▁▂▃▄▅▆▇█]{5} +chan send +main\.\(\*Server\)\.publish publish\.go:88 +12 goroutines in chan s/);
 	assert.match(r.frame(), / 5 +▁ +IO wait +poll\.runtime_pollWait netpoll\.go:345 +idle/);
 	assert.match(r.frame(), /sort count↓ · by stack · 1\/3/);
 	await r.press(keys.enter);
@@ -122,7 +122,7 @@ test('s/S change the sort and the footer shows it', async t => {
 	t.after(() => r.unmount());
 	await r.press('s');
 	assert.match(r.frame(), /sort id↑/);
-	assert.match(r.lines()[4]!, /^ ?.. +100 /);
+	assert.match(r.lines()[4]!, /^...\s*100 /);
 	await r.press('S');
 	assert.match(r.frame(), /sort id↓/);
 	assert.match(r.lines()[4]!, / 302 /);
@@ -167,7 +167,7 @@ test('an error keeps the last data and shows the retry countdown; a stretched in
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
 	t.after(() => r.unmount());
 	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400 ms\)/);
-	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from 1s ago/);
+	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from just now/);
 	assert.match(r.frame(), /chan send/);
 	assert.equal(r.lines().length, 29);
 });
@@ -198,4 +198,48 @@ test('resizing keeps the selected goroutine selected and visible', async t => {
 	assert.match(r.frame(), /20\/20/);
 	const raw = r.rawFrame().split('\n').find(line => line.includes('\u001B[7m'));
 	assert.ok(raw, 'the selected row is on screen after shrinking');
+});
+
+test('the stack view scrolls, and keeps showing a goroutine that has gone, marked GONE', async t => {
+	const deep = tracked({id: 5, waitMs: 999_000, frames: Array.from({length: 20}, (_, i) => [`main.level${i}`, '/app/deep.go', i + 1] as [string, string, number])});
+	const s = new FakeStore(snapshot([deep, tracked({id: 6})]), {last: fetched});
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press(keys.enter);
+	assert.match(r.frame(), /goroutine 5 \[chan receive\]/);
+	assert.match(r.frame(), /lines 1–18\/43/);
+	await r.press('G');
+	assert.match(r.frame(), /main\.level19\(/);
+	assert.doesNotMatch(r.frame(), /goroutine 5 \[/);
+	await r.press(keys.ctrlU);
+	assert.match(r.frame(), /lines 17–34\/43/);
+	s.setModel(snapshot([tracked({id: 6})], {poll: 2}));
+	await r.press('g');
+	assert.match(r.frame(), /GONE: no longer in the dump/);
+	assert.match(r.frame(), /main\.level0\(/);
+	await r.press(keys.escape);
+	assert.match(r.frame(), /goroutine 5 is gone; kept your place/);
+});
+
+test('a failed dump write says why', async t => {
+	const s = store();
+	s.control.writeDump = async () => {
+		throw new Error('EACCES: permission denied, open \'/gmon.txt\'');
+	};
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('w');
+	await r.settle();
+	assert.match(r.frame(), /write failed: EACCES: permission denied/);
+});
+
+test('keys typed in one burst are each handled (tmux send-keys, fast typing)', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('jjj');
+	assert.match(r.frame(), /4\/20/);
+	await r.press('/sel');
+	assert.match(r.frame(), /\/sel█/);
+	const rows = r.lines().slice(4, 21).filter(line => /^...\s*\d+ /.test(line));
+	assert.deepEqual(rows.map(line => /^...\s*(\d+)/.exec(line)?.[1]), ['300', '301', '302']);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {FuzzyIndex} from '../source/view/fuzzy.ts';
+import {SearchTexts} from '../source/view/search-texts.ts';
 import {initialUiState} from '../source/view/reducer.ts';
 import {createSelector, searchTextOf} from '../source/view/select.ts';
 import type {GoroutinesView} from '../source/view/types.ts';
@@ -61,4 +62,28 @@ test('prepared targets are cached by text across polls and shared by goroutines 
 	// Texts that left the target are dropped from the cache.
 	assert.equal(index.match('worker', ['main.other x.go:1', 'main.worker9 w.go:1']).size, 1);
 	assert.equal(index.size, 2);
+});
+
+test('goroutines with the same state, place and creator share one search text, across polls', () => {
+	const table = new SearchTexts();
+	const poll = () => [
+		tracked({id: 1, frames: [['main.a', '/app/a.go', 1]], createdBy: {func: 'main.main'}}),
+		tracked({id: 2, frames: [['main.a', '/app/a.go', 1]], createdBy: {func: 'main.main'}}),
+		tracked({id: 3, frames: [['main.a', '/app/a.go', 2]], createdBy: {func: 'main.main'}}),
+		tracked({id: 4, state: 'select', frames: [['main.a', '/app/a.go', 1]], createdBy: {func: 'main.main'}}),
+	];
+	const first = table.idsOf(poll());
+	assert.deepEqual([...first], [0, 0, 1, 2]);
+	assert.deepEqual([...table.idsOf(poll())], [0, 0, 1, 2]);
+	assert.equal(table.texts.length, 3);
+	assert.equal(table.texts[0], searchTextOf(poll()[0]!));
+	assert.equal(table.texts[1], 'chan receive main.a a.go:2 main.main');
+});
+
+test('when some text matches strongly, letters strewn across other lines do not count', () => {
+	const index = new FuzzyIndex();
+	const texts = ['select main.worker worker.go:20 ', 'chan send main.(*Server).publish publish.go:88 main.(*Server).handle'];
+	assert.deepEqual([...index.match('sel', texts)], [texts[0]]);
+	// With no strong match anywhere, a scattered abbreviation is the answer.
+	assert.deepEqual([...index.match('srvhdl', texts)], [texts[1]]);
 });

@@ -24,6 +24,7 @@ test('Backspace arrives as key.delete in Ink 6.8 and deletes in the prompt', () 
 	assert.deepEqual(keyIntent('', {delete: true}, editing), {action: {type: 'backspaceQuery'}});
 	assert.deepEqual(keyIntent('', {backspace: true}, editing), {action: {type: 'backspaceQuery'}});
 	assert.deepEqual(keyIntent('', {return: true}, editing), {action: {type: 'acceptQuery'}});
+	assert.deepEqual(keyIntent('u', {ctrl: true}, editing), {action: {type: 'clearQuery'}});
 });
 
 test('movement keys: arrows, j/k, pages, Ctrl-u/d half pages, g/G and Home/End', () => {

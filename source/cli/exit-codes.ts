@@ -9,6 +9,10 @@ export const exitCodes = {
 	usage: 2,
 	/** The target could not be reached or read, or what came back is not a goroutine dump. */
 	target: 3,
+	/** Ctrl-C (128 + SIGINT) before a one-shot report was complete: no verdict, so never "ok". */
+	interrupted: 130,
+	/** SIGTERM (128 + 15) before a one-shot report was complete. */
+	terminated: 143,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -17,6 +21,16 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 export class UsageError extends Error {
 	override readonly name = 'UsageError';
 	readonly exitCode = exitCodes.usage;
+}
+
+/** A one-shot run stopped by a signal before it could give its verdict (a CI gate must not pass). */
+export class InterruptedError extends Error {
+	override readonly name = 'InterruptedError';
+	readonly exitCode: ExitCode;
+	constructor(signal: unknown) {
+		super(`interrupted by ${signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'} before the report was complete`);
+		this.exitCode = signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+	}
 }
 
 /** The target is unreachable, unreadable or not a dump: one line on stderr, exit 3. */

@@ -67,6 +67,7 @@ export const helpText = `
 	Exit codes
 	  0  ok      1  suspects found (--fail-on-suspects)      2  usage error
 	  3  target unreachable, unreadable, or not a goroutine dump
+	  130/143  interrupted (Ctrl-C/SIGTERM) before a --once report was complete
 
 	Examples
 	  $ gmon localhost:6060

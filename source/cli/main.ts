@@ -2,7 +2,7 @@
 // Returns the exit code; the caller (cli.tsx) owns process.exit.
 // The runners are imported on demand: they pull in undici (~200 ms), which a usage error never needs.
 import type {Readable, Writable} from 'node:stream';
-import {exitCodes, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
+import {InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import {buildCliOptions, chooseOutput, type RawFlags} from './options.ts';
 
 export interface MainIo {
@@ -16,6 +16,10 @@ export interface MainIo {
 export async function main(input: readonly string[], flags: RawFlags, io: MainIo): Promise<ExitCode> {
 	try {
 		const options = buildCliOptions(input, flags, io.env);
+		if (options.targets.includes('-') && io.stdin.isTTY === true) {
+			throw new UsageError("- reads a dump from stdin, but stdin is the terminal: pipe one in (curl -s 'HOST:PORT/debug/pprof/goroutine?debug=2' | gmon -)");
+		}
+
 		if (options.command === 'diff') {
 			const {runDiff} = await import('./run-diff.ts');
 			return await runDiff(options, io);
@@ -36,7 +40,7 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 			await demo?.close();
 		}
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof TargetError) {
+		if (error instanceof UsageError || error instanceof TargetError || error instanceof InterruptedError) {
 			io.stderr.write(`gmon: ${error.message}\n`);
 			return error.exitCode;
 		}

@@ -4,7 +4,7 @@ import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
 import type {Dump} from '../dump/types.ts';
 import {PollFault} from '../target/faults.ts';
-import {exitCodes, TargetError, type ExitCode} from './exit-codes.ts';
+import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {createReportModel} from './report-model.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -15,6 +15,7 @@ export async function runDiff(options: CliOptions, io: ReportIo): Promise<ExitCo
 	// Resolve both before reading either, so a typo in AFTER fails fast.
 	const configs = [resolveConfig(beforeText, options), resolveConfig(afterText, options)] as const;
 	const [before, after] = [await readOnce(configs[0], options, io), await readOnce(configs[1], options, io)];
+	if (io.signal?.aborted) throw new InterruptedError(io.signal.reason);
 	// Each side through its own model: the groups (and their keys) are exactly the TUI's.
 	const snapshot = (dump: Dump, at: number) => createReportModel({groupBy: options.groupBy}).update(dump, {at});
 	const diff = diffSnapshots(snapshot(before.dump, before.at), snapshot(after.dump, after.at), {before: before.name, after: after.name});

@@ -10,7 +10,7 @@ import {formatTextReport} from '../report/text.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {formatMs, PollFault} from '../target/faults.ts';
 import type {DumpSource} from '../target/source.ts';
-import {exitCodes, TargetError, type ExitCode} from './exit-codes.ts';
+import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {createReportModel} from './report-model.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -110,9 +110,9 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 		}
 	}
 
+	// A one-shot report cut short has no verdict to give; --watch simply ends on a signal.
+	if (io.signal?.aborted && (!options.watch || !last)) throw new InterruptedError(io.signal.reason);
 	if (!last) {
-		// Stopped (Ctrl-C) before the first poll: nothing went wrong unless a poll had failed.
-		if (io.signal?.aborted && errors.length === 0) return exitCodes.ok;
 		throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
 	}
 

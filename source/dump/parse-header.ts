@@ -2,7 +2,7 @@
 // [, synctest bubble N][ labels:{…}]]:`. Not fixed-shape across Go versions (formats.md §2.2), so the
 // bracket body is taken whole (it ends at the line's final `]:`) and split item by item.
 import type {Goroutine} from './types.ts';
-import {LineCache} from './line-cache.ts';
+import type {LineCache} from './line-cache.ts';
 import {type Interner, own, parseDecimal, parseLabels, labelsEnd, trimEnd} from './lines.ts';
 
 const PREFIX = 'goroutine ';
@@ -30,10 +30,11 @@ export function looksLikeHeader(s: string, start: number): boolean {
 
 export class HeaderParser {
 	private readonly strings: Interner;
-	private readonly brackets = new LineCache<BracketState>(10);
+	private readonly brackets: LineCache<BracketState>;
 
-	constructor(strings: Interner) {
+	constructor(strings: Interner, brackets: LineCache<BracketState>) {
 		this.strings = strings;
+		this.brackets = brackets;
 	}
 
 	/** Parses a header line at [start, end) into a goroutine with no frames yet; undefined when it is not one. */
@@ -67,7 +68,7 @@ export class HeaderParser {
 		const bodyEnd = end - 2;
 		if (bodyEnd < bodyStart) return undefined;
 
-		let b = this.brackets.get(s, bodyStart, bodyEnd);
+		let b = this.brackets.get(s, bodyStart, bodyEnd, undefined)?.value;
 		if (b === undefined) {
 			b = parseBracket(s.slice(bodyStart, bodyEnd), this.strings);
 			this.brackets.set(s, bodyStart, bodyEnd, b);

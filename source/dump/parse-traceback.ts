@@ -4,44 +4,45 @@
 // anything else ending in `)` inside a goroutine → a function line. A blank line closes the goroutine:
 // crash dumps put `runtime stack:` sections and register dumps after blank lines, and they belong to none.
 //
-// Frame and CreatedBy objects are shared between goroutines whose lines are identical (args included):
-// treat parsed dumps as immutable.
+// Speed: a frame is two lines, `func(args)` + `\tfile:line +0xoff`, and in a big dump the same pair
+// repeats thousands of times (pools of identical goroutines; Go ≥1.18 prints stale register args as
+// `0x0?`). The pair's text is looked up whole in a LineCache and its Frame object reused, so most
+// frames cost one hash-and-compare and no allocation. Frame and CreatedBy objects are therefore
+// shared between goroutines: treat parsed dumps as immutable.
 import type {Ancestor, CreatedBy, Frame, Goroutine} from './types.ts';
-import {LineCache} from './line-cache.ts';
-import {type Interner, type Location, argsOpen, own, parseDecimal, parseLocation, skipBlanks} from './lines.ts';
+import {type CacheEntry, type LineCache, holds} from './line-cache.ts';
+import type {ParseCache} from './parse-cache.ts';
+import {type Interner, type Location, argsOpen, own, parseDecimal, parseLocation, skipBlanks, trimEnd} from './lines.ts';
 import {HeaderParser, looksLikeHeader} from './parse-header.ts';
 
-/** A parsed `func(args)` line and the frames built from it with each file line seen after it. */
+/** A parsed `func(args)` line waiting for its file line. */
 interface FuncLine {
 	func: string;
 	args: string;
 	inlined: boolean;
-	lastFile: FileLine | undefined;
-	lastFrame: Frame | undefined;
-	more: Map<FileLine, Frame> | undefined;
 }
 
-/** A parsed `\tfile:line +0xoff` line. */
-interface FileLine {
-	file: string;
-	line: number;
-	pcOffset: number | undefined;
+/**
+ * The shape of an uncached frame (unique args) last seen right after a cached one: the same function
+ * and file line with other args is then recognised by two compares, without hashing or re-parsing.
+ */
+interface FrameVariant {
+	func: string;
+	fileText: string;
+	location: Location;
 }
 
-/** A parsed `created by F [in goroutine N]` line and the CreatedBy built with each file line after it. */
+/** A parsed `created by F [in goroutine N]` line waiting for its file line. */
 interface CreatedLine {
 	func: string;
 	parentId: number | undefined;
-	lastFile: FileLine | undefined;
-	lastCreated: CreatedBy | undefined;
-	more: Map<FileLine, CreatedBy> | undefined;
 }
 
-const NO_FILE: FileLine = {file: '', line: 0, pcOffset: undefined};
+const NO_LOCATION: Location = {file: '', line: 0};
 
 export class TracebackParser {
 	readonly goroutines: Goroutine[] = [];
-	/** Goroutines completed since the caller last emptied it. */
+	/** Goroutines completed since the caller last replaced it. */
 	out: Goroutine[] = [];
 	skippedLines = 0;
 	truncated = false;
@@ -49,23 +50,34 @@ export class TracebackParser {
 	private readonly strings: Interner;
 	private readonly files: Interner;
 	private readonly headers: HeaderParser;
-	private readonly funcLines = new LineCache<FuncLine>(15);
-	private readonly fileLines = new LineCache<FileLine>(15);
-	private readonly createdLines = new LineCache<CreatedLine>(10);
+	private readonly pairs: LineCache<Frame>;
+	private readonly creators: LineCache<CreatedBy>;
 	private readonly location: Location = {file: '', line: 0};
 
 	private current: Goroutine | undefined;
-	/** Where frames go: the goroutine, or its latest `[originating from goroutine N]` block. */
+	/** Where created-by and elision go: the goroutine, or its latest `[originating from goroutine N]` block. */
 	private target: Goroutine | Ancestor | undefined;
+	/**
+	 * Where frames go: `scratch` for the goroutine's own stack (copied out once, exactly sized, when it
+	 * ends — no array regrowth per goroutine), or an ancestor block's frames.
+	 */
+	private list: Frame[] = [];
+	private readonly scratch: Frame[] = [];
+	/** The cache entry of the previous frame of this stack: its `next` is the likely next frame. */
+	private lastPair: CacheEntry<Frame> | undefined;
+	/** When the previous frame was not cached: the entry before it. */
+	private gapPair: CacheEntry<Frame> | undefined;
 	/** A function line waiting for its file line. */
 	private pendingFunc: FuncLine | undefined;
 	/** A created-by line waiting for its file line. */
 	private pendingCreated: CreatedLine | undefined;
 
-	constructor(strings: Interner, files: Interner) {
-		this.strings = strings;
-		this.files = files;
-		this.headers = new HeaderParser(strings);
+	constructor(cache: ParseCache) {
+		this.strings = cache.strings;
+		this.files = cache.files;
+		this.pairs = cache.pairs;
+		this.creators = cache.creators;
+		this.headers = new HeaderParser(cache.strings, cache.brackets);
 	}
 
 	/** Tries [start, end) as a header (used before the first goroutine too). */
@@ -75,15 +87,24 @@ export class TracebackParser {
 		this.close();
 		this.current = g;
 		this.target = g;
+		this.list = this.scratch;
+		this.lastPair = undefined;
+		this.gapPair = undefined;
 		if (!complete) this.markTruncated();
 		return true;
 	}
 
-	/** One line at [start, end): CR, trailing blanks and any paste prefix already removed. `complete` is false for a final line without newline. */
-	line(s: string, start: number, end: number, complete: boolean): void {
+	/**
+	 * One line at [start, end): CR, trailing blanks and any paste prefix already removed. `nl` is the
+	 * index of its newline in `s` when the next line may be read straight from `s` (else -1); `complete`
+	 * is false for a final line without newline. Returns where the next unread line starts (past `nl`,
+	 * or past the following line too when a frame's two lines were read together).
+	 */
+	line(s: string, start: number, end: number, nl: number, complete: boolean): number {
+		const next = nl + 1;
 		if (start >= end) {
 			this.close();
-			return;
+			return next;
 		}
 		const code = s.charCodeAt(start);
 		const target = this.target;
@@ -92,115 +113,176 @@ export class TracebackParser {
 		if (code === 9 || code === 32) {
 			if (target === undefined) {
 				this.skippedLines++;
-				return;
+				return next;
 			}
 			const from = skipBlanks(s, start, end);
 			if (this.pendingFunc !== undefined) {
-				const file = this.fileLine(s, from, end);
 				const func = this.pendingFunc;
 				this.pendingFunc = undefined;
-				target.frames.push(frameFor(func, file));
+				const location = this.parseLocation(s, from, end);
+				this.list.push(makeFrame(func.func, func.args, func.inlined, location));
 				// A final line without newline and without `+0x` may have been cut before it.
-				if (!complete && file.pcOffset === undefined && !func.inlined) this.markTruncated();
-				return;
+				if (!complete && location.pcOffset === undefined && !func.inlined) this.markTruncated();
+				return next;
 			}
 			if (this.pendingCreated !== undefined) {
-				const file = this.fileLine(s, from, end);
-				target.createdBy = createdFor(this.pendingCreated, file);
+				const created = this.pendingCreated;
 				this.pendingCreated = undefined;
-				if (!complete && file.pcOffset === undefined) this.markTruncated();
-				return;
+				const location = this.parseLocation(s, from, end);
+				target.createdBy = makeCreatedBy(created.func, created.parentId, location);
+				if (!complete && location.pcOffset === undefined) this.markTruncated();
+				return next;
 			}
 			if (s.startsWith('goroutine running on other thread', from)) {
 				this.current!.unavailable = true;
-				return;
+				return next;
 			}
 			// An indented header (pasted text with uneven indentation).
-			if (looksLikeHeader(s, from) && this.header(s, from, end, complete)) return;
+			if (looksLikeHeader(s, from) && this.header(s, from, end, complete)) return next;
 			this.skippedLines++;
-			return;
+			return next;
 		}
 
 		if (code === 103 /* g */ && looksLikeHeader(s, start)) {
-			if (this.header(s, start, end, complete)) return;
+			if (this.header(s, start, end, complete)) return next;
 			if (!complete) this.truncated = true;
 			this.skippedLines++;
-			return;
+			return next;
 		}
 
 		if (target === undefined) {
 			this.skippedLines++;
-			return;
+			return next;
 		}
 		this.flushPending(target);
 
 		if (s.charCodeAt(end - 1) === 41 /* ) */) {
-			let func = this.funcLines.get(s, start, end);
-			if (func === undefined) {
-				func = this.funcLine(s, start, end);
-				if (func !== undefined) this.funcLines.set(s, start, end, func);
+			if (nl >= 0) {
+				const after = this.framePair(s, start, end, next);
+				if (after >= 0) return after;
 			}
+			const func = this.funcLine(s, start, end);
 			if (func !== undefined) {
 				this.pendingFunc = func;
 				if (!complete) this.markTruncated();
-				return;
+				return next;
 			}
 		}
 		if (code === 99 /* c */ && s.startsWith('created by ', start)) {
-			let created = this.createdLines.get(s, start, end);
-			if (created === undefined) {
-				created = this.createdLine(s, start + 11, end);
-				this.createdLines.set(s, start, end, created);
+			if (nl >= 0) {
+				const after = this.createdPair(target, s, start, end, next);
+				if (after >= 0) return after;
 			}
-			this.pendingCreated = created;
+			this.pendingCreated = this.createdLine(s, start + 11, end);
 			if (!complete) this.markTruncated();
-			return;
+			return next;
 		}
-		if (code === 46 /* . */ && this.elision(target, s, start, end)) return;
+		if (code === 46 /* . */ && this.elision(target, s, start, end)) return next;
 		if (code === 91 /* [ */ && s.startsWith('[originating from goroutine ', start)) {
 			const idEnd = s.indexOf(']', start);
 			const id = idEnd > 0 && idEnd < end ? parseDecimal(s, start + 28, idEnd) : -1;
 			if (id >= 0) {
 				const ancestor: Ancestor = {id, frames: []};
 				(this.current!.ancestors ??= []).push(ancestor);
+				this.commitFrames();
 				this.target = ancestor;
-				return;
+				this.list = ancestor.frames;
+				return next;
 			}
 		}
 		if (code === 114 /* r */ && s.startsWith('runtime stack:', start)) {
 			// A crash's system-stack section: it has no header and belongs to no goroutine.
 			this.close();
-			return;
+			return next;
 		}
 		// Anything else (a fence, a log line, a cut function line) belongs to no grammar.
 		if (!complete) this.markTruncated();
 		this.skippedLines++;
+		return next;
+	}
+
+	/**
+	 * The fast path: a function line whose TAB-indented file line is already in `s` at `fileStart`.
+	 * Returns the index past the file line, or -1 to take the line-by-line path.
+	 */
+	private framePair(s: string, start: number, end: number, fileStart: number): number {
+		if (s.charCodeAt(fileStart) !== 9) return -1;
+		const nl = s.indexOf('\n', fileStart);
+		if (nl < 0) return -1;
+		const fileEnd = trimEnd(s, fileStart, nl);
+		const last = this.lastPair;
+		const gap = this.gapPair;
+		const guess = last !== undefined ? last.next : gap?.after;
+		let entry = guess !== undefined && holds(guess, s, start, fileEnd) ? guess : this.pairs.lookup(s, start, fileEnd);
+		if (entry === undefined) {
+			// Not cached yet: the same function and file line as last time with other args, or a full parse.
+			let frame = last?.extra === undefined ? undefined : variantFrame(last.extra as FrameVariant, s, start, end, fileStart + 1, fileEnd);
+			let variant: FrameVariant | undefined;
+			if (frame === undefined) {
+				const func = this.funcLine(s, start, end);
+				if (func === undefined) return -1;
+				const fileFrom = skipBlanks(s, fileStart, fileEnd);
+				const location = this.parseLocation(s, fileFrom, fileEnd);
+				frame = makeFrame(func.func, func.args, func.inlined, location);
+				if (last !== undefined && !func.inlined && fileFrom === fileStart + 1) {
+					variant = {func: func.func, fileText: own(s.slice(fileFrom, fileEnd)), location: {...location}};
+				}
+			}
+			this.list.push(frame);
+			// (`set` uses the hash `lookup` just computed: no other call on `pairs` in between.)
+			entry = this.pairs.set(s, start, fileEnd, frame);
+			if (entry === undefined) {
+				// Not kept (args printed once so far): remember its shape on the frame before it, and that
+				// frame itself, to guess the one after.
+				if (variant !== undefined) last!.extra = variant;
+				this.gapPair = last;
+				this.lastPair = undefined;
+				return nl + 1;
+			}
+		} else {
+			this.list.push(entry.value);
+		}
+		if (last !== undefined) {
+			if (last.next !== entry) last.next = entry;
+		} else if (gap !== undefined && gap.after !== entry) {
+			gap.after = entry;
+		}
+		this.lastPair = entry;
+		this.gapPair = undefined;
+		return nl + 1;
+	}
+
+	/** The same for `created by …` and its file line. */
+	private createdPair(target: Goroutine | Ancestor, s: string, start: number, end: number, fileStart: number): number {
+		if (s.charCodeAt(fileStart) !== 9) return -1;
+		const nl = s.indexOf('\n', fileStart);
+		if (nl < 0) return -1;
+		const fileEnd = trimEnd(s, fileStart, nl);
+		let created = this.creators.get(s, start, fileEnd, undefined)?.value;
+		if (created === undefined) {
+			const line = this.createdLine(s, start + 11, end);
+			created = makeCreatedBy(line.func, line.parentId, this.parseLocation(s, skipBlanks(s, fileStart, fileEnd), fileEnd));
+			this.creators.set(s, start, fileEnd, created);
+		}
+		target.createdBy = created;
+		return nl + 1;
 	}
 
 	private funcLine(s: string, start: number, end: number): FuncLine | undefined {
-		const open = argsOpen(s, start, end - 1);
+		// Go never prints parens inside args, so the last `(` opens them — unless the line says otherwise.
+		let open = s.lastIndexOf('(', end - 1);
+		if (open <= start || s.indexOf(')', open) !== end - 1) open = argsOpen(s, start, end - 1);
 		if (open <= start) return undefined;
 		const args = s.slice(open + 1, end - 1);
-		return {
-			func: this.strings.range(s, start, open),
-			args: own(args),
-			inlined: args === '...',
-			lastFile: undefined,
-			lastFrame: undefined,
-			more: undefined,
-		};
+		return {func: this.strings.range(s, start, open), args: own(args), inlined: args === '...'};
 	}
 
-	private fileLine(s: string, start: number, end: number): FileLine {
-		let file = this.fileLines.get(s, start, end);
-		if (file === undefined) {
-			const location = this.location;
-			location.pcOffset = undefined;
-			parseLocation(s, start, end, this.files, location);
-			file = {file: location.file, line: location.line, pcOffset: location.pcOffset};
-			this.fileLines.set(s, start, end, file);
-		}
-		return file;
+	/** Parses a location into the scratch object: copy out what you keep before the next call. */
+	private parseLocation(s: string, start: number, end: number): Location {
+		const location = this.location;
+		location.pcOffset = undefined;
+		parseLocation(s, start, end, this.files, location);
+		return location;
 	}
 
 	private createdLine(s: string, start: number, end: number): CreatedLine {
@@ -215,7 +297,7 @@ export class TracebackParser {
 				text = text.slice(0, marker);
 			}
 		}
-		return {func: this.strings.get(text), parentId, lastFile: undefined, lastCreated: undefined, more: undefined};
+		return {func: this.strings.get(text), parentId};
 	}
 
 	/** `...additional frames elided...` (Go ≤1.20) or `...N frames elided...` (Go ≥1.21). */
@@ -223,23 +305,24 @@ export class TracebackParser {
 		if (!s.startsWith('...', start) || end - start < 19 || !s.startsWith('frames elided...', end - 16)) return false;
 		const middle = s.slice(start + 3, end - 16).trim();
 		if (middle === 'additional') {
-			target.elided = {at: target.frames.length};
+			target.elided = {at: this.list.length};
 			return true;
 		}
 		const count = parseDecimal(middle, 0, middle.length);
 		if (count < 0) return false;
-		target.elided = {count, at: target.frames.length};
+		target.elided = {count, at: this.list.length};
 		return true;
 	}
 
 	/** A function or created-by line whose file line never came: keep it without a location. */
 	private flushPending(target: Goroutine | Ancestor): void {
 		if (this.pendingFunc !== undefined) {
-			target.frames.push(frameFor(this.pendingFunc, NO_FILE));
+			const func = this.pendingFunc;
+			this.list.push(makeFrame(func.func, func.args, func.inlined, NO_LOCATION));
 			this.pendingFunc = undefined;
 		}
 		if (this.pendingCreated !== undefined) {
-			target.createdBy = createdFor(this.pendingCreated, NO_FILE);
+			target.createdBy = makeCreatedBy(this.pendingCreated.func, this.pendingCreated.parentId, NO_LOCATION);
 			this.pendingCreated = undefined;
 		}
 	}
@@ -250,11 +333,20 @@ export class TracebackParser {
 		this.truncated = true;
 	}
 
+	/** The goroutine's own stack is complete: give it its exactly-sized frames array. */
+	private commitFrames(): void {
+		if (this.list !== this.scratch || this.current === undefined) return;
+		this.current.frames = this.scratch.slice();
+		this.scratch.length = 0;
+	}
+
 	/** The goroutine is complete: hand it out. */
 	close(): void {
 		const g = this.current;
 		if (g === undefined) return;
 		if (this.target !== undefined) this.flushPending(this.target);
+		this.commitFrames();
+		this.list = this.scratch;
 		this.current = undefined;
 		this.target = undefined;
 		this.goroutines.push(g);
@@ -265,40 +357,37 @@ export class TracebackParser {
 	finish(): void {
 		const g = this.current;
 		if (g === undefined) return;
-		const short = this.pendingFunc !== undefined || this.pendingCreated !== undefined || (g.frames.length === 0 && !g.unavailable && g.createdBy === undefined);
+		const frames = this.list === this.scratch ? this.scratch.length : g.frames.length;
+		const short = this.pendingFunc !== undefined || this.pendingCreated !== undefined || (frames === 0 && !g.unavailable && g.createdBy === undefined);
 		if (short) this.markTruncated();
 		this.close();
 	}
 }
 
-function frameFor(func: FuncLine, file: FileLine): Frame {
-	if (func.lastFile === file) return func.lastFrame!;
-	let frame = func.more?.get(file);
-	if (frame !== undefined) return frame;
-	frame = file.pcOffset === undefined
-		? {func: func.func, args: func.args, inlined: func.inlined, file: file.file, line: file.line}
-		: {func: func.func, args: func.args, inlined: func.inlined, file: file.file, line: file.line, pcOffset: file.pcOffset};
-	if (func.lastFile === undefined) {
-		func.lastFile = file;
-		func.lastFrame = frame;
-	} else if (file !== NO_FILE) {
-		(func.more ??= new Map()).set(file, frame);
-	}
-	return frame;
+/**
+ * The frame at [start, end) + file line [fileFrom, fileEnd) if it is `variant` with other args: split
+ * exactly as `funcLine` would (the last `(` opens the args, the only `)` after it ends the line).
+ */
+function variantFrame(variant: FrameVariant, s: string, start: number, end: number, fileFrom: number, fileEnd: number): Frame | undefined {
+	const open = start + variant.func.length;
+	if (open >= end || s.charCodeAt(open) !== 40 || fileEnd - fileFrom !== variant.fileText.length) return undefined;
+	if (s.slice(start, open) !== variant.func || s.slice(fileFrom, fileEnd) !== variant.fileText) return undefined;
+	if (s.lastIndexOf('(', end - 1) !== open || s.indexOf(')', open) !== end - 1) return undefined;
+	const args = s.slice(open + 1, end - 1);
+	if (args === '...') return undefined;
+	return makeFrame(variant.func, own(args), false, variant.location);
 }
 
-function createdFor(line: CreatedLine, file: FileLine): CreatedBy {
-	if (line.lastFile === file) return line.lastCreated!;
-	let created = line.more?.get(file);
-	if (created !== undefined) return created;
-	created = {func: line.func, file: file.file, line: file.line};
-	if (line.parentId !== undefined) created.parentId = line.parentId;
-	if (file.pcOffset !== undefined) created.pcOffset = file.pcOffset;
-	if (line.lastFile === undefined) {
-		line.lastFile = file;
-		line.lastCreated = created;
-	} else if (file !== NO_FILE) {
-		(line.more ??= new Map()).set(file, created);
-	}
+/** One literal per shape, so every Frame shares a hidden class (no `pcOffset` when Go printed none). */
+function makeFrame(func: string, args: string, inlined: boolean, at: Location): Frame {
+	return at.pcOffset === undefined
+		? {func, args, inlined, file: at.file, line: at.line}
+		: {func, args, inlined, file: at.file, line: at.line, pcOffset: at.pcOffset};
+}
+
+function makeCreatedBy(func: string, parentId: number | undefined, at: Location): CreatedBy {
+	const created: CreatedBy = {func, file: at.file, line: at.line};
+	if (parentId !== undefined) created.parentId = parentId;
+	if (at.pcOffset !== undefined) created.pcOffset = at.pcOffset;
 	return created;
 }

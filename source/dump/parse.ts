@@ -1,13 +1,14 @@
 // The streaming dump parser: bytes in (any chunking), goroutines out as soon as each block is
 // complete. Only the partial last line is carried between chunks, so a 250 MB dump is never one string.
 //
-// Tracebacks are parsed by a line state machine keyed on the first char of each line (formats.md §7):
-// TAB/space → a file line; `goroutine N [` → a header; `created by`; `...` elision; `[originating from`;
-// anything else ending in `)` inside a goroutine → a function line. A blank line closes the goroutine
-// (crash dumps put `runtime stack:` sections and register dumps after blank lines: they belong to none).
+// Bytes are decoded only up to each chunk's last newline (a newline byte never sits inside a UTF-8
+// sequence), so every decoded text is one flat string of whole lines. This file also finds what the
+// input is (traceback, debug=1 profile, gzip protobuf, unknown) and strips paste prefixes; the
+// grammars live in parse-traceback.ts, parse-header.ts and parse-profile.ts.
 import type {DumpParser} from './api.ts';
 import type {Dump, DumpKind, Goroutine} from './types.ts';
-import {Interner, own, skipBlanks, trimEnd} from './lines.ts';
+import {type Interner, own, skipBlanks, trimEnd} from './lines.ts';
+import {type ParseCache, createParseCache} from './parse-cache.ts';
 import {looksLikeHeader} from './parse-header.ts';
 import {ProfileParser, parseProfileHeader} from './parse-profile.ts';
 import {TracebackParser} from './parse-traceback.ts';
@@ -15,6 +16,11 @@ import {TracebackParser} from './parse-traceback.ts';
 export interface DumpParserOptions {
 	/** Stop consuming after this many bytes (like Go's own 64 MiB cap); the rest is counted but ignored. */
 	maxBytes?: number;
+	/**
+	 * Reuse what earlier parses of the same target learned (see parse-cache.ts): later polls parse
+	 * faster and share Frame objects with earlier snapshots. Default: a fresh cache per parser.
+	 */
+	cache?: ParseCache;
 }
 
 /** How lines are prefixed in pasted text, learned from the first header line. */
@@ -44,22 +50,33 @@ class Parser {
 	profileTotal: number | undefined;
 	readonly traceback: TracebackParser;
 
-	private readonly strings = new Interner();
+	private readonly strings: Interner;
 	private prefixKind = Prefix.None;
 	private prefix = '';
 
-	constructor() {
-		this.traceback = new TracebackParser(this.strings, new Interner());
+	constructor(cache: ParseCache) {
+		this.strings = cache.strings;
+		this.traceback = new TracebackParser(cache);
 	}
 
-	/** One line at [start, end), without its newline. `complete` is false for a final line that had no newline. */
-	line(s: string, start: number, end: number, complete: boolean): void {
+	/**
+	 * The line at [start, nl) — `nl` its newline, or the end of the text for a final line without one
+	 * (`complete` false). Returns where the next unread line starts.
+	 */
+	line(s: string, start: number, nl: number, complete: boolean): number {
 		// CR (CRLF dumps) and trailing blanks never matter.
-		end = trimEnd(s, start, end);
+		const end = trimEnd(s, start, nl);
+		if (this.kind === 'traceback') {
+			// Reading a frame's file line ahead is only done on unprefixed text (the prefix must be stripped per line).
+			if (this.prefixKind === Prefix.None) return this.traceback.line(s, start, end, complete ? nl : -1, complete);
+			if (start < end) start = this.stripPrefix(s, start, end);
+			this.traceback.line(s, start, end, -1, complete);
+			return nl + 1;
+		}
 		if (this.prefixKind !== Prefix.None && start < end) start = this.stripPrefix(s, start, end);
-		if (this.kind === 'traceback') this.traceback.line(s, start, end, complete);
-		else if (this.kind === 'profile') this.profile!.line(s, start, end);
+		if (this.kind === 'profile') this.profile!.line(s, start, end);
 		else this.searchLine(s, start, end, complete);
+		return nl + 1;
 	}
 
 	/** Before the first goroutine: find a header (learning the prefix) or a profile header; keep a preamble. */
@@ -121,7 +138,7 @@ class Parser {
 }
 
 class StreamingDumpParser implements DumpParser {
-	private readonly parser = new Parser();
+	private readonly parser: Parser;
 	private readonly maxBytes: number;
 	/** Bytes of the incomplete last line, decoded together with the next chunk. */
 	private carry: Buffer | undefined;
@@ -134,9 +151,12 @@ class StreamingDumpParser implements DumpParser {
 	private capped = false;
 	/** Inside an over-long line: drop input until the next newline. */
 	private dropping = false;
+	/** Some text was decoded already (a BOM can only come first). */
+	private decoded = false;
 
 	constructor(options: DumpParserOptions = {}) {
 		this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+		this.parser = new Parser(options.cache ?? createParseCache());
 	}
 
 	write(chunk: Uint8Array | string): Goroutine[] {
@@ -182,31 +202,47 @@ class StreamingDumpParser implements DumpParser {
 			buffer = Buffer.concat([Buffer.from(this.carryText), buffer]);
 			this.carryText = '';
 		}
-		if (this.carry) {
-			buffer = Buffer.concat([this.carry, buffer]);
-			this.carry = undefined;
-		}
 		if (this.dropping) {
 			const nl = buffer.indexOf(10);
 			if (nl < 0) return [];
 			this.dropping = false;
 			buffer = buffer.subarray(nl + 1);
 		}
+		let head: Goroutine[] | undefined;
+		if (this.carry) {
+			const nl = buffer.indexOf(10);
+			if (nl < 0) {
+				buffer = Buffer.concat([this.carry, buffer]);
+			} else {
+				// Finish the carried line on its own: copying it with the whole chunk cost a memcpy of the input.
+				head = this.lines(this.decode(Buffer.concat([this.carry, buffer.subarray(0, nl + 1)]), nl + this.carry.byteLength + 1));
+				buffer = buffer.subarray(nl + 1);
+			}
+			this.carry = undefined;
+		}
 		// Decode up to the last newline only: a newline byte never sits inside a UTF-8 sequence, so no
 		// character is ever split, and the decoded text is one flat string (fast charCodeAt).
 		const last = buffer.lastIndexOf(10);
 		if (last < 0) {
 			this.keep(buffer);
-			return [];
+			return head ?? [];
 		}
+		const text = this.decode(buffer, last + 1);
+		this.keep(buffer.subarray(last + 1));
+		const out = this.lines(text);
+		if (head === undefined) return out;
+		for (const g of out) head.push(g);
+		return head;
+	}
+
+	/** Bytes [0, end) as text; a UTF-8 BOM at the very start of the input is dropped. */
+	private decode(buffer: Buffer, end: number): string {
 		let from = 0;
-		// UTF-8 BOM at the very start.
-		if (buffer === chunk || this.bytes === chunk.byteLength) {
+		if (!this.decoded) {
+			this.decoded = true;
 			if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
 		}
-		const text = buffer.toString('utf8', from, last + 1);
-		this.keep(buffer.subarray(last + 1));
-		return this.lines(text);
+		return buffer.toString('utf8', from, end);
 	}
 
 	private keep(rest: Buffer): void {
@@ -233,7 +269,10 @@ class StreamingDumpParser implements DumpParser {
 			this.dropping = false;
 			s = s.slice(nl + 1);
 		}
-		if (this.bytes === Buffer.byteLength(chunk) && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+		if (!this.decoded && s !== '') {
+			this.decoded = true;
+			if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+		}
 		const last = s.lastIndexOf('\n');
 		if (last < 0) {
 			this.keepText(s);
@@ -261,8 +300,7 @@ class StreamingDumpParser implements DumpParser {
 		let pos = 0;
 		let nl = s.indexOf('\n');
 		while (nl >= 0) {
-			parser.line(s, pos, nl, true);
-			pos = nl + 1;
+			pos = parser.line(s, pos, nl, true);
 			nl = s.indexOf('\n', pos);
 		}
 		return out;
@@ -274,7 +312,8 @@ class StreamingDumpParser implements DumpParser {
 			const parser = this.parser;
 			if (!this.protobuf) {
 				let s = this.carryText;
-				if (this.carry) s = this.carry.toString('utf8') + s;
+				if (this.carry) s = this.decode(this.carry, this.carry.byteLength) + s;
+				else if (!this.decoded && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
 				this.carry = undefined;
 				this.carryText = '';
 				// The final line had no newline: it may be cut (Go's 64 MiB cap, a broken connection).
@@ -314,8 +353,8 @@ export function createDumpParser(options?: DumpParserOptions): DumpParser {
 }
 
 /** Parse a whole dump at once (file contents, a test string). */
-export function parseDump(input: string | Uint8Array): Dump {
-	const parser = createDumpParser();
+export function parseDump(input: string | Uint8Array, options?: DumpParserOptions): Dump {
+	const parser = createDumpParser(options);
 	// Feed big inputs in slices so even this path never decodes one giant string at once.
 	if (typeof input === 'string' || input.byteLength <= 1 << 20) parser.write(input);
 	else for (let at = 0; at < input.byteLength; at += 1 << 20) parser.write(input.subarray(at, at + (1 << 20)));

@@ -33,6 +33,8 @@ export interface PollInput {
 	leakRecords?: ProfileRecord[];
 	/** The dump was cut (Go's 64 MB cap, a broken connection): goroutines missing from it are not reported gone. */
 	truncated?: boolean;
+	/** The target was unreachable since the previous poll (refused/reset): weaker evidence then suffices for a restart. */
+	reconnected?: boolean;
 }
 
 export interface TrackerLike {

@@ -11,9 +11,14 @@
 //    _GoidCacheBatch), so in one process fresh ids are almost all above every id seen before;
 //    only the few left in a P's cached batch can be lower. After a restart the fresh ids are
 //    small. We call it a restart when the live ids collapsed (max id at most half the previous
-//    max, at least half of the previous goroutines gone) AND at least two fresh ids — and at
-//    least half of all fresh ids — sit in the lower half of the previous id range. The end of
-//    a burst in one process collapses the max too, but brings no crowd of fresh low ids.
+//    max, at least half of the previous goroutines gone) AND the fresh ids are mostly (at
+//    least half, at least one) in the lower half of the previous id range. The end of a burst
+//    in one process collapses the max too, but its fresh ids come from the counter, above the
+//    old max. A restarted program that recreates its long-lived goroutines with the same ids
+//    (deterministic startup: seen with examples/leaky) leaves only this signal: its request
+//    goroutines (the one serving our poll, at least) get low ids again.
+// 3. When the poller tells us the target was unreachable in between (`reconnected`), any one
+//    of the signals suffices: a collapse, one fresh low id, or a contradiction.
 //
 // A restart of a small deterministic program that recreates exactly the same goroutines with
 // exactly the same ids is indistinguishable from no restart, and also harmless.
@@ -35,6 +40,8 @@ export interface RestartEvidence {
 	fresh: number;
 	/** Fresh ids below half the previous max id. */
 	freshLow: number;
+	/** The poller lost the target since the previous poll (connection refused/reset). */
+	reconnected?: boolean;
 }
 
 export function emptyEvidence(prevCount: number, prevMax: number): RestartEvidence {
@@ -47,5 +54,6 @@ export function isRestart(e: RestartEvidence): boolean {
 	if (e.contradictions > 0) return true;
 	const gone = e.prevCount - e.common;
 	const collapsed = e.max * 2 <= e.prevMax && gone * 2 >= e.prevCount;
-	return collapsed && e.freshLow >= 2 && e.freshLow * 2 >= e.fresh;
+	if (e.reconnected) return collapsed || e.freshLow > 0;
+	return collapsed && e.freshLow >= 1 && e.freshLow * 2 >= e.fresh;
 }

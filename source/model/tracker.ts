@@ -11,7 +11,7 @@ import type {PollInput, TrackerLike, TrackerOptions} from './api.ts';
 import {GroupHistory} from './group-history.ts';
 import {leakMatcher, type LeakMatcher} from './leak-match.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
-import {emptyEvidence, isRestart} from './restart.ts';
+import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {Ring} from './ring.ts';
 import {rankSuspects, type GroupFacts} from './suspects.ts';
 import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
@@ -105,7 +105,8 @@ function creatorContradicts(rec: Rec, g: Goroutine): boolean {
 	const was = rec.place.creator;
 	const now = g.createdBy;
 	if (!was || !now) return !was !== !now;
-	return was.func !== now.func || was.line !== now.line || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId);
+	// Lengths, not contents: enough to tell two go statements apart, without reading names.
+	return was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId);
 }
 
 export class Tracker implements TrackerLike {
@@ -128,6 +129,8 @@ export class Tracker implements TrackerLike {
 	private epochPolls = 0;
 	private minutesSeen = false;
 	private poll = 0;
+	/** Stamps the per-place scratch slots of one tracking pass (a poll may run two). */
+	private stamp = 0;
 	private prevCount = 0;
 	private prevMax = 0;
 	private leaks: LeakMatcher = leakMatcher([]);
@@ -181,138 +184,27 @@ export class Tracker implements TrackerLike {
 		const gs = input.goroutines;
 		const prevPoll = this.poll;
 		const poll = ++this.poll;
-		const records = this.records;
-
-		// Pass 1: restart evidence, and whether Go's minutes are being stamped at all.
-		const evidence = emptyEvidence(this.prevCount, this.prevMax);
-		for (const g of gs) {
-			evidence.count++;
-			if (g.id > evidence.max) evidence.max = g.id;
-			if (g.waitMinutes > 0) this.minutesSeen = true;
-			const rec = records.get(g.id);
-			if (rec !== undefined && rec.lastPoll === prevPoll) {
-				evidence.common++;
-				if (!g.truncated && creatorContradicts(rec, g)) evidence.contradictions++;
-			} else {
-				evidence.fresh++;
-				if (g.id * 2 < this.prevMax) evidence.freshLow++;
-			}
-		}
-		const restarted = this.epochPolls > 0 && isRestart(evidence);
-		if (restarted) this.newEpoch(at);
-		if (this.epochPolls === 0) this.epochStartAt = at;
-		const firstOfEpoch = this.epochPolls === 0;
-		this.epochPolls++;
 		if (input.leakRecords) {
 			this.leaks = leakMatcher(input.leakRecords);
 			this.leakCache = new Map();
 		}
 
-		// Pass 2: identity, stuck, per-place aggregation.
-		const by = this.groupBy;
-		const tracked: TrackedGoroutine[] = [];
-		const placesOf: Place[] = [];
-		const accs: PlaceAcc[] = [];
-		const newIds: number[] = [];
-		const stuckAfterMs = this.stuckAfterMs;
-		const stuckAfterPolls = this.stuckAfterPolls;
-		const periodicTrusted = this.minutesSeen;
-		const strings = this.places.strings;
-		const intern = (text: string): string => strings.intern(text);
-		for (const g of gs) {
-			let rec = records.get(g.id);
-			let isNew = false;
-			if (rec === undefined) {
-				const place = this.places.placeOf(g, at);
-				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, gone: false, view: undefined};
-				records.set(g.id, rec);
-				if (!firstOfEpoch) {
-					isNew = true;
-					newIds.push(g.id);
-				}
-			} else if (rec.lastPoll === poll) {
-				continue; // the same id twice in one dump: keep the first
-			} else {
-				if (g.truncated || stillAtPlace(rec.place, g)) {
-					rec.place.lastUsedAt = at;
-					if (g.waitMinutes < rec.lastMinutes && !g.truncated) {
-						// Go's wait clock went back at the same place: it woke and parked again.
-						rec.sameSince = at;
-						rec.samePolls = 1;
-						rec.periodic = true;
-					} else {
-						rec.samePolls++;
-					}
-				} else {
-					rec.place = this.places.placeOf(g, at);
-					rec.sameSince = at;
-					rec.samePolls = 1;
-					rec.periodic = false;
-				}
-				rec.gone = false;
-				rec.lastPoll = poll;
-				rec.lastAt = at;
-				rec.lastMinutes = g.waitMinutes;
-			}
-
-			const place = rec.place;
-			let view: Goroutine;
-			if (this.keepArgs) view = g;
-			else if (rec.view !== undefined && viewStillFits(rec.view, g, place)) view = rec.view;
-			else view = rec.view = compactView(g, place, intern);
-			const waiting = place.waiting;
-			const goMs = g.waitMinutes * 60_000;
-			const observed = at - rec.sameSince;
-			if (waiting && periodicTrusted && !rec.periodic && g.waitMinutes === 0 && observed > PERIODIC_AFTER_MS) rec.periodic = true;
-			const periodic = rec.periodic;
-			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
-			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
-			const idle = place.benign !== undefined || periodic;
-
-			let acc: PlaceAcc;
-			if (place.scratchPoll === poll) {
-				acc = accs[place.scratchIndex]!;
-			} else {
-				place.scratchPoll = poll;
-				place.scratchIndex = accs.length;
-				acc = newAcc(place, view);
-				accs.push(acc);
-			}
-			acc.count++;
-			acc.ids.push(g.id);
-			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
-			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
-			if (waitMs > acc.sampleWaitMs) {
-				acc.sampleWaitMs = waitMs;
-				acc.sample = view;
-			}
-			if (idle) acc.idle++;
-			if (g.leaked) acc.leaked++;
-			if (place.leakShaped && !periodic) acc.leakShaped++;
-			if (stuck) {
-				acc.stuck++;
-				if (place.leakShaped && !periodic) {
-					acc.leakStuck++;
-					if (rec.firstSeen > this.epochStartAt) acc.stuckNewcomers++;
-					if (waitMs > acc.stuckMaxWaitMs) acc.stuckMaxWaitMs = waitMs;
-				}
-			}
-
-			tracked.push({
-				g: view,
-				firstSeen: rec.firstSeen,
-				sameSince: rec.sameSince,
-				samePolls: rec.samePolls,
-				stuck,
-				waitMs,
-				isNew,
-				groupKey: place.keys[by],
-				where: place.where,
-				stateClass: place.stateClass,
-				idle,
-			});
-			placesOf.push(place);
+		// One pass does identity, stuck and aggregation, and gathers the restart evidence on the
+		// way (each goroutine's memory is touched once). A restart is rare: then the epoch is
+		// reset and the pass runs again on the clean slate.
+		const evidence = emptyEvidence(this.prevCount, this.prevMax);
+		if (input.reconnected) evidence.reconnected = true;
+		if (this.epochPolls === 0) this.epochStartAt = at;
+		let pass = this.track(gs, at, poll, prevPoll, this.epochPolls === 0, evidence);
+		const restarted = this.epochPolls > 0 && isRestart(evidence);
+		if (restarted) {
+			this.newEpoch(at);
+			pass = this.track(gs, at, poll, prevPoll, true, undefined);
 		}
+		this.epochPolls++;
+		if (pass.anyMinutes) this.minutesSeen = true;
+		const {tracked, placesOf, accs, newIds} = pass;
+		const records = this.records;
 
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
 		if (!this.leaks.empty) {
@@ -365,6 +257,132 @@ export class Tracker implements TrackerLike {
 		this.lastRestarted = restarted;
 		this.current = this.build(tracked);
 		return this.current;
+	}
+
+	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
+	private track(gs: readonly Goroutine[], at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined) {
+		const records = this.records;
+		let anyMinutes = false;
+		const by = this.groupBy;
+		const tracked: TrackedGoroutine[] = [];
+		const placesOf: Place[] = [];
+		const accs: PlaceAcc[] = [];
+		const newIds: number[] = [];
+		const stuckAfterMs = this.stuckAfterMs;
+		const stuckAfterPolls = this.stuckAfterPolls;
+		const periodicTrusted = this.minutesSeen;
+		const strings = this.places.strings;
+		const intern = (text: string): string => strings.intern(text);
+		const stamp = ++this.stamp;
+		for (let i = 0; i < gs.length; i++) {
+			const g = gs[i]!;
+			if (g.waitMinutes > 0) anyMinutes = true;
+			let rec = records.get(g.id);
+			if (evidence) {
+				if (g.id > evidence.max) evidence.max = g.id;
+				evidence.count++;
+				if (rec !== undefined && rec.lastPoll === prevPoll) {
+					evidence.common++;
+					if (!g.truncated && creatorContradicts(rec, g)) evidence.contradictions++;
+				} else if (rec === undefined || rec.lastPoll !== poll) {
+					evidence.fresh++;
+					if (g.id * 2 < evidence.prevMax) evidence.freshLow++;
+				}
+			}
+			let isNew = false;
+			if (rec === undefined) {
+				const place = this.places.placeOf(g, at);
+				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, gone: false, view: undefined};
+				records.set(g.id, rec);
+				if (!firstOfEpoch) {
+					isNew = true;
+					newIds.push(g.id);
+				}
+			} else if (rec.lastPoll === poll) {
+				continue; // the same id twice in one dump: keep the first
+			} else {
+				if (g.truncated || stillAtPlace(rec.place, g)) {
+					rec.place.lastUsedAt = at;
+					if (g.waitMinutes < rec.lastMinutes && !g.truncated) {
+						// Go's wait clock went back at the same place: it woke and parked again.
+						rec.sameSince = at;
+						rec.samePolls = 1;
+						rec.periodic = true;
+					} else {
+						rec.samePolls++;
+					}
+				} else {
+					rec.place = this.places.placeOf(g, at);
+					rec.sameSince = at;
+					rec.samePolls = 1;
+					rec.periodic = false;
+				}
+				rec.gone = false;
+				rec.lastPoll = poll;
+				rec.lastAt = at;
+				rec.lastMinutes = g.waitMinutes;
+			}
+
+			const place = rec.place;
+			let view: Goroutine;
+			if (this.keepArgs) view = g;
+			else if (rec.view !== undefined && viewStillFits(rec.view, g, place)) view = rec.view;
+			else view = rec.view = compactView(g, place, intern);
+			const waiting = place.waiting;
+			const goMs = g.waitMinutes * 60_000;
+			const observed = at - rec.sameSince;
+			if (waiting && periodicTrusted && !rec.periodic && g.waitMinutes === 0 && observed > PERIODIC_AFTER_MS) rec.periodic = true;
+			const periodic = rec.periodic;
+			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
+			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			const idle = place.benign !== undefined || periodic;
+
+			let acc: PlaceAcc;
+			if (place.scratchPoll === stamp) {
+				acc = accs[place.scratchIndex]!;
+			} else {
+				place.scratchPoll = stamp;
+				place.scratchIndex = accs.length;
+				acc = newAcc(place, view);
+				accs.push(acc);
+			}
+			acc.count++;
+			acc.ids.push(g.id);
+			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
+			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
+			if (waitMs > acc.sampleWaitMs) {
+				acc.sampleWaitMs = waitMs;
+				acc.sample = view;
+			}
+			if (idle) acc.idle++;
+			if (g.leaked) acc.leaked++;
+			if (place.leakShaped && !periodic) acc.leakShaped++;
+			if (stuck) {
+				acc.stuck++;
+				if (place.leakShaped && !periodic) {
+					acc.leakStuck++;
+					if (rec.firstSeen > this.epochStartAt) acc.stuckNewcomers++;
+					if (waitMs > acc.stuckMaxWaitMs) acc.stuckMaxWaitMs = waitMs;
+				}
+			}
+
+			tracked.push({
+				g: view,
+				firstSeen: rec.firstSeen,
+				sameSince: rec.sameSince,
+				samePolls: rec.samePolls,
+				stuck,
+				waitMs,
+				isNew,
+				groupKey: place.keys[by],
+				where: place.where,
+				stateClass: place.stateClass,
+				idle,
+			});
+			placesOf.push(place);
+		}
+
+		return {tracked, placesOf, accs, newIds, anyMinutes};
 	}
 
 	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {

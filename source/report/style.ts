@@ -42,9 +42,6 @@ export function fitEnd(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-export const padStart = (text: string, width: number) => text.padStart(width);
-export const padEnd = (text: string, width: number) => text.padEnd(width);
-
 /** `lab.go:120` from `/home/x/lab/lab.go`, line 120. */
 export function shortLocation(file: string, line: number): string {
 	const base = file.split(/[\\/]/).pop() ?? file;

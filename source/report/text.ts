@@ -76,7 +76,7 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
 	const suspects = suspectCount(snapshot.suspects);
-	const proven = snapshot.suspects.filter(suspect => suspect.proven).length;
+	const proven = suspectCount(snapshot.suspects.filter(suspect => suspect.proven));
 	const verdict = suspects === 0
 		? style.green('no leak suspects')
 		: style.red(`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`);
@@ -128,16 +128,16 @@ function groupLines(groups: readonly Group[], input: ReportInput, style: Style, 
 	if (shown.length === 0) return [...lines, '  (none)'];
 	const countWidth = Math.max(5, ...shown.map(group => String(group.count).length));
 	const stateWidth = Math.min(24, Math.max(5, ...shown.map(group => group.state.length)));
-	const growthWidth = multiPoll ? 6 : 0;
-	const head = `  ${'COUNT'.padStart(countWidth)}${multiPoll ? '  GROWTH' : ''}  ${'STATE'.padEnd(stateWidth)}  WHERE`;
+	// Growth and stuck need several polls; a single dump has neither.
+	const head = `  ${'COUNT'.padStart(countWidth)}${multiPoll ? '  GROWTH  STUCK' : ''}  ${'STATE'.padEnd(stateWidth)}  WHERE`;
 	lines.push(style.dim(head));
-	const whereWidth = width - (2 + countWidth + (multiPoll ? 2 + growthWidth : 0) + 2 + stateWidth + 2);
+	const whereWidth = width - (2 + countWidth + (multiPoll ? 15 : 0) + 2 + stateWidth + 2);
 	for (const group of shown) {
-		const growth = multiPoll ? `  ${signed(group.growth).padStart(growthWidth)}` : '';
+		const trend = multiPoll ? `  ${signed(group.growth).padStart(6)}  ${String(group.stuck).padStart(5)}` : '';
 		const state = fitEnd(clean(group.state || '-'), stateWidth).padEnd(stateWidth);
 		const where = describeWhere(group.where, group.sample, whereWidth);
 		const mark = group.stuck > 0 || group.leaked > 0 ? style.yellow : (text: string) => text;
-		lines.push(`  ${String(group.count).padStart(countWidth)}${growth}  ${mark(state)}  ${where}`);
+		lines.push(`  ${String(group.count).padStart(countWidth)}${trend}  ${mark(state)}  ${where}`);
 	}
 
 	if (groups.length > shown.length) {

@@ -1,16 +1,15 @@
 // The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
 // It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
 // keys into reducer intents or store commands. Everything it shows is computed by source/view/.
-import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import {Box, Text, useInput, useStdin} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../monitor-types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
-import {keyIntent, nextGroupBy, nextInterval, type Command, type KeyLike} from '../view/keymap.ts';
+import {keyIntent, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
-import {createSelector} from '../view/select.ts';
-import {groupWhere} from '../view/select.ts';
-import {shortFunc, fileLine} from '../view/frames.ts';
+import {createSelector, groupWhere} from '../view/select.ts';
+import {fileLine, shortFunc} from '../view/frames.ts';
 import {stripControl} from '../view/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList} from './list-views.tsx';
@@ -19,6 +18,7 @@ import {Help, StatePicker} from './overlays.tsx';
 import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
+import {useStoreCommands} from './use-store-commands.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface AppProps {
@@ -48,7 +48,6 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const [ui, setUi] = useState<UiState>(() => initialUiState({hideIdle: hideIdle ?? false, ...(initialView ? {view: initialView} : {})}));
 	const [groupBy, setGroupBy] = useState<GroupBy>(initialGroupBy ?? 'stack');
 	const now = useNow(clock);
-	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 
 	// Ink repaints the whole screen (and wipes scrollback) once a frame is as tall as the terminal (ink#450).
@@ -69,46 +68,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		setUi(uiRef.current);
 	}, []);
 
-	const stateRef = useRef(state);
-	stateRef.current = state;
-	const groupByRef = useRef(groupBy);
-	groupByRef.current = groupBy;
-
-	const run = useCallback((command: Command) => {
-		const {control} = store;
-		const poller = stateRef.current.poller;
-		switch (command) {
-			case 'quit': exit(); return;
-			case 'pause':
-				if (poller.paused) control.resume();
-				else control.pause();
-				return;
-			case 'refresh':
-				control.refreshNow();
-				dispatch({type: 'message', text: 'refreshing now'});
-				return;
-			case 'slower':
-			case 'faster': {
-				const ms = nextInterval(poller.intervalMs, command);
-				control.setIntervalMs(ms);
-				dispatch({type: 'message', text: `poll every ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`});
-				return;
-			}
-			case 'groupBy': {
-				const by = nextGroupBy(groupByRef.current);
-				setGroupBy(by);
-				control.setGroupBy(by);
-				dispatch({type: 'message', text: `grouping by ${by}`});
-				return;
-			}
-			case 'write':
-				dispatch({type: 'message', text: 'writing the dump…'});
-				control.writeDump().then(
-					path => dispatch({type: 'message', text: `wrote ${path}`}),
-					(error: unknown) => dispatch({type: 'message', text: `write failed: ${error instanceof Error ? error.message : String(error)}`}),
-				);
-		}
-	}, [store, exit, dispatch]);
+	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch);
 
 	const handleKey = useCallback((input: string, key: KeyLike) => {
 		const intent = keyIntent(input, key, uiRef.current);

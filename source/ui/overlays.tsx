@@ -34,7 +34,8 @@ export function StatePicker({states, counts, active, cursor, height, width, noCo
 			{states.length === 0 ? <Text dimColor>no states yet</Text> : states.slice(first, first + rows).map((state, i) => {
 				const index = first + i;
 				const on = active.includes(state);
-				const text = `${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
+				// Three leading columns, like list rows: the selected one shows `>` there.
+				const text = `   ${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
 				return <RowLine key={state} text={truncateEnd(text, width)} tone={on ? 'new' : 'normal'} selected={index === cursor} noColor={noColor} />;
 			})}
 		</Body>

@@ -45,7 +45,7 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 			store={store}
 			{...(options.initialGroupBy ? {initialGroupBy: options.initialGroupBy} : {})}
 			{...(options.hideIdle === undefined ? {} : {hideIdle: options.hideIdle})}
-			{...(options.noColor === undefined ? {} : {noColor: options.noColor})}
+			noColor={options.noColor ?? (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '')}
 			{...(options.initialView ? {initialView: options.initialView} : {})}
 		/>,
 		{
@@ -91,6 +91,7 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
 		process.off('exit', restore);
-		if (options.stopStoreOnExit ?? true) await store.control.stop();
+		// A poll stuck in a slow target must not hold the user's shell: give stop() a second.
+		if (options.stopStoreOnExit ?? true) await Promise.race([store.control.stop(), new Promise(resolve => setTimeout(resolve, 1000).unref())]);
 	}
 }

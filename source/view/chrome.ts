@@ -25,8 +25,12 @@ export interface HeaderInput {
 	ui: UiState;
 }
 
+/**
+ * Under 5 s reads "just now": at the usual 1–2 s interval the text then stays the same between
+ * polls, so the once-a-second clock tick redraws nothing (Ink skips an unchanged frame).
+ */
 function ago(ms: number): string {
-	return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
+	return ms < 5000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
 function pollStatus({poller, now}: HeaderInput): string {
@@ -40,8 +44,8 @@ function pollStatus({poller, now}: HeaderInput): string {
 	if (poller.effectiveIntervalMs > poller.intervalMs) {
 		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${stripControl(poller.stretchedReason)}` : ' to spare the target'})`;
 	}
+	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
 	parts.push(interval);
-	if (!poller.paused && poller.polling) parts.push('polling…');
 	return parts.join(' · ');
 }
 

@@ -4,13 +4,20 @@
 // distinct text is searched once, however many goroutines share it.
 import fuzzysort, {type Prepared} from 'fuzzysort';
 
-/** fuzzysort 4's default threshold (0.5) hides fair matches like `wrk` → `worker`; 0 keeps any in-order match. */
+/**
+ * fuzzysort 4's default threshold (0.5) hides fair abbreviations (`wrk` → `worker` scores ~0.3),
+ * so ask for every in-order match (0)… and then keep those scoring at least half the best one:
+ * when a query matches some text strongly (`sel` → `select`, 0.78), letters strewn across a long
+ * line (`s…e…l` in `chan send … publish`, 0.29) are noise, not an answer.
+ */
 const threshold = 0;
+const relativeCutoff = 0.5;
 
 export class FuzzyIndex {
 	#prepared = new Map<string, Prepared>();
 	#lastQuery = '';
 	#lastTexts: readonly string[] | undefined;
+	#lastLength = 0;
 	#lastMatches = new Set<string>();
 
 	/**
@@ -20,7 +27,8 @@ export class FuzzyIndex {
 	match(query: string, texts: readonly string[]): Set<string> {
 		const q = query.trim();
 		if (q === '') return new Set();
-		if (q === this.#lastQuery && texts === this.#lastTexts) return this.#lastMatches;
+		// `texts` may grow in place (SearchTexts): the length is part of what was searched.
+		if (q === this.#lastQuery && texts === this.#lastTexts && texts.length === this.#lastLength) return this.#lastMatches;
 		const targets: Prepared[] = [];
 		const next = new Map<string, Prepared>();
 		for (const text of texts) {
@@ -32,10 +40,13 @@ export class FuzzyIndex {
 		// Keep only the texts of the current poll, so the cache never outgrows one snapshot.
 		this.#prepared = next;
 		const results = fuzzysort.go(q, targets, {limit: 0, threshold});
+		let best = 0;
+		for (const result of results) if (result.score > best) best = result.score;
 		const matches = new Set<string>();
-		for (const result of results) matches.add(result.target);
+		for (const result of results) if (result.score >= best * relativeCutoff) matches.add(result.target);
 		this.#lastQuery = q;
 		this.#lastTexts = texts;
+		this.#lastLength = texts.length;
 		this.#lastMatches = matches;
 		return matches;
 	}

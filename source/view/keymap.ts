@@ -37,7 +37,7 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 		if (key.backspace || key.delete) return act({type: 'backspaceQuery'});
 		if (key.upArrow) return act({type: 'nav', nav: 'up'});
 		if (key.downArrow) return act({type: 'nav', nav: 'down'});
-		if (key.ctrl && input === 'u') return act({type: 'typeQuery', text: ''});
+		if (key.ctrl && input === 'u') return act({type: 'clearQuery'});
 		if (key.ctrl || key.meta || key.tab || input === '') return undefined;
 		return act({type: 'typeQuery', text: input});
 	}

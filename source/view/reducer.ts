@@ -230,6 +230,7 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 		case 'startQuery': return {...state, editing: true, overlay: undefined};
 		case 'typeQuery': return {...state, query: state.query + stripControl(action.text)};
 		case 'backspaceQuery': return {...state, query: state.query.slice(0, -1)};
+		case 'clearQuery': return {...state, query: ''};
 		case 'acceptQuery': return {...state, editing: false};
 		case 'toggleIdle': return {...state, hideIdle: !state.hideIdle};
 		case 'toggleHelp': return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};

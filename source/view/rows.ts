@@ -2,7 +2,7 @@
 // line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatDuration, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {stripControl} from './sanitize.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
@@ -42,7 +42,8 @@ const markWidth = 3;
  * (and created-by when there is room). `idDigits` is the widest id in the snapshot.
  */
 export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns {
-	const id = Math.max(2, idDigits);
+	// One column more than the widest id, so the `>` cursor never touches a number.
+	const id = Math.max(2, idDigits) + 1;
 	const state = width >= 100 ? 18 : 15;
 	const wait = 6;
 	const rest = Math.max(0, width - markWidth - id - state - wait - 4);
@@ -119,6 +120,20 @@ export function groupHeader(cols: GroupColumns): string {
 	return padEnd(line, cols.width);
 }
 
+/**
+ * The model's one-line reason when it fits; otherwise the parts a narrow column can hold (the
+ * row already shows the count, state and place the full reason repeats).
+ */
+export function suspectWhy(suspect: Suspect, width: number): string {
+	const reason = stripControl(suspect.reason);
+	if (reason.length <= width) return reason;
+	const parts: string[] = [];
+	if (suspect.proven) parts.push(`${suspect.leaked} leaked (proven)`);
+	if (suspect.growthPerMin >= 0.5) parts.push(`+${Math.round(suspect.growthPerMin)}/min`);
+	if (suspect.stuck > 0) parts.push(`${suspect.stuck} stuck ${formatDuration(suspect.maxWaitMs)}`);
+	return parts.length > 0 ? parts.join(', ') : reason;
+}
+
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
 	const suspect = ctx.suspects.get(group.key);
 	const proven = group.leaked > 0 || suspect?.proven === true;
@@ -126,7 +141,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 	const m = mark(proven ? '!' : suspect ? '?' : ' ', group.stuck > 0 ? '●' : ' ');
 	const frame = groupWhere(group);
 	const where = whereText(shortFunc(frame?.func ?? ''), fileLine(frame), cols.where);
-	const why = suspect ? stripControl(suspect.reason) : group.idle ? 'idle' : group.stuck > 0 ? `${group.stuck} stuck` : '';
+	const why = suspect ? suspectWhy(suspect, cols.why) : group.idle ? 'idle' : group.stuck > 0 ? `${group.stuck} stuck` : '';
 	const line = m
 		+ padStart(formatCount(group.count), cols.count) + ' '
 		+ padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) + ' '

@@ -31,10 +31,20 @@ function stackLines(g: Goroutine, width: number): Line[] {
 	});
 	if (g.elided && g.elided.at >= g.frames.length) lines.push(elisionLine(g));
 	if (g.truncated) lines.push({text: '…the dump was cut off here', tone: 'warn'});
-	if (g.createdBy) {
-		lines.push({text: truncateEnd(`created by ${createdByText(g.createdBy)}`, width), tone: isStdFrame(g.createdBy.func) ? 'dim' : 'accent'});
-		if (g.createdBy.file) lines.push({text: '    ' + truncateMiddle(`${stripControl(g.createdBy.file)}:${g.createdBy.line}`, width - 4), tone: 'dim'});
+	lines.push(...createdByLines(g.createdBy, width));
+	// GODEBUG=tracebackancestors: the stacks of the goroutines that created this one.
+	for (const ancestor of g.ancestors ?? []) {
+		lines.push({text: `[originating from goroutine ${ancestor.id}]:`, tone: 'dim'});
+		for (const frame of ancestor.frames) lines.push(...frameLines(frame, width).map(line => ({...line, tone: 'dim' as const})));
+		lines.push(...createdByLines(ancestor.createdBy, width).map(line => ({...line, tone: 'dim' as const})));
 	}
+	return lines;
+}
+
+function createdByLines(createdBy: Goroutine['createdBy'], width: number): Line[] {
+	if (!createdBy) return [];
+	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isStdFrame(createdBy.func) ? 'dim' : 'accent'}];
+	if (createdBy.file) lines.push({text: '    ' + truncateMiddle(`${stripControl(createdBy.file)}:${createdBy.line}`, width - 4), tone: 'dim'});
 	return lines;
 }
 

@@ -94,6 +94,8 @@ export type Action =
 	| {type: 'startQuery'}
 	| {type: 'typeQuery'; text: string}
 	| {type: 'backspaceQuery'}
+	/** Ctrl-U in the prompt: erase the whole query, keep typing. */
+	| {type: 'clearQuery'}
 	| {type: 'acceptQuery'}
 	| {type: 'toggleIdle'}
 	| {type: 'toggleHelp'}

@@ -1,0 +1,32 @@
+// What one parse learns that the next parse of the same service can reuse. A monitor polls the same
+// process every few seconds and its stacks barely change: handing the same cache to each poll's
+// parser makes later polls mostly cache hits, and lets snapshots share their Frame objects (so a
+// history of snapshots costs little more than one). Bounded: every table has a fixed size.
+import type {CreatedBy, Frame} from './types.ts';
+import {LineCache} from './line-cache.ts';
+import {Interner} from './lines.ts';
+import type {BracketState} from './parse-header.ts';
+
+export interface ParseCache {
+	/** Function names, states, label keys: stored once. */
+	readonly strings: Interner;
+	/** File paths. */
+	readonly files: Interner;
+	/** `func(args)` + file line → the shared Frame. */
+	readonly pairs: LineCache<Frame>;
+	/** `created by …` + file line → the shared CreatedBy. */
+	readonly creators: LineCache<CreatedBy>;
+	/** Header bracket bodies → what they say. */
+	readonly brackets: LineCache<BracketState>;
+}
+
+/** A fresh cache; pass it as `createDumpParser({cache})` to every parse of one target. */
+export function createParseCache(): ParseCache {
+	return {
+		strings: new Interner(),
+		files: new Interner(),
+		pairs: new LineCache<Frame>(15),
+		creators: new LineCache<CreatedBy>(11),
+		brackets: new LineCache<BracketState>(10),
+	};
+}

@@ -1,0 +1,63 @@
+// Keys that act on the target rather than on the screen: pause/resume, refresh, the interval,
+// group-by, writing the raw dump, and quit. Each says what it did in the footer.
+import {useApp} from 'ink';
+import {useCallback, useRef} from 'react';
+import type {GroupBy} from '../model/types.ts';
+import type {MonitorState, MonitorStore} from '../monitor-types.ts';
+import {nextGroupBy, nextInterval, type Command} from '../view/keymap.ts';
+import type {Action} from '../view/types.ts';
+
+export function useStoreCommands(
+	store: MonitorStore,
+	state: MonitorState,
+	groupBy: GroupBy,
+	setGroupBy: (by: GroupBy) => void,
+	dispatch: (action: Action) => void,
+): (command: Command) => void {
+	const {exit} = useApp();
+	// Read at key time, not at render time: several keys can arrive between two renders.
+	const stateRef = useRef(state);
+	stateRef.current = state;
+	const groupByRef = useRef(groupBy);
+	groupByRef.current = groupBy;
+	const say = useCallback((text: string) => dispatch({type: 'message', text}), [dispatch]);
+
+	return useCallback((command: Command) => {
+		const {control} = store;
+		const poller = stateRef.current.poller;
+		switch (command) {
+			case 'quit':
+				exit();
+				return;
+			case 'pause':
+				if (poller.paused) control.resume();
+				else control.pause();
+				return;
+			case 'refresh':
+				control.refreshNow();
+				say('refreshing now');
+				return;
+			case 'slower':
+			case 'faster': {
+				const ms = nextInterval(poller.intervalMs, command);
+				control.setIntervalMs(ms);
+				say(`poll every ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`);
+				return;
+			}
+			case 'groupBy': {
+				const by = nextGroupBy(groupByRef.current);
+				groupByRef.current = by;
+				setGroupBy(by);
+				control.setGroupBy(by);
+				say(`grouping by ${by}`);
+				return;
+			}
+			case 'write':
+				say('writing the dump…');
+				control.writeDump().then(
+					path => say(`wrote ${path}`),
+					(error: unknown) => say(`write failed: ${error instanceof Error ? error.message : String(error)}`),
+				);
+		}
+	}, [store, exit, say, setGroupBy]);
+}

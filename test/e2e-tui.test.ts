@@ -1,0 +1,392 @@
+// The real `gmon` in a real terminal beyond 80x24: at 120x40 (and a 200x50 resize) the wide
+// columns say where each leak was created and why its group is a suspect; the fixed endpoints
+// leave nothing stuck; the embedded demo shows suspects to someone with no Go service; and a
+// filter typed in one burst (a paste, tmux send-keys) still lands. Captures go to
+// /work/team/captures/ for the README.
+import {describe, test, type TestContext} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {setTimeout as delay} from 'node:timers/promises';
+import {skipUnless} from './helpers/tools.ts';
+import {startLeaky, leakSites, type LeakSite, type LeakyProcess} from './helpers/go-example.ts';
+import {startTmux, type TmuxSession} from './helpers/tmux.ts';
+
+const skipGo = skipUnless('go', 'tmux');
+const skipTmux = skipUnless('tmux');
+const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
+const repo = fileURLToPath(new URL('../', import.meta.url));
+const capturesDir = fileURLToPath(new URL('../../team/captures/', import.meta.url));
+
+// The machine is shared and loaded: generous waits, never fixed sleeps for outcomes.
+const slow = 30_000;
+
+function save(name: string, screen: string): void {
+	mkdirSync(capturesDir, {recursive: true});
+	writeFileSync(capturesDir + name, screen.endsWith('\n') ? screen : screen + '\n');
+}
+
+interface ListRow {
+	mark: string;
+	/** The cursor's row (drawn inverse, with a `>` after the marks). */
+	selected: boolean;
+	id: number;
+	state: string;
+	where: string;
+	file: string;
+	created: string;
+}
+
+/** The goroutine list as a person reads it: columns cut where the header puts them. */
+function listRows(screen: string): ListRow[] {
+	const lines = screen.split('\n');
+	const head = lines.findIndex(line => /^ +ID STATE +WAIT WHERE +FILE/.test(line));
+	if (head < 0) return [];
+	const header = lines[head]!;
+	const stateAt = header.indexOf('STATE');
+	const whereAt = header.indexOf('WHERE');
+	const fileAt = header.indexOf('FILE');
+	const createdAt = header.indexOf('CREATED BY');
+	const rows: ListRow[] = [];
+	for (const line of lines.slice(head + 1)) {
+		// Two marks, then a space or the `>` of the selected row.
+		const id = /^..[ >] *(\d+) /.exec(line);
+		if (!id) break;
+		rows.push({
+			mark: line.slice(0, 2),
+			selected: line[2] === '>',
+			id: Number(id[1]),
+			state: line.slice(stateAt, whereAt - 7).trim(),
+			where: line.slice(whereAt, fileAt).trim(),
+			file: line.slice(fileAt, createdAt > 0 ? createdAt : undefined).trim(),
+			created: createdAt > 0 ? line.slice(createdAt).trim() : '',
+		});
+	}
+	return rows;
+}
+
+interface GroupRow {
+	mark: string;
+	selected: boolean;
+	count: number;
+	state: string;
+	where: string;
+	why: string;
+}
+
+function groupRows(screen: string): GroupRow[] {
+	const lines = screen.split('\n');
+	const head = lines.findIndex(line => /^ +COUNT +Δ TREND +STATE +WHERE +WHY/.test(line));
+	if (head < 0) return [];
+	const header = lines[head]!;
+	const stateAt = header.indexOf('STATE');
+	const whereAt = header.indexOf('WHERE');
+	const whyAt = header.indexOf('WHY');
+	const rows: GroupRow[] = [];
+	for (const line of lines.slice(head + 1)) {
+		const count = /^..[ >] *(\d+) /.exec(line);
+		if (!count) break;
+		rows.push({mark: line.slice(0, 2), selected: line[2] === '>', count: Number(count[1]), state: line.slice(stateAt, whereAt).trim(), where: line.slice(whereAt, whyAt).trim(), why: line.slice(whyAt).trim()});
+	}
+	return rows;
+}
+
+/** The footer's status line (the last but one drawn line). */
+function statusOf(screen: string): string {
+	return screen.split('\n').filter(line => line.trim() !== '').at(-2) ?? '';
+}
+
+/** "1/12" at the end of the status line: the list's length. */
+function listLength(screen: string): number | undefined {
+	const match = /(\d+)\/(\d+)$/.exec(statusOf(screen).trim());
+	return match ? Number(match[2]) : undefined;
+}
+
+async function curl(service: LeakyProcess, path: string): Promise<void> {
+	const response = await fetch(service.url + path);
+	await response.text();
+	assert.equal(response.status, 200, path);
+}
+
+/** Wait until the service's own dump shows `times` calls' worth of goroutines parked at each site. */
+async function parked(service: LeakyProcess, sites: readonly LeakSite[], times: number): Promise<void> {
+	const deadline = Date.now() + slow;
+	for (;;) {
+		const response = await fetch(`${service.url}/debug/pprof/goroutine?debug=2`);
+		const blocks = (await response.text()).split('\n\n');
+		const missing = sites.filter(site => {
+			const here = blocks.filter(block => block.startsWith('goroutine ') && block.includes(`[${site.state}`) && block.includes(`\n${site.func}(`));
+			return here.length < site.leakedPerCall * times;
+		});
+		if (missing.length === 0) return;
+		if (Date.now() > deadline) throw new Error(`not parked in the service: ${missing.map(site => site.func).join(', ')}`);
+		await delay(50);
+	}
+}
+
+/** Poll the screen until `done` holds; rejects with the last screen. */
+async function waitForScreen(tmux: TmuxSession, done: (screen: string) => boolean, timeoutMs = slow): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const screen = tmux.capture();
+		if (done(screen)) return screen;
+		if (Date.now() > deadline) throw new Error(`the screen never got there:\n${screen}`);
+		await delay(100);
+	}
+}
+
+/**
+ * Run after gmon in the pane's shell: a dead tmux pane is blanked, so the shell stays and prints
+ * gmon's exit status (128+N after a signal) where the test can read it.
+ */
+const reportExit = 'echo "gmon exited with $?"; sleep 120';
+
+async function quit(tmux: TmuxSession): Promise<void> {
+	tmux.send('q');
+	const screen = await tmux.waitForText(/^gmon exited with \d+$/m, slow);
+	assert.match(screen, /^gmon exited with 0$/m, 'q exits with status 0');
+	assert.doesNotMatch(screen, /^gmon 127|ID STATE|COUNT/m, 'the alternate screen is gone');
+}
+
+/**
+ * Back to the plain goroutine list (no overlay, prompt, stack, filter or state filter), the way a
+ * person does it: Esc until nothing is left to clear, Tab if the groups are showing.
+ */
+async function toPlainList(tmux: TmuxSession): Promise<string> {
+	const deadline = Date.now() + slow;
+	for (;;) {
+		const screen = tmux.capture();
+		const status = statusOf(screen);
+		const plain = /^ +ID STATE/m.test(screen) && !/filter "|states: |^\/|stack of/.test(status) && !/^(States:|gmon keys)/m.test(screen);
+		if (plain) return screen;
+		if (Date.now() > deadline) throw new Error(`could not get back to the plain list:\n${screen}`);
+		const clearable = /filter "|states: |^\/|stack of/.test(status) || /^(States:|gmon keys)/m.test(screen);
+		if (/^ +COUNT +Δ/m.test(screen) && !clearable) tmux.send('Tab');
+		else tmux.send('Escape');
+		await delay(300);
+	}
+}
+
+/** Ink's frame is `rows - 1` tall (ink#450): the keys line is the last but one terminal row. */
+function assertFrameHeight(screen: string, rows: number): void {
+	const lines = screen.split('\n');
+	assert.equal(lines.length, rows, 'capture-pane gives one line per terminal row');
+	assert.match(lines[rows - 2]!, /\? help +q quit/, 'the keys line is on row rows-1');
+	assert.equal(lines[rows - 1], '', 'the last row stays empty');
+}
+
+/** Each step is a subtest (one failing check does not hide the others); its screen is saved on failure. */
+function stepper(t: TestContext, tmux: TmuxSession, prefix: string) {
+	return (name: string, body: () => Promise<void>) => t.test(name, async () => {
+		try {
+			await body();
+		} catch (error) {
+			try {
+				save(`failed-${prefix}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, tmux.capture());
+			} catch {
+				// the session is gone
+			}
+			throw error;
+		}
+	});
+}
+
+// Three independent runs, each with its own service and terminal: run side by side, since most of
+// their time is spent waiting for polls, not computing (the e2e suite must stay well under 90 s).
+describe('gmon in a real terminal', {concurrency: true}, () => {
+	test('at 120x40 and 200x50 the wide columns show where each leak was created and why its group is a suspect', {skip: skipGo, timeout: 120_000}, async t => {
+		let service = await startLeaky();
+		t.after(() => service.stop());
+		const port = service.port;
+		const sites = leakSites();
+		const fanout = sites.find(s => s.name === 'fanout')!;
+		const ticker = sites.find(s => s.name === 'ticker')!;
+		const tmux = startTmux({
+			command: `node ${bin} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; ${reportExit}`,
+			cols: 120,
+			rows: 40,
+			env: {CI: 'false'},
+			cwd: repo,
+		});
+		t.after(() => tmux.kill());
+		const step = stepper(t, tmux, 'e2e-tui-120x40');
+
+		await step('three rounds of curls, the first seen on its own: all four leaks become suspects', async () => {
+			await tmux.waitForText(/polled .* in \d/, slow);
+			tmux.send('Tab');
+			await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
+			await Promise.all(sites.map(s => curl(service, s.path)));
+			await parked(service, sites, 1);
+			// gmon has seen the first round (4 fan-out workers) before the next: the groups grow.
+			await tmux.waitForText(/^..[ >] *4 .*chan send +main\.fanoutWorker leaks\.go:/m, slow);
+			for (let round = 0; round < 2; round++) await Promise.all(sites.map(s => curl(service, s.path)));
+			await parked(service, sites, 3);
+			await tmux.waitForText(/suspects 4\b/, slow);
+		});
+
+		await step('the group view at 120 columns: the fan-out group on top, its file:line and the full why', async () => {
+			const screen = await tmux.waitForText(/^\?●[ >] *12 /m, slow);
+			const rows = groupRows(screen);
+			assert.deepEqual({mark: rows[0]?.mark, count: rows[0]?.count, state: rows[0]?.state}, {mark: '?●', count: 12, state: 'chan send'}, screen);
+			assert.equal(rows[0]!.where, `main.fanoutWorker ${fanout.file}:${fanout.line}`);
+			assert.match(rows[0]!.why, /stuck/, 'why it is a suspect');
+			for (const s of sites) {
+				const group = rows.find(row => row.where === `${s.func} ${s.file}:${s.line}`);
+				assert.equal(group?.mark, '?●', `${s.func} is a suspect`);
+				assert.equal(group?.count, s.leakedPerCall * 3);
+			}
+			assertFrameHeight(screen, 40);
+			save('e2e-120x40-groups.txt', screen);
+		});
+
+		await step('the list at 120 columns says who created each leaked goroutine', async () => {
+			await toPlainList(tmux);
+			// The last round's goroutines turn stuck a poll or two after the group became a suspect.
+			const leakedOn = (screen: string) => listRows(screen).filter(row => sites.some(s => s.func === row.where));
+			const screen = await waitForScreen(tmux, screen => leakedOn(screen).length >= 10 && leakedOn(screen).every(row => row.mark === '?●'));
+			const leaked = leakedOn(screen);
+			for (const row of leaked) {
+				const s = sites.find(site => site.func === row.where)!;
+				const handler = {'forgotten-sender': 'main.leakForgottenSender', fanout: 'main.leakFanout', producer: 'main.leakProducer', ticker: 'main.leakTicker'}[s.name];
+				assert.deepEqual({mark: row.mark, state: row.state, file: row.file, created: row.created}, {mark: '?●', state: s.state, file: `${s.file}:${s.line}`, created: handler}, `goroutine ${row.id}`);
+			}
+			assertFrameHeight(screen, 40);
+			save('e2e-120x40-list.txt', screen);
+		});
+
+		await step('Enter on a ticker leak shows its stack down to leaks.go, Esc goes back', async () => {
+			await toPlainList(tmux);
+			tmux.send('/');
+			await tmux.waitForText(/^\/█/m, slow);
+			tmux.sendLiteral('tickerLoop');
+			await tmux.waitForText('/tickerLoop█', slow);
+			tmux.send('Enter');
+			const list = await tmux.waitForText(/filter "tickerLoop" · 1\/3$/m, slow);
+			const id = listRows(list)[0]!.id;
+			tmux.send('Enter');
+			const screen = await tmux.waitForText(`stack of goroutine ${id}`, slow);
+			assert.match(screen, new RegExp(`^goroutine ${id} \\[chan receive`, 'm'));
+			assert.match(screen, /^main\.tickerLoop\(/m);
+			assert.match(screen, new RegExp(`^ +\\S*/examples/leaky/leaks\\.go:${ticker.line}$`, 'm'));
+			assert.match(screen, /^why: .*stuck/m, 'the stack view says why it is a suspect');
+			save('e2e-120x40-stack.txt', screen);
+			tmux.send('Escape');
+			await tmux.waitForText(/filter "tickerLoop" · 1\/3$/m, slow);
+			tmux.send('Escape');
+			await tmux.waitForNoText(/filter "/, slow);
+		});
+
+		await step('resized to 200x50, gmon redraws at once to the new size', async () => {
+			await toPlainList(tmux);
+			tmux.send('Tab');
+			await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
+			tmux.resize(200, 50);
+			// At 200 columns the WHY column starts past column 120 and the why is whole.
+			const screen = await tmux.waitForText(/^ +COUNT .{110,}WHY/m, 10_000);
+			const top = groupRows(screen)[0];
+			assert.match(top?.why ?? '', /\+[\d.]+\/min, .*stuck \d+s$/, `the whole why: growing and stuck:\n${screen}`);
+			await tmux.waitForText(/\? help +q quit$/m, slow);
+			const settled = tmux.capture();
+			assertFrameHeight(settled, 50);
+			assert.ok(groupRows(screen).length > 0);
+			save('e2e-200x50-groups.txt', settled);
+			tmux.send('Tab');
+			save('e2e-200x50-list.txt', await tmux.waitForText(/CREATED BY/, slow));
+			tmux.resize(120, 40);
+			await tmux.waitForText(/^ +ID STATE .{60,100}CREATED BY *$/m, 10_000);
+		});
+
+		await step('the service dies: the banner says connection refused and counts down to the retry', async () => {
+			await service.stop();
+			const screen = await tmux.waitForText(/^✖ .*(refused|ECONNREFUSED)/m, slow);
+			assert.ok(listRows(screen).length + groupRows(screen).length > 0, 'the last data stays');
+			const banner = await tmux.waitForText(/^✖ .*retry/m, 10_000);
+			save('e2e-120x40-error-banner.txt', banner);
+		});
+
+		await step('restarted on the same port: gmon recovers and says the target restarted', async () => {
+			service = await startLeaky({port});
+			await tmux.waitForNoText('✖', slow);
+			const screen = await tmux.waitForText('target restarted', slow);
+			assert.ok(!listRows(screen).some(row => sites.some(s => s.func === row.where)), 'the new process has no leaks');
+		});
+
+		await step('q quits with status 0', async () => {
+			await toPlainList(tmux);
+			await quit(tmux);
+		});
+	});
+
+	test('the fixed endpoints leave no stuck goroutines, where one leak call in the same run does', {skip: skipGo, timeout: 90_000}, async t => {
+		const service = await startLeaky();
+		t.after(() => service.stop());
+		const sites = leakSites();
+		const tmux = startTmux({
+			command: `node ${bin} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
+			cols: 120,
+			rows: 40,
+			env: {CI: 'false'},
+			cwd: repo,
+		});
+		t.after(() => tmux.kill());
+		await tmux.waitForText(/polled .* in \d/, slow);
+
+		for (let round = 0; round < 3; round++) await Promise.all(sites.map(s => curl(service, s.fixedPath)));
+		// The control: one ticker leak after the fixed calls. Once gmon marks it stuck it has polled
+		// at least 3 times since the fixed calls — a fixed goroutine that leaked would be stuck too.
+		const ticker = sites.find(s => s.name === 'ticker')!;
+		await curl(service, ticker.path);
+		const screen = await tmux.waitForText(/^ ●.*chan receive.*main\.tickerLoop /m, slow);
+		save('e2e-120x40-fixed.txt', screen);
+
+		const rows = listRows(screen);
+		assert.equal(rows.length, listLength(screen), `every goroutine is on screen:\n${screen}`);
+		const fixedFuncs = ['main.searchWorker', 'main.fanoutWorker', 'main.produceResults', 'main.produceResultsUntilDone', 'main.tickerLoopUntilDone', 'main.slowSearch'];
+		assert.deepEqual(rows.filter(row => fixedFuncs.includes(row.where)).map(row => `${row.id} ${row.state} ${row.where}`), [], 'nothing of the fixed endpoints is left');
+		assert.deepEqual(rows.filter(row => row.where === 'main.tickerLoop').map(row => row.mark), [' ●'], 'only the control leak, stuck');
+		assert.doesNotMatch(screen.split('\n')[1]!, /suspects/, 'no suspects in the header');
+	});
+
+	test('gmon --demo at 80x24 shows stuck suspects within seconds, with no Go service around', {skip: skipTmux, timeout: 90_000}, async t => {
+		const started = Date.now();
+		const tmux = startTmux({command: `node ${bin} --demo; ${reportExit}`, cols: 80, rows: 24, env: {CI: 'false'}, cwd: repo});
+		t.after(() => tmux.kill());
+		const step = stepper(t, tmux, 'e2e-tui-demo');
+
+		await step('suspects appear in the header and the list', async () => {
+			const screen = await tmux.waitForText(/suspects [1-9]/, 45_000);
+			t.diagnostic(`demo: suspects on screen ${((Date.now() - started) / 1000).toFixed(1)} s after start`);
+			assert.match(screen, /^gmon 127\.0\.0\.1:\d+ · /m, 'the embedded target is on loopback');
+			assert.ok(listRows(screen).some(row => row.mark === '?●'), `a stuck suspect is listed:\n${screen}`);
+			assertFrameHeight(screen, 24);
+			save('demo-80x24-list.txt', screen);
+		});
+
+		await step('Tab: the suspect group is on top of the groups', async () => {
+			tmux.send('Tab');
+			const screen = await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
+			const rows = groupRows(screen);
+			assert.equal(rows[0]?.mark, '?●', `top group:\n${screen}`);
+			save('demo-80x24-groups.txt', screen);
+		});
+
+		// A paste or tmux send-keys delivers "chan send\r" in one read: the Enter must still accept.
+		await step('a filter typed in one burst with Enter ("/chan send⏎") is accepted, spaces and all', async () => {
+			tmux.send('/');
+			await tmux.waitForText(/^\/█/m, slow);
+			tmux.sendLiteral('chan send\r');
+			const screen = await tmux.waitForText(/filter "chan send"|^\/chan send/m, slow);
+			await delay(500);
+			const settled = tmux.capture();
+			assert.match(statusOf(settled), /filter "chan send"/, `the filter is accepted:\n${settled}`);
+			const rows = groupRows(settled);
+			assert.ok(rows.length > 0 && rows.every(row => row.state === 'chan send'), `only chan send groups:\n${settled}`);
+			void screen;
+		});
+
+		await step('q quits with status 0', async () => {
+			await toPlainList(tmux);
+			await quit(tmux);
+		});
+	});
+});

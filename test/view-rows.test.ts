@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {headerLines, keysLine, statusLine} from '../source/view/chrome.ts';
+import {initialUiState} from '../source/view/reducer.ts';
+import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupRow, stuckTone, suspectWhy} from '../source/view/rows.ts';
+import {goroutineStackLines} from '../source/view/stack-lines.ts';
+import {groupsOf, pollerState, snapshot, suspect, tracked} from './helpers/fake-store.ts';
+
+test('goroutine rows are exactly the terminal width at every size, with or without created-by', () => {
+	const t = tracked({id: 123456, state: 'sync.RWMutex.RLock', waitMs: 3_723_000, frames: [['github.com/acme/very/long/package/path/handlers.(*Server).handleSomethingQuiteLong', '/home/build/go/src/github.com/acme/very/long/package/path/handlers/server_handlers.go', 1234]], createdBy: {func: 'github.com/acme/very/long/package/path.(*App).startEverything', parentId: 1}});
+	for (const width of [60, 80, 100, 120, 200]) {
+		const cols = goroutineColumns(width, 6);
+		const row = goroutineRow(t, cols, {suspects: new Map()});
+		assert.equal(row.text.length, width, `row at ${width}`);
+		assert.equal(goroutineHeader(cols).length, width, `header at ${width}`);
+		assert.match(row.text, /123456 sync\.RWMutex\.R/);
+		assert.match(row.text, /1h02m/);
+		if (width <= 120) assert.match(row.text, /…/, 'long names are cut in the middle');
+		assert.match(row.text, /:1234/, 'the line number survives the cut');
+	}
+	assert.match(goroutineRow(t, goroutineColumns(200, 6), {suspects: new Map()}).text, /path\.\(\*App\)\.startEverything in goroutine 1/);
+});
+
+test('marks and tones: proven > suspect > stuck (deepening) > new', () => {
+	const cols = goroutineColumns(100);
+	const none = new Map();
+	assert.equal(goroutineRow(tracked({id: 1}), cols, {suspects: none}).tone, 'normal');
+	const fresh = goroutineRow(tracked({id: 1, isNew: true}), cols, {suspects: none});
+	assert.equal(fresh.tone, 'new');
+	assert.match(fresh.text, /^ \+ /);
+	const stuck = goroutineRow(tracked({id: 1, stuck: true, waitMs: 5000}), cols, {suspects: none});
+	assert.equal(stuck.tone, 'stuck1');
+	assert.match(stuck.text, /^ ● /);
+	assert.equal(stuckTone(5 * 60_000), 'stuck2');
+	assert.equal(stuckTone(60 * 60_000), 'stuck3');
+	const t = tracked({id: 1, stuck: true, groupKey: 'k'});
+	const suspected = goroutineRow(t, cols, {suspects: new Map([['k', suspect({groupKey: 'k'})]])});
+	assert.equal(suspected.tone, 'suspect');
+	assert.match(suspected.text, /^\?● /);
+	const proven = goroutineRow(tracked({id: 1, leaked: true, groupKey: 'k'}), cols, {suspects: new Map([['k', suspect({groupKey: 'k'})]])});
+	assert.equal(proven.tone, 'proven');
+	assert.match(proven.text, /^! {2}/);
+});
+
+test('a narrow WHY column gets the short reason; a wide one the model\'s sentence', () => {
+	const s = suspect({groupKey: 'k', reason: '42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m', stuck: 40, growthPerMin: 3.2, maxWaitMs: 125_000});
+	assert.equal(suspectWhy(s, 80), s.reason);
+	assert.equal(suspectWhy(s, 20), '+3/min, 40 stuck 2m05s');
+	assert.equal(suspectWhy({...s, proven: true, leaked: 7}, 20), '7 leaked (proven), +3/min, 40 stuck 2m05s');
+	const list = [tracked({id: 1, groupKey: 'k', stuck: true}), tracked({id: 2, groupKey: 'k'})];
+	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});
+	const row = groupRow(group!, groupColumns(80), {suspects: new Map([['k', s]])});
+	assert.equal(row.text.length, 80);
+	assert.match(row.text, /^\?● +2 +\+2 ▁▃▆█/);
+	assert.match(row.text, /\+3\/min, 40 stuc/);
+});
+
+test('the stack view dims runtime frames, shows args, elision, labels and created-by', () => {
+	const t = tracked({id: 9, labels: {route: '/upload'}, stuck: true, samePolls: 4, waitMs: 61_000, frames: [
+		['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
+		['main.handle', '/app/h.go', 10],
+	], createdBy: {func: 'net/http.(*Server).Serve', parentId: 1}});
+	t.g.elided = {at: 2, count: 5};
+	const lines = goroutineStackLines(t, 100);
+	const text = lines.map(line => line.text).join('\n');
+	assert.match(text, /^goroutine 9 \[chan receive\]/);
+	assert.match(text, /waiting 1m01s · stuck 4 polls · labels route=\/upload/);
+	assert.equal(lines.find(line => line.text.startsWith('runtime.gopark('))?.tone, 'dim');
+	assert.equal(lines.find(line => line.text.startsWith('main.handle('))?.tone, 'normal');
+	assert.match(text, /\.\.\.5 frames elided\.\.\./);
+	assert.match(text, /created by net\/http\.\(\*Server\)\.Serve in goroutine 1/);
+	assert.equal(lines.find(line => line.text.startsWith('created by'))?.tone, 'dim');
+	assert.ok(lines.every(line => line.text.length <= 100));
+	assert.match(goroutineStackLines(t, 100, {gone: true}).map(l => l.text).join('\n'), /GONE/);
+	t.g.ancestors = [{id: 1, frames: [{func: 'main.main', args: '', inlined: false, file: '/app/main.go', line: 5}]}];
+	const withAncestors = goroutineStackLines(t, 100).map(l => l.text).join('\n');
+	assert.match(withAncestors, /\[originating from goroutine 1\]:\nmain\.main\(\)\n {4}\/app\/main\.go:5/);
+});
+
+test('header: poll age, fetch cost, interval, paused first; error line with countdown', () => {
+	const ui = initialUiState();
+	const model = snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [1, 2]});
+	const base = {model, now: 10_000, width: 120, compact: false, stateOrder: ['chan receive', 'select'], ui};
+	const lines = headerLines({...base, now: 13_000, poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}})});
+	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MB · every 2s$/);
+	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
+	assert.equal(lines[2]!.text, '1:chan receive 1  2:select 1');
+	const failing = headerLines({...base, poller: pollerState({error: {message: 'HTTP 401: check -H Authorization', kind: 'auth', at: 9000, retryAt: 14_500, attempt: 2}})});
+	assert.equal(failing[1]!.text, '✖ HTTP 401: check -H Authorization · retry in 4s (attempt 2)');
+	assert.equal(failing[1]!.tone, 'danger');
+	assert.equal(failing.length, 4);
+});
+
+test('footer: the filter prompt while typing; sort, filters and position otherwise; keys fit the width', () => {
+	const ui = {...initialUiState(), query: 'chan rec', states: ['select'], hideIdle: true};
+	const view = ui.views[0]!;
+	assert.equal(statusLine({ui: {...ui, editing: true}, view, listKind: 'goroutines', width: 80}).text, '/chan rec█  (Enter keeps, Esc clears)');
+	assert.equal(statusLine({ui, view, listKind: 'goroutines', width: 200, position: '3/40'}).text, 'sort wait↓ · states: select · filter "chan rec" · idle hidden · 3/40');
+	assert.match(statusLine({ui, view, listKind: 'goroutines', width: 200, gone: 'goroutine 7'}).text, /^goroutine 7 is gone; kept your place/);
+	for (const width of [60, 80, 120, 200]) assert.ok(keysLine(view, width).text.length <= width);
+	assert.match(keysLine(view, 200).text, /w write/);
+});
