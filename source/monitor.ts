@@ -53,6 +53,9 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}): Monitor {
 	let state: MonitorState = Object.freeze({poller: poller.getState()});
 	let seen: PollerState = poller.getState();
 	let modelError: PollError | undefined;
+	// A fetch failure between two good dumps (refused, reset…) is the usual sign of a restart:
+	// the tracker then accepts weaker evidence that goroutine ids started over.
+	let failedSinceLastDump = false;
 
 	const publish = (next: Partial<MonitorState>): void => {
 		state = Object.freeze({...state, ...next});
@@ -64,11 +67,15 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}): Monitor {
 		const previous = seen;
 		seen = current;
 		let model = state.model;
+		if (current.error && current.error !== previous.error) failedSinceLastDump = true;
 		try {
 			// Per-goroutine data moves only on a new debug=2 dump; the cheap profile moves totals in between.
 			if (current.last && current.last !== previous.last) {
 				const input: Parameters<TrackerLike['update']>[0] = {goroutines: current.last.dump.goroutines, at: current.last.at};
 				if (current.leakRecords) input.leakRecords = current.leakRecords;
+				if (current.last.dump.truncated) input.truncated = true;
+				if (failedSinceLastDump) input.reconnected = true;
+				failedSinceLastDump = false;
 				model = tracker.update(input);
 				modelError = undefined;
 			}

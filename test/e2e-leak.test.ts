@@ -188,7 +188,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 	// A line before gmon starts and the shell kept after it: after q the alternate screen must give
 	// the line back (a dead tmux pane is blanked, so the shell stays and reports gmon's status).
 	const tmux = startTmux({
-		command: `printf 'before gmon\\n'; node ${bin} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; echo "gmon exited with $?"; sleep 120`,
+		command: `printf 'before gmon\\n'; node ${JSON.stringify(bin)} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; echo "gmon exited with $?"; sleep 120`,
 		cols: 80,
 		rows: 24,
 		env: {CI: 'false'},
@@ -203,7 +203,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 			await body();
 		} catch (error) {
 			try {
-				save(`failed-e2e-leak-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, tmux.capture());
+				save(`failed-e2e-leak-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, `${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`);
 			} catch {
 				// the session is gone
 			}

@@ -1,8 +1,8 @@
-// The real `gmon` in a real terminal beyond 80x24: at 120x40 (and a 200x50 resize) the wide
-// columns say where each leak was created and why its group is a suspect; the fixed endpoints
-// leave nothing stuck; the embedded demo shows suspects to someone with no Go service; and a
-// filter typed in one burst (a paste, tmux send-keys) still lands. Captures go to
-// /work/team/captures/ for the README.
+// The real `gmon` in a real terminal, beyond the 80x24 story of e2e-leak.test.ts: at 120x40 (and
+// a 200x50 resize) the wide columns say where each leak was created and why its group is a
+// suspect, in colour; leaks curled in one burst still become suspects; the fixed endpoints leave
+// nothing stuck; the embedded demo shows suspects to someone with no Go service; and a filter
+// typed in one burst (a paste, tmux send-keys) still lands. Captures go to /work/team/captures/.
 import {describe, test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdirSync, writeFileSync} from 'node:fs';
@@ -167,6 +167,44 @@ async function toPlainList(tmux: TmuxSession): Promise<string> {
 	}
 }
 
+interface StyledLine {
+	text: string;
+	/** The foreground colour code in effect (`31`, `95`…; `39` or '' is the default). */
+	fg: string;
+	inverse: boolean;
+}
+
+/**
+ * `capture-pane -e` lines with the style in effect at each line's start: tmux only writes the
+ * attributes that change, so the state carries from line to line until a reset.
+ */
+function styledLines(escaped: string): StyledLine[] {
+	let fg = '';
+	let inverse = false;
+	return escaped.split('\n').map(line => {
+		let text = '';
+		let at: {fg: string; inverse: boolean} | undefined;
+		// Odd parts are SGR parameters, even parts visible text.
+		line.split(/\u001B\[([0-9;]*)m/).forEach((part, i) => {
+			if (i % 2 === 0) {
+				if (part !== '' && at === undefined) at = {fg, inverse};
+				text += part;
+				return;
+			}
+			for (const code of part.split(';')) {
+				const n = Number(code || '0');
+				if (n === 0) {
+					fg = '';
+					inverse = false;
+				} else if (n === 7) inverse = true;
+				else if (n === 27) inverse = false;
+				else if ((n >= 30 && n <= 39) || (n >= 90 && n <= 97)) fg = n === 39 ? '' : String(n);
+			}
+		});
+		return {text, ...(at ?? {fg, inverse})};
+	});
+}
+
 /** Ink's frame is `rows - 1` tall (ink#450): the keys line is the last but one terminal row. */
 function assertFrameHeight(screen: string, rows: number): void {
 	const lines = screen.split('\n');
@@ -182,7 +220,7 @@ function stepper(t: TestContext, tmux: TmuxSession, prefix: string) {
 			await body();
 		} catch (error) {
 			try {
-				save(`failed-${prefix}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, tmux.capture());
+				save(`failed-${prefix}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, `${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`);
 			} catch {
 				// the session is gone
 			}
@@ -191,8 +229,8 @@ function stepper(t: TestContext, tmux: TmuxSession, prefix: string) {
 	});
 }
 
-// Three independent runs, each with its own service and terminal: run side by side, since most of
-// their time is spent waiting for polls, not computing (the e2e suite must stay well under 90 s).
+// Independent runs, each with its own service (or demo) and terminal, side by side: most of their
+// time is spent waiting for polls, not computing (the e2e suite must stay well under 90 s).
 describe('gmon in a real terminal', {concurrency: true}, () => {
 	test('at 120x40 and 200x50 the wide columns show where each leak was created and why its group is a suspect', {skip: skipGo, timeout: 120_000}, async t => {
 		let service = await startLeaky();
@@ -202,7 +240,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		const fanout = sites.find(s => s.name === 'fanout')!;
 		const ticker = sites.find(s => s.name === 'ticker')!;
 		const tmux = startTmux({
-			command: `node ${bin} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; ${reportExit}`,
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; ${reportExit}`,
 			cols: 120,
 			rows: 40,
 			env: {CI: 'false'},
@@ -252,6 +290,28 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			}
 			assertFrameHeight(screen, 40);
 			save('e2e-120x40-list.txt', screen);
+		});
+
+		await step('stuck goroutines are coloured, suspects in a colour of their own, the cursor row inverse', async () => {
+			const plain = await toPlainList(tmux);
+			const lines = styledLines(tmux.capture({escapes: true}));
+			const rows = listRows(plain);
+			const styleOf = (id: number) => lines.find(line => new RegExp(`^..[ >] *${id} `).test(line.text));
+			const colours = (mark: string) => new Set(rows.filter(row => row.mark === mark && !row.selected).map(row => styleOf(row.id)?.fg));
+			const suspect = colours('?●');
+			const stuck = colours(' ●');
+			assert.equal(suspect.size, 1, 'one colour for suspects');
+			assert.equal(stuck.size, 1, 'one colour for stuck goroutines (stuck for under a minute)');
+			const [suspectFg] = suspect;
+			const [stuckFg] = stuck;
+			assert.ok(suspectFg && stuckFg, `suspect and stuck rows are coloured (${suspectFg}, ${stuckFg})`);
+			assert.notEqual(suspectFg, stuckFg, 'suspects stand out from merely stuck goroutines');
+			const plainRows = rows.filter(row => row.mark === '  ' && !row.selected);
+			for (const row of plainRows) assert.notEqual(styleOf(row.id)?.fg, stuckFg, `goroutine ${row.id} (not stuck) is not coloured as stuck`);
+			const cursor = rows.find(row => row.selected);
+			assert.ok(cursor, 'a row has the cursor');
+			assert.equal(styleOf(cursor.id)?.inverse, true, 'the cursor row is inverse');
+			assert.ok(rows.filter(row => !row.selected).every(row => styleOf(row.id)?.inverse === false), 'no other row is inverse');
 		});
 
 		await step('Enter on a ticker leak shows its stack down to leaks.go, Esc goes back', async () => {
@@ -317,12 +377,45 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		});
 	});
 
+	// What a newcomer types: `for i in 1 2 3; do curl …; done` — all three calls land between two
+	// polls, so every leak group appears at its full size at once. Stuck in the user's code at a
+	// channel send, they must still become suspects (DESIGN: "growing or stuck").
+	test('leaks curled three times in one burst, between two polls, still become suspects at 80x24', {skip: skipGo, timeout: 90_000}, async t => {
+		const service = await startLeaky();
+		t.after(() => service.stop());
+		const sites = leakSites();
+		const tmux = startTmux({
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
+			cols: 80,
+			rows: 24,
+			env: {CI: 'false'},
+			cwd: repo,
+		});
+		t.after(() => tmux.kill());
+		await tmux.waitForText(/polled .* in \d/, slow);
+		tmux.send('Tab');
+		await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
+		for (const s of sites) for (let i = 0; i < 3; i++) await curl(service, s.path);
+		await parked(service, sites, 3);
+		// Stuck after 3 polls of 500 ms; 15 s is ten times that.
+		await tmux.waitForText(/^.●[ >] *12 .*chan send +main\.fanoutWorker/m, slow);
+		let screen: string;
+		try {
+			screen = await tmux.waitForText(/suspects [1-9]/, 15_000);
+		} catch {
+			screen = tmux.capture();
+			save('failed-e2e-tui-burst-no-suspects.txt', screen);
+		}
+		const top = groupRows(screen)[0];
+		assert.deepEqual({mark: top?.mark, count: top?.count, state: top?.state}, {mark: '?●', count: 12, state: 'chan send'}, `the fan-out group is a suspect on top:\n${screen}`);
+	});
+
 	test('the fixed endpoints leave no stuck goroutines, where one leak call in the same run does', {skip: skipGo, timeout: 90_000}, async t => {
 		const service = await startLeaky();
 		t.after(() => service.stop());
 		const sites = leakSites();
 		const tmux = startTmux({
-			command: `node ${bin} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
 			cols: 120,
 			rows: 40,
 			env: {CI: 'false'},
@@ -349,7 +442,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 
 	test('gmon --demo at 80x24 shows stuck suspects within seconds, with no Go service around', {skip: skipTmux, timeout: 90_000}, async t => {
 		const started = Date.now();
-		const tmux = startTmux({command: `node ${bin} --demo; ${reportExit}`, cols: 80, rows: 24, env: {CI: 'false'}, cwd: repo});
+		const tmux = startTmux({command: `node ${JSON.stringify(bin)} --demo; ${reportExit}`, cols: 80, rows: 24, env: {CI: 'false'}, cwd: repo});
 		t.after(() => tmux.kill());
 		const step = stepper(t, tmux, 'e2e-tui-demo');
 
@@ -375,13 +468,13 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			tmux.send('/');
 			await tmux.waitForText(/^\/█/m, slow);
 			tmux.sendLiteral('chan send\r');
-			const screen = await tmux.waitForText(/filter "chan send"|^\/chan send/m, slow);
+			// Either the accepted filter or the prompt still open, once the burst is drawn.
+			await tmux.waitForText(/filter "chan send"|^\/chan send/m, slow);
 			await delay(500);
 			const settled = tmux.capture();
 			assert.match(statusOf(settled), /filter "chan send"/, `the filter is accepted:\n${settled}`);
 			const rows = groupRows(settled);
 			assert.ok(rows.length > 0 && rows.every(row => row.state === 'chan send'), `only chan send groups:\n${settled}`);
-			void screen;
 		});
 
 		await step('q quits with status 0', async () => {

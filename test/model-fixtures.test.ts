@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {parseDump} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/index.ts';
 import type {Goroutine} from '../source/dump/types.ts';
 import {Tracker} from '../source/model/index.ts';
 
@@ -153,4 +153,37 @@ test('the snapshot keeps compact goroutines: interned arg-less frames shared by 
 	assert.ok(members[0]!.g.frames.every(f => f.args === ''));
 	const full = new Tracker({keepArgs: true}).update({goroutines: load(BIG), at: 0});
 	assert.ok(full.goroutines.some(x => x.g.frames.some(f => f.args !== '')));
+});
+
+test('feeding a poll chunk by chunk as the parser completes goroutines equals one update', () => {
+	const whole = new Tracker();
+	const streamed = new Tracker();
+	const summary = (snap: ReturnType<Tracker['update']>) => ({
+		epoch: snap.epoch,
+		restarted: snap.restarted,
+		total: snap.total,
+		states: snap.states,
+		groups: snap.groups.map(g => [g.key, g.count, g.stuck, g.history]),
+		suspects: snap.suspects.map(x => x.reason),
+		goroutines: snap.goroutines.map(x => [x.g.id, x.samePolls, x.stuck, x.groupKey]),
+	});
+	let a;
+	let b;
+	for (const [at, name] of [[0, BIG], [2000, BIG], [4000, ZOO]] as const) {
+		a = whole.update({goroutines: load(name), at});
+		const feed = streamed.beginPoll(at);
+		const parser = createDumpParser();
+		const data = readFileSync(new URL(name, dumps));
+		let fed = 0;
+		for (let i = 0; i < data.length; i += 4096) {
+			const done = parser.write(data.subarray(i, i + 4096));
+			fed += done.length;
+			feed.add(done);
+		}
+		// end() returns the whole dump: only the goroutines completed by the flush are new.
+		feed.add(parser.end().goroutines.slice(fed));
+		b = feed.end();
+		assert.deepEqual(summary(b), summary(a), name);
+	}
+	assert.equal(b?.restarted, true);
 });

@@ -46,6 +46,9 @@ test('a forgotten sender leaking one goroutine per request gets stuck and tops t
 		s = await poll(tracker, service);
 	}
 	assert.ok(leaks >= 4, `leaked ${leaks}`);
+	// One more poll, so even under heavy load the last worker has reached its send.
+	await delay(150);
+	s = await poll(tracker, service);
 	const top = s.suspects[0];
 	assert.ok(top, 'there is a suspect');
 	assert.equal(top.proven, false);
@@ -62,6 +65,7 @@ test('a forgotten sender leaking one goroutine per request gets stuck and tops t
 	assert.equal(s.suspects.length, 1, `only the leak: ${s.suspects.map(x => x.reason).join(' | ')}`);
 	assert.equal(group.history.at(-1), leaks);
 	assert.equal(group.growth, leaks - group.history.find(n => n > 0)!);
+	assert.equal(group.delta, 0, 'no leak since the previous poll');
 	const stuckIds = s.goroutines.filter(x => x.stuck && x.groupKey === top.groupKey).map(x => x.g.id);
 	assert.equal(stuckIds.length, stuck);
 	// The idle accept loop is never a suspect; it is marked idle for --hide-idle.

@@ -123,13 +123,18 @@ test('a truncated dump does not report the missing goroutines gone', () => {
 	assert.equal(s.goroutines[2]!.firstSeen, 0);
 });
 
-test('gone goroutines are forgotten after the window', () => {
+test('gone goroutines are forgotten once reported; ones missing from a truncated dump after the window', () => {
 	const t = new Tracker({forgetAfterMs: 10_000});
-	t.update({goroutines: [g(1, ACCEPT), g(7, SEND)], at: 0});
-	t.update({goroutines: [g(1, ACCEPT)], at: 1000});
-	assert.equal(t.rememberedGoroutines, 2);
-	t.update({goroutines: [g(1, ACCEPT)], at: 20_000});
-	assert.equal(t.rememberedGoroutines, 1);
+	t.update({goroutines: [g(1, ACCEPT), g(7, SEND), g(8, SEND)], at: 0});
+	let s = t.update({goroutines: [g(1, ACCEPT), g(8, SEND)], at: 1000});
+	assert.deepEqual(s.goneIds, [7]);
+	assert.equal(t.rememberedGoroutines, 2, 'ids are never reused: nothing to remember 7 for');
+	s = t.update({goroutines: [g(1, ACCEPT)], at: 2000, truncated: true});
+	assert.deepEqual(s.goneIds, []);
+	assert.equal(t.rememberedGoroutines, 2, '8 may be past the cut');
+	s = t.update({goroutines: [g(1, ACCEPT)], at: 20_000, truncated: true});
+	assert.equal(t.rememberedGoroutines, 1, 'forgotten after the window');
+	assert.deepEqual(s.goneIds, []);
 });
 
 test('restart rule: a changed creator on a surviving id is proof', () => {
@@ -266,6 +271,25 @@ test('a growing group of stuck senders in user code tops the suspects with a one
 	const pool = s.groups.find(x => x.where?.func === 'main.worker')!;
 	assert.equal(pool.stuck, 2, 'the idle worker pool is stuck...');
 	assert.ok(!s.suspects.some(x => x.groupKey === pool.key), '...but not growing, so not a suspect');
+});
+
+test('a growing place whose stuck goroutines also leave is busy, not leaking', () => {
+	const t = new Tracker({stuckAfterPolls: 2});
+	let s;
+	// Each poll two arrive and the oldest leaves after 4 polls: the count grows, members get
+	// stuck, but stuck ones keep leaving (a slow consumer draining its queue).
+	for (let poll = 0; poll < 10; poll++) {
+		const alive = [];
+		for (let born = 0; born <= poll; born++) {
+			if (poll - born >= 4 && born % 2 === 0) continue;
+			alive.push(g(100 + 2 * born, SEND), g(101 + 2 * born, SEND));
+		}
+		s = t.update({goroutines: [g(1, ACCEPT), ...alive.filter((x, i) => i % 4 !== 0 || poll - Math.floor((x.id - 100) / 2) < 4)], at: poll * 10_000});
+	}
+	assert.ok(s);
+	const send = s.groups.find(x => x.state === 'chan send')!;
+	assert.ok(send.growth > 0 && send.growthPerMin > 0 && send.stuck >= 2, JSON.stringify({growth: send.growth, rate: send.growthPerMin, stuck: send.stuck}));
+	assert.deepEqual(s.suspects, []);
 });
 
 test('LeakProf count rule: many stuck goroutines at one place are a suspect without growth', () => {

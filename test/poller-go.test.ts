@@ -150,10 +150,12 @@ test('the monitor over a real Go service: the model sees the leak and follows th
 	await step();
 	const after = monitor.getState();
 	assert.equal(after.poller.error, undefined);
-	// The model now describes the new process. (Whether it also starts a new epoch is the model's
-	// call: a fresh process that recreates its background goroutines under the very same ids is
-	// indistinguishable from no restart — source/model/restart.ts — so that is not asserted here.)
+	// The model now describes the new process, in a new epoch: the refused polls in between told
+	// the tracker the connection was lost, so ids that started over count as a restart even when
+	// the fresh process recreates its background goroutines under the very same ids.
 	assert.notEqual(after.model, model);
+	assert.equal(after.model?.epoch, 2, 'a restart begins a new epoch');
+	assert.equal(after.model?.restarted, true);
 	assert.ok((after.model?.total ?? Infinity) < model.total, `total ${after.model?.total} after restart`);
 	assert.equal(fanout() ?? 0, 0, 'the leaked workers died with the old process');
 });

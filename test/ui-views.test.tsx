@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {keys, renderTty} from './helpers/render-tty.tsx';
 import {App} from '../source/ui/app.tsx';
-import {FakeStore, snapshot, suspect, tracked} from './helpers/fake-store.ts';
+import {FakeStore, goroutine, snapshot, suspect, tracked} from './helpers/fake-store.ts';
 
 const now = 1_000_000;
 const clock = () => now;
@@ -242,4 +242,36 @@ test('keys typed in one burst are each handled (tmux send-keys, fast typing)', a
 	assert.match(r.frame(), /\/sel█/);
 	const rows = r.lines().slice(4, 21).filter(line => /^...\s*\d+ /.test(line));
 	assert.deepEqual(rows.map(line => /^...\s*(\d+)/.exec(line)?.[1]), ['300', '301', '302']);
+	await r.press('ect\rk');
+	assert.match(r.frame(), /filter "select" · 2\/3/);
+});
+
+test('PgUp/PgDn, Home/End, Ctrl-d and 0 (all states) work in the list', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press(keys.end);
+	assert.match(r.frame(), /20\/20/);
+	await r.press(keys.pageUp); // a page is the 17 list rows of an 80x24 frame
+	assert.match(r.frame(), /3\/20/);
+	await r.press(keys.home);
+	assert.match(r.frame(), /1\/20/);
+	await r.press(keys.ctrlD);
+	assert.match(r.frame(), /9\/20/);
+	await r.press('1', '2');
+	assert.match(r.frame(), /states: chan send, IO wait/);
+	await r.press('0');
+	assert.doesNotMatch(r.frame(), /states:/);
+});
+
+test('the stack view shows args from the parsed dump (the model keeps arg-less frames)', async t => {
+	const spec = {id: 7, frames: [['main.send', '/app/send.go', 12]] as Array<[string, string, number]>};
+	const compact = tracked({...spec, args: ''});
+	const parsed = goroutine({...spec, args: '{0x0?, 0x7bc300?}, 0x9ab0a0?'});
+	const s = new FakeStore(snapshot([compact]), {last: {...fetched, dump: {...fetched.dump, goroutines: [parsed]}}});
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press(keys.enter);
+	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
+	await r.press(keys.escape, keys.tab, 'v');
+	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
 });

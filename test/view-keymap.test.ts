@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyIntent, nextGroupBy, nextInterval} from '../source/view/keymap.ts';
+import {keyIntent, nextGroupBy, nextInterval, splitBurst} from '../source/view/keymap.ts';
 import {initialUiState} from '../source/view/reducer.ts';
 
 const ui = initialUiState();
@@ -73,4 +73,17 @@ test('b cycles stack → where → top → creator → stack; +/- step the inter
 	assert.equal(nextInterval(1500, 'faster'), 1000);
 	assert.equal(nextInterval(250, 'faster'), 250);
 	assert.equal(nextInterval(60_000, 'slower'), 60_000);
+});
+
+test('with the help open, any key but q only closes it', () => {
+	const help = {...ui, overlay: 'help' as const};
+	assert.deepEqual(keyIntent('', {downArrow: true}, help), {action: {type: 'toggleHelp'}});
+	assert.deepEqual(keyIntent('j', {}, help), {action: {type: 'toggleHelp'}});
+	assert.deepEqual(keyIntent('q', {}, help), {command: 'quit'});
+});
+
+test('a burst of input splits into text runs and the keys inside it', () => {
+	assert.deepEqual(splitBurst('/chan send\r'), [{text: '/chan send'}, {key: {return: true}}]);
+	assert.deepEqual(splitBurst('ab\u007Fc\tq'), [{text: 'ab'}, {key: {delete: true}}, {text: 'c'}, {key: {tab: true}}, {text: 'q'}]);
+	assert.deepEqual(splitBurst('x\u0001y'), [{text: 'x'}, {text: 'y'}]);
 });

@@ -89,6 +89,12 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 	assert.equal(failing[1]!.text, '✖ HTTP 401: check -H Authorization · retry in 4s (attempt 2)');
 	assert.equal(failing[1]!.tone, 'danger');
 	assert.equal(failing.length, 4);
+	const long = {message: 'connection refused at 127.0.0.1:36875 — is the service running, and is that its port?', kind: 'refused' as const, at: 9000, retryAt: 13_000, attempt: 3};
+	const narrow = headerLines({...base, width: 80, poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}})});
+	assert.equal(narrow[1]!.text.length, 80);
+	assert.match(narrow[1]!.text, /^✖ connection refused at 127\.0\.0\.1:36875 — is the .*… · retry in 3s \(attempt 3\)$/);
+	const wide = headerLines({...base, width: 160, poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}})});
+	assert.match(wide[1]!.text, /that its port\? · retry in 3s \(attempt 3\) · showing data from 8s ago$/);
 });
 
 test('footer: the filter prompt while typing; sort, filters and position otherwise; keys fit the width', () => {

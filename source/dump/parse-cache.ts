@@ -3,6 +3,7 @@
 // parser makes later polls mostly cache hits, and lets snapshots share their Frame objects (so a
 // history of snapshots costs little more than one). Bounded: every table has a fixed size.
 import type {CreatedBy, Frame} from './types.ts';
+import {BodyCache} from './body-cache.ts';
 import {LineCache} from './line-cache.ts';
 import {Interner} from './lines.ts';
 import type {BracketState} from './parse-header.ts';
@@ -18,6 +19,8 @@ export interface ParseCache {
 	readonly creators: LineCache<CreatedBy>;
 	/** Header bracket bodies → what they say. */
 	readonly brackets: LineCache<BracketState>;
+	/** Whole goroutine bodies → their frames (templates with holes where args differ). */
+	readonly bodies: BodyCache;
 }
 
 /** A fresh cache; pass it as `createDumpParser({cache})` to every parse of one target. */
@@ -27,6 +30,7 @@ export function createParseCache(): ParseCache {
 		files: new Interner(),
 		pairs: new LineCache<Frame>(15),
 		creators: new LineCache<CreatedBy>(11),
-		brackets: new LineCache<BracketState>(10),
+		brackets: new LineCache<BracketState>(12),
+		bodies: new BodyCache(),
 	};
 }

@@ -1,7 +1,7 @@
 // The goroutine header: `goroutine <id>[ gp=… m=…[ mp=…]] [<state>[ (scan)][, N minutes][, locked to thread]
 // [, synctest bubble N][ labels:{…}]]:`. Not fixed-shape across Go versions (formats.md §2.2), so the
 // bracket body is taken whole (it ends at the line's final `]:`) and split item by item.
-import type {Goroutine} from './types.ts';
+import type {CreatedBy, Frame, Goroutine} from './types.ts';
 import type {LineCache} from './line-cache.ts';
 import {type Interner, own, parseDecimal, parseLabels, labelsEnd, trimEnd} from './lines.ts';
 
@@ -37,17 +37,28 @@ export class HeaderParser {
 		this.brackets = brackets;
 	}
 
-	/** Parses a header line at [start, end) into a goroutine with no frames yet; undefined when it is not one. */
+	// What the last successful `parse` read, until `build` makes a goroutine of it.
+	private id = 0;
+	private bracket: BracketState | undefined;
+	private fields: Record<string, string> | undefined;
+	private extra: string[] | undefined;
+
+	/** Parses a header line at [start, end) and returns a goroutine with no frames yet; undefined when it is not one. */
 	parse(s: string, start: number, end: number): Goroutine | undefined {
-		if (!looksLikeHeader(s, start)) return undefined;
+		return this.read(s, start, end) ? this.build([], undefined) : undefined;
+	}
+
+	/** Reads a header line at [start, end) for `build`; false when it is not one. */
+	read(s: string, start: number, end: number): boolean {
+		if (!looksLikeHeader(s, start)) return false;
 		end = trimEnd(s, start, end);
 		// The body runs to the final `]:`; label values may hold `]`, so never search forwards for it.
-		if (end - start < 14 || s.charCodeAt(end - 1) !== 58 || s.charCodeAt(end - 2) !== 93) return undefined;
+		if (end - start < 14 || s.charCodeAt(end - 1) !== 58 || s.charCodeAt(end - 2) !== 93) return false;
 		let i = start + PREFIX.length;
 		const idStart = i;
 		while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
 		const id = parseDecimal(s, idStart, i);
-		if (id < 0 || s.charCodeAt(i) !== 32) return undefined;
+		if (id < 0 || s.charCodeAt(i) !== 32) return false;
 
 		let fields: Record<string, string> | undefined;
 		let extra: string[] | undefined;
@@ -63,32 +74,38 @@ export class HeaderParser {
 			else (extra ??= []).push(own(token));
 			i = tokenEnd;
 		}
-		if (s.charCodeAt(i) !== 91) return undefined;
+		if (s.charCodeAt(i) !== 91) return false;
 		const bodyStart = i + 1;
 		const bodyEnd = end - 2;
-		if (bodyEnd < bodyStart) return undefined;
+		if (bodyEnd < bodyStart) return false;
 
 		let b = this.brackets.get(s, bodyStart, bodyEnd, undefined)?.value;
 		if (b === undefined) {
 			b = parseBracket(s.slice(bodyStart, bodyEnd), this.strings);
 			this.brackets.set(s, bodyStart, bodyEnd, b);
 		}
-		const g: Goroutine = {
-			id,
-			state: b.state,
-			rawState: b.rawState,
-			waitMinutes: b.waitMinutes,
-			locked: b.locked,
-			scan: b.scan,
-			leaked: b.leaked,
-			durable: b.durable,
-			frames: [],
-		};
+		this.id = id;
+		this.bracket = b;
+		this.fields = fields;
+		this.extra = extra;
+		return true;
+	}
+
+	/**
+	 * The goroutine of the last `read`, with its frames and created-by when already known (one object
+	 * literal: a property added later would cost a separate property store per goroutine).
+	 */
+	build(frames: Frame[], createdBy: CreatedBy | undefined): Goroutine {
+		const b = this.bracket!;
+		const g: Goroutine =
+			createdBy === undefined
+				? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames}
+				: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy};
 		if (b.synctestBubble !== undefined) g.synctestBubble = b.synctestBubble;
 		// Copies: the cached state is shared, the goroutine is the caller's to keep.
 		if (b.labels) g.labels = {...b.labels};
-		if (fields) g.fields = fields;
-		if (extra || b.unknownFlags) g.unknownFlags = [...(extra ?? []), ...(b.unknownFlags ?? [])];
+		if (this.fields) g.fields = this.fields;
+		if (this.extra || b.unknownFlags) g.unknownFlags = [...(this.extra ?? []), ...(b.unknownFlags ?? [])];
 		return g;
 	}
 }

@@ -10,6 +10,7 @@
 // frames cost one hash-and-compare and no allocation. Frame and CreatedBy objects are therefore
 // shared between goroutines: treat parsed dumps as immutable.
 import type {Ancestor, CreatedBy, Frame, Goroutine} from './types.ts';
+import {type BodyCache, type BodyTemplate, matchBody, matchShape, matchedFrames} from './body-cache.ts';
 import {type CacheEntry, type LineCache, holds} from './line-cache.ts';
 import type {ParseCache} from './parse-cache.ts';
 import {type Interner, type Location, argsOpen, own, parseDecimal, parseLocation, skipBlanks, trimEnd} from './lines.ts';
@@ -52,6 +53,13 @@ export class TracebackParser {
 	private readonly headers: HeaderParser;
 	private readonly pairs: LineCache<Frame>;
 	private readonly creators: LineCache<CreatedBy>;
+	private readonly bodies: BodyCache;
+	/** Inside `body`'s line-by-line fallback: no nested body matching. */
+	private lineByLine = false;
+	/** The last search for a blank line: in `blankText`, the first at or after `blankFrom` is at `blankAt` (-1: none). */
+	private blankText = '';
+	private blankFrom = 0;
+	private blankAt = -1;
 	private readonly location: Location = {file: '', line: 0};
 
 	private current: Goroutine | undefined;
@@ -77,21 +85,27 @@ export class TracebackParser {
 		this.files = cache.files;
 		this.pairs = cache.pairs;
 		this.creators = cache.creators;
+		this.bodies = cache.bodies;
 		this.headers = new HeaderParser(cache.strings, cache.brackets);
 	}
 
 	/** Tries [start, end) as a header (used before the first goroutine too). */
 	header(s: string, start: number, end: number, complete: boolean): boolean {
-		const g = this.headers.parse(s, start, end);
-		if (!g) return false;
+		if (!this.headers.read(s, start, end)) return false;
 		this.close();
+		this.open(complete);
+		return true;
+	}
+
+	/** Starts the goroutine of the header just read. */
+	private open(complete: boolean): void {
+		const g = this.headers.build([], undefined);
 		this.current = g;
 		this.target = g;
 		this.list = this.scratch;
 		this.lastPair = undefined;
 		this.gapPair = undefined;
 		if (!complete) this.markTruncated();
-		return true;
 	}
 
 	/**
@@ -144,7 +158,12 @@ export class TracebackParser {
 		}
 
 		if (code === 103 /* g */ && looksLikeHeader(s, start)) {
-			if (this.header(s, start, end, complete)) return next;
+			if (nl < 0 || this.lineByLine) {
+				if (this.header(s, start, end, complete)) return next;
+			} else if (this.headers.read(s, start, end)) {
+				this.close();
+				return this.body(s, next);
+			}
 			if (!complete) this.truncated = true;
 			this.skippedLines++;
 			return next;
@@ -199,6 +218,70 @@ export class TracebackParser {
 		if (!complete) this.markTruncated();
 		this.skippedLines++;
 		return next;
+	}
+
+	/**
+	 * The fastest path: the whole body at `start` (up to its blank line) matched against a learnt
+	 * template, else parsed line by line and learnt from. Returns where the next unread line starts.
+	 */
+	private body(s: string, start: number): number {
+		const end = start < s.length && s.charCodeAt(start) !== 10 ? this.nextBlank(s, start) : -1;
+		const cache = this.bodies;
+		const key = end < 0 ? -1 : cache.key(s, start, end);
+		if (key < 0) {
+			this.open(true);
+			return start;
+		}
+		const list = cache.candidates(key);
+		if (list !== undefined) {
+			for (let i = 0; i < list.length; i++) {
+				const t = list[i]!;
+				const after = matchBody(t, s, start);
+				if (after < 0) continue;
+				cache.promote(list, i);
+				return this.matched(t, after);
+			}
+			// The same shape with other args somewhere: widen the template rather than parse line by line.
+			for (let i = 0; i < list.length; i++) {
+				const t = list[i]!;
+				const after = matchShape(t, s, start);
+				if (after >= 0) return this.matched(t, after);
+			}
+		}
+		this.open(true);
+		const g = this.current!;
+		// Line by line up to the blank line (which the caller's loop then reads, closing the goroutine).
+		const skipped = this.skippedLines;
+		const blank = end + 1;
+		let pos = start;
+		this.lineByLine = true;
+		while (pos < blank) {
+			const nl = s.indexOf('\n', pos);
+			pos = this.line(s, pos, trimEnd(s, pos, nl), nl, true);
+		}
+		this.lineByLine = false;
+		if (pos === blank && this.current === g && this.list === this.scratch && this.skippedLines === skipped && this.pendingFunc === undefined && this.pendingCreated === undefined && g.unavailable === undefined && g.truncated === undefined && g.elided === undefined) {
+			cache.learn(key, s, start, blank, this.scratch, g.createdBy);
+		}
+		return pos;
+	}
+
+	/** The goroutine of the header just read, its body matched by `t`: `matchedFrames`. */
+	private matched(t: BodyTemplate, after: number): number {
+		const g = this.headers.build(matchedFrames, t.createdBy);
+		this.goroutines.push(g);
+		this.out.push(g);
+		return after;
+	}
+
+	/** The index of the first `\n\n` at or after `start`, remembered so a text without blank lines is searched once. */
+	private nextBlank(s: string, start: number): number {
+		if (s === this.blankText && start >= this.blankFrom && (this.blankAt < 0 || this.blankAt >= start)) return this.blankAt;
+		const at = s.indexOf('\n\n', start);
+		this.blankText = s;
+		this.blankFrom = start;
+		this.blankAt = at;
+		return at;
 	}
 
 	/**

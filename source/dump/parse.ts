@@ -210,25 +210,25 @@ class StreamingDumpParser implements DumpParser {
 		}
 		let head: Goroutine[] | undefined;
 		if (this.carry) {
-			const nl = buffer.indexOf(10);
-			if (nl < 0) {
-				buffer = Buffer.concat([this.carry, buffer]);
-			} else {
-				// Finish the carried line on its own: copying it with the whole chunk cost a memcpy of the input.
-				head = this.lines(this.decode(Buffer.concat([this.carry, buffer.subarray(0, nl + 1)]), nl + this.carry.byteLength + 1));
-				buffer = buffer.subarray(nl + 1);
-			}
+			// Finish the held-back block on its own, with the new bytes up to their first blank line:
+			// copying it together with the whole chunk would cost a copy of the input.
+			const blank = buffer.indexOf(BLANK_LINE);
+			const joined = Buffer.concat(blank >= 0 && blank < MAX_HELD ? [this.carry, buffer.subarray(0, blank + 2)] : [this.carry, buffer]);
 			this.carry = undefined;
+			if (blank >= 0 && blank < MAX_HELD) {
+				head = this.lines(this.decode(joined, joined.byteLength));
+				buffer = buffer.subarray(blank + 2);
+			} else {
+				buffer = joined;
+			}
 		}
-		// Decode up to the last newline only: a newline byte never sits inside a UTF-8 sequence, so no
-		// character is ever split, and the decoded text is one flat string (fast charCodeAt).
-		const last = buffer.lastIndexOf(10);
-		if (last < 0) {
+		const cut = cutAt(buffer);
+		if (cut < 0) {
 			this.keep(buffer);
 			return head ?? [];
 		}
-		const text = this.decode(buffer, last + 1);
-		this.keep(buffer.subarray(last + 1));
+		const text = this.decode(buffer, cut);
+		this.keep(buffer.subarray(cut));
 		const out = this.lines(text);
 		if (head === undefined) return out;
 		for (const g of out) head.push(g);
@@ -273,13 +273,13 @@ class StreamingDumpParser implements DumpParser {
 			this.decoded = true;
 			if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
 		}
-		const last = s.lastIndexOf('\n');
-		if (last < 0) {
+		const cut = cutAt(s);
+		if (cut < 0) {
 			this.keepText(s);
 			return [];
 		}
-		this.keepText(s.slice(last + 1));
-		return this.lines(s.slice(0, last + 1));
+		this.keepText(s.slice(cut));
+		return this.lines(s.slice(0, cut));
 	}
 
 	private keepText(rest: string): void {
@@ -316,7 +316,13 @@ class StreamingDumpParser implements DumpParser {
 				else if (!this.decoded && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
 				this.carry = undefined;
 				this.carryText = '';
-				// The final line had no newline: it may be cut (Go's 64 MiB cap, a broken connection).
+				// Whole lines held back with the last block, then a final line without newline: it may be cut
+				// (Go's 64 MiB cap, a broken connection).
+				const last = s.lastIndexOf('\n');
+				if (last >= 0) {
+					this.lines(s.slice(0, last + 1));
+					s = s.slice(last + 1);
+				}
 				if (s !== '' && !this.dropping) {
 					parser.line(s, 0, s.length, false);
 					// Known cut mid-line: by our own maxBytes, or by Go's cap (its output is then exactly 64 MiB).
@@ -345,6 +351,23 @@ class StreamingDumpParser implements DumpParser {
 		if (parser.preamble.length > 0) dump.preamble = own(parser.preamble.join('\n'));
 		return dump;
 	}
+}
+
+const BLANK_LINE = Buffer.from('\n\n');
+
+/** Blocks held back at most: beyond this, text is cut at its last newline (see `cutAt`). */
+const MAX_HELD = 256 << 10;
+
+/**
+ * Where to cut text for parsing now (the rest waits for the next chunk): past its last blank line, so a
+ * goroutine body is never split between two texts and can be matched whole (see body-cache.ts); else
+ * past its last newline. -1: no newline at all.
+ */
+function cutAt(text: Buffer | string): number {
+	const blank = text.lastIndexOf('\n\n');
+	if (blank >= 0 && text.length - (blank + 2) <= MAX_HELD) return blank + 2;
+	const last = typeof text === 'string' ? text.lastIndexOf('\n') : text.lastIndexOf(10);
+	return last < 0 ? -1 : last + 1;
 }
 
 /** A streaming parser: `write()` chunks as they arrive (split anywhere), `end()` for the whole dump. */

@@ -35,7 +35,13 @@ export interface Place {
 	readonly keys: Readonly<Record<GroupBy, string>>;
 	/** Last time (epoch-ms) a goroutine stood here; the table forgets places unused for a while. */
 	lastUsedAt: number;
-	/** Per-poll scratch used by the tracker's aggregation (stamped with the poll number). */
+	/**
+	 * Last time (epoch-ms) a stuck goroutine left this place (exited, moved on, or was seen
+	 * waking). A leak's goroutines never leave; a place whose stuck ones do is not growing by
+	 * leaking, however its count wanders.
+	 */
+	lastStuckExitAt: number;
+	/** Scratch slot of the tracker's per-poll aggregation, valid while scratchPoll equals the pass stamp. */
 	scratchPoll: number;
 	scratchIndex: number;
 }
@@ -206,6 +212,7 @@ export class PlaceTable {
 			checkDepth: Math.max(3, userIndex + 2),
 			keys: placeKeys(state, frames, creator, where),
 			lastUsedAt: at,
+			lastStuckExitAt: -Infinity,
 			scratchPoll: -1,
 			scratchIndex: -1,
 		};

@@ -4,8 +4,11 @@
 //     user's own code (a user frame exists), not known-benign, not seen waking (periodic);
 //   - and stuck members (unchanged for --stuck-after, or Go's own minutes), plus one of:
 //       · the wait can never end (nil channel, `select {}` outside main.main);
-//       · it grows with goroutines born while gmon watched that then got stuck (≥ 2): a worker
-//         pool idling since before gmon started is stuck but not growing, a leak keeps adding;
+//       · it grows (since it appeared, and over the recent window) with goroutines born while
+//         gmon watched that then got stuck (≥ 2): a worker pool idling since before gmon
+//         started is stuck but not growing, a leak keeps adding — and, unlike a busy place
+//         whose count merely wanders, a leak's stuck goroutines never leave (none exited,
+//         moved on or woke within the window);
 //       · LeakProf's rule: at least `leakThreshold` stuck goroutines at one place.
 // Go's goroutineleak profile outranks all of it: `(leaked)` goroutines are proven.
 import {formatDuration, formatRate, baseName} from './format.ts';
@@ -23,6 +26,8 @@ export interface GroupFacts {
 	stuckMaxWaitMs: number;
 	/** The group's representative place can never wake. */
 	neverWakes: boolean;
+	/** A stuck member left (exited, moved, woke) within the growth window: not a leak's pattern. */
+	stuckLeftRecently: boolean;
 }
 
 export interface SuspectOptions {
@@ -69,7 +74,7 @@ export function isSuspect(facts: GroupFacts, options: SuspectOptions): boolean {
 	// A nil channel or `select {}` never wakes: no need to watch it for N polls first.
 	if (facts.neverWakes && facts.leakShaped > 0) return true;
 	if (facts.leakStuck === 0) return false;
-	if (facts.stuckNewcomers >= 2 && g.growth > 0) return true;
+	if (facts.stuckNewcomers >= 2 && g.growth > 0 && g.growthPerMin > 0 && !facts.stuckLeftRecently) return true;
 	return facts.leakStuck >= options.leakThreshold;
 }
 

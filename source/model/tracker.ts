@@ -41,7 +41,8 @@ interface Rec {
 	lastMinutes: number;
 	/** Seen waking and parking again at the same place: not stuck, idle. */
 	periodic: boolean;
-	gone: boolean;
+	/** Stuck as of its last poll. */
+	stuck: boolean;
 	/** The compact copy handed out last poll, reused while nothing in it changed. */
 	view: Goroutine | undefined;
 }
@@ -62,6 +63,29 @@ interface PlaceAcc {
 	maxWaitMs: number;
 	sample: Goroutine;
 	sampleWaitMs: number;
+}
+
+/** One tracking pass over a poll's goroutines, fed whole or chunk by chunk. */
+interface Pass {
+	at: number;
+	poll: number;
+	prevPoll: number;
+	firstOfEpoch: boolean;
+	evidence: RestartEvidence | undefined;
+	stamp: number;
+	tracked: TrackedGoroutine[];
+	placesOf: Place[];
+	accs: PlaceAcc[];
+	newIds: number[];
+	anyMinutes: boolean;
+}
+
+/** Feed a poll's goroutines as the parser completes them, then end it (see Tracker.beginPoll). */
+export interface PollFeed {
+	/** Track these goroutines now, while the parser's objects are still hot in the CPU cache. */
+	add(goroutines: readonly Goroutine[]): void;
+	/** Finish the poll: gone ids, restart verdict, groups, trends, suspects. */
+	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
 }
 
 function newAcc(place: Place, g: Goroutine): PlaceAcc {
@@ -116,6 +140,7 @@ export class Tracker implements TrackerLike {
 	private readonly forgetAfterMs: number;
 	private readonly leakThreshold: number;
 	private readonly keepArgs: boolean;
+	private readonly windowMs: number;
 	private groupBy: GroupBy;
 
 	private readonly places = new PlaceTable();
@@ -134,7 +159,6 @@ export class Tracker implements TrackerLike {
 	private prevCount = 0;
 	private prevMax = 0;
 	private leaks: LeakMatcher = leakMatcher([]);
-	private leakCache = new Map<Place, number>();
 
 	// The last poll, kept so setGroupBy can regroup without new data.
 	private lastAt = 0;
@@ -156,6 +180,7 @@ export class Tracker implements TrackerLike {
 		this.keepArgs = options.keepArgs ?? false;
 		this.groupBy = options.groupBy ?? 'stack';
 		const windowMs = options.growthWindowMs ?? 5 * 60_000;
+		this.windowMs = windowMs;
 		this.histories = {
 			stack: new GroupHistory(this.historyLength, windowMs),
 			where: new GroupHistory(this.historyLength, windowMs),
@@ -169,7 +194,7 @@ export class Tracker implements TrackerLike {
 		return this.current;
 	}
 
-	/** Goroutines remembered (present and recently gone): bounded by the forget window. */
+	/** Goroutines remembered: this poll's, plus any missing from a truncated dump (forgotten after the window). */
 	get rememberedGoroutines(): number {
 		return this.records.size;
 	}
@@ -180,26 +205,54 @@ export class Tracker implements TrackerLike {
 	}
 
 	update(input: PollInput): ModelSnapshot {
-		const at = input.at;
-		const gs = input.goroutines;
+		const feed = this.beginPoll(input.at);
+		feed.add(input.goroutines);
+		const {goroutines: _goroutines, at: _at, ...options} = input;
+		return feed.end(options);
+	}
+
+	/**
+	 * The streaming form of `update`: feed the goroutines of one poll as the parser completes
+	 * them (`createDumpParser().write(chunk)` returns them per chunk), then `end()`. Tracking a
+	 * goroutine right after it was parsed reads memory that is still in the CPU cache; a whole
+	 * 100k-goroutine poll read afterwards costs several cache misses per goroutine.
+	 */
+	beginPoll(at: number): PollFeed {
 		const prevPoll = this.poll;
 		const poll = ++this.poll;
-		if (input.leakRecords) {
-			this.leaks = leakMatcher(input.leakRecords);
-			this.leakCache = new Map();
-		}
-
 		// One pass does identity, stuck and aggregation, and gathers the restart evidence on the
 		// way (each goroutine's memory is touched once). A restart is rare: then the epoch is
-		// reset and the pass runs again on the clean slate.
+		// reset and the chunks, kept until the end, are tracked again on the clean slate.
 		const evidence = emptyEvidence(this.prevCount, this.prevMax);
-		if (input.reconnected) evidence.reconnected = true;
 		if (this.epochPolls === 0) this.epochStartAt = at;
-		let pass = this.track(gs, at, poll, prevPoll, this.epochPolls === 0, evidence);
+		const pass = this.newPass(at, poll, prevPoll, this.epochPolls === 0, evidence);
+		const chunks: Array<readonly Goroutine[]> = [];
+		let ended = false;
+		return {
+			add: goroutines => {
+				if (ended) throw new Error('gmon: poll already ended');
+				chunks.push(goroutines);
+				this.track(pass, goroutines);
+			},
+			end: (options = {}) => {
+				if (ended) throw new Error('gmon: poll already ended');
+				ended = true;
+				return this.endPoll(pass, chunks, options);
+			},
+		};
+	}
+
+	private endPoll(first: Pass, chunks: ReadonlyArray<readonly Goroutine[]>, input: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot {
+		const {at, poll, prevPoll} = first;
+		const evidence = first.evidence!;
+		if (input.reconnected) evidence.reconnected = true;
+		if (input.leakRecords) this.leaks = leakMatcher(input.leakRecords);
+		let pass = first;
 		const restarted = this.epochPolls > 0 && isRestart(evidence);
 		if (restarted) {
 			this.newEpoch(at);
-			pass = this.track(gs, at, poll, prevPoll, true, undefined);
+			pass = this.newPass(at, poll, prevPoll, true, undefined);
+			for (const chunk of chunks) this.track(pass, chunk);
 		}
 		this.epochPolls++;
 		if (pass.anyMinutes) this.minutesSeen = true;
@@ -207,28 +260,30 @@ export class Tracker implements TrackerLike {
 		const records = this.records;
 
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
+		// Matched afresh each poll: places are few next to goroutines, records fewer still.
 		if (!this.leaks.empty) {
-			for (const acc of accs) {
-				let matched = this.leakCache.get(acc.place);
-				if (matched === undefined) {
-					matched = this.leaks.leakedAt(acc.place.frames);
-					this.leakCache.set(acc.place, matched);
-				}
-				acc.leaked = Math.max(acc.leaked, Math.min(acc.count, matched));
-			}
+			for (const acc of accs) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 		}
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
 		const goneIds: number[] = [];
 		const forgetBefore = at - this.forgetAfterMs;
-		for (const [id, rec] of records) {
-			if (rec.lastPoll === poll) continue;
-			if (!rec.gone && !input.truncated) {
-				rec.gone = true;
-				goneIds.push(id);
+		// Go never reuses an id, so a goroutine gone from a complete dump is reported once and
+		// dropped; one missing from a truncated dump may be past the cut and is kept (not
+		// reported) until a complete dump, or the forget window, settles it. Skipped when every
+		// remembered goroutine is in this poll.
+		if (records.size !== tracked.length) {
+			for (const [id, rec] of records) {
+				if (rec.lastPoll === poll) continue;
+				if (!input.truncated) {
+					goneIds.push(id);
+					if (rec.stuck) rec.place.lastStuckExitAt = at;
+					records.delete(id);
+				} else if (rec.lastAt < forgetBefore) {
+					records.delete(id);
+				}
 			}
-			if (rec.lastAt < forgetBefore) records.delete(id);
 		}
 		this.places.sweep(forgetBefore);
 
@@ -260,20 +315,20 @@ export class Tracker implements TrackerLike {
 	}
 
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
-	private track(gs: readonly Goroutine[], at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined) {
+	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined): Pass {
+		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: [], placesOf: [], accs: [], newIds: [], anyMinutes: false};
+	}
+
+	private track(pass: Pass, gs: readonly Goroutine[]): void {
+		const {at, poll, prevPoll, firstOfEpoch, evidence, stamp, tracked, placesOf, accs, newIds} = pass;
 		const records = this.records;
 		let anyMinutes = false;
 		const by = this.groupBy;
-		const tracked: TrackedGoroutine[] = [];
-		const placesOf: Place[] = [];
-		const accs: PlaceAcc[] = [];
-		const newIds: number[] = [];
 		const stuckAfterMs = this.stuckAfterMs;
 		const stuckAfterPolls = this.stuckAfterPolls;
 		const periodicTrusted = this.minutesSeen;
 		const strings = this.places.strings;
 		const intern = (text: string): string => strings.intern(text);
-		const stamp = ++this.stamp;
 		for (let i = 0; i < gs.length; i++) {
 			const g = gs[i]!;
 			if (g.waitMinutes > 0) anyMinutes = true;
@@ -292,7 +347,7 @@ export class Tracker implements TrackerLike {
 			let isNew = false;
 			if (rec === undefined) {
 				const place = this.places.placeOf(g, at);
-				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, gone: false, view: undefined};
+				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, stuck: false, view: undefined};
 				records.set(g.id, rec);
 				if (!firstOfEpoch) {
 					isNew = true;
@@ -308,16 +363,17 @@ export class Tracker implements TrackerLike {
 						rec.sameSince = at;
 						rec.samePolls = 1;
 						rec.periodic = true;
+						if (rec.stuck) rec.place.lastStuckExitAt = at;
 					} else {
 						rec.samePolls++;
 					}
 				} else {
+					if (rec.stuck) rec.place.lastStuckExitAt = at;
 					rec.place = this.places.placeOf(g, at);
 					rec.sameSince = at;
 					rec.samePolls = 1;
 					rec.periodic = false;
 				}
-				rec.gone = false;
 				rec.lastPoll = poll;
 				rec.lastAt = at;
 				rec.lastMinutes = g.waitMinutes;
@@ -331,10 +387,14 @@ export class Tracker implements TrackerLike {
 			const waiting = place.waiting;
 			const goMs = g.waitMinutes * 60_000;
 			const observed = at - rec.sameSince;
-			if (waiting && periodicTrusted && !rec.periodic && g.waitMinutes === 0 && observed > PERIODIC_AFTER_MS) rec.periodic = true;
+			if (waiting && periodicTrusted && !rec.periodic && g.waitMinutes === 0 && observed > PERIODIC_AFTER_MS) {
+				rec.periodic = true;
+				if (rec.stuck) place.lastStuckExitAt = at;
+			}
 			const periodic = rec.periodic;
 			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
 			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			rec.stuck = stuck;
 			const idle = place.benign !== undefined || periodic;
 
 			let acc: PlaceAcc;
@@ -382,7 +442,7 @@ export class Tracker implements TrackerLike {
 			placesOf.push(place);
 		}
 
-		return {tracked, placesOf, accs, newIds, anyMinutes};
+		if (anyMinutes) pass.anyMinutes = true;
 	}
 
 	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {
@@ -411,7 +471,6 @@ export class Tracker implements TrackerLike {
 		this.records.clear();
 		for (const key of GROUP_BYS) this.histories[key].clear();
 		this.leaks = leakMatcher([]);
-		this.leakCache = new Map();
 		this.minutesSeen = false;
 	}
 
@@ -511,7 +570,16 @@ export class Tracker implements TrackerLike {
 				stateClass: best.place.stateClass,
 			};
 			groups.push(group);
-			facts.push({group, leakShaped, leakStuck, stuckNewcomers, stuckMaxWaitMs, neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0)});
+			const recent = this.lastAt - this.windowMs;
+			facts.push({
+				group,
+				leakShaped,
+				leakStuck,
+				stuckNewcomers,
+				stuckMaxWaitMs,
+				neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0),
+				stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recent),
+			});
 		}
 		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		return {

@@ -6,7 +6,7 @@ import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../monitor-types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
-import {keyIntent, type KeyLike} from '../view/keymap.ts';
+import {keyIntent, splitBurst, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
@@ -56,7 +56,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const compact = rows < 20;
 	const model = state.model;
 	const bodyRows = Math.max(1, frameRows - headerHeight(Boolean(state.poller.error), compact) - 2);
-	const env: Env = {model, bodyRows, columns, select};
+	const env: Env = {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
 	const envRef = useRef(env);
 	envRef.current = env;
 
@@ -78,13 +78,25 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	}, [run, dispatch]);
 
 	useInput((input, key) => {
-		// Ink delivers a burst of typed characters as one string: outside the filter prompt each is a key.
 		const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
-		if (plain && input.length > 1 && !uiRef.current.editing) {
-			for (const char of input) handleKey(char, {});
+		if (!plain || input.length <= 1) {
+			handleKey(input, key);
 			return;
 		}
-		handleKey(input, key);
+		// A burst (fast typing, paste, tmux send-keys): Enter/Tab/Backspace inside it are keys; text
+		// typed into the filter prompt goes in whole; outside the prompt every character is a key.
+		for (const part of splitBurst(input)) {
+			if ('key' in part) {
+				handleKey('', part.key);
+				continue;
+			}
+			let rest = part.text;
+			while (rest !== '' && !uiRef.current.editing) {
+				handleKey(rest[0]!, {});
+				rest = rest.slice(1);
+			}
+			if (rest !== '') handleKey(rest, {});
+		}
 	}, {isActive: isRawModeSupported === true});
 
 	if (tooSmall) {

@@ -49,17 +49,26 @@ function pollStatus({poller, now}: HeaderInput): string {
 	return parts.join(' · ');
 }
 
-function errorLine({poller, now}: HeaderInput): ChromeLine | undefined {
+/**
+ * `✖ message · retry in 3s (attempt 2) · showing data from 12s ago`. The message gives way
+ * first (cut at its end) so the countdown and the data's age stay on screen in narrow panes.
+ */
+function errorLine({poller, now, width}: HeaderInput): ChromeLine | undefined {
 	const error = poller.error;
 	if (!error) return undefined;
-	const parts = [`✖ ${stripControl(error.message)}`];
-	if (poller.paused) parts.push('paused');
+	const tail: string[] = [];
+	if (poller.paused) tail.push('paused');
 	else if (error.retryAt !== undefined) {
 		const wait = error.retryAt - now;
-		parts.push(`${wait >= 1000 ? `retry in ${formatDuration(wait)}` : 'retrying'}${error.attempt > 1 ? ` (attempt ${error.attempt})` : ''}`);
+		tail.push(`${wait >= 1000 ? `retry in ${formatDuration(wait)}` : 'retrying'}${error.attempt > 1 ? ` (attempt ${error.attempt})` : ''}`);
 	}
-	if (poller.last) parts.push(`showing data from ${ago(now - poller.last.at)}`);
-	return {text: parts.join(' · '), tone: 'danger'};
+	if (poller.last) tail.push(`showing data from ${ago(now - poller.last.at)}`);
+	const message = `✖ ${stripControl(error.message)}`;
+	let suffix = tail.map(part => ` · ${part}`).join('');
+	// Keep at least a readable start of the message; drop the data's age before the countdown.
+	if (width - suffix.length < 40 && tail.length > 1) suffix = ` · ${tail[0]}`;
+	const room = Math.max(12, width - suffix.length);
+	return {text: truncateEnd(truncateEnd(message, room) + suffix, width), tone: 'danger'};
 }
 
 function totals(model: ModelSnapshot, width: number): string {

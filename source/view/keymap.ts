@@ -42,6 +42,12 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 		return act({type: 'typeQuery', text: input});
 	}
 
+	if (ui.overlay === 'help') {
+		if (input === 'q') return cmd('quit');
+		// Any other key closes the help and is otherwise ignored, so nothing happens unseen.
+		return act({type: 'toggleHelp'});
+	}
+
 	if (key.upArrow) return act({type: 'nav', nav: 'up'});
 	if (key.downArrow) return act({type: 'nav', nav: 'down'});
 	if (key.pageUp) return act({type: 'nav', nav: 'pageUp'});
@@ -61,11 +67,6 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 		if (/^[1-9]$/.test(input)) return act({type: 'toggleStateAt', index: Number(input) - 1});
 		if (input === 'q') return cmd('quit');
 		return undefined;
-	}
-	if (ui.overlay === 'help') {
-		if (input === 'q') return cmd('quit');
-		// Any other key closes the help and is otherwise ignored, so nothing happens unseen.
-		return act({type: 'toggleHelp'});
 	}
 
 	if (key.return) return act({type: 'enter'});
@@ -113,4 +114,36 @@ const intervalSteps = [250, 500, 1000, 2000, 3000, 5000, 10_000, 15_000, 30_000,
 export function nextInterval(current: number, direction: 'slower' | 'faster'): number {
 	if (direction === 'slower') return intervalSteps.find(ms => ms > current) ?? intervalSteps[intervalSteps.length - 1]!;
 	return [...intervalSteps].reverse().find(ms => ms < current) ?? intervalSteps[0]!;
+}
+
+/** One piece of an input burst: a run of printable text, or one control key. */
+export type BurstPart = {text: string} | {key: KeyLike};
+
+/**
+ * Ink delivers a burst of input (fast typing, a paste, tmux send-keys) as one string, Enter and
+ * Tab included (`/chan send\r`). Split it into printable runs and the keys between them.
+ */
+export function splitBurst(input: string): BurstPart[] {
+	const parts: BurstPart[] = [];
+	let run = '';
+	const flush = () => {
+		if (run !== '') parts.push({text: run});
+		run = '';
+	};
+	for (const char of input) {
+		let key: KeyLike | undefined;
+		if (char === '\r' || char === '\n') key = {return: true};
+		else if (char === '\t') key = {tab: true};
+		else if (char === '\u007F' || char === '\b') key = {delete: true};
+		else if (char === '\u001B') key = {escape: true};
+		else if (char < ' ') key = {};
+		if (key === undefined) {
+			run += char;
+			continue;
+		}
+		flush();
+		if (Object.keys(key).length > 0) parts.push({key});
+	}
+	flush();
+	return parts;
 }

@@ -1,5 +1,6 @@
 // The UI reducer: every key press becomes one of these intents. Pure: the current model and
 // the screen size come in as `env`, so the same (state, action, env) always gives the same state.
+import type {Goroutine} from '../dump/types.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {stripControl} from './sanitize.ts';
@@ -8,6 +9,11 @@ import {defaultDesc, goroutineSorts, groupSorts, type Action, type GoroutinesVie
 
 export interface Env {
 	model: ModelSnapshot | undefined;
+	/**
+	 * The parser's goroutines of the dump the model was built from (PollerState.last.dump): the
+	 * model keeps arg-less frames to stay small, so the stack view takes the args from here.
+	 */
+	raw?: readonly Goroutine[] | undefined;
 	/** Rows between header and footer. Lists spend one of them on the column header. */
 	bodyRows: number;
 	columns: number;
@@ -57,14 +63,18 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 		const live = select.goroutineById(model, view.target.id);
 		const t = live ?? (view.last && 'g' in view.last ? view.last : undefined);
 		if (!t) return {lines: [], gone: true};
+		const raw = live ? select.rawGoroutine(env.raw, t.g.id) : undefined;
+		const shown = raw ? {...t, g: raw} : t;
 		const suspect = select.suspectsByKey(model).get(t.groupKey);
-		return {lines: goroutineStackLines(t, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+		return {lines: goroutineStackLines(shown, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
 	}
 	const live = select.groupsByKey(model).get(view.target.key);
 	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
 	if (!group) return {lines: [], gone: true};
+	const raw = live ? select.rawGoroutine(env.raw, group.sample.id) : undefined;
+	const shown = raw ? {...group, sample: raw} : group;
 	const suspect = select.suspectsByKey(model).get(group.key);
-	return {lines: groupStackLines(group, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+	return {lines: groupStackLines(shown, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
 }
 
 function replaceTop(state: UiState, view: View): UiState {

@@ -2,6 +2,7 @@
 // group), sort, and the window of visible rows around a selection that follows its key.
 // Each step is cached on its inputs, so a key press that only moves the cursor costs a Map
 // lookup and a slice, and a new poll costs one sort and one filter pass.
+import type {Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {shortFile} from './frames.ts';
 import {FuzzyIndex} from './fuzzy.ts';
@@ -153,6 +154,8 @@ export interface Selector {
 	groupsByKey(model: ModelSnapshot | undefined): Map<string, Group>;
 	suspectsByKey(model: ModelSnapshot | undefined): Map<string, Suspect>;
 	goroutineById(model: ModelSnapshot | undefined, id: number): TrackedGoroutine | undefined;
+	/** The parser's own goroutine `id` (with args) from the dump's list, if it is there. */
+	rawGoroutine(raw: readonly Goroutine[] | undefined, id: number): Goroutine | undefined;
 	/** Digits of the largest goroutine id, so the ID column is as wide as it needs. */
 	idDigits(model: ModelSnapshot | undefined): number;
 	/** The fuzzy index (exposed for tests and the bench). */
@@ -217,6 +220,8 @@ export function createSelector(): Selector {
 			&& (!hideIdle || !group.idle)
 			&& (!matches || matches.has(groupSearchText(group))));
 	});
+	// One goroutine looked up per render of the stack view: a scan (~1 ms at 100k), remembered.
+	const rawById = memo((raw: readonly Goroutine[], id: number) => raw.find(g => g.id === id));
 	const findGoroutine = keyFinder(Number, (t: TrackedGoroutine) => t.g.id);
 	const findGroup = keyFinder(String, (group: Group) => group.key);
 	const stateOrder = memo((states: Record<string, number>, selected: readonly string[]) => {
@@ -256,6 +261,9 @@ export function createSelector(): Selector {
 		},
 		suspectsByKey(model) {
 			return suspectsByKey(model?.suspects ?? []);
+		},
+		rawGoroutine(raw, id) {
+			return raw ? rawById(raw, id) : undefined;
 		},
 		idDigits(model) {
 			return idDigits(model?.goroutines ?? noGoroutines);

@@ -1,0 +1,314 @@
+// Whole goroutine bodies (the lines between a header and its blank line) repeat: a pool of 10k
+// identical workers prints the same stack 10k times. What does NOT repeat is the args of some frames
+// (pointers: receivers, buffers, contexts) — in a realistic dump only ~1% of bodies repeat byte for
+// byte. So a body is matched against a learned TEMPLATE: the body's text cut at the args that were
+// seen to differ ("holes"). Matching is a few native string compares of the fixed text between the
+// holes plus a short scan of each hole; the Frame objects of the fixed frames (and, for a body with no
+// holes, the whole frames array) are shared with every goroutine that matches.
+//
+// Exactness: a template is only learnt from a body the line-by-line parser has just parsed, when the
+// body has the plain shape `func(args)` + `\tfile` pairs, optionally closed by a `created by` pair,
+// and each of the line parser's frames is found at its own line. Identical text parses identically, so
+// only the holes need care: a hole is accepted only when its text is what the line parser would split
+// the same way (no parens, not the inlined `...`), and its frame is then the template's frame with
+// other args.
+import type {CreatedBy, Frame} from './types.ts';
+import {hashRange, own} from './lines.ts';
+
+const OPEN = 40; // (
+const CLOSE = 41; // )
+const NEWLINE = 10;
+const TAB = 9;
+
+export class BodyTemplate {
+	/** The body's text cut at every frame's args that could become a hole: pieces.length = args.length + 1. */
+	readonly pieces: string[];
+	/** The args text of those frames, as first seen. */
+	readonly args: string[];
+	/** Frame index of each of those frames. */
+	readonly at: number[];
+	/** Which of them were seen with other args (the holes). */
+	readonly variable: boolean[];
+	/** The frames as first parsed; shared as a whole by every match when there are no holes. */
+	readonly frames: Frame[];
+	readonly createdBy: CreatedBy | undefined;
+	/** Compiled: the fixed texts between holes (fixed.length = holes.length + 1). */
+	fixed: string[] = [];
+	/** Compiled: frame index of each hole. */
+	holes: number[] = [];
+
+	constructor(pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined) {
+		this.pieces = pieces;
+		this.args = args;
+		this.at = at;
+		this.variable = args.map(() => false);
+		this.frames = frames;
+		this.createdBy = createdBy;
+		this.compile();
+	}
+
+	/** Rebuilds `fixed` / `holes` from the pieces and the args that stay fixed. */
+	compile(): void {
+		const fixed: string[] = [];
+		const holes: number[] = [];
+		let text = this.pieces[0]!;
+		for (let j = 0; j < this.args.length; j++) {
+			if (this.variable[j]) {
+				fixed.push(flat(text));
+				holes.push(this.at[j]!);
+				text = this.pieces[j + 1]!;
+			} else {
+				text += this.args[j]! + this.pieces[j + 1]!;
+			}
+		}
+		fixed.push(flat(text));
+		this.fixed = fixed;
+		this.holes = holes;
+	}
+}
+
+/** A flat (non-cons) copy, so the first compare against it does not pay for flattening. */
+function flat(s: string): string {
+	return s.length < 13 ? s : own(s);
+}
+
+/** The frames of the last successful `matchBody`. */
+export let matchedFrames: Frame[] = [];
+
+/**
+ * Matches the body at `start` against `t`: returns the index past the body's blank line and sets
+ * `matchedFrames`, or returns -1.
+ */
+export function matchBody(t: BodyTemplate, s: string, start: number): number {
+	const fixed = t.fixed;
+	let piece = fixed[0]!;
+	let pos = start;
+	if (s.slice(pos, pos + piece.length) !== piece) return -1;
+	pos += piece.length;
+	const holes = t.holes;
+	if (holes.length === 0) {
+		matchedFrames = t.frames;
+		return pos;
+	}
+	const frames = t.frames.slice();
+	for (let h = 0; h < holes.length; h++) {
+		const nl = s.indexOf('\n', pos);
+		if (nl < 0) return -1;
+		const close = nl - 1;
+		// The line parser takes the last `(` as the args' start and needs the only `)` after it to end the
+		// line: a hole holding parens (or `...`, the inlined marker) is left to it.
+		for (let i = pos; i < close; i++) {
+			const code = s.charCodeAt(i);
+			if (code === OPEN || code === CLOSE) return -1;
+		}
+		if (close - pos === 3 && s.startsWith('...', pos)) return -1;
+		piece = fixed[h + 1]!;
+		if (s.slice(close, close + piece.length) !== piece) return -1;
+		const index = holes[h]!;
+		const proto = frames[index]!;
+		if (proto.args.length !== close - pos || proto.args !== s.slice(pos, close)) frames[index] = withArgs(proto, own(s.slice(pos, close)));
+		pos = close + piece.length;
+	}
+	matchedFrames = frames;
+	return pos;
+}
+
+/**
+ * Matches the body at `start` against `t` with EVERY frame that may become a hole taken as one (the
+ * body has the template's shape, whatever its args): the args that differ from the template's become
+ * holes for good. Returns the index past the body's blank line and sets `matchedFrames`, or -1.
+ */
+export function matchShape(t: BodyTemplate, s: string, start: number): number {
+	const pieces = t.pieces;
+	let piece = pieces[0]!;
+	let pos = start;
+	if (s.slice(pos, pos + piece.length) !== piece) return -1;
+	pos += piece.length;
+	const args = t.args;
+	let differ: number[] | undefined;
+	for (let j = 0; j < args.length; j++) {
+		const nl = s.indexOf('\n', pos);
+		if (nl < 0) return -1;
+		const close = nl - 1;
+		if (!holeable(s, pos, close)) return -1;
+		piece = pieces[j + 1]!;
+		if (s.slice(close, close + piece.length) !== piece) return -1;
+		if (args[j]!.length !== close - pos || args[j] !== s.slice(pos, close)) (differ ??= []).push(j, pos, close);
+		pos = close + piece.length;
+	}
+	const frames = t.frames.slice();
+	if (differ !== undefined) {
+		for (let d = 0; d < differ.length; d += 3) {
+			const j = differ[d]!;
+			const index = t.at[j]!;
+			t.variable[j] = true;
+			frames[index] = withArgs(frames[index]!, own(s.slice(differ[d + 1], differ[d + 2])));
+		}
+		t.compile();
+	}
+	matchedFrames = frames;
+	return pos;
+}
+
+/** `frame` with other args, in the same shape (hidden class) as the line parser builds. */
+function withArgs(frame: Frame, args: string): Frame {
+	return frame.pcOffset === undefined
+		? {func: frame.func, args, inlined: false, file: frame.file, line: frame.line}
+		: {func: frame.func, args, inlined: false, file: frame.file, line: frame.line, pcOffset: frame.pcOffset};
+}
+
+/**
+ * Templates found by a cheap key: the top function's name and the `created by` function (without
+ * `in goroutine N`), which tell most stacks apart; the few that share a key are all tried.
+ */
+export class BodyCache {
+	private readonly buckets: Array<BodyTemplate[] | undefined>;
+	private readonly mask: number;
+	/** Templates kept, and their text (chars): both bounded, so a dump of all-different stacks cannot grow the cache without end. */
+	private count = 0;
+	private chars = 0;
+	private readonly maxCount: number;
+	private readonly maxChars: number;
+	private readonly perKey: number;
+
+	constructor(bits = 12, maxCount = 4096, maxChars = 8 << 20, perKey = 8) {
+		this.buckets = new Array<BodyTemplate[] | undefined>(1 << bits).fill(undefined);
+		this.mask = (1 << bits) - 1;
+		this.maxCount = maxCount;
+		this.maxChars = maxChars;
+		this.perKey = perKey;
+	}
+
+	/** The key of the body [start, end) (`end` at its last newline), or -1 when it has no function line first. */
+	key(s: string, start: number, end: number): number {
+		// The first `(` of the first line (searched by hand: indexOf would run on through the chunk).
+		let open = start;
+		for (;;) {
+			const code = s.charCodeAt(open);
+			if (code === OPEN) break;
+			if (code === NEWLINE || open >= end) return -1;
+			open++;
+		}
+		if (open === start) return -1;
+		let hash = hashRange(s, start, open);
+		// `created by F[ in goroutine N]` is the second-to-last line when present.
+		const last = s.lastIndexOf('\n', end - 1);
+		if (last > start) {
+			const prev = s.lastIndexOf('\n', last - 1) + 1;
+			if (prev > start && s.startsWith('created by ', prev)) {
+				let stop = last;
+				let i = stop;
+				while (i > prev && s.charCodeAt(i - 1) >= 48 && s.charCodeAt(i - 1) <= 57) i--;
+				if (i < stop && s.startsWith(' in goroutine ', i - 14)) stop = i - 14;
+				hash = (Math.imul(hash, 31) + hashRange(s, prev + 11, stop)) | 0;
+			}
+		}
+		return hash & this.mask;
+	}
+
+	candidates(key: number): BodyTemplate[] | undefined {
+		return this.buckets[key];
+	}
+
+	/** After a match of `list[index]`: keep the most used templates first. */
+	promote(list: BodyTemplate[], index: number): void {
+		if (index === 0) return;
+		const t = list[index]!;
+		list[index] = list[index - 1]!;
+		list[index - 1] = t;
+	}
+
+	/**
+	 * Learns from a body the line parser has just parsed: [start, blank) is its text up to the blank
+	 * line, `frames` and `createdBy` what the parser made of it. Either widens a template with the same
+	 * text outside the args (the args that differ become holes) or adds one.
+	 */
+	learn(key: number, s: string, start: number, blank: number, frames: readonly Frame[], createdBy: CreatedBy | undefined): void {
+		const pieces: string[] = [];
+		const args: string[] = [];
+		const at: number[] = [];
+		let pieceStart = start;
+		let i = start;
+		let k = 0;
+		let created = false;
+		while (i < blank) {
+			if (created) return;
+			const nl = s.indexOf('\n', i);
+			if (nl < 0 || nl >= blank) return;
+			const fileStart = nl + 1;
+			const fileEnd = s.indexOf('\n', fileStart);
+			if (fileEnd < 0 || fileEnd >= blank || s.charCodeAt(fileStart) !== TAB || isBlankEnd(s.charCodeAt(fileEnd - 1))) return;
+			if (s.charCodeAt(nl - 1) === CLOSE && k < frames.length) {
+				const frame = frames[k]!;
+				const open = i + frame.func.length;
+				if (s.charCodeAt(open) !== OPEN || !s.startsWith(frame.func, i) || frame.args.length !== nl - 1 - open - 1) return;
+				if (s.slice(open + 1, nl - 1) !== frame.args) return;
+				if (!frame.inlined && holeable(s, open + 1, nl - 1)) {
+					pieces.push(own(s.slice(pieceStart, open + 1)));
+					args.push(frame.args);
+					at.push(k);
+					pieceStart = nl - 1;
+				}
+				k++;
+			} else if (s.startsWith('created by ', i) && createdBy !== undefined) {
+				created = true;
+			} else {
+				return;
+			}
+			i = fileEnd + 1;
+		}
+		if (i !== blank || k !== frames.length || created !== (createdBy !== undefined)) return;
+		pieces.push(own(s.slice(pieceStart, blank + 1)));
+
+		let list = this.buckets[key];
+		if (list !== undefined) {
+			for (const t of list) {
+				if (!samePieces(t.pieces, pieces)) continue;
+				let changed = false;
+				for (let j = 0; j < args.length; j++) {
+					if (!t.variable[j] && t.args[j] !== args[j]) {
+						t.variable[j] = true;
+						changed = true;
+					}
+				}
+				if (changed) t.compile();
+				return;
+			}
+		}
+		let chars = 0;
+		for (const piece of pieces) chars += piece.length;
+		if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return;
+		const t = new BodyTemplate(pieces, args, at, frames.slice(), createdBy);
+		if (list === undefined) {
+			list = [];
+			this.buckets[key] = list;
+		}
+		if (list.length >= this.perKey) {
+			const dropped = list.pop()!;
+			this.count--;
+			for (const piece of dropped.pieces) this.chars -= piece.length;
+		}
+		list.push(t);
+		this.count++;
+		this.chars += chars;
+	}
+}
+
+function isBlankEnd(code: number): boolean {
+	return code === 32 || code === TAB || code === 13;
+}
+
+/** Args the hole matcher accepts: no parens, not `...`. */
+function holeable(s: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		const code = s.charCodeAt(i);
+		if (code === OPEN || code === CLOSE || code === NEWLINE) return false;
+	}
+	return !(to - from === 3 && s.startsWith('...', from));
+}
+
+function samePieces(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+	return true;
+}
