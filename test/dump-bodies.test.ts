@@ -39,6 +39,20 @@ test('a generated dump: every goroutine parses the same inside the dump as alone
 	assert.ok(new Set(frames).size < frames.length / 3);
 });
 
+test('Go 1.21+ `created by F in goroutine N`: the parent differs per goroutine, the stack is still matched whole', () => {
+	const random = prng(21);
+	const idle = (id: number, parent: number) => `goroutine ${id} [select]:\nmain.idle(0x0?)\n\t/app/idle.go:7 +0x25\ncreated by main.spawn in goroutine ${parent}\n\t/app/main.go:9 +0x3c`;
+	const parts = blocks(synthDump({goroutines: 400, seed: 6, stacks: 10})).map(part => part.replace(/^(created by .*)$/m, line => `${line} in goroutine ${1 + Math.floor(random() * 4)}`));
+	const text = parts.map((part, i) => (i % 10 === 5 ? `${part}\n\n${idle(100_000 + i, i % 3 === 0 ? 7 : 100 + i)}` : part)).join('\n\n') + '\n';
+	const goroutines = assertEachAsAlone(text);
+	const idles = goroutines.filter(g => g.frames[0]?.func === 'main.idle');
+	assert.equal(idles.length, 40);
+	assert.ok(new Set(idles.map(g => g.frames)).size <= 2, 'matched whole: the frames array is shared');
+	assert.ok(idles.every(g => g.createdBy?.func === 'main.spawn' && g.createdBy.file === '/app/main.go' && g.createdBy.pcOffset === 0x3c));
+	assert.equal(new Set(idles.map(g => g.createdBy!.parentId)).size, 28);
+	assert.ok(goroutines.every(g => g.createdBy?.parentId !== undefined || g.frames[0]?.func.startsWith('runtime/pprof')));
+});
+
 /** Line edits that the template matcher must either reproduce exactly or hand back to the line parser. */
 const EDITS: Array<[string, (line: string, random: () => number) => string]> = [
 	['args with parens', line => line.replace(/\(([^()]*)\)$/, '($1, (0x1))')],

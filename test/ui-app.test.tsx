@@ -44,7 +44,7 @@ test('at 80x24 the frame is 23 lines: header, column titles, rows, status and ke
 	assert.match(lines[2]!, /1:chan receive 40/);
 	assert.match(lines[3]!, /ID STATE\s+WAIT WHERE\s+FILE/);
 	assert.match(lines[4]!, /^  >\s*\d+ chan receive .*main\.worker\d .*worker\.go:\d+/);
-	assert.match(lines[21]!, /sort wait↓ · 1\/40/);
+	assert.match(lines[21]!, /sort leak↓ · 1\/40/);
 	assert.match(lines[22]!, /↑↓ move {2}⏎ stack/);
 });
 

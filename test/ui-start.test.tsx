@@ -3,6 +3,9 @@
 // under test: run with GMON_UI_START_CHILD=1 it starts the TUI on a fake store instead.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {FakeStore, snapshot, tracked} from './helpers/fake-store.ts';
@@ -10,6 +13,8 @@ import {startTmux, type TmuxSession} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
 async function child(): Promise<void> {
+	const pidFile = process.env['GMON_UI_START_PIDFILE'];
+	if (pidFile) writeFileSync(pidFile, String(process.pid));
 	const {startTui} = await import('../source/ui/start.tsx');
 	const store = new FakeStore(snapshot(Array.from({length: 30}, (_, i) => tracked({id: i + 1, waitMs: i * 1000}))), {
 		last: {at: Date.now(), durationMs: 12, bytes: 4096, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 4096, skippedLines: 0}, truncated: false},
@@ -25,29 +30,47 @@ function alternateOn(session: TmuxSession): boolean {
 	return execFileSync('tmux', ['-L', session.name, 'display-message', '-p', '-t', session.name, '#{alternate_on}'], {encoding: 'utf8'}).trim() === '1';
 }
 
-/**
- * The screen plus its scrollback: with remain-on-exit, tmux's "Pane is dead" line scrolls the
- * restored main screen up by one, so its first line moves into the history.
- */
+/** The screen plus its scrollback (whatever scrolled off the restored main screen). */
 function screenAndHistory(session: TmuxSession): string {
 	return execFileSync('tmux', ['-L', session.name, 'capture-pane', '-p', '-S', '-', '-t', session.name], {encoding: 'utf8'});
 }
 
-async function exited(session: TmuxSession, timeoutMs = 10_000): Promise<number | undefined> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const status = session.status();
-		if (status.exited) return status.exitCode;
-		if (Date.now() > deadline) throw new Error(`still running. Screen:\n${session.capture()}`);
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
+/**
+ * The child's exit status, as the shell printed it after the child ended. (tmux 3.3 can report a
+ * pane dead before it has reaped the process, with no status yet: the shell's word is reliable.)
+ */
+async function exited(session: TmuxSession, timeoutMs = 15_000): Promise<number> {
+	const screen = await session.waitForText(/^child exited with \d+$/m, timeoutMs);
+	return Number(/^child exited with (\d+)$/m.exec(screen)![1]);
 }
 
-function start(env: Record<string, string> = {}): TmuxSession {
+interface Child {
+	session: TmuxSession;
+	/** The child's pid (written by the child when it starts). */
+	pid(): number;
+	cleanup(): Promise<void>;
+}
+
+function start(env: Record<string, string> = {}): Child {
 	const self = fileURLToPath(import.meta.url);
 	const cwd = fileURLToPath(new URL('..', import.meta.url));
-	// exec: the pane's pid is node itself, so signals reach it.
-	return startTmux({command: `printf 'shell before gmon\\n'; exec node --import tsx ${self}`, cwd, cols: 80, rows: 24, env: {CI: 'false', GMON_UI_START_CHILD: '1', ...env}});
+	const dir = mkdtempSync(join(tmpdir(), 'gmon-ui-start-'));
+	const pidFile = join(dir, 'pid');
+	const session = startTmux({
+		command: `printf 'shell before gmon\\n'; node --import tsx ${self}; echo "child exited with $?"`,
+		cwd,
+		cols: 80,
+		rows: 24,
+		env: {CI: 'false', GMON_UI_START_CHILD: '1', GMON_UI_START_PIDFILE: pidFile, ...env},
+	});
+	return {
+		session,
+		pid: () => Number(readFileSync(pidFile, 'utf8')),
+		async cleanup() {
+			await session.kill();
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
 }
 
 async function running(session: TmuxSession): Promise<void> {
@@ -60,46 +83,46 @@ if (process.env['GMON_UI_START_CHILD']) {
 	await child();
 } else {
 	test('q leaves the alternate screen, stops the store and returns', {skip: skipUnless('tmux')}, async t => {
-		const session = start();
-		t.after(() => session.kill());
+		const {session, cleanup} = start();
+		t.after(cleanup);
 		await running(session);
 		session.send('q');
 		assert.equal(await exited(session), 0);
 		assert.equal(alternateOn(session), false);
 		const screen = screenAndHistory(session);
-		assert.match(screen, /shell before gmon\ntui ended; store calls: stop/);
+		assert.match(screen, /shell before gmon\ntui ended; store calls: stop\nchild exited with 0/);
 		assert.doesNotMatch(screen, /ID STATE/);
 	});
 
 	test('Ctrl-C quits the same way', {skip: skipUnless('tmux')}, async t => {
-		const session = start();
-		t.after(() => session.kill());
+		const {session, cleanup} = start();
+		t.after(cleanup);
 		await running(session);
 		session.send('C-c');
 		assert.equal(await exited(session), 0);
 		assert.equal(alternateOn(session), false);
-		assert.match(session.capture(), /tui ended/);
+		assert.match(screenAndHistory(session), /shell before gmon\ntui ended/);
 	});
 
 	for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 		test(`${signal} restores the screen and exits ${code}`, {skip: skipUnless('tmux')}, async t => {
-			const session = start();
-			t.after(() => session.kill());
-			await running(session);
-			process.kill(session.panePid(), signal);
-			assert.equal(await exited(session), code);
-			assert.equal(alternateOn(session), false);
-			assert.match(screenAndHistory(session), /shell before gmon/);
-			assert.doesNotMatch(screenAndHistory(session), /tui ended|ID STATE/);
+			const child = start();
+			t.after(child.cleanup);
+			await running(child.session);
+			process.kill(child.pid(), signal);
+			assert.equal(await exited(child.session), code);
+			assert.equal(alternateOn(child.session), false);
+			const screen = screenAndHistory(child.session);
+			assert.match(screen, /shell before gmon\nchild exited with \d+/);
+			assert.doesNotMatch(screen, /tui ended|ID STATE/);
 		});
 	}
 
 	test('a crash restores the screen, prints the error and exits 1', {skip: skipUnless('tmux')}, async t => {
-		const session = start({GMON_UI_START_CRASH: '1'});
-		t.after(() => session.kill());
+		const {session, cleanup} = start({GMON_UI_START_CRASH: '1'});
+		t.after(cleanup);
 		assert.equal(await exited(session, 20_000), 1);
 		assert.equal(alternateOn(session), false);
-		const screen = screenAndHistory(session);
-		assert.match(screen, /shell before gmon\ngmon crashed: Error: boom in a timer/);
+		assert.match(screenAndHistory(session), /^shell before gmon\ngmon crashed: Error: boom in a timer/m);
 	});
 }

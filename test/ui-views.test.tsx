@@ -37,7 +37,7 @@ test('Tab shows groups with count, Δ, trend, state, where and why; Enter lists 
 	assert.match(lines[3]!, /COUNT\s+Δ TREND\s+STATE\s+WHERE\s+WHY/);
 	assert.match(lines[4]!, /^\?●> +12 +\+3 [▁▂▃▄▅▆▇█]{5} +chan send +main\.\(\*Server\)\.publish publish\.go:88 +12 goroutines in chan s/);
 	assert.match(r.frame(), / 5 +▁ +IO wait +poll\.runtime_pollWait netpoll\.go:345 +idle/);
-	assert.match(r.frame(), /sort count↓ · by stack · 1\/3/);
+	assert.match(r.frame(), /sort leak↓ · by stack · 1\/3/);
 	await r.press(keys.enter);
 	assert.match(r.frame(), /group: chan send at main\.\(\*Server\)\.publish publish\.go:88/);
 	assert.match(r.frame(), /1\/12/);
@@ -120,7 +120,8 @@ test('H hides idle goroutines and says so', async t => {
 test('s/S change the sort and the footer shows it', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />);
 	t.after(() => r.unmount());
-	await r.press('s');
+	assert.match(r.frame(), /sort leak↓/);
+	await r.press('s', 's');
 	assert.match(r.frame(), /sort id↑/);
 	assert.match(r.lines()[4]!, /^...\s*100 /);
 	await r.press('S');

@@ -141,6 +141,8 @@ test('Tab switches to groups, Enter on a group lists its members, Tab back keeps
 test('s cycles the sort column of the current list and S reverses it', () => {
 	const e = env(snapshot(ids(5, id => ({waitMs: (6 - id) * 1000}))));
 	let s = initialUiState();
+	assert.deepEqual(s.sort.goroutines, {key: 'leak', desc: true});
+	s = run(s, e, {type: 'cycleSort'});
 	assert.deepEqual(s.sort.goroutines, {key: 'wait', desc: true});
 	s = run(s, e, {type: 'cycleSort'});
 	assert.deepEqual(s.sort.goroutines, {key: 'id', desc: false});
@@ -148,7 +150,7 @@ test('s cycles the sort column of the current list and S reverses it', () => {
 	const list = e.select.goroutines(e.model, s, currentView(s) as never, 10);
 	assert.deepEqual(list.items.map(t => t.g.id), [5, 4, 3, 2, 1]);
 	s = run(s, e, {type: 'toggleView'}, {type: 'cycleSort'});
-	assert.deepEqual(s.sort.groups, {key: 'growth', desc: true});
+	assert.deepEqual(s.sort.groups, {key: 'count', desc: true});
 	assert.equal(s.sort.goroutines.key, 'id');
 });
 
@@ -211,4 +213,23 @@ test('the stack view scrolls within its lines', () => {
 	assert.ok(view.kind === 'stack' && view.scroll > 40);
 	s = run(s, e, {type: 'nav', nav: 'top'});
 	assert.equal((currentView(s) as {scroll: number}).scroll, 0);
+});
+
+test('the default sort puts proven leaks first, then suspects, then stuck goroutines, then the longest wait', () => {
+	const list = [
+		tracked({id: 1, waitMs: 900_000, groupKey: 'idle-pool'}), // waited longest, but neither stuck nor suspect
+		tracked({id: 2, waitMs: 5_000, stuck: true, groupKey: 'stuck-only'}),
+		tracked({id: 3, waitMs: 4_000, stuck: true, groupKey: 'leak'}),
+		tracked({id: 4, waitMs: 3_000, stuck: true, groupKey: 'proven'}),
+		tracked({id: 5, waitMs: 6_000, stuck: true, groupKey: 'leak'}),
+	];
+	const suspect = (groupKey: string, proven: boolean, score: number) => ({groupKey, count: 1, state: 'chan send', reason: groupKey, proven, score, stuck: 1, leaked: proven ? 1 : 0, growthPerMin: 0, maxWaitMs: 0});
+	const e = env(snapshot(list, {suspects: [suspect('leak', false, 5), suspect('proven', true, 1e9)]}));
+	const s = initialUiState();
+	const view = currentView(s);
+	assert.equal(view.kind, 'goroutines');
+	const rows = e.select.goroutines(e.model, s, view as never, 10).items.map(t => t.g.id);
+	assert.deepEqual(rows, [4, 5, 3, 2, 1]);
+	const groups = e.select.groups(e.model, s, {kind: 'groups', sel: {index: 0, top: 0}} as never, 10).items.map(g => g.key);
+	assert.deepEqual(groups.slice(0, 2), ['proven', 'leak']);
 });

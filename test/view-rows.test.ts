@@ -101,7 +101,7 @@ test('footer: the filter prompt while typing; sort, filters and position otherwi
 	const ui = {...initialUiState(), query: 'chan rec', states: ['select'], hideIdle: true};
 	const view = ui.views[0]!;
 	assert.equal(statusLine({ui: {...ui, editing: true}, view, listKind: 'goroutines', width: 80}).text, '/chan rec█  (Enter keeps, Esc clears)');
-	assert.equal(statusLine({ui, view, listKind: 'goroutines', width: 200, position: '3/40'}).text, 'sort wait↓ · states: select · filter "chan rec" · idle hidden · 3/40');
+	assert.equal(statusLine({ui, view, listKind: 'goroutines', width: 200, position: '3/40'}).text, 'sort leak↓ · states: select · filter "chan rec" · idle hidden · 3/40');
 	assert.match(statusLine({ui, view, listKind: 'goroutines', width: 200, gone: 'goroutine 7'}).text, /^goroutine 7 is gone; kept your place/);
 	for (const width of [60, 80, 120, 200]) assert.ok(keysLine(view, width).text.length <= width);
 	assert.match(keysLine(view, 200).text, /w write/);

@@ -13,7 +13,7 @@
 // the same way (no parens, not the inlined `...`), and its frame is then the template's frame with
 // other args.
 import type {CreatedBy, Frame} from './types.ts';
-import {hashRange, own} from './lines.ts';
+import {hashRange, own, parseDecimal} from './lines.ts';
 
 const OPEN = 40; // (
 const CLOSE = 41; // )
@@ -72,41 +72,73 @@ function flat(s: string): string {
 	return s.length < 13 ? s : own(s);
 }
 
-/** The frames of the last successful `matchBody`. */
+/** The frames and created-by of the last successful `matchBody` / `matchShape`. */
 export let matchedFrames: Frame[] = [];
+export let matchedCreatedBy: CreatedBy | undefined;
+
+/** `at` of the hole holding the parent goroutine id of `created by … in goroutine N` (Go 1.21+). */
+const PARENT = -1;
+
+/**
+ * Where the hole at `pos` ends, or -1 when its text is not one the line parser would read the same
+ * way. An args hole runs to the `)` ending its line; the line parser takes the last `(` as the args'
+ * start and needs the only `)` after it to end the line, so parens (or `...`, the inlined marker) in it
+ * are left to the line parser. A parent hole is the digits ending its line.
+ */
+function holeEnd(s: string, pos: number, parent: boolean): number {
+	const nl = s.indexOf('\n', pos);
+	if (nl < 0) return -1;
+	if (parent) {
+		if (nl === pos) return -1;
+		for (let i = pos; i < nl; i++) {
+			const code = s.charCodeAt(i);
+			if (code < 48 || code > 57) return -1;
+		}
+		return nl;
+	}
+	const close = nl - 1;
+	for (let i = pos; i < close; i++) {
+		const code = s.charCodeAt(i);
+		if (code === OPEN || code === CLOSE) return -1;
+	}
+	return close - pos === 3 && s.startsWith('...', pos) ? -1 : close;
+}
 
 /**
  * Matches the body at `start` against `t`: returns the index past the body's blank line and sets
- * `matchedFrames`, or returns -1.
+ * `matchedFrames` / `matchedCreatedBy`, or returns -1. `bytes`: see `copy`.
  */
-export function matchBody(t: BodyTemplate, s: string, start: number): number {
+export function matchBody(t: BodyTemplate, s: string, start: number, bytes: Buffer | undefined): number {
 	const fixed = t.fixed;
 	let piece = fixed[0]!;
 	let pos = start;
 	if (s.slice(pos, pos + piece.length) !== piece) return -1;
 	pos += piece.length;
 	const holes = t.holes;
+	matchedCreatedBy = t.createdBy;
 	if (holes.length === 0) {
 		matchedFrames = t.frames;
 		return pos;
 	}
-	const frames = t.frames.slice();
+	// Copied on the first frame that differs: while none does, the template's array is shared.
+	let frames = t.frames;
 	for (let h = 0; h < holes.length; h++) {
-		const nl = s.indexOf('\n', pos);
-		if (nl < 0) return -1;
-		const close = nl - 1;
-		// The line parser takes the last `(` as the args' start and needs the only `)` after it to end the
-		// line: a hole holding parens (or `...`, the inlined marker) is left to it.
-		for (let i = pos; i < close; i++) {
-			const code = s.charCodeAt(i);
-			if (code === OPEN || code === CLOSE) return -1;
-		}
-		if (close - pos === 3 && s.startsWith('...', pos)) return -1;
+		const index = holes[h]!;
+		const close = holeEnd(s, pos, index === PARENT);
+		if (close < 0) return -1;
 		piece = fixed[h + 1]!;
 		if (s.slice(close, close + piece.length) !== piece) return -1;
-		const index = holes[h]!;
-		const proto = frames[index]!;
-		if (proto.args.length !== close - pos || proto.args !== s.slice(pos, close)) frames[index] = withArgs(proto, own(s.slice(pos, close)));
+		if (index === PARENT) {
+			matchedCreatedBy = withParent(t.createdBy!, s, pos, close);
+		} else {
+			const proto = frames[index]!;
+			const args = proto.args;
+			// (The last char first: pointers that differ mostly differ there, and it spares a slice.)
+			if (args.length !== close - pos || args.charCodeAt(args.length - 1) !== s.charCodeAt(close - 1) || args !== s.slice(pos, close)) {
+				if (frames === t.frames) frames = frames.slice();
+				frames[index] = withArgs(proto, copy(s, pos, close, bytes));
+			}
+		}
 		pos = close + piece.length;
 	}
 	matchedFrames = frames;
@@ -114,11 +146,11 @@ export function matchBody(t: BodyTemplate, s: string, start: number): number {
 }
 
 /**
- * Matches the body at `start` against `t` with EVERY frame that may become a hole taken as one (the
- * body has the template's shape, whatever its args): the args that differ from the template's become
- * holes for good. Returns the index past the body's blank line and sets `matchedFrames`, or -1.
+ * Matches the body at `start` against `t` with EVERY possible hole taken as one (the body has the
+ * template's shape, whatever its args): the args that differ from the template's become holes for
+ * good. Returns the index past the body's blank line and sets `matchedFrames` / `matchedCreatedBy`, or -1.
  */
-export function matchShape(t: BodyTemplate, s: string, start: number): number {
+export function matchShape(t: BodyTemplate, s: string, start: number, bytes: Buffer | undefined): number {
 	const pieces = t.pieces;
 	let piece = pieces[0]!;
 	let pos = start;
@@ -127,27 +159,48 @@ export function matchShape(t: BodyTemplate, s: string, start: number): number {
 	const args = t.args;
 	let differ: number[] | undefined;
 	for (let j = 0; j < args.length; j++) {
-		const nl = s.indexOf('\n', pos);
-		if (nl < 0) return -1;
-		const close = nl - 1;
-		if (!holeable(s, pos, close)) return -1;
+		const close = holeEnd(s, pos, t.at[j] === PARENT);
+		if (close < 0) return -1;
 		piece = pieces[j + 1]!;
 		if (s.slice(close, close + piece.length) !== piece) return -1;
 		if (args[j]!.length !== close - pos || args[j] !== s.slice(pos, close)) (differ ??= []).push(j, pos, close);
 		pos = close + piece.length;
 	}
-	const frames = t.frames.slice();
+	let frames = t.frames;
+	matchedCreatedBy = t.createdBy;
 	if (differ !== undefined) {
 		for (let d = 0; d < differ.length; d += 3) {
 			const j = differ[d]!;
 			const index = t.at[j]!;
 			t.variable[j] = true;
-			frames[index] = withArgs(frames[index]!, own(s.slice(differ[d + 1], differ[d + 2])));
+			if (index === PARENT) matchedCreatedBy = withParent(t.createdBy!, s, differ[d + 1]!, differ[d + 2]!);
+			else {
+				if (frames === t.frames) frames = frames.slice();
+				frames[index] = withArgs(frames[index]!, copy(s, differ[d + 1]!, differ[d + 2]!, bytes));
+			}
 		}
 		t.compile();
 	}
 	matchedFrames = frames;
 	return pos;
+}
+
+/** `created` with the parent id in s[from, to) (digits), in the shape the line parser builds. */
+function withParent(created: CreatedBy, s: string, from: number, to: number): CreatedBy {
+	const parentId = parseDecimal(s, from, to);
+	if (parentId === created.parentId) return created;
+	const copy: CreatedBy = {func: created.func, file: created.file, line: created.line, parentId};
+	if (created.pcOffset !== undefined) copy.pcOffset = created.pcOffset;
+	return copy;
+}
+
+/**
+ * `s.slice(from, to)` as a string of its own (a slice would keep the whole chunk alive). `bytes`, when
+ * given, are the bytes `s` was decoded from, one per char (pure ASCII): copying from them makes one flat
+ * string, where `own` needs a wrapper object too.
+ */
+function copy(s: string, from: number, to: number, bytes: Buffer | undefined): string {
+	return bytes === undefined ? own(s.slice(from, to)) : bytes.toString('latin1', from, to);
 }
 
 /** `frame` with other args, in the same shape (hidden class) as the line parser builds. */
@@ -252,6 +305,17 @@ export class BodyCache {
 				k++;
 			} else if (s.startsWith('created by ', i) && createdBy !== undefined) {
 				created = true;
+				// Go 1.21+ `in goroutine N`: the parent differs between goroutines of one stack.
+				if (createdBy.parentId !== undefined) {
+					let digits = nl;
+					while (digits > i && s.charCodeAt(digits - 1) >= 48 && s.charCodeAt(digits - 1) <= 57) digits--;
+					if (digits < nl && s.startsWith(' in goroutine ', digits - 14) && parseDecimal(s, digits, nl) === createdBy.parentId) {
+						pieces.push(own(s.slice(pieceStart, digits)));
+						args.push(s.slice(digits, nl));
+						at.push(PARENT);
+						pieceStart = nl;
+					}
+				}
 			} else {
 				return;
 			}

@@ -10,7 +10,7 @@
 // frames cost one hash-and-compare and no allocation. Frame and CreatedBy objects are therefore
 // shared between goroutines: treat parsed dumps as immutable.
 import type {Ancestor, CreatedBy, Frame, Goroutine} from './types.ts';
-import {type BodyCache, type BodyTemplate, matchBody, matchShape, matchedFrames} from './body-cache.ts';
+import {type BodyCache, matchBody, matchShape, matchedCreatedBy, matchedFrames} from './body-cache.ts';
 import {type CacheEntry, type LineCache, holds} from './line-cache.ts';
 import type {ParseCache} from './parse-cache.ts';
 import {type Interner, type Location, argsOpen, own, parseDecimal, parseLocation, skipBlanks, trimEnd} from './lines.ts';
@@ -45,6 +45,8 @@ export class TracebackParser {
 	readonly goroutines: Goroutine[] = [];
 	/** Goroutines completed since the caller last replaced it. */
 	out: Goroutine[] = [];
+	/** The bytes the text being parsed was decoded from, when it is pure ASCII (one byte per char); set by the caller. */
+	bytes: Buffer | undefined;
 	skippedLines = 0;
 	truncated = false;
 
@@ -236,16 +238,16 @@ export class TracebackParser {
 		if (list !== undefined) {
 			for (let i = 0; i < list.length; i++) {
 				const t = list[i]!;
-				const after = matchBody(t, s, start);
+				const after = matchBody(t, s, start, this.bytes);
 				if (after < 0) continue;
 				cache.promote(list, i);
-				return this.matched(t, after);
+				return this.matched(after);
 			}
 			// The same shape with other args somewhere: widen the template rather than parse line by line.
 			for (let i = 0; i < list.length; i++) {
 				const t = list[i]!;
-				const after = matchShape(t, s, start);
-				if (after >= 0) return this.matched(t, after);
+				const after = matchShape(t, s, start, this.bytes);
+				if (after >= 0) return this.matched(after);
 			}
 		}
 		this.open(true);
@@ -266,9 +268,9 @@ export class TracebackParser {
 		return pos;
 	}
 
-	/** The goroutine of the header just read, its body matched by `t`: `matchedFrames`. */
-	private matched(t: BodyTemplate, after: number): number {
-		const g = this.headers.build(matchedFrames, t.createdBy);
+	/** The goroutine of the header just read, its body just matched (`matchedFrames`, `matchedCreatedBy`). */
+	private matched(after: number): number {
+		const g = this.headers.build(matchedFrames, matchedCreatedBy);
 		this.goroutines.push(g);
 		this.out.push(g);
 		return after;

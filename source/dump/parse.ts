@@ -153,6 +153,8 @@ class StreamingDumpParser implements DumpParser {
 	private dropping = false;
 	/** Some text was decoded already (a BOM can only come first). */
 	private decoded = false;
+	/** The bytes of the text `decode` just returned, when it is pure ASCII. */
+	private textBytes: Buffer | undefined;
 
 	constructor(options: DumpParserOptions = {}) {
 		this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -242,7 +244,10 @@ class StreamingDumpParser implements DumpParser {
 			this.decoded = true;
 			if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
 		}
-		return buffer.toString('utf8', from, end);
+		const text = buffer.toString('utf8', from, end);
+		// Pure ASCII (one byte per char): args can be copied straight from the bytes (see body-cache.ts).
+		this.textBytes = text.length === end - from ? buffer.subarray(from, end) : undefined;
+		return text;
 	}
 
 	private keep(rest: Buffer): void {
@@ -297,12 +302,16 @@ class StreamingDumpParser implements DumpParser {
 		const parser = this.parser;
 		const out: Goroutine[] = [];
 		parser.traceback.out = out;
+		// Only a text just decoded by `decode` has bytes; the caller's buffer is never kept past this call.
+		parser.traceback.bytes = this.textBytes !== undefined && this.textBytes.byteLength === s.length ? this.textBytes : undefined;
+		this.textBytes = undefined;
 		let pos = 0;
 		let nl = s.indexOf('\n');
 		while (nl >= 0) {
 			pos = parser.line(s, pos, nl, true);
 			nl = s.indexOf('\n', pos);
 		}
+		parser.traceback.bytes = undefined;
 		return out;
 	}
 

@@ -29,8 +29,12 @@ export interface Place {
 	readonly neverWakes: boolean;
 	/** Blocked on a channel/select/sync primitive in user code: where leaks live. */
 	readonly leakShaped: boolean;
-	/** How many top frames the per-poll identity check compares (one past the user frame, at least 3). */
-	readonly checkDepth: number;
+	/** The parser's frames array of the last goroutine seen here (see stillAtPlace). */
+	rep: readonly Frame[] | undefined;
+	/** The parser's state string of the last goroutine seen here. */
+	repState: string;
+	/** The parser's creator of the last goroutine seen here; null until one was seen. */
+	repCreator: CreatedBy | undefined | null;
 	/** Group key under each GroupBy. */
 	readonly keys: Readonly<Record<GroupBy, string>>;
 	/** Last time (epoch-ms) a goroutine stood here; the table forgets places unused for a while. */
@@ -90,39 +94,46 @@ export function atPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'c
 }
 
 /**
- * The per-poll identity check for a goroutine already known at `place`. Touching every frame
- * of 100k parsed stacks costs ~4 µs per goroutine in cache misses alone (each frame is its own
- * object, each name a slice of a chunk), more than the whole poll budget. So this compares
- * the stack's depth, the state, the frames from the top down to one past the first user frame
- * (where a goroutine moves), the outermost frame and the creator, with names checked by
- * length and two characters. What it cannot see: the same goroutine re-entering the same
- * wait at the same depth through a different caller below its user frame. New places
- * (placeOf) are always compared in full.
+ * The per-poll identity check for a goroutine already known at `place`: the same state, every
+ * frame's function and line, and the creator (args, addresses, minutes, ids ignored), in full.
+ *
+ * Cheap because the parser shares objects (Frame objects with the same text, whole frames
+ * arrays of identical bodies, creators, state strings): the place remembers the parser's objects
+ * of the last goroutine that matched it (`rep*`), and a goroutine of the same stack in the same
+ * parse then matches by identity, frame by frame or the whole array at once, without reading the
+ * frames. Only frames the parser did not share (args that differ per goroutine) and the first
+ * goroutine per place of a poll are compared by content. Parsed dumps are immutable, so identity
+ * implies equal text.
  */
 export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
-	if (place.state !== g.state) return false;
-	const a = place.frames;
+	const state = g.state;
+	if (state !== place.repState) {
+		if (state !== place.state) return false;
+		place.repState = state;
+	}
+	const c = g.createdBy;
+	if (c !== place.repCreator) {
+		const p = place.creator;
+		if (!c || !p) {
+			if (c || p) return false;
+		} else if (c.line !== p.line || c.func !== p.func) {
+			return false;
+		}
+		place.repCreator = c;
+	}
 	const b = g.frames;
+	const rep = place.rep;
+	if (b === rep) return true;
+	const a = rep ?? place.frames;
 	const n = a.length;
 	if (n !== b.length) return false;
-	if (n === 0) return true;
-	const top = Math.min(n, place.checkDepth);
-	for (let i = 0; i < top; i++) {
-		if (!sameFrame(a[i]!, b[i]!)) return false;
+	for (let i = 0; i < n; i++) {
+		const x = a[i]!;
+		const y = b[i]!;
+		if (x !== y && (x.line !== y.line || x.func !== y.func)) return false;
 	}
-	if (top < n && !sameFrame(a[n - 1]!, b[n - 1]!)) return false;
-	const c = g.createdBy;
-	const p = place.creator;
-	if (!c || !p) return !c && !p;
-	return c.line === p.line && c.func.length === p.func.length;
-}
-
-function sameFrame(x: Frame, y: Frame): boolean {
-	if (x.line !== y.line) return false;
-	const f = x.func;
-	const h = y.func;
-	const n = f.length;
-	return n === h.length && f.charCodeAt(n - 1) === h.charCodeAt(n - 1) && f.charCodeAt(n >> 1) === h.charCodeAt(n >> 1);
+	place.rep = b;
+	return true;
 }
 
 function frameKey(frame: Frame): string {
@@ -158,12 +169,12 @@ export class PlaceTable {
 		if (slot !== undefined) {
 			if (Array.isArray(slot)) {
 				for (const place of slot) {
-					if (atPlace(place, g)) {
+					if (stillAtPlace(place, g)) {
 						place.lastUsedAt = at;
 						return place;
 					}
 				}
-			} else if (atPlace(slot, g)) {
+			} else if (stillAtPlace(slot, g)) {
 				slot.lastUsedAt = at;
 				return slot;
 			}
@@ -209,7 +220,9 @@ export class PlaceTable {
 			benign,
 			neverWakes: never,
 			leakShaped: benign === undefined && user !== undefined && isBlockingClass(stateClass),
-			checkDepth: Math.max(3, userIndex + 2),
+			rep: g.frames,
+			repState: g.state,
+			repCreator: g.createdBy,
 			keys: placeKeys(state, frames, creator, where),
 			lastUsedAt: at,
 			lastStuckExitAt: -Infinity,

@@ -4,9 +4,9 @@
 //     user's own code (a user frame exists), not known-benign, not seen waking (periodic);
 //   - and stuck members (unchanged for --stuck-after, or Go's own minutes), plus one of:
 //       · the wait can never end (nil channel, `select {}` outside main.main);
-//       · it grows (since it appeared, and over the recent window) with goroutines born while
-//         gmon watched that then got stuck (≥ 2): a worker pool idling since before gmon
-//         started is stuck but not growing, a leak keeps adding — and, unlike a busy place
+//       · goroutines born while gmon watched that then got stuck (≥ 2): a worker pool idling
+//         since before gmon started is stuck but was not born under watch; a leak adds
+//         goroutines (in a trickle or a burst) — and, unlike a busy place
 //         whose count merely wanders, a leak's stuck goroutines never leave (none exited,
 //         moved on or woke within the window);
 //       · LeakProf's rule: at least `leakThreshold` stuck goroutines at one place.
@@ -74,7 +74,10 @@ export function isSuspect(facts: GroupFacts, options: SuspectOptions): boolean {
 	// A nil channel or `select {}` never wakes: no need to watch it for N polls first.
 	if (facts.neverWakes && facts.leakShaped > 0) return true;
 	if (facts.leakStuck === 0) return false;
-	if (facts.stuckNewcomers >= 2 && g.growth > 0 && g.growthPerMin > 0 && !facts.stuckLeftRecently) return true;
+	// Born while gmon watched, then stuck, and none of them ever left: that is a leak whether it
+	// arrived one request at a time or in one burst between two polls (a group that appears
+	// mid-watch grew from nothing), and it stays one after the growth stops.
+	if (facts.stuckNewcomers >= 2 && !facts.stuckLeftRecently) return true;
 	return facts.leakStuck >= options.leakThreshold;
 }
 

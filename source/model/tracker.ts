@@ -45,6 +45,13 @@ interface Rec {
 	stuck: boolean;
 	/** The compact copy handed out last poll, reused while nothing in it changed. */
 	view: Goroutine | undefined;
+	/** What `view` was built from: its place and the header facts it copies (see viewFacts). */
+	viewPlace: Place | undefined;
+	viewFacts: number;
+	/** Length of the raw state the view was built from (its text beyond the facts: bubbles, unknown flags). */
+	viewRawLength: number;
+	/** Index in the previous poll's order (see Tracker.order): where to look for the next id. */
+	slot: number;
 }
 
 /** One place's members in the current poll. */
@@ -74,6 +81,10 @@ interface Pass {
 	evidence: RestartEvidence | undefined;
 	stamp: number;
 	tracked: TrackedGoroutine[];
+	/** The records in this poll's order (parallel to tracked until endPoll appends those a truncated dump missed). */
+	order: Rec[];
+	/** Slot of the previous poll's order where the next goroutine is expected. */
+	guess: number;
 	placesOf: Place[];
 	accs: PlaceAcc[];
 	newIds: number[];
@@ -121,8 +132,13 @@ function compactView(g: Goroutine, place: Place, intern: (text: string) => strin
 	return view;
 }
 
-function viewStillFits(view: Goroutine, g: Goroutine, place: Place): boolean {
-	return view.frames === place.frames && view.waitMinutes === g.waitMinutes && view.leaked === g.leaked && view.locked === g.locked && view.scan === g.scan && view.rawState.length === g.rawState.length && view.labels === undefined && g.labels === undefined && !g.truncated;
+/**
+ * The header facts a compact view copies, as one number: equal numbers (with the same place and
+ * raw state) mean the last view still fits, without reading it. -1: never reuse (labels, a cut block).
+ */
+function viewFacts(g: Goroutine): number {
+	if (g.labels !== undefined || g.truncated) return -1;
+	return g.waitMinutes * 8 + (g.leaked ? 4 : 0) + (g.locked ? 2 : 0) + (g.scan ? 1 : 0);
 }
 
 function creatorContradicts(rec: Rec, g: Goroutine): boolean {
@@ -145,6 +161,12 @@ export class Tracker implements TrackerLike {
 
 	private readonly places = new PlaceTable();
 	private readonly records = new Map<number, Rec>();
+	/**
+	 * The records in the last poll's order. Go prints goroutines in a stable order (allgs), so the
+	 * next goroutine of a dump is almost always the record after the previous one's: found by
+	 * reading the next slot instead of hashing its id, in memory order.
+	 */
+	private order: Rec[] = [];
 	private readonly histories: Record<GroupBy, GroupHistory>;
 	private readonly totalHistory: Ring;
 	private readonly stateHistory = new Map<string, {ring: Ring; lastNonZero: number}>();
@@ -273,18 +295,24 @@ export class Tracker implements TrackerLike {
 		// dropped; one missing from a truncated dump may be past the cut and is kept (not
 		// reported) until a complete dump, or the forget window, settles it. Skipped when every
 		// remembered goroutine is in this poll.
-		if (records.size !== tracked.length) {
-			for (const [id, rec] of records) {
+		// Every remembered record is in the previous poll's order (this poll's, then the kept ones).
+		const order = pass.order;
+		if (!restarted && records.size !== tracked.length) {
+			for (const rec of this.order) {
 				if (rec.lastPoll === poll) continue;
 				if (!input.truncated) {
-					goneIds.push(id);
+					goneIds.push(rec.id);
 					if (rec.stuck) rec.place.lastStuckExitAt = at;
-					records.delete(id);
+					records.delete(rec.id);
 				} else if (rec.lastAt < forgetBefore) {
-					records.delete(id);
+					records.delete(rec.id);
+				} else {
+					rec.slot = order.length;
+					order.push(rec);
 				}
 			}
 		}
+		this.order = order;
 		this.places.sweep(forgetBefore);
 
 		// Histories: groups under every key (so switching keys keeps its trend), total, states.
@@ -316,12 +344,14 @@ export class Tracker implements TrackerLike {
 
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
 	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined): Pass {
-		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: [], placesOf: [], accs: [], newIds: [], anyMinutes: false};
+		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: [], order: [], guess: 0, placesOf: [], accs: [], newIds: [], anyMinutes: false};
 	}
 
 	private track(pass: Pass, gs: readonly Goroutine[]): void {
-		const {at, poll, prevPoll, firstOfEpoch, evidence, stamp, tracked, placesOf, accs, newIds} = pass;
+		const {at, poll, prevPoll, firstOfEpoch, evidence, stamp, tracked, order, placesOf, accs, newIds} = pass;
 		const records = this.records;
+		const previous = this.order;
+		let guess = pass.guess;
 		let anyMinutes = false;
 		const by = this.groupBy;
 		const stuckAfterMs = this.stuckAfterMs;
@@ -332,7 +362,9 @@ export class Tracker implements TrackerLike {
 		for (let i = 0; i < gs.length; i++) {
 			const g = gs[i]!;
 			if (g.waitMinutes > 0) anyMinutes = true;
-			let rec = records.get(g.id);
+			let rec = previous[guess];
+			if (rec === undefined || rec.id !== g.id) rec = records.get(g.id);
+			if (rec !== undefined && rec.lastPoll !== poll) guess = rec.slot + 1;
 			if (evidence) {
 				if (g.id > evidence.max) evidence.max = g.id;
 				evidence.count++;
@@ -347,7 +379,7 @@ export class Tracker implements TrackerLike {
 			let isNew = false;
 			if (rec === undefined) {
 				const place = this.places.placeOf(g, at);
-				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, stuck: false, view: undefined};
+				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, stuck: false, view: undefined, viewPlace: undefined, viewFacts: -1, viewRawLength: -1, slot: -1};
 				records.set(g.id, rec);
 				if (!firstOfEpoch) {
 					isNew = true;
@@ -380,10 +412,23 @@ export class Tracker implements TrackerLike {
 			}
 
 			const place = rec.place;
+			rec.slot = order.length;
+			order.push(rec);
 			let view: Goroutine;
-			if (this.keepArgs) view = g;
-			else if (rec.view !== undefined && viewStillFits(rec.view, g, place)) view = rec.view;
-			else view = rec.view = compactView(g, place, intern);
+			if (this.keepArgs) {
+				view = g;
+			} else {
+				const facts = viewFacts(g);
+				const rawLength = g.rawState.length;
+				if (rec.view !== undefined && facts >= 0 && facts === rec.viewFacts && rec.viewPlace === place && rawLength === rec.viewRawLength) {
+					view = rec.view;
+				} else {
+					view = rec.view = compactView(g, place, intern);
+					rec.viewPlace = place;
+					rec.viewFacts = facts;
+					rec.viewRawLength = rawLength;
+				}
+			}
 			const waiting = place.waiting;
 			const goMs = g.waitMinutes * 60_000;
 			const observed = at - rec.sameSince;
@@ -443,6 +488,7 @@ export class Tracker implements TrackerLike {
 		}
 
 		if (anyMinutes) pass.anyMinutes = true;
+		pass.guess = guess;
 	}
 
 	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {
@@ -469,6 +515,7 @@ export class Tracker implements TrackerLike {
 		this.epochPolls = 0;
 		this.epochStartAt = at;
 		this.records.clear();
+		this.order = [];
 		for (const key of GROUP_BYS) this.histories[key].clear();
 		this.leaks = leakMatcher([]);
 		this.minutesSeen = false;

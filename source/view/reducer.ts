@@ -34,7 +34,7 @@ export function initialUiState(options: InitialUi = {}): UiState {
 	const root: View = options.view === 'groups' ? {kind: 'groups', sel: {index: 0, top: 0}} : {kind: 'goroutines', sel: {index: 0, top: 0}};
 	return {
 		views: [root],
-		sort: {goroutines: {key: 'wait', desc: true}, groups: {key: 'count', desc: true}},
+		sort: {goroutines: {key: 'leak', desc: true}, groups: {key: 'leak', desc: true}},
 		states: [],
 		query: '',
 		editing: false,

@@ -70,10 +70,25 @@ function compareText(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, groups: Map<string, Group>): TrackedGoroutine[] {
+/** How loudly a row says "leak": 3 proven, 2 suspect, 1 stuck, 0 otherwise. */
+function leakTier(t: TrackedGoroutine, suspects: Map<string, Suspect>): number {
+	const suspect = suspects.get(t.groupKey);
+	if (t.g.leaked || suspect?.proven) return 3;
+	if (suspect) return 2;
+	return t.stuck ? 1 : 0;
+}
+
+function groupLeakTier(group: Group, suspect: Suspect | undefined): number {
+	if (suspect?.proven || group.leaked > 0) return 3;
+	if (suspect) return 2;
+	return group.stuck > 0 && !group.idle ? 1 : 0;
+}
+
+function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, groups: Map<string, Group>, suspects: Map<string, Suspect>): TrackedGoroutine[] {
 	const dir = sort.desc ? -1 : 1;
 	let primary: (a: TrackedGoroutine, b: TrackedGoroutine) => number;
 	switch (sort.key) {
+		case 'leak': primary = (a, b) => leakTier(a, suspects) - leakTier(b, suspects) || (suspects.get(a.groupKey)?.score ?? 0) - (suspects.get(b.groupKey)?.score ?? 0) || a.waitMs - b.waitMs; break;
 		case 'id': primary = () => 0; break;
 		case 'state': primary = (a, b) => compareText(a.g.state, b.g.state); break;
 		case 'wait': primary = (a, b) => a.waitMs - b.waitMs; break;
@@ -91,10 +106,15 @@ function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, group
 	return list.slice().sort((a, b) => dir * primary(a, b) || idDir * (a.g.id - b.g.id));
 }
 
-function sortGroups(list: readonly Group[], sort: SortSpec): Group[] {
+function sortGroups(list: readonly Group[], sort: SortSpec, suspects: Map<string, Suspect>): Group[] {
 	const dir = sort.desc ? -1 : 1;
 	let primary: (a: Group, b: Group) => number;
 	switch (sort.key) {
+		case 'leak': primary = (a, b) => {
+			const sa = suspects.get(a.key);
+			const sb = suspects.get(b.key);
+			return groupLeakTier(a, sa) - groupLeakTier(b, sb) || (sa?.score ?? 0) - (sb?.score ?? 0) || a.count - b.count;
+		}; break;
 		case 'id':
 		case 'count': primary = (a, b) => a.count - b.count; break;
 		case 'growth': primary = (a, b) => a.growth - b.growth || a.delta - b.delta; break;
@@ -164,6 +184,7 @@ export interface Selector {
 
 const noGoroutines: TrackedGoroutine[] = [];
 const noGroups: Group[] = [];
+const noSuspects: Suspect[] = [];
 
 /** One selector per App: its caches (including prepared fuzzy targets) live as long as the App. */
 export function createSelector(): Selector {
@@ -179,9 +200,10 @@ export function createSelector(): Selector {
 	});
 	const byId = memo((list: readonly TrackedGoroutine[]) => new Map(list.map(t => [t.g.id, t])));
 	const groupTexts = memo((list: readonly Group[]) => distinct(list.map(groupSearchText)));
-	const sortedGoroutines = memo((list: readonly TrackedGoroutine[], key: SortSpec['key'], desc: boolean, groups: readonly Group[]) =>
-		sortGoroutines(list, {key, desc}, groupsByKey(groups)));
-	const sortedGroups = memo((list: readonly Group[], key: SortSpec['key'], desc: boolean) => sortGroups(list, {key, desc}));
+	const sortedGoroutines = memo((list: readonly TrackedGoroutine[], key: SortSpec['key'], desc: boolean, groups: readonly Group[], suspects: readonly Suspect[]) =>
+		sortGoroutines(list, {key, desc}, groupsByKey(groups), suspectsByKey(suspects)));
+	const sortedGroups = memo((list: readonly Group[], key: SortSpec['key'], desc: boolean, suspects: readonly Suspect[]) =>
+		sortGroups(list, {key, desc}, suspectsByKey(suspects)));
 	const texts = new SearchTexts();
 	// Search-text ids in the sorted order, once per poll and sort (only while a query is typed).
 	const textIds = memo((sorted: readonly TrackedGoroutine[]) => texts.idsOf(sorted));
@@ -236,7 +258,7 @@ export function createSelector(): Selector {
 			const all = model?.goroutines ?? noGoroutines;
 			const groups = model?.groups ?? noGroups;
 			const sort = ui.sort.goroutines;
-			const sorted = sortedGoroutines(all, sort.key, sort.desc, groups);
+			const sorted = sortedGoroutines(all, sort.key, sort.desc, groups, model?.suspects ?? noSuspects);
 			const items = filteredGoroutines(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, view.group);
 			const {index, top, found} = resolve(items, findGoroutine(items, view.sel.key, view.sel.index), view.sel, viewport);
 			const key = view.sel.key;
@@ -246,7 +268,7 @@ export function createSelector(): Selector {
 		groups(model, ui, view, viewport) {
 			const all = model?.groups ?? noGroups;
 			const sort = ui.sort.groups;
-			const sorted = sortedGroups(all, sort.key, sort.desc);
+			const sorted = sortedGroups(all, sort.key, sort.desc, model?.suspects ?? noSuspects);
 			const items = filteredGroups(sorted, all, ui.states.join('\u0000'), ui.hideIdle, ui.query);
 			const {index, top, found} = resolve(items, findGroup(items, view.sel.key, view.sel.index), view.sel, viewport);
 			const key = view.sel.key;

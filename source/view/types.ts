@@ -4,7 +4,8 @@ import type {Group, TrackedGoroutine} from '../model/types.ts';
 
 export type ListKind = 'goroutines' | 'groups';
 
-export type SortKey = 'id' | 'state' | 'wait' | 'function' | 'file' | 'count' | 'growth';
+/** `leak`: proven leaks, then suspects, then stuck, then by wait — the default, so a leak is on top. */
+export type SortKey = 'leak' | 'id' | 'state' | 'wait' | 'function' | 'file' | 'count' | 'growth';
 
 export interface SortSpec {
 	key: SortKey;
@@ -67,12 +68,12 @@ export interface UiState {
 	message?: string;
 }
 
-export const goroutineSorts: readonly SortKey[] = ['wait', 'id', 'state', 'function', 'file', 'count', 'growth'];
-export const groupSorts: readonly SortKey[] = ['count', 'growth', 'wait', 'state', 'function', 'file'];
+export const goroutineSorts: readonly SortKey[] = ['leak', 'wait', 'id', 'state', 'function', 'file', 'count', 'growth'];
+export const groupSorts: readonly SortKey[] = ['leak', 'count', 'growth', 'wait', 'state', 'function', 'file'];
 
 /** Counts, growth and waits read best largest-first; names and ids smallest-first. */
 export function defaultDesc(key: SortKey): boolean {
-	return key === 'wait' || key === 'count' || key === 'growth';
+	return key === 'leak' || key === 'wait' || key === 'count' || key === 'growth';
 }
 
 export type Nav = 'up' | 'down' | 'pageUp' | 'pageDown' | 'halfUp' | 'halfDown' | 'top' | 'bottom';
