@@ -190,7 +190,7 @@ export const helpText: readonly string[] = [
 	'Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear',
 	'Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine',
 	'        b group by: stack → where (user frame) → top frame → creator',
-	'Sort    s next column (wait id state function file count growth)   S reverse',
+	'Sort    s next column (leak wait id state function file count growth)   S reverse',
 	'Filter  f state picker   1–9 toggle a state   0 all states   H hide idle',
 	'        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
 	'Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump',
