@@ -232,6 +232,7 @@ const stats = (values: number[]): string => {
 };
 const mean = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length);
 const heap = heapMb() - baseline;
+console.log((globalThis as any).T);
 console.log(`first poll (all new): ${first.toFixed(0)} ms`);
 console.log(`tracking + grouping per poll, wall: ${stats(times)} over ${times.length} polls (target <= 100 ms)`);
 console.log(`tracking + grouping per poll, CPU (process.cpuUsage, incl. GC threads): ${stats(cpuTimes)}`);

@@ -36,7 +36,7 @@ test('Tab shows groups with count, Δ, trend, state, where and why; Enter lists 
 	const lines = r.lines();
 	assert.match(lines[3]!, /COUNT\s+Δ TREND\s+STATE\s+WHERE\s+WHY/);
 	assert.match(lines[4]!, /^\?●> +12 +\+3 [▁▂▃▄▅▆▇█]{5} +chan send +main\.\(\*Server\)\.publish publish\.go:88 +12 goroutines in chan s/);
-	assert.match(r.frame(), / 5 +▁ +IO wait +poll\.runtime_pollWait netpoll\.go:345 +idle/);
+	assert.match(r.frame(), / 5 +█ +IO wait +poll\.runtime_pollWait netpoll\.go:345 +idle/); // a group trend scales from zero
 	assert.match(r.frame(), /sort leak↓ · by stack · 1\/3/);
 	await r.press(keys.enter);
 	assert.match(r.frame(), /group: chan send at main\.\(\*Server\)\.publish publish\.go:88/);

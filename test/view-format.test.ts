@@ -36,6 +36,10 @@ test('sparkline scales between min and max and keeps the last values', () => {
 	assert.equal(sparkline([5, 5, 5], 8), '▁▁▁');
 	assert.equal(sparkline([0, 100, 0, 100], 2), '▁█');
 	assert.equal(sparkline([], 5), '');
+	// A group's count scales from zero: a pool going 3 → 4 stays low, a leak 0 → 12 climbs.
+	assert.equal(sparkline([3, 4, 4], 3, {fromZero: true}), '▆██');
+	assert.equal(sparkline([0, 6, 12], 3, {fromZero: true}), '▁▅█');
+	assert.equal(sparkline([5, 5, 5], 3, {fromZero: true}), '███');
 });
 
 test('stripControl removes escape sequences, C1 controls and bidi overrides', () => {

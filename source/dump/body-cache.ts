@@ -219,20 +219,29 @@ export class BodyCache {
 	private readonly mask: number;
 	/** Templates kept, and their text (chars): both bounded, so a dump of all-different stacks cannot grow the cache without end. */
 	private count = 0;
+	/**
+	 * Past `eager` templates, a key must be seen twice before it gets one (`seen` holds the last key that
+	 * missed in each slot): in a dump of all-different stacks, templates would cost without ever paying.
+	 */
+	private readonly seen: Int32Array;
+	private readonly eager = 256;
+	/** Bodies matched: when templates rarely match (every stack different), no more are made. */
+	private hits = 0;
 	private chars = 0;
 	private readonly maxCount: number;
 	private readonly maxChars: number;
 	private readonly perKey: number;
 
-	constructor(bits = 12, maxCount = 4096, maxChars = 8 << 20, perKey = 8) {
+	constructor(bits = 12, maxCount = 4096, maxChars = 4 << 20, perKey = 8) {
 		this.buckets = new Array<BodyTemplate[] | undefined>(1 << bits).fill(undefined);
+		this.seen = new Int32Array(1 << bits);
 		this.mask = (1 << bits) - 1;
 		this.maxCount = maxCount;
 		this.maxChars = maxChars;
 		this.perKey = perKey;
 	}
 
-	/** The key of the body [start, end) (`end` at its last newline), or -1 when it has no function line first. */
+	/** The key of the body [start, end) (`end` at its last newline): a 31-bit hash, or -1 when it has no function line first. */
 	key(s: string, start: number, end: number): number {
 		// The first `(` of the first line (searched by hand: indexOf would run on through the chunk).
 		let open = start;
@@ -256,15 +265,16 @@ export class BodyCache {
 				hash = (Math.imul(hash, 31) + hashRange(s, prev + 11, stop)) | 0;
 			}
 		}
-		return hash & this.mask;
+		return hash & 0x7fffffff;
 	}
 
 	candidates(key: number): BodyTemplate[] | undefined {
-		return this.buckets[key];
+		return this.buckets[key & this.mask];
 	}
 
 	/** After a match of `list[index]`: keep the most used templates first. */
 	promote(list: BodyTemplate[], index: number): void {
+		this.hits++;
 		if (index === 0) return;
 		const t = list[index]!;
 		list[index] = list[index - 1]!;
@@ -277,6 +287,15 @@ export class BodyCache {
 	 * text outside the args (the args that differ become holes) or adds one.
 	 */
 	learn(key: number, s: string, start: number, blank: number, frames: readonly Frame[], createdBy: CreatedBy | undefined): void {
+		const slot = key & this.mask;
+		let list = this.buckets[slot];
+		if (list === undefined && this.count >= this.eager) {
+			// Past the first templates: only for a key seen twice, and only while templates pay.
+			if (this.seen[slot] !== key || this.hits < this.count * 4) {
+				this.seen[slot] = key;
+				return;
+			}
+		}
 		const pieces: string[] = [];
 		const args: string[] = [];
 		const at: number[] = [];
@@ -324,7 +343,6 @@ export class BodyCache {
 		if (i !== blank || k !== frames.length || created !== (createdBy !== undefined)) return;
 		pieces.push(own(s.slice(pieceStart, blank + 1)));
 
-		let list = this.buckets[key];
 		if (list !== undefined) {
 			for (const t of list) {
 				if (!samePieces(t.pieces, pieces)) continue;
@@ -339,18 +357,23 @@ export class BodyCache {
 				return;
 			}
 		}
+		if (this.count >= this.eager && (this.seen[slot] !== key || this.hits < this.count * 4)) {
+			this.seen[slot] = key;
+			return;
+		}
+		// Pieces and compiled text: about twice the body.
 		let chars = 0;
-		for (const piece of pieces) chars += piece.length;
+		for (const piece of pieces) chars += 2 * piece.length;
 		if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return;
 		const t = new BodyTemplate(pieces, args, at, frames.slice(), createdBy);
 		if (list === undefined) {
 			list = [];
-			this.buckets[key] = list;
+			this.buckets[slot] = list;
 		}
 		if (list.length >= this.perKey) {
 			const dropped = list.pop()!;
 			this.count--;
-			for (const piece of dropped.pieces) this.chars -= piece.length;
+			for (const piece of dropped.pieces) this.chars -= 2 * piece.length;
 		}
 		list.push(t);
 		this.count++;

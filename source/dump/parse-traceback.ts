@@ -247,7 +247,9 @@ export class TracebackParser {
 			for (let i = 0; i < list.length; i++) {
 				const t = list[i]!;
 				const after = matchShape(t, s, start, this.bytes);
-				if (after >= 0) return this.matched(after);
+				if (after < 0) continue;
+				cache.promote(list, i);
+				return this.matched(after);
 			}
 		}
 		this.open(true);

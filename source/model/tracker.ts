@@ -228,7 +228,10 @@ export class Tracker implements TrackerLike {
 
 	update(input: PollInput): ModelSnapshot {
 		const feed = this.beginPoll(input.at);
+		const T = ((globalThis as any).T ??= {});
+		let t0 = performance.now();
 		feed.add(input.goroutines);
+		T.track = (T.track ?? 0) + performance.now() - t0;
 		const {goroutines: _goroutines, at: _at, ...options} = input;
 		return feed.end(options);
 	}
@@ -313,6 +316,8 @@ export class Tracker implements TrackerLike {
 			}
 		}
 		this.order = order;
+		const T = ((globalThis as any).T ??= {});
+		let t0 = performance.now();
 		this.places.sweep(forgetBefore);
 
 		// Histories: groups under every key (so switching keys keeps its trend), total, states.
@@ -327,6 +332,7 @@ export class Tracker implements TrackerLike {
 		const states: Record<string, number> = {};
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
 		this.recordTotals(tracked.length, states);
+		T.hist = (T.hist ?? 0) + performance.now() - t0; t0 = performance.now();
 
 		this.prevCount = tracked.length;
 		this.prevMax = evidence.max;
@@ -339,6 +345,7 @@ export class Tracker implements TrackerLike {
 		this.lastGone = restarted ? [] : goneIds;
 		this.lastRestarted = restarted;
 		this.current = this.build(tracked);
+		T.build = (T.build ?? 0) + performance.now() - t0;
 		return this.current;
 	}
 

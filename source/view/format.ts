@@ -87,10 +87,12 @@ const bars = '▁▂▃▄▅▆▇█';
  * The last `width` values as block characters, scaled between their min and max (a flat series
  * draws a flat low line). Fewer values than `width` give a shorter line.
  */
-export function sparkline(values: readonly number[], width: number): string {
+export function sparkline(values: readonly number[], width: number, options: {fromZero?: boolean} = {}): string {
 	if (width <= 0 || values.length === 0) return '';
 	const recent = values.length > width ? values.slice(values.length - width) : values;
-	let min = Infinity;
+	// The total trend scales min..max so 10,000 → 10,050 still shows; a group's count scales
+	// from zero so 3 → 4 does not look like a leak taking off, and 0 → 12 does.
+	let min = options.fromZero ? 0 : Infinity;
 	let max = -Infinity;
 	for (const v of recent) {
 		if (v < min) min = v;

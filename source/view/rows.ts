@@ -145,7 +145,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 	const line = m
 		+ padStart(formatCount(group.count), cols.count) + ' '
 		+ padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) + ' '
-		+ padEnd(sparkline(group.history, cols.trend), cols.trend) + ' '
+		+ padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) + ' '
 		+ padEnd(stripControl(group.state), cols.state) + ' '
 		+ padEnd(truncateMiddle(where, cols.where), cols.where) + ' '
 		+ padEnd(why, cols.why);
