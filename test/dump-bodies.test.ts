@@ -117,6 +117,30 @@ test('a hole learnt from differing args: parens, `...`, a CR or a trailing blank
 	assert.equal(goroutines[1]!.frames[1], goroutines[10]!.frames[1]);
 });
 
+test('args with invalid UTF-8 bytes in a hole come out as the line parser decodes them (U+FFFD)', () => {
+	const block = (id: number, args: Buffer) =>
+		Buffer.concat([Buffer.from(`goroutine ${id} [chan receive]:\nmain.work(`), args, Buffer.from(`)\n\t/app/work.go:10 +0x1d\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`)]);
+	const args = [Buffer.from('0xc000010000'), Buffer.from('0xc000020000'), Buffer.from('0xc000030000'), Buffer.from([0x30, 0x78, 0xff, 0xfe, 0x41]), Buffer.from('0xc000040000')];
+	const bytes = Buffer.concat(args.flatMap((a, i) => [block(i + 1, a), Buffer.from('\n')]));
+	const whole = parseDump(bytes);
+	assert.equal(whole.goroutines[3]!.frames[0]!.args, '0x\uFFFD\uFFFDA');
+	for (const [i, a] of args.entries()) assert.deepEqual(whole.goroutines[i], parseDump(block(i + 1, a)).goroutines[0]);
+});
+
+test('a goroutine is handed out by the write() that brings its blank line, with the next block held back whole', () => {
+	const block = (id: number) => `goroutine ${id} [select]:\nmain.loop(0xc0000${id}0000)\n\t/app/loop.go:20 +0x2e\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`;
+	const parser = createDumpParser();
+	const cut = block(3).indexOf('\t/app/loop');
+	assert.deepEqual(parser.write(Buffer.from(block(1) + '\n' + block(2))).map(g => g.id), [1]);
+	assert.deepEqual(parser.write(Buffer.from('\n' + block(3).slice(0, cut))).map(g => g.id), [2]);
+	assert.deepEqual(parser.write(Buffer.from(block(3).slice(cut) + '\n')).map(g => g.id), [3]);
+	assert.deepEqual(parser.end().goroutines.map(g => [g.id, g.frames[0]!.args, g.truncated]), [
+		[1, '0xc000010000', undefined],
+		[2, '0xc000020000', undefined],
+		[3, '0xc000030000', undefined],
+	]);
+});
+
 test('bodies split across chunks at every offset parse the same as whole', () => {
 	const text = synthDump({goroutines: 60, seed: 3, stacks: 2});
 	const bytes = Buffer.from(text);

@@ -51,7 +51,7 @@ test('a narrow WHY column gets the short reason; a wide one the model\'s sentenc
 	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});
 	const row = groupRow(group!, groupColumns(80), {suspects: new Map([['k', s]])});
 	assert.equal(row.text.length, 80);
-	assert.match(row.text, /^\?● +2 +\+2 ▁▃▆█/);
+	assert.match(row.text, /^\?● +2 +\+2 ▃▅▆█/); // history 1,2,3,4 scaled from zero
 	assert.match(row.text, /\+3\/min, 40 stuc/);
 });
 

@@ -1,10 +1,11 @@
 // Whole goroutine bodies (the lines between a header and its blank line) repeat: a pool of 10k
 // identical workers prints the same stack 10k times. What does NOT repeat is the args of some frames
-// (pointers: receivers, buffers, contexts) — in a realistic dump only ~1% of bodies repeat byte for
-// byte. So a body is matched against a learned TEMPLATE: the body's text cut at the args that were
-// seen to differ ("holes"). Matching is a few native string compares of the fixed text between the
-// holes plus a short scan of each hole; the Frame objects of the fixed frames (and, for a body with no
-// holes, the whole frames array) are shared with every goroutine that matches.
+// (pointers: receivers, buffers, contexts) and Go 1.21+'s `created by F in goroutine N` parent: in the
+// generated bench dump only ~8% of bodies repeat byte for byte, though 99.7% repeat a stack seen
+// before. So a body is matched against a learnt TEMPLATE: the body's text cut at the args (or parent
+// id) seen to differ ("holes"). Matching is a few native string compares of the fixed text between
+// the holes plus a short scan of each hole; the Frame objects of the fixed frames (and, while no
+// frame's args differ, the whole frames array) are shared with every goroutine that matches.
 //
 // Exactness: a template is only learnt from a body the line-by-line parser has just parsed, when the
 // body has the plain shape `func(args)` + `\tfile` pairs, optionally closed by a `created by` pair,
@@ -21,11 +22,11 @@ const NEWLINE = 10;
 const TAB = 9;
 
 export class BodyTemplate {
-	/** The body's text cut at every frame's args that could become a hole: pieces.length = args.length + 1. */
+	/** The body's text cut at everything that could become a hole: pieces.length = args.length + 1. */
 	readonly pieces: string[];
-	/** The args text of those frames, as first seen. */
+	/** The args text of those frames (or the parent id's digits), as first seen. */
 	readonly args: string[];
-	/** Frame index of each of those frames. */
+	/** Frame index of each of those frames (`PARENT` for the parent id). */
 	readonly at: number[];
 	/** Which of them were seen with other args (the holes). */
 	readonly variable: boolean[];
@@ -34,7 +35,7 @@ export class BodyTemplate {
 	readonly createdBy: CreatedBy | undefined;
 	/** Compiled: the fixed texts between holes (fixed.length = holes.length + 1). */
 	fixed: string[] = [];
-	/** Compiled: frame index of each hole. */
+	/** Compiled: frame index (or `PARENT`) of each hole. */
 	holes: number[] = [];
 
 	constructor(pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined) {
@@ -219,6 +220,7 @@ export class BodyCache {
 	private readonly mask: number;
 	/** Templates kept, and their text (chars): both bounded, so a dump of all-different stacks cannot grow the cache without end. */
 	private count = 0;
+	private chars = 0;
 	/**
 	 * Past `eager` templates, a key must be seen twice before it gets one (`seen` holds the last key that
 	 * missed in each slot): in a dump of all-different stacks, templates would cost without ever paying.
@@ -227,7 +229,6 @@ export class BodyCache {
 	private readonly eager = 256;
 	/** Bodies matched: when templates rarely match (every stack different), no more are made. */
 	private hits = 0;
-	private chars = 0;
 	private readonly maxCount: number;
 	private readonly maxChars: number;
 	private readonly perKey: number;
@@ -330,7 +331,7 @@ export class BodyCache {
 					while (digits > i && s.charCodeAt(digits - 1) >= 48 && s.charCodeAt(digits - 1) <= 57) digits--;
 					if (digits < nl && s.startsWith(' in goroutine ', digits - 14) && parseDecimal(s, digits, nl) === createdBy.parentId) {
 						pieces.push(own(s.slice(pieceStart, digits)));
-						args.push(s.slice(digits, nl));
+						args.push(own(s.slice(digits, nl)));
 						at.push(PARENT);
 						pieceStart = nl;
 					}

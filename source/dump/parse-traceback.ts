@@ -4,11 +4,13 @@
 // anything else ending in `)` inside a goroutine → a function line. A blank line closes the goroutine:
 // crash dumps put `runtime stack:` sections and register dumps after blank lines, and they belong to none.
 //
-// Speed: a frame is two lines, `func(args)` + `\tfile:line +0xoff`, and in a big dump the same pair
-// repeats thousands of times (pools of identical goroutines; Go ≥1.18 prints stale register args as
-// `0x0?`). The pair's text is looked up whole in a LineCache and its Frame object reused, so most
-// frames cost one hash-and-compare and no allocation. Frame and CreatedBy objects are therefore
-// shared between goroutines: treat parsed dumps as immutable.
+// Speed: in a big dump the same stacks repeat thousands of times (pools of identical goroutines), with
+// other args in some frames (pointers). Right after a header, the whole body up to its blank line is
+// matched against a learnt template (body-cache.ts): a few native compares, the fixed frames shared.
+// Bodies no template matches are read line by line, and learnt from. There, a frame is two lines,
+// `func(args)` + `\tfile:line +0xoff`, whose text is looked up whole in a LineCache and its Frame
+// reused. Frame and CreatedBy objects, and whole frames arrays, are therefore shared between
+// goroutines: treat parsed dumps as immutable.
 import type {Ancestor, CreatedBy, Frame, Goroutine} from './types.ts';
 import {type BodyCache, matchBody, matchShape, matchedCreatedBy, matchedFrames} from './body-cache.ts';
 import {type CacheEntry, type LineCache, holds} from './line-cache.ts';

@@ -1,10 +1,16 @@
 // The streaming dump parser: bytes in (any chunking), goroutines out as soon as each block is
-// complete. Only the partial last line is carried between chunks, so a 250 MB dump is never one string.
+// complete. Only the unfinished last block (or line) is carried between chunks, so a 250 MB dump is
+// never one string.
 //
-// Bytes are decoded only up to each chunk's last newline (a newline byte never sits inside a UTF-8
-// sequence), so every decoded text is one flat string of whole lines. This file also finds what the
+// Bytes are decoded only up to each chunk's last blank line (else its last newline; a newline byte
+// never sits inside a UTF-8 sequence), so every decoded text is one flat string of whole lines, and a
+// goroutine's body is never split between two texts: it can be matched whole (body-cache.ts). Each
+// byte is decoded once. A block that Go ended with a blank line is handed out with the chunk holding
+// that blank line; one closed only by the next header (pasted text) may wait for the next chunk.
+// This file also finds what the
 // input is (traceback, debug=1 profile, gzip protobuf, unknown) and strips paste prefixes; the
 // grammars live in parse-traceback.ts, parse-header.ts and parse-profile.ts.
+import {isAscii} from 'node:buffer';
 import type {DumpParser} from './api.ts';
 import type {Dump, DumpKind, Goroutine} from './types.ts';
 import {type Interner, own, skipBlanks, trimEnd} from './lines.ts';
@@ -244,10 +250,11 @@ class StreamingDumpParser implements DumpParser {
 			this.decoded = true;
 			if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
 		}
-		const text = buffer.toString('utf8', from, end);
-		// Pure ASCII (one byte per char): args can be copied straight from the bytes (see body-cache.ts).
-		this.textBytes = text.length === end - from ? buffer.subarray(from, end) : undefined;
-		return text;
+		const bytes = buffer.subarray(from, end);
+		// Pure ASCII (one byte per char, the same text in any decoding): args can then be copied straight
+		// from the bytes (see body-cache.ts). Not "as many chars as bytes": invalid bytes decode to one U+FFFD each.
+		this.textBytes = isAscii(bytes) ? bytes : undefined;
+		return bytes.toString('utf8');
 	}
 
 	private keep(rest: Buffer): void {

@@ -74,7 +74,10 @@ export interface Goroutine {
 	fields?: Record<string, string>;
 	/** Bracket tokens the parser did not recognise, kept verbatim (never fatal). */
 	unknownFlags?: string[];
-	/** The goroutine's own stack, innermost first (ancestor blocks excluded). */
+	/**
+	 * The goroutine's own stack, innermost first (ancestor blocks excluded). Frame objects, and the array
+	 * itself, may be shared with other goroutines of the same stack (and earlier polls): never mutate.
+	 */
 	frames: Frame[];
 	elided?: Elision;
 	createdBy?: CreatedBy;
