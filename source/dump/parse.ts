@@ -253,8 +253,10 @@ class StreamingDumpParser implements DumpParser {
 		const bytes = buffer.subarray(from, end);
 		// Pure ASCII (one byte per char, the same text in any decoding): args can then be copied straight
 		// from the bytes (see body-cache.ts). Not "as many chars as bytes": invalid bytes decode to one U+FFFD each.
-		this.textBytes = isAscii(bytes) ? bytes : undefined;
-		return bytes.toString('utf8');
+		const ascii = isAscii(bytes);
+		this.textBytes = ascii ? bytes : undefined;
+		// (For ASCII, latin1 decodes the same text, as a plain copy.)
+		return bytes.toString(ascii ? 'latin1' : 'utf8');
 	}
 
 	private keep(rest: Buffer): void {

@@ -9,7 +9,9 @@
 //         goroutines (in a trickle or a burst) — and, unlike a busy place
 //         whose count merely wanders, a leak's stuck goroutines never leave (none exited,
 //         moved on or woke within the window);
-//       · LeakProf's rule: at least `leakThreshold` stuck goroutines at one place.
+//       · LeakProf's rule: at least `leakThreshold` stuck goroutines at one place;
+//       · a channel send parked for SEND_STUCK_MS or more (Go's own minutes count): its
+//         receiver is gone — unlike a receive, which is how idle workers wait.
 // Go's goroutineleak profile outranks all of it: `(leaked)` goroutines are proven.
 import {formatDuration, formatRate, baseName} from './format.ts';
 import type {Group, Suspect} from './types.ts';
@@ -36,6 +38,13 @@ export interface SuspectOptions {
 }
 
 const PROVEN = 1e9;
+
+/** How long a channel send may stay parked before it is a suspect with no growth seen. */
+export const SEND_STUCK_MS = 5 * 60_000;
+
+function isSend(state: string): boolean {
+	return state === 'chan send' || state.startsWith('chan send ');
+}
 
 function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -74,6 +83,9 @@ export function isSuspect(facts: GroupFacts, options: SuspectOptions): boolean {
 	// A nil channel or `select {}` never wakes: no need to watch it for N polls first.
 	if (facts.neverWakes && facts.leakShaped > 0) return true;
 	if (facts.leakStuck === 0) return false;
+	// A sender parked for minutes has lost its receiver (the forgotten sender, the abandoned
+	// producer). Receivers are different: an idle worker waits to receive for hours, healthily.
+	if (isSend(g.state) && facts.stuckMaxWaitMs >= SEND_STUCK_MS) return true;
 	// Born while gmon watched, then stuck, and none of them ever left: that is a leak whether it
 	// arrived one request at a time or in one burst between two polls (a group that appears
 	// mid-watch grew from nothing), and it stays one after the growth stops.

@@ -1,0 +1,32 @@
+// Suspect rules that need no history: a sender parked for minutes has lost its receiver.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {Goroutine} from '../source/dump/types.ts';
+import {Tracker} from '../source/model/index.ts';
+
+function parked(id: number, state: string, func: string, line: number, minutes: number): Goroutine {
+	return {
+		id,
+		state,
+		rawState: minutes > 0 ? `${state}, ${minutes} minutes` : state,
+		waitMinutes: minutes,
+		locked: false,
+		scan: false,
+		leaked: false,
+		durable: false,
+		frames: [{func, args: '0xc000012345?', inlined: false, file: '/src/app/handlers.go', line}],
+		createdBy: {func: 'main.handler', file: '/src/app/handlers.go', line: 20},
+	};
+}
+
+test('senders Go itself has seen parked for 5 minutes or more are suspects on the first poll', () => {
+	const t = new Tracker();
+	const s = t.update({at: 0, goroutines: [
+		parked(10, 'chan send', 'main.fetchQuote', 47, 21),
+		parked(11, 'chan send', 'main.fetchQuote', 47, 8),
+		parked(20, 'chan send', 'main.flush', 90, 2), // two minutes: a slow consumer, not yet a leak
+		parked(30, 'chan receive', 'main.worker', 12, 30), // an idle worker waits to receive: normal
+	]});
+	assert.deepEqual(s.suspects.map(x => x.where?.func), ['main.fetchQuote']);
+	assert.match(s.suspects[0]!.reason, /^2 goroutines in chan send at handlers\.go:47, stuck 21m/);
+});
