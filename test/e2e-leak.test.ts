@@ -3,180 +3,19 @@
 // person would — the leaks listed at the right function, marked stuck after exactly the
 // configured polls, their groups on top as suspects, the filters narrowing the list, Enter
 // landing on the blocking line, Esc going back, an error banner when the service dies, recovery
-// when it returns, and q restoring the screen. Captures go to /work/team/captures/ for the README.
+// when it returns, and q restoring the screen. With GMON_CAPTURES_DIR set, the screens are saved there.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
-import {startLeaky, leakSites, type LeakSite, type LeakyProcess} from './helpers/go-example.ts';
-import {startTmux, type TmuxSession} from './helpers/tmux.ts';
+import {startLeaky, leakSites, type LeakSite} from './helpers/go-example.ts';
+import {startTmux} from './helpers/tmux.ts';
+import {curl, escape, groupRows, headerStateCount, listLength, listRows, parked, save, slow, toPlainList, typeFilter, waitForScreen, type ListRow} from './helpers/screen.ts';
 
 const skip = skipUnless('go', 'tmux');
 const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const capturesDir = fileURLToPath(new URL('../../team/captures/', import.meta.url));
-
-// The machine is shared and loaded: generous waits, never fixed sleeps for outcomes.
-const slow = 30_000;
-
-function save(name: string, screen: string): void {
-	mkdirSync(capturesDir, {recursive: true});
-	writeFileSync(capturesDir + name, screen.endsWith('\n') ? screen : screen + '\n');
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-interface ListRow {
-	mark: string;
-	/** The cursor's row (drawn inverse, with a `>` after the marks). */
-	selected: boolean;
-	id: number;
-	state: string;
-	wait: string;
-	where: string;
-	file: string;
-}
-
-/** The goroutine list as a person reads it: columns cut where the header puts them. */
-function listRows(screen: string): ListRow[] {
-	const lines = screen.split('\n');
-	const head = lines.findIndex(line => /^ +ID STATE +WAIT WHERE +FILE/.test(line));
-	if (head < 0) return [];
-	const header = lines[head]!;
-	const stateAt = header.indexOf('STATE');
-	const whereAt = header.indexOf('WHERE');
-	const fileAt = header.indexOf('FILE');
-	const createdAt = header.indexOf('CREATED BY');
-	const rows: ListRow[] = [];
-	for (const line of lines.slice(head + 1)) {
-		// Two marks, then a space or the `>` of the selected row.
-		const id = /^..[ >] *(\d+) /.exec(line);
-		if (!id) break;
-		rows.push({
-			mark: line.slice(0, 2),
-			selected: line[2] === '>',
-			id: Number(id[1]),
-			state: line.slice(stateAt, whereAt - 7).trim(),
-			wait: line.slice(whereAt - 7, whereAt).trim(),
-			where: line.slice(whereAt, fileAt).trim(),
-			file: line.slice(fileAt, createdAt > 0 ? createdAt : undefined).trim(),
-		});
-	}
-	return rows;
-}
-
-interface GroupRow {
-	mark: string;
-	selected: boolean;
-	count: number;
-	state: string;
-	where: string;
-	why: string;
-}
-
-function groupRows(screen: string): GroupRow[] {
-	const lines = screen.split('\n');
-	const head = lines.findIndex(line => /^ +COUNT +Δ TREND +STATE +WHERE +WHY/.test(line));
-	if (head < 0) return [];
-	const header = lines[head]!;
-	const stateAt = header.indexOf('STATE');
-	const whereAt = header.indexOf('WHERE');
-	const whyAt = header.indexOf('WHY');
-	const rows: GroupRow[] = [];
-	for (const line of lines.slice(head + 1)) {
-		const count = /^..[ >] *(\d+) /.exec(line);
-		if (!count) break;
-		rows.push({mark: line.slice(0, 2), selected: line[2] === '>', count: Number(count[1]), state: line.slice(stateAt, whereAt).trim(), where: line.slice(whereAt, whyAt).trim(), why: line.slice(whyAt).trim()});
-	}
-	return rows;
-}
-
-/** "1/12" at the end of the footer's status line: the cursor row and the list's length. */
-function listLength(screen: string): number | undefined {
-	const lines = screen.split('\n').filter(line => line.trim() !== '');
-	const status = lines.at(-2) ?? '';
-	const match = /(\d+)\/(\d+)$/.exec(status.trim());
-	return match ? Number(match[2]) : undefined;
-}
-
-/** The per-state count the header shows, e.g. `3:chan receive 6`. */
-function headerStateCount(screen: string, state: string): number | undefined {
-	const match = new RegExp(`\\d:${escape(state)} (\\d+)`).exec(screen.split('\n').slice(0, 4).join('\n'));
-	return match ? Number(match[1]) : undefined;
-}
-
-/** Poll the screen until `done` holds; rejects with the last screen. */
-async function waitForScreen(tmux: TmuxSession, done: (screen: string) => boolean, timeoutMs = slow): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const screen = tmux.capture();
-		if (done(screen)) return screen;
-		if (Date.now() > deadline) throw new Error(`the screen never got there:\n${screen}`);
-		await delay(100);
-	}
-}
-
-/** GET each path and read the body (a leak endpoint answers with what it leaked). */
-async function curl(service: LeakyProcess, path: string): Promise<void> {
-	const response = await fetch(service.url + path);
-	await response.text();
-	assert.equal(response.status, 200, path);
-}
-
-/**
- * Wait until the service's own dump shows at least `count` goroutines parked at the site, so a
- * poll gmon makes next sees them already blocked (the late workers park tens of ms after the response).
- */
-async function parked(service: LeakyProcess, sites: readonly LeakSite[], times: number): Promise<void> {
-	const deadline = Date.now() + slow;
-	for (;;) {
-		const response = await fetch(`${service.url}/debug/pprof/goroutine?debug=2`);
-		const blocks = (await response.text()).split('\n\n');
-		const missing = sites.filter(site => {
-			const here = blocks.filter(block => block.startsWith('goroutine ') && block.includes(`[${site.state}`) && block.includes(`\n${site.func}(`));
-			return here.length < site.leakedPerCall * times;
-		});
-		if (missing.length === 0) return;
-		if (Date.now() > deadline) throw new Error(`not parked in the service: ${missing.map(site => site.func).join(', ')}`);
-		await delay(50);
-	}
-}
-
-/**
- * `/`, the query, Enter — typed the way a person does: Enter only once the prompt shows the
- * query. (Sent in one burst, Ink hands the app "query\r" as one chunk and the Enter is lost:
- * see the burst test in e2e-tui.test.ts.)
- */
-async function typeFilter(tmux: TmuxSession, query: string): Promise<void> {
-	tmux.send('/');
-	await tmux.waitForText(/^\/█/m, slow);
-	tmux.sendLiteral(query);
-	await tmux.waitForText(`/${query}█`, slow);
-	tmux.send('Enter');
-	await tmux.waitForText(`filter "${query}"`, slow);
-}
-
-/**
- * Back to the plain goroutine list (no overlay, prompt, stack, filter or state filter), the way a
- * person does it: Esc until nothing is left to clear, Tab if the groups are showing.
- */
-async function toPlainList(tmux: TmuxSession): Promise<string> {
-	const deadline = Date.now() + slow;
-	for (;;) {
-		const screen = tmux.capture();
-		const lines = screen.split('\n');
-		const status = lines.filter(line => line.trim() !== '').at(-2) ?? '';
-		const plain = /^ +ID STATE/m.test(screen) && !/filter "|states: |^\/|stack of/.test(status) && !/^(States:|gmon keys)/m.test(screen);
-		if (plain) return screen;
-		if (Date.now() > deadline) throw new Error(`could not get back to the plain list:\n${screen}`);
-		const clearable = /filter "|states: |^\/|stack of/.test(status) || /^(States:|gmon keys)/m.test(screen);
-		if (/^ +COUNT +Δ/m.test(screen) && !clearable) tmux.send('Tab');
-		else tmux.send('Escape');
-		await delay(300);
-	}
-}
 
 test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects on top, filters, stack, error banner, recovery, quit', {skip, timeout: 120_000}, async t => {
 	let service = await startLeaky();

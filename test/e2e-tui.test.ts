@@ -2,138 +2,20 @@
 // a 200x50 resize) the wide columns say where each leak was created and why its group is a
 // suspect, in colour; leaks curled in one burst still become suspects; the fixed endpoints leave
 // nothing stuck; the embedded demo shows suspects to someone with no Go service; and a filter
-// typed in one burst (a paste, tmux send-keys) still lands. Captures go to /work/team/captures/.
+// typed in one burst (a paste, tmux send-keys) still lands. With GMON_CAPTURES_DIR set, the screens are saved there.
 import {describe, test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
-import {startLeaky, leakSites, type LeakSite, type LeakyProcess} from './helpers/go-example.ts';
+import {startLeaky, leakSites} from './helpers/go-example.ts';
 import {startTmux, type TmuxSession} from './helpers/tmux.ts';
+import {curl, groupRows, listLength, listRows, parked, save, slow, statusOf, toPlainList, waitForScreen} from './helpers/screen.ts';
 
 const skipGo = skipUnless('go', 'tmux');
 const skipTmux = skipUnless('tmux');
 const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const capturesDir = fileURLToPath(new URL('../../team/captures/', import.meta.url));
-
-// The machine is shared and loaded: generous waits, never fixed sleeps for outcomes.
-const slow = 30_000;
-
-function save(name: string, screen: string): void {
-	mkdirSync(capturesDir, {recursive: true});
-	writeFileSync(capturesDir + name, screen.endsWith('\n') ? screen : screen + '\n');
-}
-
-interface ListRow {
-	mark: string;
-	/** The cursor's row (drawn inverse, with a `>` after the marks). */
-	selected: boolean;
-	id: number;
-	state: string;
-	where: string;
-	file: string;
-	created: string;
-}
-
-/** The goroutine list as a person reads it: columns cut where the header puts them. */
-function listRows(screen: string): ListRow[] {
-	const lines = screen.split('\n');
-	const head = lines.findIndex(line => /^ +ID STATE +WAIT WHERE +FILE/.test(line));
-	if (head < 0) return [];
-	const header = lines[head]!;
-	const stateAt = header.indexOf('STATE');
-	const whereAt = header.indexOf('WHERE');
-	const fileAt = header.indexOf('FILE');
-	const createdAt = header.indexOf('CREATED BY');
-	const rows: ListRow[] = [];
-	for (const line of lines.slice(head + 1)) {
-		// Two marks, then a space or the `>` of the selected row.
-		const id = /^..[ >] *(\d+) /.exec(line);
-		if (!id) break;
-		rows.push({
-			mark: line.slice(0, 2),
-			selected: line[2] === '>',
-			id: Number(id[1]),
-			state: line.slice(stateAt, whereAt - 7).trim(),
-			where: line.slice(whereAt, fileAt).trim(),
-			file: line.slice(fileAt, createdAt > 0 ? createdAt : undefined).trim(),
-			created: createdAt > 0 ? line.slice(createdAt).trim() : '',
-		});
-	}
-	return rows;
-}
-
-interface GroupRow {
-	mark: string;
-	selected: boolean;
-	count: number;
-	state: string;
-	where: string;
-	why: string;
-}
-
-function groupRows(screen: string): GroupRow[] {
-	const lines = screen.split('\n');
-	const head = lines.findIndex(line => /^ +COUNT +Δ TREND +STATE +WHERE +WHY/.test(line));
-	if (head < 0) return [];
-	const header = lines[head]!;
-	const stateAt = header.indexOf('STATE');
-	const whereAt = header.indexOf('WHERE');
-	const whyAt = header.indexOf('WHY');
-	const rows: GroupRow[] = [];
-	for (const line of lines.slice(head + 1)) {
-		const count = /^..[ >] *(\d+) /.exec(line);
-		if (!count) break;
-		rows.push({mark: line.slice(0, 2), selected: line[2] === '>', count: Number(count[1]), state: line.slice(stateAt, whereAt).trim(), where: line.slice(whereAt, whyAt).trim(), why: line.slice(whyAt).trim()});
-	}
-	return rows;
-}
-
-/** The footer's status line (the last but one drawn line). */
-function statusOf(screen: string): string {
-	return screen.split('\n').filter(line => line.trim() !== '').at(-2) ?? '';
-}
-
-/** "1/12" at the end of the status line: the list's length. */
-function listLength(screen: string): number | undefined {
-	const match = /(\d+)\/(\d+)$/.exec(statusOf(screen).trim());
-	return match ? Number(match[2]) : undefined;
-}
-
-async function curl(service: LeakyProcess, path: string): Promise<void> {
-	const response = await fetch(service.url + path);
-	await response.text();
-	assert.equal(response.status, 200, path);
-}
-
-/** Wait until the service's own dump shows `times` calls' worth of goroutines parked at each site. */
-async function parked(service: LeakyProcess, sites: readonly LeakSite[], times: number): Promise<void> {
-	const deadline = Date.now() + slow;
-	for (;;) {
-		const response = await fetch(`${service.url}/debug/pprof/goroutine?debug=2`);
-		const blocks = (await response.text()).split('\n\n');
-		const missing = sites.filter(site => {
-			const here = blocks.filter(block => block.startsWith('goroutine ') && block.includes(`[${site.state}`) && block.includes(`\n${site.func}(`));
-			return here.length < site.leakedPerCall * times;
-		});
-		if (missing.length === 0) return;
-		if (Date.now() > deadline) throw new Error(`not parked in the service: ${missing.map(site => site.func).join(', ')}`);
-		await delay(50);
-	}
-}
-
-/** Poll the screen until `done` holds; rejects with the last screen. */
-async function waitForScreen(tmux: TmuxSession, done: (screen: string) => boolean, timeoutMs = slow): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const screen = tmux.capture();
-		if (done(screen)) return screen;
-		if (Date.now() > deadline) throw new Error(`the screen never got there:\n${screen}`);
-		await delay(100);
-	}
-}
 
 /**
  * Run after gmon in the pane's shell: a dead tmux pane is blanked, so the shell stays and prints
@@ -146,25 +28,6 @@ async function quit(tmux: TmuxSession): Promise<void> {
 	const screen = await tmux.waitForText(/^gmon exited with \d+$/m, slow);
 	assert.match(screen, /^gmon exited with 0$/m, 'q exits with status 0');
 	assert.doesNotMatch(screen, /^gmon 127|ID STATE|COUNT/m, 'the alternate screen is gone');
-}
-
-/**
- * Back to the plain goroutine list (no overlay, prompt, stack, filter or state filter), the way a
- * person does it: Esc until nothing is left to clear, Tab if the groups are showing.
- */
-async function toPlainList(tmux: TmuxSession): Promise<string> {
-	const deadline = Date.now() + slow;
-	for (;;) {
-		const screen = tmux.capture();
-		const status = statusOf(screen);
-		const plain = /^ +ID STATE/m.test(screen) && !/filter "|states: |^\/|stack of/.test(status) && !/^(States:|gmon keys)/m.test(screen);
-		if (plain) return screen;
-		if (Date.now() > deadline) throw new Error(`could not get back to the plain list:\n${screen}`);
-		const clearable = /filter "|states: |^\/|stack of/.test(status) || /^(States:|gmon keys)/m.test(screen);
-		if (/^ +COUNT +Δ/m.test(screen) && !clearable) tmux.send('Tab');
-		else tmux.send('Escape');
-		await delay(300);
-	}
 }
 
 interface StyledLine {

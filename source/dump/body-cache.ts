@@ -33,12 +33,21 @@ export class BodyTemplate {
 	/** The frames as first parsed; shared as a whole by every match when there are no holes. */
 	readonly frames: Frame[];
 	readonly createdBy: CreatedBy | undefined;
+	/** The body's length in chars. */
+	get length(): number {
+		return this.text.length;
+	}
+
 	/** Compiled: the fixed texts between holes (fixed.length = holes.length + 1). */
 	fixed: string[] = [];
 	/** Compiled: frame index (or `PARENT`) of each hole. */
 	holes: number[] = [];
 
-	constructor(pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined) {
+	/** The whole body as first seen (what `fixed` is while nothing varies). */
+	private readonly text: string;
+
+	constructor(text: string, pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined) {
+		this.text = text;
 		this.pieces = pieces;
 		this.args = args;
 		this.at = at;
@@ -50,6 +59,11 @@ export class BodyTemplate {
 
 	/** Rebuilds `fixed` / `holes` from the pieces and the args that stay fixed. */
 	compile(): void {
+		if (!this.variable.includes(true)) {
+			this.fixed = [this.text];
+			this.holes = [];
+			return;
+		}
 		const fixed: string[] = [];
 		const holes: number[] = [];
 		let text = this.pieces[0]!;
@@ -226,7 +240,7 @@ export class BodyCache {
 	 * missed in each slot): in a dump of all-different stacks, templates would cost without ever paying.
 	 */
 	private readonly seen: Int32Array;
-	private readonly eager = 256;
+	private readonly eager = 512;
 	/** Bodies matched: when templates rarely match (every stack different), no more are made. */
 	private hits = 0;
 	private readonly maxCount: number;
@@ -292,11 +306,13 @@ export class BodyCache {
 		let list = this.buckets[slot];
 		if (list === undefined && this.count >= this.eager) {
 			// Past the first templates: only for a key seen twice, and only while templates pay.
-			if (this.seen[slot] !== key || this.hits < this.count * 4) {
+			if (this.seen[slot] !== key || this.hits < this.count) {
 				this.seen[slot] = key;
 				return;
 			}
 		}
+		// One copy of the body; the pieces are slices of it (no chunk kept alive, one copy instead of one per piece).
+		const text = own(s.slice(start, blank + 1));
 		const pieces: string[] = [];
 		const args: string[] = [];
 		const at: number[] = [];
@@ -317,7 +333,7 @@ export class BodyCache {
 				if (s.charCodeAt(open) !== OPEN || !s.startsWith(frame.func, i) || frame.args.length !== nl - 1 - open - 1) return;
 				if (s.slice(open + 1, nl - 1) !== frame.args) return;
 				if (!frame.inlined && holeable(s, open + 1, nl - 1)) {
-					pieces.push(own(s.slice(pieceStart, open + 1)));
+					pieces.push(text.slice(pieceStart - start, open + 1 - start));
 					args.push(frame.args);
 					at.push(k);
 					pieceStart = nl - 1;
@@ -330,7 +346,7 @@ export class BodyCache {
 					let digits = nl;
 					while (digits > i && s.charCodeAt(digits - 1) >= 48 && s.charCodeAt(digits - 1) <= 57) digits--;
 					if (digits < nl && s.startsWith(' in goroutine ', digits - 14) && parseDecimal(s, digits, nl) === createdBy.parentId) {
-						pieces.push(own(s.slice(pieceStart, digits)));
+						pieces.push(text.slice(pieceStart - start, digits - start));
 						args.push(own(s.slice(digits, nl)));
 						at.push(PARENT);
 						pieceStart = nl;
@@ -342,7 +358,7 @@ export class BodyCache {
 			i = fileEnd + 1;
 		}
 		if (i !== blank || k !== frames.length || created !== (createdBy !== undefined)) return;
-		pieces.push(own(s.slice(pieceStart, blank + 1)));
+		pieces.push(text.slice(pieceStart - start));
 
 		if (list !== undefined) {
 			for (const t of list) {
@@ -358,15 +374,14 @@ export class BodyCache {
 				return;
 			}
 		}
-		if (this.count >= this.eager && (this.seen[slot] !== key || this.hits < this.count * 4)) {
+		if (this.count >= this.eager && (this.seen[slot] !== key || this.hits < this.count)) {
 			this.seen[slot] = key;
 			return;
 		}
-		// Pieces and compiled text: about twice the body.
-		let chars = 0;
-		for (const piece of pieces) chars += 2 * piece.length;
+		// The body, and the compiled text once something varies: about twice the body.
+		const chars = 2 * text.length;
 		if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return;
-		const t = new BodyTemplate(pieces, args, at, frames.slice(), createdBy);
+		const t = new BodyTemplate(text, pieces, args, at, frames.slice(), createdBy);
 		if (list === undefined) {
 			list = [];
 			this.buckets[slot] = list;
@@ -374,7 +389,7 @@ export class BodyCache {
 		if (list.length >= this.perKey) {
 			const dropped = list.pop()!;
 			this.count--;
-			for (const piece of dropped.pieces) this.chars -= 2 * piece.length;
+			this.chars -= 2 * dropped.length;
 		}
 		list.push(t);
 		this.count++;

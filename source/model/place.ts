@@ -31,6 +31,12 @@ export interface Place {
 	readonly leakShaped: boolean;
 	/** The parser's frames array of the last goroutine seen here (see stillAtPlace). */
 	rep: readonly Frame[] | undefined;
+	/** Per frame, the last parser Frame object seen there (validated equal to `frames[i]`). */
+	readonly repFrames: Frame[];
+	/** Per frame, the last parser function string seen there (validated equal). */
+	readonly repFuncs: string[];
+	/** Per frame, its line. */
+	readonly lines: Int32Array;
 	/** The parser's state string of the last goroutine seen here. */
 	repState: string;
 	/** The parser's creator of the last goroutine seen here; null until one was seen. */
@@ -98,15 +104,14 @@ export function atPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'c
  * frame's function and line, and the creator (args, addresses, minutes, ids ignored), in full.
  *
  * Cheap because the parser shares objects (Frame objects with the same text, whole frames
- * arrays of identical bodies, creators, state strings): the place remembers the parser's objects
- * of the last goroutine that matched it (`rep*`), and a goroutine of the same stack in the same
- * parse then matches by identity, frame by frame or the whole array at once, without reading the
- * frames. Only frames the parser did not share (args that differ per goroutine) and the first
- * goroutine per place of a poll are compared by content. Parsed dumps are immutable, so identity
- * implies equal text.
+ * arrays of identical bodies, function names, creators, state strings): the place remembers the
+ * parser's objects it last validated (`rep*`), and a goroutine of the same stack in the same parse
+ * then matches by identity — the whole array at once, or frame by frame without reading the
+ * frame. A frame the parser did not share (args that differ per goroutine) is read for its line
+ * and its function name, itself compared by identity first. Content is compared only the first
+ * time per place and parse. Parsed dumps are immutable, so identity implies equal text.
  */
 export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
-	if ((globalThis as any).SKIP && place.repState === g.state) return true;
 	const state = g.state;
 	if (state !== place.repState) {
 		if (state !== place.state) return false;
@@ -123,15 +128,23 @@ export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames'
 		place.repCreator = c;
 	}
 	const b = g.frames;
-	const rep = place.rep;
-	if (b === rep) return true;
-	const a = rep ?? place.frames;
-	const n = a.length;
-	if (n !== b.length) return false;
+	if (b === place.rep) return true;
+	const n = b.length;
+	if (n !== place.frames.length) return false;
+	// The place's own small arrays stay in the CPU cache; the goroutine's frames are read once.
+	const seen = place.repFrames;
+	const funcs = place.repFuncs;
+	const lines = place.lines;
 	for (let i = 0; i < n; i++) {
-		const x = a[i]!;
 		const y = b[i]!;
-		if (x !== y && (x.line !== y.line || x.func !== y.func)) return false;
+		if (y === seen[i]) continue;
+		if (y.line !== lines[i]) return false;
+		const func = y.func;
+		if (func !== funcs[i]) {
+			if (func !== place.frames[i]!.func) return false;
+			funcs[i] = func;
+		}
+		seen[i] = y;
 	}
 	place.rep = b;
 	return true;
@@ -222,6 +235,9 @@ export class PlaceTable {
 			neverWakes: never,
 			leakShaped: benign === undefined && user !== undefined && isBlockingClass(stateClass),
 			rep: g.frames,
+			repFrames: g.frames.slice(),
+			repFuncs: g.frames.map(frame => frame.func),
+			lines: Int32Array.from(frames, frame => frame.line),
 			repState: g.state,
 			repCreator: g.createdBy,
 			keys: placeKeys(state, frames, creator, where),
