@@ -77,6 +77,12 @@ async function running(session: TmuxSession): Promise<void> {
 	await session.waitForText(/gmon localhost:6060/, 20_000);
 	assert.equal(alternateOn(session), true, 'the TUI runs in the alternate screen');
 	assert.doesNotMatch(session.capture(), /shell before gmon/);
+	// Keys reach gmon only once Ink has the terminal in raw mode (set in an effect after the first
+	// frame); before that Ctrl-C is a real SIGINT (exit 130). A key that visibly works proves it.
+	session.send('?');
+	await session.waitForText(/Quit +q or Ctrl-C/, 20_000);
+	session.send('Escape');
+	await session.waitForNoText(/Quit +q or Ctrl-C/, 20_000);
 }
 
 if (process.env['GMON_UI_START_CHILD']) {

@@ -247,7 +247,7 @@ export class BodyCache {
 	private readonly maxChars: number;
 	private readonly perKey: number;
 
-	constructor(bits = 12, maxCount = 4096, maxChars = 4 << 20, perKey = 8) {
+	constructor(bits = 12, maxCount = 4096, maxChars = 16 << 20, perKey = 8) {
 		this.buckets = new Array<BodyTemplate[] | undefined>(1 << bits).fill(undefined);
 		this.seen = new Int32Array(1 << bits);
 		this.mask = (1 << bits) - 1;
@@ -304,12 +304,11 @@ export class BodyCache {
 	learn(key: number, s: string, start: number, blank: number, frames: readonly Frame[], createdBy: CreatedBy | undefined): void {
 		const slot = key & this.mask;
 		let list = this.buckets[slot];
-		if (list === undefined && this.count >= this.eager) {
-			// Past the first templates: only for a key seen twice, and only while templates pay.
-			if (this.seen[slot] !== key || this.hits < this.count) {
-				this.seen[slot] = key;
-				return;
-			}
+		// Past the first templates: nothing more while templates do not pay (every stack different), and a
+		// new template only for a key seen twice.
+		if (this.count >= this.eager && (this.hits < this.count || (list === undefined && this.seen[slot] !== key))) {
+			this.seen[slot] = key;
+			return;
 		}
 		// One copy of the body; the pieces are slices of it (no chunk kept alive, one copy instead of one per piece).
 		const text = own(s.slice(start, blank + 1));

@@ -444,6 +444,8 @@ export class TracebackParser {
 
 	/** End of input: a goroutine still open is complete unless it visibly stops short. */
 	finish(): void {
+		// (The last text searched is a whole chunk: not to be kept alive with the parser.)
+		this.blankText = '';
 		const g = this.current;
 		if (g === undefined) return;
 		const frames = this.list === this.scratch ? this.scratch.length : g.frames.length;
