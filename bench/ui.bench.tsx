@@ -1,7 +1,8 @@
 // The TUI's share of a poll and of a key press, at 10k and 100k goroutines (issue 7 targets:
 // a poll's work ≤ 150 ms / ≤ 1.5 s — of which parse and track are measured by the dump and model
 // benches — a key press re-render ≤ 16 ms / ≤ 50 ms, a fuzzy keystroke over 100k ≤ 50 ms after the
-// first). Run: `npm run bench -- ui`. GMON_BENCH_PROD=1 measures React's production build.
+// first). Run: `npm run bench -- ui`. It measures React's production build, which is what the
+// gmon binary runs (source/bin.js sets NODE_ENV); GMON_BENCH_DEV=1 measures the development build.
 //
 // The snapshots come from the real parser and tracker over synthetic Go dumps (building them is
 // not timed). Each later poll is a fresh parse's worth of new objects, so every cache keyed by
@@ -14,7 +15,7 @@ import {EventEmitter} from 'node:events';
 import type {Goroutine} from '../source/dump/types.ts';
 import type {ModelSnapshot} from '../source/model/types.ts';
 
-if (process.env['GMON_BENCH_PROD']) process.env['NODE_ENV'] = 'production';
+if (!process.env['GMON_BENCH_DEV']) process.env['NODE_ENV'] = 'production';
 delete process.env['CI'];
 
 const [{render}, React, {App}, {createDumpParser}, {Tracker}, {synthDumpChunks}, {FakeStore}, {createSelector}, {initialUiState}] = await Promise.all([
