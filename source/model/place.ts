@@ -31,12 +31,6 @@ export interface Place {
 	readonly leakShaped: boolean;
 	/** The parser's frames array of the last goroutine seen here (see stillAtPlace). */
 	rep: readonly Frame[] | undefined;
-	/** Per frame, the last parser Frame object seen there (validated equal to `frames[i]`). */
-	readonly repFrames: Frame[];
-	/** Per frame, the last parser function string seen there (validated equal). */
-	readonly repFuncs: string[];
-	/** Per frame, its line. */
-	readonly lines: Int32Array;
 	/** The parser's state string of the last goroutine seen here. */
 	repState: string;
 	/** The parser's creator of the last goroutine seen here; null until one was seen. */
@@ -51,6 +45,8 @@ export interface Place {
 	 * leaking, however its count wanders.
 	 */
 	lastStuckExitAt: number;
+	/** Goroutines here in the last poll: the size to allocate for this poll's id list. */
+	lastCount: number;
 	/** Scratch slot of the tracker's per-poll aggregation, valid while scratchPoll equals the pass stamp. */
 	scratchPoll: number;
 	scratchIndex: number;
@@ -104,12 +100,12 @@ export function atPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'c
  * frame's function and line, and the creator (args, addresses, minutes, ids ignored), in full.
  *
  * Cheap because the parser shares objects (Frame objects with the same text, whole frames
- * arrays of identical bodies, function names, creators, state strings): the place remembers the
- * parser's objects it last validated (`rep*`), and a goroutine of the same stack in the same parse
- * then matches by identity — the whole array at once, or frame by frame without reading the
- * frame. A frame the parser did not share (args that differ per goroutine) is read for its line
- * and its function name, itself compared by identity first. Content is compared only the first
- * time per place and parse. Parsed dumps are immutable, so identity implies equal text.
+ * arrays of identical bodies, creators, state strings): the place remembers the parser's objects
+ * of the last goroutine it validated (`rep*`), and a goroutine of the same stack in the same
+ * parse then matches by identity — the whole array at once, or frame by frame without reading
+ * the frame. Only a frame the parser did not share (args that differ per goroutine, or the first
+ * goroutine of a place in a new parse) is read, for its line and function. Parsed dumps are
+ * immutable, so identity implies equal text.
  */
 export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
 	const state = g.state;
@@ -128,23 +124,20 @@ export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames'
 		place.repCreator = c;
 	}
 	const b = g.frames;
-	if (b === place.rep) return true;
-	const n = b.length;
-	if (n !== place.frames.length) return false;
-	// The place's own small arrays stay in the CPU cache; the goroutine's frames are read once.
-	const seen = place.repFrames;
-	const funcs = place.repFuncs;
-	const lines = place.lines;
+	const rep = place.rep;
+	if (b === rep) return true;
+	const own = place.frames;
+	const n = own.length;
+	if (n !== b.length) return false;
+	// A frame shared with the last goroutine seen here is equal without being read; any other is
+	// compared with that goroutine's frame, whose function name is then (in the same parse) the
+	// very same string: compared by identity. (Measured: comparing with the place's own, hot
+	// copies is slower, the names then being compared char by char.)
+	const seen = rep ?? own;
 	for (let i = 0; i < n; i++) {
+		const x = seen[i]!;
 		const y = b[i]!;
-		if (y === seen[i]) continue;
-		if (y.line !== lines[i]) return false;
-		const func = y.func;
-		if (func !== funcs[i]) {
-			if (func !== place.frames[i]!.func) return false;
-			funcs[i] = func;
-		}
-		seen[i] = y;
+		if (x !== y && (x.line !== y.line || x.func !== y.func)) return false;
 	}
 	place.rep = b;
 	return true;
@@ -235,14 +228,12 @@ export class PlaceTable {
 			neverWakes: never,
 			leakShaped: benign === undefined && user !== undefined && isBlockingClass(stateClass),
 			rep: g.frames,
-			repFrames: g.frames.slice(),
-			repFuncs: g.frames.map(frame => frame.func),
-			lines: Int32Array.from(frames, frame => frame.line),
 			repState: g.state,
 			repCreator: g.createdBy,
 			keys: placeKeys(state, frames, creator, where),
 			lastUsedAt: at,
 			lastStuckExitAt: -Infinity,
+			lastCount: 0,
 			scratchPoll: -1,
 			scratchIndex: -1,
 		};

@@ -2,8 +2,10 @@
 // trends, the total and per-state trends, and the ranked suspects. Pure: every time comes in
 // with the poll, nothing here reads a clock or does I/O, so tests replay poll sequences.
 //
-// Cost per poll is one Map lookup and one frame-by-frame compare per goroutine; everything
-// derived from a stack (class, user frame, keys, benign verdict) lives on its interned Place.
+// Cost per poll, per goroutine: its record found in the previous poll's order (a Map lookup only
+// when the dump's order changed), one frame-by-frame compare that mostly compares the parser's
+// shared objects by identity (place.ts, stillAtPlace), and one row object; everything derived
+// from a stack (class, user frame, keys, benign verdict) lives on its interned Place.
 // Memory is bounded: histories are rings, gone goroutines and unused places are forgotten
 // after `forgetAfterMs`, names are interned.
 import type {Goroutine, ProfileRecord} from '../dump/types.ts';
@@ -86,6 +88,8 @@ interface Pass {
 	/** Slot of the previous poll's order where the next goroutine is expected. */
 	guess: number;
 	placesOf: Place[];
+	/** Goroutines tracked so far: the arrays above are allocated at the expected size up front and trimmed at the end. */
+	n: number;
 	accs: PlaceAcc[];
 	newIds: number[];
 	anyMinutes: boolean;
@@ -100,7 +104,7 @@ export interface PollFeed {
 }
 
 function newAcc(place: Place, g: Goroutine): PlaceAcc {
-	return {place, count: 0, ids: [], stuck: 0, leakShaped: 0, leakStuck: 0, stuckNewcomers: 0, stuckMaxWaitMs: 0, leaked: 0, idle: 0, minWaitMs: Infinity, maxWaitMs: 0, sample: g, sampleWaitMs: -1};
+	return {place, count: 0, ids: place.lastCount > 0 ? new Array<number>(place.lastCount) : [], stuck: 0, leakShaped: 0, leakStuck: 0, stuckNewcomers: 0, stuckMaxWaitMs: 0, leaked: 0, idle: 0, minWaitMs: Infinity, maxWaitMs: 0, sample: g, sampleWaitMs: -1};
 }
 
 /**
@@ -227,11 +231,8 @@ export class Tracker implements TrackerLike {
 	}
 
 	update(input: PollInput): ModelSnapshot {
-		const feed = this.beginPoll(input.at);
-		const T = ((globalThis as any).T ??= {});
-		let t0 = performance.now();
+		const feed = this.beginPoll(input.at, input.goroutines.length);
 		feed.add(input.goroutines);
-		T.track = (T.track ?? 0) + performance.now() - t0;
 		const {goroutines: _goroutines, at: _at, ...options} = input;
 		return feed.end(options);
 	}
@@ -242,7 +243,7 @@ export class Tracker implements TrackerLike {
 	 * goroutine right after it was parsed reads memory that is still in the CPU cache; a whole
 	 * 100k-goroutine poll read afterwards costs several cache misses per goroutine.
 	 */
-	beginPoll(at: number): PollFeed {
+	beginPoll(at: number, expected = 0): PollFeed {
 		const prevPoll = this.poll;
 		const poll = ++this.poll;
 		// One pass does identity, stuck and aggregation, and gathers the restart evidence on the
@@ -250,7 +251,7 @@ export class Tracker implements TrackerLike {
 		// reset and the chunks, kept until the end, are tracked again on the clean slate.
 		const evidence = emptyEvidence(this.prevCount, this.prevMax);
 		if (this.epochPolls === 0) this.epochStartAt = at;
-		const pass = this.newPass(at, poll, prevPoll, this.epochPolls === 0, evidence);
+		const pass = this.newPass(at, poll, prevPoll, this.epochPolls === 0, evidence, expected);
 		const chunks: Array<readonly Goroutine[]> = [];
 		let ended = false;
 		return {
@@ -276,12 +277,23 @@ export class Tracker implements TrackerLike {
 		const restarted = this.epochPolls > 0 && isRestart(evidence);
 		if (restarted) {
 			this.newEpoch(at);
-			pass = this.newPass(at, poll, prevPoll, true, undefined);
+			pass = this.newPass(at, poll, prevPoll, true, undefined, first.n);
 			for (const chunk of chunks) this.track(pass, chunk);
 		}
 		this.epochPolls++;
 		if (pass.anyMinutes) this.minutesSeen = true;
 		const {tracked, placesOf, accs, newIds} = pass;
+		// Growing arrays one push at a time copies them over and over: they were allocated at the
+		// expected size; cut them to what came (a duplicate id, a short streamed poll).
+		if (tracked.length !== pass.n) {
+			tracked.length = pass.n;
+			pass.order.length = pass.n;
+			placesOf.length = pass.n;
+		}
+		for (const acc of accs) {
+			if (acc.ids.length !== acc.count) acc.ids.length = acc.count;
+			acc.place.lastCount = acc.count;
+		}
 		const records = this.records;
 
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
@@ -316,8 +328,6 @@ export class Tracker implements TrackerLike {
 			}
 		}
 		this.order = order;
-		const T = ((globalThis as any).T ??= {});
-		let t0 = performance.now();
 		this.places.sweep(forgetBefore);
 
 		// Histories: groups under every key (so switching keys keeps its trend), total, states.
@@ -332,7 +342,6 @@ export class Tracker implements TrackerLike {
 		const states: Record<string, number> = {};
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
 		this.recordTotals(tracked.length, states);
-		T.hist = (T.hist ?? 0) + performance.now() - t0; t0 = performance.now();
 
 		this.prevCount = tracked.length;
 		this.prevMax = evidence.max;
@@ -345,13 +354,13 @@ export class Tracker implements TrackerLike {
 		this.lastGone = restarted ? [] : goneIds;
 		this.lastRestarted = restarted;
 		this.current = this.build(tracked);
-		T.build = (T.build ?? 0) + performance.now() - t0;
 		return this.current;
 	}
 
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
-	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined): Pass {
-		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: [], order: [], guess: 0, placesOf: [], accs: [], newIds: [], anyMinutes: false};
+	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined, expected: number): Pass {
+		const sized = <T>(): T[] => (expected > 0 ? new Array<T>(expected) : []);
+		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: sized(), order: sized(), guess: 0, placesOf: sized(), n: 0, accs: [], newIds: [], anyMinutes: false};
 	}
 
 	private track(pass: Pass, gs: readonly Goroutine[]): void {
@@ -359,6 +368,7 @@ export class Tracker implements TrackerLike {
 		const records = this.records;
 		const previous = this.order;
 		let guess = pass.guess;
+		let count = pass.n;
 		let anyMinutes = false;
 		const by = this.groupBy;
 		const stuckAfterMs = this.stuckAfterMs;
@@ -419,8 +429,9 @@ export class Tracker implements TrackerLike {
 			}
 
 			const place = rec.place;
-			rec.slot = order.length;
-			order.push(rec);
+			const k = count++;
+			rec.slot = k;
+			order[k] = rec;
 			let view: Goroutine;
 			if (this.keepArgs) {
 				view = g;
@@ -458,8 +469,7 @@ export class Tracker implements TrackerLike {
 				acc = newAcc(place, view);
 				accs.push(acc);
 			}
-			acc.count++;
-			acc.ids.push(g.id);
+			acc.ids[acc.count++] = g.id;
 			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
 			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
 			if (waitMs > acc.sampleWaitMs) {
@@ -478,8 +488,7 @@ export class Tracker implements TrackerLike {
 				}
 			}
 
-			if ((globalThis as any).SKIP2) { tracked.push(view as any); placesOf.push(place); continue; }
-			tracked.push({
+			tracked[k] = {
 				g: view,
 				firstSeen: rec.firstSeen,
 				sameSince: rec.sameSince,
@@ -491,12 +500,13 @@ export class Tracker implements TrackerLike {
 				where: place.where,
 				stateClass: place.stateClass,
 				idle,
-			});
-			placesOf.push(place);
+			};
+			placesOf[k] = place;
 		}
 
 		if (anyMinutes) pass.anyMinutes = true;
 		pass.guess = guess;
+		pass.n = count;
 	}
 
 	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {
@@ -593,7 +603,7 @@ export class Tracker implements TrackerLike {
 				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
 				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
 				states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
-				for (const id of acc.ids) ids.push(id);
+				if (list.length > 1) for (const id of acc.ids) ids.push(id);
 			}
 			let state = best.place.state;
 			let most = -1;
@@ -612,7 +622,8 @@ export class Tracker implements TrackerLike {
 				state,
 				sample: best.sample,
 				where: best.place.where,
-				ids,
+				// One place (the usual case under 'stack'): its id list as is (never written after its poll).
+				ids: list.length === 1 ? list[0]!.ids : ids,
 				minWaitMs: minWaitMs === Infinity ? 0 : minWaitMs,
 				maxWaitMs,
 				history: trend?.history ?? [count],
