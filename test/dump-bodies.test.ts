@@ -11,9 +11,10 @@ function blocks(text: string): string[] {
 	return text.split('\n\n').filter(block => block.trim() !== '');
 }
 
-/** Each goroutine of `text` parsed within the whole dump equals it parsed on its own. */
+/** Each goroutine of `text` parsed within the whole dump (as bytes and as a string) equals it parsed on its own. */
 function assertEachAsAlone(text: string): Goroutine[] {
-	const whole = parseDump(text);
+	const whole = parseDump(Buffer.from(text));
+	assert.deepEqual({...parseDump(text), bytes: whole.bytes}, whole, 'string input');
 	const parts = blocks(text);
 	assert.equal(whole.goroutines.length, parts.length);
 	for (const [i, part] of parts.entries()) {
@@ -113,8 +114,9 @@ test('a hole learnt from differing args: parens, `...`, a CR or a trailing blank
 	assert.deepEqual(goroutines[3]!.frames[0], {func: 'main.work', args: '0xc000030000?', inlined: false, file: '/app/work.go', line: 10, pcOffset: 0x1d});
 	assert.deepEqual(goroutines[5]!.frames[0], {func: 'main.work', args: '...', inlined: true, file: '/app/work.go', line: 10, pcOffset: 0x1d});
 	assert.deepEqual(goroutines.map(g => g.frames[0]!.args).slice(7), ['', '0xc000050000', '0xc000060000', '{0x1, 0x2}']);
-	// The goroutines with the same stack share their second frame.
-	assert.equal(goroutines[1]!.frames[1], goroutines[10]!.frames[1]);
+	// Goroutines matched by one template share its frames.
+	assert.equal(goroutines[1]!.frames[1], goroutines[2]!.frames[1]);
+	assert.equal(goroutines[1]!.frames[1], goroutines[3]!.frames[1]);
 });
 
 test('args with invalid UTF-8 bytes in a hole come out as the line parser decodes them (U+FFFD)', () => {

@@ -7,12 +7,12 @@
 // Speed: in a big dump the same stacks repeat thousands of times (pools of identical goroutines), with
 // other args in some frames (pointers). Right after a header, the whole body up to its blank line is
 // matched against a learnt template (body-cache.ts): a few native compares, the fixed frames shared.
-// Bodies no template matches are read line by line, and learnt from. There, a frame is two lines,
-// `func(args)` + `\tfile:line +0xoff`, whose text is looked up whole in a LineCache and its Frame
-// reused. Frame and CreatedBy objects, and whole frames arrays, are therefore shared between
-// goroutines: treat parsed dumps as immutable.
+// Bodies no template matches are read pair by pair when plain (`plainBody`), else line by line, and
+// learnt from. Line by line, a frame is two lines, `func(args)` + `\tfile:line +0xoff`, whose text is
+// looked up whole in a LineCache and its Frame reused. Frame and CreatedBy objects, and whole frames
+// arrays, are therefore shared between goroutines: treat parsed dumps as immutable.
 import type {Ancestor, CreatedBy, Frame, Goroutine} from './types.ts';
-import {type BodyCache, matchBody, matchShape, matchedCreatedBy, matchedFrames} from './body-cache.ts';
+import {type BodyCache, type BodyTemplate, matchBody, matchShape, matchedCreatedBy, matchedFrames} from './body-cache.ts';
 import {type CacheEntry, type LineCache, holds} from './line-cache.ts';
 import type {ParseCache} from './parse-cache.ts';
 import {type Interner, type Location, argsOpen, own, parseDecimal, parseLocation, skipBlanks, trimEnd} from './lines.ts';
@@ -229,21 +229,30 @@ export class TracebackParser {
 	 * template, else parsed line by line and learnt from. Returns where the next unread line starts.
 	 */
 	private body(s: string, start: number): number {
-		const end = start < s.length && s.charCodeAt(start) !== 10 ? this.nextBlank(s, start) : -1;
 		const cache = this.bodies;
-		const key = end < 0 ? -1 : cache.key(s, start, end);
-		if (key < 0) {
+		const top = cache.top(s, start);
+		// The template last matched by a body with the same first function: most often the one (and then
+		// the body's end need not be searched: the template ends with the blank line).
+		const guess = top < 0 ? undefined : cache.guess(top);
+		if (guess !== undefined) {
+			const after = matchBody(guess, s, start, this.bytes);
+			if (after >= 0) return this.matched(top, guess, after);
+		}
+		const end = top < 0 ? -1 : this.nextBlank(s, start);
+		if (end < 0) {
 			this.open(true);
 			return start;
 		}
+		const key = cache.key(s, start, end, top);
 		const list = cache.candidates(key);
 		if (list !== undefined) {
 			for (let i = 0; i < list.length; i++) {
 				const t = list[i]!;
+				if (t === guess) continue;
 				const after = matchBody(t, s, start, this.bytes);
 				if (after < 0) continue;
 				cache.promote(list, i);
-				return this.matched(after);
+				return this.matched(top, t, after);
 			}
 			// The same shape with other args somewhere: widen the template rather than parse line by line.
 			for (let i = 0; i < list.length; i++) {
@@ -251,14 +260,19 @@ export class TracebackParser {
 				const after = matchShape(t, s, start, this.bytes);
 				if (after < 0) continue;
 				cache.promote(list, i);
-				return this.matched(after);
+				return this.matched(top, t, after);
 			}
 		}
 		this.open(true);
 		const g = this.current!;
-		// Line by line up to the blank line (which the caller's loop then reads, closing the goroutine).
-		const skipped = this.skippedLines;
 		const blank = end + 1;
+		// The plain shape (function and file line pairs, then created-by) is read here directly; anything
+		// else line by line up to the blank line (which the caller's loop then reads, closing the goroutine).
+		if (this.plainBody(g, s, start, blank)) {
+			cache.learn(key, s, start, blank, this.scratch, g.createdBy);
+			return blank;
+		}
+		const skipped = this.skippedLines;
 		let pos = start;
 		this.lineByLine = true;
 		while (pos < blank) {
@@ -272,8 +286,46 @@ export class TracebackParser {
 		return pos;
 	}
 
-	/** The goroutine of the header just read, its body just matched (`matchedFrames`, `matchedCreatedBy`). */
-	private matched(after: number): number {
+	/**
+	 * Reads the body [start, blank) into `g` when it has the plain shape: `func(args)` + TAB file line
+	 * pairs, then optionally `created by` + TAB file line. The values are exactly what `line` would make
+	 * of it (same helpers, same order of tests), without its per-frame caches: a body read here is one no
+	 * template matched, usually seen for the first time. False (and nothing changed) otherwise.
+	 */
+	private plainBody(g: Goroutine, s: string, start: number, blank: number): boolean {
+		const frames = this.scratch;
+		let createdBy: CreatedBy | undefined;
+		let i = start;
+		while (i < blank) {
+			const nl = s.indexOf('\n', i);
+			const fileStart = nl + 1;
+			const fileNl = fileStart < blank ? s.indexOf('\n', fileStart) : -1;
+			const code = s.charCodeAt(i);
+			if (createdBy !== undefined || fileNl < 0 || fileNl >= blank || s.charCodeAt(fileStart) !== 9 || code === 9 || code === 32 || (code === 103 && looksLikeHeader(s, i))) {
+				frames.length = 0;
+				return false;
+			}
+			const end = trimEnd(s, i, nl);
+			const fileEnd = trimEnd(s, fileStart, fileNl);
+			const func = s.charCodeAt(end - 1) === 41 ? this.funcLine(s, i, end) : undefined;
+			if (func !== undefined) {
+				frames.push(makeFrame(func.func, func.args, func.inlined, this.parseLocation(s, skipBlanks(s, fileStart, fileEnd), fileEnd)));
+			} else if (code === 99 && s.startsWith('created by ', i)) {
+				const line = this.createdLine(s, i + 11, end);
+				createdBy = makeCreatedBy(line.func, line.parentId, this.parseLocation(s, skipBlanks(s, fileStart, fileEnd), fileEnd));
+			} else {
+				frames.length = 0;
+				return false;
+			}
+			i = fileNl + 1;
+		}
+		if (createdBy !== undefined) g.createdBy = createdBy;
+		return true;
+	}
+
+	/** The goroutine of the header just read, its body just matched by `t` (`matchedFrames`, `matchedCreatedBy`). */
+	private matched(top: number, t: BodyTemplate, after: number): number {
+		this.bodies.matched(top, t);
 		const g = this.headers.build(matchedFrames, matchedCreatedBy);
 		this.goroutines.push(g);
 		this.out.push(g);
