@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs';
 import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
-import {createDumpParser} from '../dump/index.ts';
+import {createDumpParser, createParseCache, type ParseCache} from '../dump/index.ts';
 import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 
@@ -47,6 +47,12 @@ export class HttpSource implements DumpSource {
 	private readonly secrets: string[];
 	private readonly config: Config;
 	private readonly now: () => number;
+	/**
+	 * One parse cache for every poll of this target: its stacks barely change between polls, so
+	 * later parses are mostly template hits and consecutive snapshots share their Frame objects
+	 * (which the tracker then compares by identity). Bounded, and valid across restarts.
+	 */
+	private readonly parseCache: ParseCache = createParseCache();
 
 	constructor(config: Config, options: HttpSourceOptions = {}) {
 		const {target} = config;
@@ -159,7 +165,7 @@ export class HttpSource implements DumpSource {
 			throw notADump('html', context.path);
 		}
 
-		const parser = createDumpParser();
+		const parser = createDumpParser({cache: this.parseCache});
 		const raw: Buffer[] = [];
 		const maxBytes = this.config.maxBytes;
 		let bytes = 0;
