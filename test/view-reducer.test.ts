@@ -233,3 +233,13 @@ test('the default sort puts proven leaks first, then suspects, then stuck gorout
 	const groups = e.select.groups(e.model, s, {kind: 'groups', sel: {index: 0, top: 0}} as never, 10).items.map(g => g.key);
 	assert.deepEqual(groups.slice(0, 2), ['proven', 'leak']);
 });
+
+test('state numbers do not move when counts change: leak-shaped waits first, on-CPU last', () => {
+	const select = createSelector();
+	const ui = initialUiState();
+	const spec = (counts: Record<string, number>) => snapshot(Object.entries(counts).flatMap(([state, n], k) => ids(n, id => ({state, id: 100 * k + id})).map((t, i) => tracked({id: 100 * k + i + 1, state}))));
+	const before = select.stateOrder(spec({'IO wait': 9, 'chan receive': 2, running: 1, 'chan send': 1}), ui);
+	const after = select.stateOrder(spec({'IO wait': 1, 'chan receive': 7, running: 1, 'chan send': 12}), ui);
+	assert.deepEqual(before, ['chan send', 'chan receive', 'IO wait', 'running']);
+	assert.deepEqual(after, before);
+});

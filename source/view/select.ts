@@ -2,6 +2,7 @@
 // group), sort, and the window of visible rows around a selection that follows its key.
 // Each step is cached on its inputs, so a key press that only moves the cursor costs a Map
 // lookup and a slice, and a new poll costs one sort and one filter pass.
+import {classifyState, type StateClass} from '../dump/index.ts';
 import type {Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {shortFile} from './frames.ts';
@@ -64,6 +65,19 @@ export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
 	const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
 	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+}
+
+/** Leak-shaped waits first (they are what a leak hunter filters to), on-CPU and runtime last. */
+const knownStates = [
+	'chan send', 'chan receive', 'select', 'chan send (nil chan)', 'chan receive (nil chan)', 'select (no cases)',
+	'sync.Mutex.Lock', 'sync.RWMutex.RLock', 'sync.RWMutex.Lock', 'sync.WaitGroup.Wait', 'sync.Cond.Wait', 'semacquire',
+	'IO wait', 'sleep',
+];
+const classRank: Record<StateClass, number> = {channel: 1, sync: 2, io: 3, sleep: 4, other: 5, running: 6, runtime: 7};
+
+function stateRank(state: string): number {
+	const known = knownStates.indexOf(state);
+	return known >= 0 ? known : 100 * classRank[classifyState(state)];
 }
 
 function compareText(a: string, b: string): number {
@@ -247,7 +261,9 @@ export function createSelector(): Selector {
 	const findGoroutine = keyFinder(Number, (t: TrackedGoroutine) => t.g.id);
 	const findGroup = keyFinder(String, (group: Group) => group.key);
 	const stateOrder = memo((states: Record<string, number>, selected: readonly string[]) => {
-		const order = Object.entries(states).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([state]) => state);
+		// A fixed order, not by count: the 1–9 keys must mean the same state from one poll to the
+		// next (by count, a state a user just read as `3` could be `2` by the time they press it).
+		const order = Object.keys(states).sort((a, b) => stateRank(a) - stateRank(b) || compareText(a, b));
 		for (const state of selected) if (!(state in states)) order.push(state);
 		return order;
 	});
