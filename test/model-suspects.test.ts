@@ -30,3 +30,19 @@ test('senders Go itself has seen parked for 5 minutes or more are suspects on th
 	assert.deepEqual(s.suspects.map(x => x.where?.func), ['main.fetchQuote']);
 	assert.match(s.suspects[0]!.reason, /^2 goroutines in chan send at handlers\.go:47, stuck 21m/);
 });
+
+test('a group that appears in one burst after the first poll grew from nothing, at a per-minute rate over at least a minute', () => {
+	const t = new Tracker({stuckAfterPolls: 3});
+	const pool = [parked(1, 'chan receive', 'main.worker', 12, 0), parked(2, 'chan receive', 'main.worker', 12, 0)];
+	t.update({at: 0, goroutines: pool});
+	const burst = Array.from({length: 12}, (_, i) => parked(100 + i, 'chan send', 'main.fanoutWorker', 97, 0));
+	let s = t.update({at: 500, goroutines: [...pool, ...burst]});
+	for (const at of [1000, 1500]) s = t.update({at, goroutines: [...pool, ...burst]});
+	const fanout = s.groups.find(g => g.where?.func === 'main.fanoutWorker')!;
+	assert.equal(fanout.growth, 12);
+	assert.equal(fanout.history[0], 0);
+	assert.equal(fanout.growthPerMin, 12, '12 in the last minute, not 12 per half second extrapolated');
+	const workers = s.groups.find(g => g.where?.func === 'main.worker')!;
+	assert.equal(workers.growth, 0, 'there since the first poll');
+	assert.deepEqual(s.suspects.map(x => x.where?.func), ['main.fanoutWorker']);
+});

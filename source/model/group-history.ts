@@ -25,10 +25,10 @@ class GroupSeries {
 	previous = 0;
 	lastSeenAt: number;
 
-	constructor(capacity: number, count: number, at: number) {
+	constructor(capacity: number, count: number, at: number, firstCount: number) {
 		this.counts = new Ring(capacity);
 		this.ats = new Ring(capacity);
-		this.firstCount = count;
+		this.firstCount = firstCount;
 		this.firstAt = at;
 		this.lastSeenAt = at;
 	}
@@ -36,6 +36,8 @@ class GroupSeries {
 
 export class GroupHistory {
 	private readonly series = new Map<string, GroupSeries>();
+	/** The previous poll's time; undefined before the epoch's first poll. */
+	private lastAt: number | undefined;
 
 	constructor(
 		private readonly capacity: number,
@@ -61,11 +63,19 @@ export class GroupHistory {
 		}
 		for (const [key, count] of counts) {
 			if (count === 0 || this.series.has(key)) continue;
-			const entry = new GroupSeries(this.capacity, count, at);
+			// A group that appears after the epoch's first poll grew from nothing: its series starts
+			// with a 0 at the previous poll, so a burst of 12 leaked goroutines reads +12, not 0.
+			const grewFromNothing = this.lastAt !== undefined;
+			const entry = new GroupSeries(this.capacity, count, at, grewFromNothing ? 0 : count);
+			if (grewFromNothing) {
+				entry.counts.push(0);
+				entry.ats.push(this.lastAt!);
+			}
 			entry.counts.push(count);
 			entry.ats.push(at);
 			this.series.set(key, entry);
 		}
+		this.lastAt = at;
 	}
 
 	/** The trend of a group as of the last recorded poll. */
@@ -80,7 +90,9 @@ export class GroupHistory {
 		while (i < n - 1 && (entry.ats.at(i) ?? 0) < at - this.windowMs) i++;
 		const thenAt = entry.ats.at(i) ?? at;
 		const then = entry.counts.at(i) ?? now;
-		const minutes = (at - thenAt) / 60_000;
+		// Per minute over at least a minute: a burst of 3 between two half-second polls is "+3/min",
+		// not an extrapolated "+360/min".
+		const minutes = at > thenAt ? Math.max(1, (at - thenAt) / 60_000) : 0;
 		return {
 			history: entry.counts.toArray(),
 			growth: now - entry.firstCount,
@@ -92,5 +104,6 @@ export class GroupHistory {
 
 	clear(): void {
 		this.series.clear();
+		this.lastAt = undefined;
 	}
 }
