@@ -2,6 +2,7 @@
 // goroutines share a limited set of stacks (worker pools, connections, timers) while their args,
 // ids and wait times differ — so interning, grouping and memory behave as they would in the wild.
 // Deterministic for a given seed.
+import {prng} from '../../source/target/demo/prng.ts';
 
 export interface SynthDumpOptions {
 	goroutines: number;
@@ -10,17 +11,7 @@ export interface SynthDumpOptions {
 	stacks?: number;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export {prng} from '../../source/target/demo/prng.ts';
 
 interface TemplateFrame {
 	func: string;

@@ -5,6 +5,7 @@
 import {formatCreatedBy, formatFrame, formatHeader, formatProfile, type FilledFrame} from './format.ts';
 import * as stacks from './stacks.ts';
 import type {CreatorTemplate, FrameTemplate} from './stacks.ts';
+import {prng} from './prng.ts';
 
 export type LeakKind = 'forgotten-sender' | 'fanout' | 'producer' | 'ticker';
 
@@ -56,17 +57,6 @@ interface Timer {
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-/** mulberry32: tiny, fast, good enough for a simulation, and reproducible. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export class DemoWorld {
 	private readonly random: () => number;
