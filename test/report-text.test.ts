@@ -37,6 +37,16 @@ describe('formatTextReport', () => {
 		}
 	});
 
+	test('a long target is printed whole on its own line; the fetch facts move to the next', () => {
+		const target = `/check/${'deep/'.repeat(20)}go1.19-big-1642-goroutines.debug2.txt`;
+		const lines = formatTextReport(reportOf([big], {target}), {color: false, width: 80}).split('\n');
+		assert.equal(lines[0], `gmon report: ${target}`);
+		assert.match(lines[1]!, /^\d+ KiB in 12 ms$/);
+		assert.match(lines[2]!, /^1642 goroutines/);
+		const short = formatTextReport(reportOf([big]), {color: false, width: 80}).split('\n');
+		assert.match(short[0]!, /^gmon report: localhost:6060 · \d+ KiB in 12 ms$/);
+	});
+
 	test('no colour: no escape sequences at all; colour: styled with SGR codes', () => {
 		assert.ok(!formatTextReport(reportOf([big]), {color: false}).includes(esc));
 		assert.match(formatTextReport(reportOf([big]), {color: true}), /\u001B\[1m42|\u001B\[1m1642 goroutines/);

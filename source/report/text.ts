@@ -69,10 +69,16 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 function headerLines(input: ReportInput, style: Style, width: number): string[] {
 	const {snapshot, polls} = input;
 	const {first, last} = polls;
-	const parts = [`gmon report: ${clean(input.target)}`];
-	if (polls.count > 1) parts.push(`${polls.count} polls over ${formatDuration(last.at - first.at)}`);
-	parts.push(`${formatBytes(last.bytes)} in ${formatDuration(last.fetchMs)}${last.truncated ? ' (TRUNCATED)' : ''}`);
-	const header = style.bold(fitMiddle(parts.join(' · '), width));
+	const title = `gmon report: ${clean(input.target)}`;
+	const facts: string[] = [];
+	if (polls.count > 1) facts.push(`${polls.count} polls over ${formatDuration(last.at - first.at)}`);
+	facts.push(`${formatBytes(last.bytes)} in ${formatDuration(last.fetchMs)}${last.truncated ? ' (TRUNCATED)' : ''}`);
+	// The target is never cut: a report read later in a CI log must say which file or host it was.
+	// When title and facts do not share a line, the facts get their own.
+	const oneLine = [title, ...facts].join(' · ');
+	const header = oneLine.length <= width
+		? [style.bold(oneLine)]
+		: [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
 	const suspects = suspectCount(snapshot.suspects);
@@ -80,7 +86,7 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	const verdict = suspects === 0
 		? style.green('no leak suspects')
 		: style.red(`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`);
-	const lines = [header, `${style.bold(total)}${growth} · ${verdict}`];
+	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
 	return lines;
 }
