@@ -1,9 +1,10 @@
 // The model at scale: 100k goroutines polled 100 times with 1% churn per poll (1% exit, 1% new
 // ids with stacks drawn from the population, 1% move to another stack). Targets (issue 4):
 // tracking + grouping ≤ 100 ms per poll, heap ≤ 400 MB. Run: `npm run bench -- model` (needs
-// --expose-gc, which bench/run.ts passes). GMON_BENCH_GOROUTINES / GMON_BENCH_POLLS scale it;
-// GMON_BENCH_SHARED_CACHE=1 hands one ParseCache to every poll's parser (frames then shared across
-// polls too), default is a fresh parser per poll as the http source does.
+// --expose-gc, which bench/run.ts passes). GMON_BENCH_GOROUTINES / GMON_BENCH_POLLS scale it.
+// By default every poll's parser shares one ParseCache, as the http source's do (one per target):
+// frames and stack shapes are then shared across polls too. GMON_BENCH_FRESH_CACHE=1 gives each
+// poll a cache of its own (what a file source, or a first poll, sees).
 //
 // Every poll is a real dump text (the synthetic Go 1.19-style dump of test/helpers/synth-dump.ts,
 // its goroutine blocks reshuffled by the churn) parsed by the real parser, so the tracker reads
@@ -17,7 +18,7 @@ import {prng, synthDumpChunks} from '../test/helpers/synth-dump.ts';
 
 const GOROUTINES = Number(process.env['GMON_BENCH_GOROUTINES'] ?? 100_000);
 const POLLS = Number(process.env['GMON_BENCH_POLLS'] ?? 100);
-const SHARED_CACHE = process.env['GMON_BENCH_SHARED_CACHE'] === '1';
+const SHARED_CACHE = process.env['GMON_BENCH_FRESH_CACHE'] !== '1';
 const CHURN = 0.01;
 const INTERVAL_MS = 2000;
 /** Poll times are epoch-ms as in production (too big for V8's small integers, as real ones are). */

@@ -80,6 +80,28 @@ for (const shared of [false, true]) {
 	}
 }
 
+test('with one parse cache, a goroutine moving to a stack that others already stand at is seen to move, and back', () => {
+	// Both stacks are learnt templates, so every goroutine carries the parser's stack-shape token: the
+	// tracker may trust a token only for the stack it was verified at.
+	const cache = createParseCache();
+	const t = new Tracker({stuckAfterPolls: 2});
+	const here = pool(STACK, [1, 2, 3, 4], '0xc000010000');
+	const there = pool(MIDDLE_MOVED, [5, 6, 7, 8], '0xc000010000');
+	const poll = (specs: Spec[], at: number) => t.update({goroutines: parse(specs, cache), at});
+	poll([...here, ...there], 0);
+	let s = poll([...here, ...there], 1000);
+	// (The first body of a dump, and the last one here, without a blank line after it, are read line by line.)
+	assert.ok(parse([...here, ...there], cache).slice(1, -1).every(g => g.shape !== undefined), 'the parser handed out tokens');
+	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2, 2, 2, 2, 2, 2, 2]);
+	const moved = here.map(spec => (spec.id === 3 ? {...spec, frames: MIDDLE_MOVED} : spec));
+	s = poll([...moved, ...there], 2000);
+	assert.deepEqual(s.goroutines.map(x => x.samePolls), [3, 3, 1, 3, 3, 3, 3, 3]);
+	assert.deepEqual(s.groups.map(group => group.count).sort(), [3, 5]);
+	s = poll([...here, ...there], 3000);
+	assert.deepEqual(s.goroutines.map(x => x.samePolls), [4, 4, 1, 4, 4, 4, 4, 4]);
+	assert.deepEqual(s.groups.map(group => group.count), [4, 4]);
+});
+
 test('with whole frames arrays shared (as the parser may for identical bodies), a goroutine given another array is still compared in full', () => {
 	const t = new Tracker({stuckAfterPolls: 2});
 	const base = parse(pool(STACK, [1]))[0]!;

@@ -13,7 +13,7 @@
 // only the holes need care: a hole is accepted only when its text is what the line parser would split
 // the same way (no parens, not the inlined `...`), and its frame is then the template's frame with
 // other args.
-import type {CreatedBy, Frame} from './types.ts';
+import type {CreatedBy, Frame, StackShape} from './types.ts';
 import {hashRange, own, parseDecimal} from './lines.ts';
 
 const OPEN = 40; // (
@@ -33,6 +33,8 @@ export class BodyTemplate {
 	/** The frames as first parsed; shared as a whole by every match when there are no holes. */
 	readonly frames: Frame[];
 	readonly createdBy: CreatedBy | undefined;
+	/** Handed to every goroutine that matches (holes never change frames' function, file or line). */
+	readonly shape: StackShape = Object.freeze({stackShape: true});
 	/** The body's length in chars. */
 	get length(): number {
 		return this.text.length;

@@ -1,7 +1,7 @@
 // The goroutine header: `goroutine <id>[ gp=… m=…[ mp=…]] [<state>[ (scan)][, N minutes][, locked to thread]
 // [, synctest bubble N][ labels:{…}]]:`. Not fixed-shape across Go versions (formats.md §2.2), so the
 // bracket body is taken whole (it ends at the line's final `]:`) and split item by item.
-import type {CreatedBy, Frame, Goroutine} from './types.ts';
+import type {CreatedBy, Frame, Goroutine, StackShape} from './types.ts';
 import type {LineCache} from './line-cache.ts';
 import {type Interner, own, parseDecimal, parseLabels, labelsEnd, trimEnd} from './lines.ts';
 
@@ -95,12 +95,17 @@ export class HeaderParser {
 	 * The goroutine of the last `read`, with its frames and created-by when already known (one object
 	 * literal: a property added later would cost a separate property store per goroutine).
 	 */
-	build(frames: Frame[], createdBy: CreatedBy | undefined): Goroutine {
+	build(frames: Frame[], createdBy: CreatedBy | undefined, shape?: StackShape): Goroutine {
 		const b = this.bracket!;
+		// One literal per set of present fields: each is one hidden class, and the model's loops stay monomorphic.
 		const g: Goroutine =
-			createdBy === undefined
-				? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames}
-				: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy};
+			shape === undefined
+				? createdBy === undefined
+					? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames}
+					: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy}
+				: createdBy === undefined
+					? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, shape}
+					: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy, shape};
 		if (b.synctestBubble !== undefined) g.synctestBubble = b.synctestBubble;
 		// Copies: the cached state is shared, the goroutine is the caller's to keep.
 		if (b.labels) g.labels = {...b.labels};

@@ -326,7 +326,7 @@ export class TracebackParser {
 	/** The goroutine of the header just read, its body just matched by `t` (`matchedFrames`, `matchedCreatedBy`). */
 	private matched(top: number, t: BodyTemplate, after: number): number {
 		this.bodies.matched(top, t);
-		const g = this.headers.build(matchedFrames, matchedCreatedBy);
+		const g = this.headers.build(matchedFrames, matchedCreatedBy, t.shape);
 		this.goroutines.push(g);
 		this.out.push(g);
 		return after;

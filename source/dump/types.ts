@@ -30,6 +30,16 @@ export interface CreatedBy {
 	pcOffset?: number;
 }
 
+/**
+ * A token the parser hands to every goroutine whose body printed the same text apart from args and
+ * the creator's `in goroutine N`: the same frames (function, file, line, pc offset) and creator. Compare
+ * by identity only: the same token means the same stack; different tokens (or none) say nothing. One
+ * token per learnt body template, so it lives as long as the parse cache (across polls when shared).
+ */
+export interface StackShape {
+	readonly stackShape: true;
+}
+
 /** Either elision marker: Go ≤1.20 `...additional frames elided...` (count undefined) or Go ≥1.21 `...N frames elided...`. */
 export interface Elision {
 	/** Frames elided, when Go printed the number. */
@@ -81,6 +91,11 @@ export interface Goroutine {
 	frames: Frame[];
 	elided?: Elision;
 	createdBy?: CreatedBy;
+	/**
+	 * Set when the body matched a learnt template (see StackShape): lets the model know a goroutine is
+	 * still at its place with one compare instead of reading every frame. Absent for a body read line by line.
+	 */
+	shape?: StackShape;
 	ancestors?: Ancestor[];
 	/** `goroutine running on other thread; stack unavailable` (crash dumps). */
 	unavailable?: boolean;
