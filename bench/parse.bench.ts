@@ -8,13 +8,15 @@
 // Each run is a fresh child process (so peak RSS and JIT warm-up are its own), running this same file
 // compiled by the project's TypeScript into plain JS: the tsx loader is a development convenience
 // whose worker thread alone adds ~37 MB of RSS that has nothing to do with the parser (its baseline
-// is printed too).
+// is printed too). Children run with gmon's own node flags (bench/node-flags.ts): the young generation's
+// size is most of the RSS beyond node's baseline and the result.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createDumpParser, type DumpParser} from '../source/dump/index.ts';
+import {gmonNodeFlags} from './node-flags.ts';
 import {synthDumpChunks} from '../test/helpers/synth-dump.ts';
 
 const CHUNK = 64 * 1024;
@@ -88,9 +90,12 @@ function generate(dir: string, goroutines: number): string {
 async function compile(dir: string): Promise<string> {
 	const {default: ts} = await import('typescript');
 	const root = join(dirname(self), '..');
-	const sources = [self, join(root, 'test/helpers/synth-dump.ts'), ...readdirSync(join(root, 'source/dump')).filter(name => name.endsWith('.ts')).map(name => join(root, 'source/dump', name))];
+	// This file and every module it reaches through relative imports (static ones: dynamic imports here are node's own).
+	const sources = new Set([self]);
 	for (const source of sources) {
-		const {outputText} = ts.transpileModule(readFileSync(source, 'utf8'), {
+		const text = readFileSync(source, 'utf8');
+		for (const match of text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+\.ts)'/gm)) sources.add(join(dirname(source), match[1]!));
+		const {outputText} = ts.transpileModule(text, {
 			fileName: source,
 			compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true, verbatimModuleSyntax: true},
 		});
@@ -103,15 +108,15 @@ async function compile(dir: string): Promise<string> {
 }
 
 function measure(script: string, file: string): Result {
-	const run = spawnSync(process.execPath, ['--expose-gc', script, '--child', file], {encoding: 'utf8', maxBuffer: 1 << 20});
+	const run = spawnSync(process.execPath, [...gmonNodeFlags(), '--expose-gc', script, '--child', file], {encoding: 'utf8', maxBuffer: 1 << 20});
 	if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
 	return JSON.parse(run.stdout) as Result;
 }
 
 /** RSS of a process that has loaded the parser and done nothing else: plain node, and node with the tsx loader. */
 function baselineRss(script: string): {node: number; tsx: number} {
-	const node = Number(execFileSync(process.execPath, [script, '--baseline'], {encoding: 'utf8'}));
-	const tsx = Number(execFileSync(process.execPath, ['--import', 'tsx', self, '--baseline'], {encoding: 'utf8'}));
+	const node = Number(execFileSync(process.execPath, [...gmonNodeFlags(), script, '--baseline'], {encoding: 'utf8'}));
+	const tsx = Number(execFileSync(process.execPath, [...gmonNodeFlags(), '--import', 'tsx', self, '--baseline'], {encoding: 'utf8'}));
 	return {node, tsx};
 }
 
