@@ -14,7 +14,7 @@ import {loadavg, cpus} from 'node:os';
 import {createDumpParser, createParseCache, type ParseCache} from '../source/dump/index.ts';
 import type {Goroutine} from '../source/dump/types.ts';
 import {Tracker} from '../source/model/index.ts';
-import {prng, synthDumpChunks} from '../test/helpers/synth-dump.ts';
+import {ChurningDump} from './churning-dump.ts';
 
 const GOROUTINES = Number(process.env['GMON_BENCH_GOROUTINES'] ?? 100_000);
 const POLLS = Number(process.env['GMON_BENCH_POLLS'] ?? 100);
@@ -38,106 +38,19 @@ const cpuMs = (): number => {
 };
 const load = (): string => loadavg().map(x => x.toFixed(1)).join(' ');
 
-// The population: every goroutine block of the synthetic dump, split into its bracket text and
-// its body (frames + created by). A poll's dump is these blocks under the members' ids.
-interface Block {
-	/** The header's bracket body without `, N minutes` (e.g. `chan receive, locked to thread`). */
-	bracket: string;
-	/** The header's bracket body as generated (with minutes, if any). */
-	bracketWithMinutes: string;
-	/** The frame lines after the header, each ending in a newline. */
-	stack: string;
-	/** The `created by` line and its file line (a goroutine's creator never changes). */
-	creator: string;
-}
-interface Member {
-	id: number;
-	/** Block whose stack it stands at. */
-	block: number;
-	/** Block whose creator it has. */
-	creator: number;
-	/** Keep Go's `N minutes` (false once it moved: the wait started over). */
-	minutes: boolean;
-}
-const blocks: Block[] = [];
-/** Per block, the index of its stack template (its text without args) and one block per template. */
-const templateOf: number[] = [];
-const templateBlocks: number[] = [];
-const templateIds = new Map<string, number>();
-let members: Member[] = [];
-for (const chunk of synthDumpChunks({goroutines: GOROUTINES, seed: 7, stacks: 300})) {
-	// Blocks are separated by a blank line; a chunk may begin with that separator.
-	for (const raw of chunk.split('\n\n')) {
-		const text = raw.replace(/^\n+/, '');
-		if (text === '') continue;
-		const nl = text.indexOf('\n');
-		const header = text.slice(0, nl);
-		const match = /^goroutine (\d+) \[(.*)\]:$/.exec(header);
-		if (!match) throw new Error(`bench: unexpected header ${header}`);
-		const bracketWithMinutes = match[2]!;
-		const body = text.slice(nl + 1).replace(/\n?$/, '\n');
-		const created = body.lastIndexOf('created by ');
-		if (created < 0) throw new Error('bench: block without created by');
-		blocks.push({bracket: bracketWithMinutes.replace(/, \d+ minutes/, ''), bracketWithMinutes, stack: body.slice(0, created), creator: body.slice(created)});
-		members.push({id: Number(match[1]), block: blocks.length - 1, creator: blocks.length - 1, minutes: true});
-		const shape = `${blocks.at(-1)!.bracket}\n${body.replace(/\(.*\)\n/g, '()\n')}`;
-		let t = templateIds.get(shape);
-		if (t === undefined) {
-			t = templateBlocks.length;
-			templateIds.set(shape, t);
-			templateBlocks.push(blocks.length - 1);
-		}
-		templateOf.push(t);
-	}
-}
-
-function* dumpChunks(list: readonly Member[]): Generator<string> {
-	let piece = '';
-	for (const m of list) {
-		const b = blocks[m.block]!;
-		piece += `goroutine ${m.id} [${m.minutes ? b.bracketWithMinutes : b.bracket}]:\n${b.stack}${blocks[m.creator]!.creator}\n`;
-		if (piece.length >= CHUNK_CHARS) {
-			yield piece;
-			piece = '';
-		}
-	}
-	if (piece !== '') yield piece;
-}
+const population = new ChurningDump(GOROUTINES, {seed: 7, stacks: 300, churnRate: CHURN});
 
 const sharedCache: ParseCache | undefined = SHARED_CACHE ? createParseCache() : undefined;
-function parse(list: readonly Member[]): Goroutine[] {
+function parse(): Goroutine[] {
 	const parser = createDumpParser(sharedCache ? {cache: sharedCache} : {});
-	for (const chunk of dumpChunks(list)) parser.write(chunk);
+	for (const chunk of population.chunks(CHUNK_CHARS)) parser.write(chunk);
 	return parser.end().goroutines;
-}
-
-const random = prng(11);
-let nextId = members.reduce((max, m) => Math.max(max, m.id), 0) + 1;
-function churn(): void {
-	const next: Member[] = [];
-	for (const m of members) {
-		const r = random();
-		if (r < CHURN) continue; // exited
-		if (r < 2 * CHURN) {
-			// moved on: same id and creator, the next stack of its family (as a worker moves from
-			// its receive to its send), so places stay bounded as in a real program
-			next.push({id: m.id, block: templateBlocks[(templateOf[m.block]! + 1) % templateBlocks.length]!, creator: m.creator, minutes: false});
-			continue;
-		}
-		next.push(m);
-	}
-	const born = Math.round(members.length * CHURN);
-	for (let i = 0; i < born; i++) {
-		const block = Math.floor(random() * blocks.length);
-		next.push({id: nextId++, block, creator: block, minutes: false});
-	}
-	members = next;
 }
 
 // Sharing the parser hands out (what the tracker's memos can exploit). A function, not a block: the
 // module's top level is async, and a block's locals can outlive the block there, skewing the heap baseline.
 function describeSharing(): void {
-	const sample = parse(members);
+	const sample = parse();
 	const frameObjects = new Set<unknown>();
 	const arrays = new Set<unknown>();
 	let frames = 0;
@@ -146,7 +59,7 @@ function describeSharing(): void {
 		for (const f of g.frames) frameObjects.add(f);
 		frames += g.frames.length;
 	}
-	console.log(`population: ${templateBlocks.length} distinct stacks; ${sample.length} goroutines from the parser, ${(frames / sample.length).toFixed(1)} frames each; ${frameObjects.size} distinct Frame objects, ${arrays.size} distinct frames arrays; parse cache ${SHARED_CACHE ? 'shared across polls' : 'fresh per poll'}`);
+	console.log(`population: ${population.stacks} distinct stacks; ${sample.length} goroutines from the parser, ${(frames / sample.length).toFixed(1)} frames each; ${frameObjects.size} distinct Frame objects, ${arrays.size} distinct frames arrays; parse cache ${SHARED_CACHE ? 'shared across polls' : 'fresh per poll'}`);
 }
 describeSharing();
 
@@ -193,7 +106,7 @@ function mergeProfiles(list: Profile[]): Profile {
 	out.endTime += out.startTime;
 	return out;
 }
-let input = parse(members);
+let input = parse();
 gc?.();
 let start = performance.now();
 let snapshot = tracker.update({goroutines: input, at: T0});
@@ -201,8 +114,8 @@ const first = performance.now() - start;
 input = [];
 
 for (let poll = 1; poll < POLLS; poll++) {
-	churn();
-	input = parse(members);
+	population.churn();
+	input = parse();
 	// The parse's garbage is the parser's cost, not the model's: collect it, and let V8's
 	// background threads finish sweeping it before the clock starts.
 	gc?.();

@@ -11,9 +11,9 @@
 // frame's write — which includes filter, sort, window and row formatting. GMON_BENCH_SIZE=200x50
 // picks another size: Ink's own cost per frame grows with the cells it draws. CPU time is printed
 // beside wall time because this machine is shared.
-import {EventEmitter} from 'node:events';
 import type {Goroutine} from '../source/dump/types.ts';
 import type {ModelSnapshot} from '../source/model/types.ts';
+import {BenchStdin, BenchStdout, benchSize} from './fake-tty.ts';
 
 if (!process.env['GMON_BENCH_DEV']) process.env['NODE_ENV'] = 'production';
 delete process.env['CI'];
@@ -47,42 +47,7 @@ function pollsOf(n: number): () => ModelSnapshot {
 	return () => tracker.update({goroutines: goroutines.map(copy), at: poll++ * 2000});
 }
 
-const [benchColumns, benchRows] = (process.env['GMON_BENCH_SIZE'] ?? '120x40').split('x').map(Number) as [number, number];
-
-class BenchStdout extends EventEmitter {
-	columns = benchColumns;
-	rows = benchRows;
-	isTTY = true;
-	frames = 0;
-	#waiting: (() => void) | undefined;
-	write = (_chunk: string) => {
-		this.frames++;
-		const resolve = this.#waiting;
-		this.#waiting = undefined;
-		resolve?.();
-		return true;
-	};
-
-	nextFrame(): Promise<void> {
-		return new Promise(resolve => {
-			this.#waiting = resolve;
-		});
-	}
-}
-
-class BenchStdin extends EventEmitter {
-	isTTY = true;
-	data: string[] = [];
-	setRawMode() {}
-	setEncoding() {}
-	ref() {}
-	unref() {}
-	read = () => this.data.shift() ?? null;
-	send(text: string) {
-		this.data.push(text);
-		this.emit('readable');
-	}
-}
+const [benchColumns, benchRows] = benchSize();
 
 /** Wall time and this process's CPU time (user+system) of `run`: on a shared, loaded machine CPU time is the steadier figure. */
 async function timed(run: () => Promise<void>): Promise<{wall: number; cpu: number}> {
@@ -102,13 +67,14 @@ const stats = (times: number[]) => {
 const tick = () => new Promise(resolve => setTimeout(resolve, 0));
 
 let failed = false;
+// Judged on the mean wall time: what a user waits for, every sample counted. CPU time is printed too;
+// it is steadier on a loaded machine but counts V8's parallel GC threads, which the user never waits on.
 const check = (label: string, samples: Array<{wall: number; cpu: number}>, limit: number) => {
-	const cpu = samples.map(s => s.cpu);
-	const sorted = [...cpu].sort((a, b) => a - b);
-	const median = sorted[sorted.length >> 1] ?? 0;
-	const ok = median <= limit;
+	const wall = samples.map(s => s.wall);
+	const mean = wall.reduce((a, b) => a + b, 0) / Math.max(1, wall.length);
+	const ok = mean <= limit;
 	if (!ok) failed = true;
-	console.log(`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms)\n         cpu:  ${stats(cpu)}\n         wall: ${stats(samples.map(s => s.wall))}`);
+	console.log(`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms, mean wall)\n         wall: ${stats(wall)}\n         cpu:  ${stats(samples.map(s => s.cpu))}`);
 };
 
 console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal ${benchColumns}x${benchRows}`);
@@ -144,7 +110,7 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	console.log(`  pure fuzzy filter of ${n}: first keystroke ${keystrokes[0]!.toFixed(1)} ms, then ${stats(keystrokes.slice(1))}`);
 
 	const store = new FakeStore(firstPoll, {last: {at: 0, durationMs: 10, bytes: 1, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0}, truncated: false}});
-	const stdout = new BenchStdout();
+	const stdout = new BenchStdout(benchColumns, benchRows);
 	const stdin = new BenchStdin();
 	const first = stdout.nextFrame();
 	const start = performance.now();
@@ -172,7 +138,7 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	check('poll → frame (select visible rows + render)', pollTimes, pollLimit);
 
 	const keyTimes: Array<{wall: number; cpu: number}> = [];
-	for (let i = 0; i < Number(process.env['GMON_BENCH_KEYS'] ?? 30); i++) {
+	for (let i = 0; i < Number(process.env['GMON_BENCH_KEYS'] ?? 100); i++) {
 		const frame = stdout.nextFrame();
 		keyTimes.push(await timed(async () => {
 			stdin.send(i % 3 === 2 ? 'k' : 'j');

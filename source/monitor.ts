@@ -9,6 +9,8 @@ import {Tracker} from './model/tracker.ts';
 import type {MonitorState, MonitorStore} from './monitor-types.ts';
 import {createSource} from './target/create-source.ts';
 import {Poller} from './target/poller.ts';
+import {MAX_RAW_BYTES} from './target/raw-keeper.ts';
+import {formatBytes} from './view/format.ts';
 import type {DumpSource} from './target/source.ts';
 import type {Timers} from './target/timers.ts';
 import type {PollError, PollerState} from './target/types.ts';
@@ -27,6 +29,8 @@ export interface MonitorDeps {
 	/** Overrides of poller tuning (tests use short backoff caps). */
 	maxBackoffMs?: number;
 	leakIntervalMs?: number;
+	/** Longest dump kept for writeDump (default MAX_RAW_BYTES, 64 MB). */
+	maxRawBytes?: number;
 }
 
 export interface Monitor extends MonitorStore {
@@ -48,6 +52,7 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}): Monitor {
 	if (deps.timers) pollerOptions.timers = deps.timers;
 	if (deps.maxBackoffMs !== undefined) pollerOptions.maxBackoffMs = deps.maxBackoffMs;
 	if (deps.leakIntervalMs !== undefined) pollerOptions.leakIntervalMs = deps.leakIntervalMs;
+	if (deps.maxRawBytes !== undefined) pollerOptions.maxRawBytes = deps.maxRawBytes;
 	const poller = new Poller(source, pollerOptions);
 	const listeners = new Set<() => void>();
 	let state: MonitorState = Object.freeze({poller: poller.getState()});
@@ -112,7 +117,9 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}): Monitor {
 				const raw = poller.lastRaw;
 				const last = poller.getState().last;
 				if (!raw || !last) {
-					const error = 'no goroutine dump to write yet';
+					const error = last
+						? `the last dump (${formatBytes(last.bytes)}) was too large to keep for writing (gmon keeps up to ${formatBytes(deps.maxRawBytes ?? MAX_RAW_BYTES)}); save one with curl`
+						: 'no goroutine dump to write yet';
 					publish({lastWrite: {error}});
 					throw new Error(error);
 				}
@@ -167,3 +174,4 @@ export function dumpFileName(target: string, at: number): string {
 	const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 	return `gmon-${safe}-${stamp}.txt`;
 }
+

@@ -50,6 +50,17 @@ test('a dump file through the monitor: one model snapshot, raw bytes written bac
 	await assert.rejects(monitor.control.writeDump(join(cwd, 'no/such/dir.txt')), {message: `cannot write ${join(cwd, 'no/such/dir.txt')}: no such directory`});
 });
 
+test('a dump over the raw limit is still shown but not kept for writing, and `w` says why', async t => {
+	const cwd = tempDir(t);
+	const monitor = createMonitor(buildConfig(zoo), {cwd, timers: new ManualTimers(), maxRawBytes: 10_000});
+	t.after(() => monitor.control.stop());
+	await monitor.poller.whenIdle();
+	assert.equal(monitor.getState().model?.total, 42, 'the whole dump was parsed');
+	assert.equal(monitor.poller.lastRaw, undefined);
+	await assert.rejects(monitor.control.writeDump(), {message: 'the last dump (22 KB) was too large to keep for writing (gmon keeps up to 9.8 KB); save one with curl'});
+	assert.equal(readdirSync(cwd).length, 0);
+});
+
 test('setGroupBy regroups at once; subscribers get a new immutable state each time', async t => {
 	const monitor = createMonitor(buildConfig(zoo), {timers: new ManualTimers()});
 	t.after(() => monitor.control.stop());

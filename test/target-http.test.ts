@@ -133,6 +133,9 @@ test('a good target: debug=2 streamed and parsed, one kept-alive connection acro
 		assert.equal(outcome.result.bytes, debug2.length);
 		assert.equal(outcome.result.truncated, false);
 		assert.ok(Buffer.concat(outcome.raw ?? []).equals(debug2), 'raw bytes kept exactly');
+		// gmon's own parse time is part of the fetch's wall time, never more.
+		const {parseMs, durationMs} = outcome.result;
+		assert.ok(parseMs !== undefined && parseMs > 0 && parseMs <= durationMs + 1, `parse ${parseMs} ms of ${durationMs} ms`);
 	}
 	const profile = await source.fetch({profile: 'goroutine', debug: 1});
 	assert.equal(profile.result.dump.kind, 'profile');

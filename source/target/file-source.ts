@@ -3,8 +3,9 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
-import {createDumpParser, type Dump} from '../dump/index.ts';
+import {createDumpParser, createParseCache, type Dump, type ParseCache} from '../dump/index.ts';
 import {PollFault} from './faults.ts';
+import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 
 export interface FileSourceOptions {
@@ -28,6 +29,8 @@ export class FileSource implements DumpSource {
 	private readonly path: string;
 	private readonly options: FileSourceOptions;
 	private seen?: {size: number; mtimeMs: number};
+	/** With --watch the file is re-read every change: its stacks are learnt once, as the http source's are. */
+	private readonly parseCache: ParseCache = createParseCache();
 
 	constructor(path: string, displayName: string, options: FileSourceOptions) {
 		this.path = path;
@@ -54,7 +57,7 @@ export class FileSource implements DumpSource {
 		// Never more than --max-bytes: a huge last dump is read from its end, cut at the front.
 		const cutFront = info.size - start > this.options.maxBytes;
 		if (cutFront) start = info.size - this.options.maxBytes;
-		const outcome = await readDump(createReadStream(this.path, {start}), this.displayName, request, this.options, signal);
+		const outcome = await readDump(createReadStream(this.path, {start}), this.displayName, request, this.options, signal, this.parseCache);
 		if (cutFront) outcome.result = {...outcome.result, truncated: true};
 		this.seen = {size: info.size, mtimeMs: info.mtimeMs};
 		return outcome;
@@ -94,11 +97,13 @@ async function readDump(
 	request: FetchRequest,
 	options: FileSourceOptions,
 	signal?: AbortSignal,
+	cache?: ParseCache,
 ): Promise<FetchOutcome> {
 	const now = options.now ?? Date.now;
 	const at = now();
-	const parser = createDumpParser();
-	const raw: Buffer[] = [];
+	const parser = createDumpParser(cache ? {cache} : {});
+	let parseMs = 0;
+	const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 	let bytes = 0;
 	let hitCap = false;
 	try {
@@ -110,8 +115,10 @@ async function readDump(
 				hitCap = true;
 			}
 			bytes += chunk.length;
+			const parseStart = performance.now();
 			parser.write(chunk);
-			if (request.keepRaw) raw.push(chunk);
+			parseMs += performance.now() - parseStart;
+			raw?.push(chunk);
 			if (hitCap) break;
 		}
 	} catch (error) {
@@ -120,7 +127,9 @@ async function readDump(
 	} finally {
 		stream.destroy();
 	}
+	const endStart = performance.now();
 	const dump = latestDump(parser.end());
+	parseMs += performance.now() - endStart;
 	if (bytes === 0) throw new PollFault('not-a-dump', `${name} is empty: expected a goroutine dump`);
 	if (dump.kind !== 'traceback' && dump.kind !== 'profile') {
 		const why = dump.kind === 'protobuf'
@@ -129,9 +138,9 @@ async function readDump(
 		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
 	}
 	const outcome: FetchOutcome = {
-		result: {at, durationMs: now() - at, bytes, debug: dump.kind === 'profile' ? 1 : 2, dump, truncated: hitCap || dump.truncated},
+		result: {at, durationMs: now() - at, bytes, debug: dump.kind === 'profile' ? 1 : 2, dump, truncated: hitCap || dump.truncated, parseMs},
 	};
-	if (request.keepRaw) outcome.raw = raw;
+	if (raw?.kept) outcome.raw = raw.kept;
 	return outcome;
 }
 

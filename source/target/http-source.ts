@@ -7,6 +7,7 @@ import {ConfigError, type Config} from '../config.ts';
 import {createDumpParser, createParseCache, type ParseCache} from '../dump/index.ts';
 import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
+import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 
 export interface HttpSourceOptions {
 	/** Wall clock for `at` and durations (tests may inject). */
@@ -166,10 +167,11 @@ export class HttpSource implements DumpSource {
 		}
 
 		const parser = createDumpParser({cache: this.parseCache});
-		const raw: Buffer[] = [];
+		const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 		const maxBytes = this.config.maxBytes;
 		let bytes = 0;
 		let hitCap = false;
+		let parseMs = 0;
 		try {
 			for await (const chunk of body as AsyncIterable<Buffer>) {
 				let piece = chunk;
@@ -180,8 +182,10 @@ export class HttpSource implements DumpSource {
 				bytes += piece.length;
 				context.bytes = bytes;
 				if (piece.length > 0) {
+					const parseStart = performance.now();
 					parser.write(piece);
-					if (request.keepRaw) raw.push(piece);
+					parseMs += performance.now() - parseStart;
+					raw?.push(piece);
 				}
 				if (hitCap) break; // leaving the loop destroys the body (and that connection)
 			}
@@ -189,7 +193,9 @@ export class HttpSource implements DumpSource {
 			if (signal?.aborted) throw signal.reason;
 			throw faultFromError(error, context);
 		}
+		const endStart = performance.now();
 		const dump = parser.end();
+		parseMs += performance.now() - endStart;
 		if (bytes === 0) throw notADump('empty', context.path);
 		const expected = request.debug === 2 ? 'traceback' : 'profile';
 		if (dump.kind !== expected) {
@@ -199,10 +205,10 @@ export class HttpSource implements DumpSource {
 			throw new PollFault('too-large', `the dump at ${context.path} is larger than --max-bytes (${bytes} bytes read) and nothing in it could be parsed`);
 		}
 		const outcome: FetchOutcome = {
-			result: {at, durationMs: this.now() - at, bytes, debug: request.debug, dump, truncated: hitCap || dump.truncated},
+			result: {at, durationMs: this.now() - at, bytes, debug: request.debug, dump, truncated: hitCap || dump.truncated, parseMs},
 			headersMs,
 		};
-		if (request.keepRaw) outcome.raw = raw;
+		if (raw?.kept) outcome.raw = raw.kept;
 		return outcome;
 	}
 

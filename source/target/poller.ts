@@ -4,7 +4,7 @@
 // debug=2 interval is stretched to keep that pause under --max-overhead % of wall time, with cheap
 // debug=1 profiles filling the gaps. Publishes immutable PollerState objects.
 import {formatMs, PollFault} from './faults.ts';
-import type {DumpSource, FetchOutcome} from './source.ts';
+import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {realTimers, type Timers} from './timers.ts';
 import type {PollerState, PollError} from './types.ts';
 
@@ -17,6 +17,8 @@ export interface PollerOptions {
 	maxBackoffMs?: number;
 	/** goroutineleak polling interval, ms; default max(30 s, 10 × interval) — each read costs the target a GC cycle. */
 	leakIntervalMs?: number;
+	/** Longest dump kept byte for byte for `w` (default MAX_RAW_BYTES). */
+	maxRawBytes?: number;
 	timers?: Timers;
 }
 
@@ -166,7 +168,9 @@ export class Poller {
 				|| startedAt >= this.lastFullAt + this.state.effectiveIntervalMs - interval / 2
 				|| this.profileUnsupported;
 			if (fullDue) {
-				const outcome = await this.source.fetch({profile: 'goroutine', debug: 2, keepRaw: true}, signal);
+				const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true};
+				if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;
+				const outcome = await this.source.fetch(request, signal);
 				if (outcome !== 'unchanged') {
 					if (outcome.result.debug === 2) {
 						patch.last = outcome.result;

@@ -7,11 +7,13 @@ export interface FetchRequest {
 	debug: 1 | 2;
 	/** Keep the raw body chunks (for `w`, write the dump): debug=2 goroutine fetches only. */
 	keepRaw?: boolean;
+	/** Keep them only while the body is at most this long (default MAX_RAW_BYTES, see raw-keeper.ts). */
+	maxRawBytes?: number;
 }
 
 export interface FetchOutcome {
 	result: FetchResult;
-	/** The body as received (up to --max-bytes), when keepRaw was asked. */
+	/** The body as received (up to --max-bytes), when keepRaw was asked and it fit maxRawBytes. */
 	raw?: Buffer[];
 	/** Time until response headers, ms: for Go this is the time it spent collecting the dump (the world is stopped). */
 	headersMs?: number;

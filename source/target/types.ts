@@ -12,6 +12,11 @@ export interface FetchResult {
 	dump: Dump;
 	/** The body hit --max-bytes (or Go's 64 MB cap) and was cut. */
 	truncated: boolean;
+	/**
+	 * gmon's own time parsing the body (inside durationMs, which also waits on the network), ms: what
+	 * a dump costs gmon once its bytes are here.
+	 */
+	parseMs?: number;
 }
 
 export interface PollError {
