@@ -3,6 +3,7 @@ import {test} from 'node:test';
 import {keys, renderTty} from './helpers/render-tty.tsx';
 import {App} from '../source/ui/app.tsx';
 import {FakeStore, goroutine, snapshot, suspect, tracked} from './helpers/fake-store.ts';
+import {asciiRuns} from '../source/ui/lines.tsx';
 
 const now = 1_000_000;
 const clock = () => now;
@@ -276,4 +277,12 @@ test('the stack view shows args from the parsed dump (the model keeps arg-less f
 	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
 	await r.press(keys.escape, keys.tab, 'v');
 	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
+});
+
+test('lines are cut into ASCII and non-ASCII runs that join back to the line (Ink measures ASCII runs fast)', () => {
+	assert.deepEqual(asciiRuns('?● 599 chan send   pricing.fetch…Quote quotes.go:47'), ['?', '●', ' 599 chan send   pricing.fetch', '…', 'Quote quotes.go:47']);
+	assert.deepEqual(asciiRuns('plain ascii row'), ['plain ascii row']);
+	assert.deepEqual(asciiRuns('▇███'), ['▇███']);
+	assert.deepEqual(asciiRuns(''), []);
+	for (const line of ['total 53 ▃▁█ +4 · stuck 38', '↑↓ move  ⏎ stack', 'a·b·c']) assert.equal(asciiRuns(line).join(''), line);
 });
