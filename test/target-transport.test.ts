@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer as createHttpServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
-import type {AddressInfo} from 'node:net';
+import {connect as connectTcp, type AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -157,4 +157,51 @@ test('proxy variables route through EnvHttpProxyAgent, NO_PROXY still reaches lo
 	const error = await fault(proxied.fetch({profile: 'goroutine', debug: 2}));
 	assert.equal(error.kind, 'refused');
 	assert.equal(error.message, `connection refused at 127.0.0.1:${port} (or the proxy from http(s)_proxy) — is the service running, and is that its pprof port?`);
+});
+
+test('https through a CONNECT proxy: --cacert and --insecure still apply to the target behind the tunnel', async t => {
+	const server = createHttpsServer({cert, key}, serve);
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	// A real tunnelling proxy: it answers CONNECT and splices the sockets.
+	const tunnels: string[] = [];
+	const proxy = createHttpServer((_req, res) => {
+		res.writeHead(405);
+		res.end();
+	});
+	proxy.on('connect', (req: IncomingMessage, client: import('node:net').Socket, head: Buffer) => {
+		tunnels.push(req.url ?? '');
+		const [host, port] = (req.url ?? '').split(':');
+		const upstream = connectTcp(Number(port), host, () => {
+			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			upstream.write(head);
+			upstream.pipe(client);
+			client.pipe(upstream);
+		});
+		upstream.on('error', () => client.destroy());
+		client.on('error', () => upstream.destroy());
+	});
+	await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+	t.after(() => {
+		server.closeAllConnections();
+		server.close();
+		proxy.closeAllConnections();
+		proxy.close();
+	});
+	const {port} = server.address() as AddressInfo;
+	const env = {https_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`};
+	const url = `https://127.0.0.1:${port}/`;
+
+	const plain = new HttpSource(buildConfig(url, quick), {env});
+	t.after(() => plain.close());
+	assert.equal((await fault(plain.fetch({profile: 'goroutine', debug: 2}))).kind, 'tls', 'the self-signed target is still refused through the tunnel');
+
+	const trusted = new HttpSource(buildConfig(url, {...quick, cacert: caFile}), {env});
+	t.after(() => trusted.close());
+	assert.equal((await trusted.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
+
+	const insecure = new HttpSource(buildConfig(url, {...quick, insecure: true}), {env});
+	t.after(() => insecure.close());
+	assert.equal((await insecure.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
+	assert.deepEqual(new Set(tunnels), new Set([`127.0.0.1:${port}`]), 'every request went through the proxy');
+	assert.ok(tunnels.length >= 3);
 });

@@ -68,6 +68,9 @@ export class HttpSource implements DumpSource {
 		this.secrets = secretsOf(this.headers);
 
 		const connect: Record<string, unknown> = {};
+		// The target's TLS options (--cacert, --insecure); also handed to a proxy agent as `requestTls`:
+		// undici's ProxyAgent reads the tunnelled target's TLS options from there, not from `connect`.
+		const tls: Record<string, unknown> = {};
 		if (target.kind === 'unix') {
 			this.origin = 'http://localhost';
 			this.goroutinePath = target.path;
@@ -81,15 +84,16 @@ export class HttpSource implements DumpSource {
 			this.where = url.host;
 			this.host = url.hostname;
 			if (url.protocol === 'https:') {
-				if (config.insecure) connect['rejectUnauthorized'] = false;
+				if (config.insecure) tls['rejectUnauthorized'] = false;
 				if (config.caFile !== undefined) {
 					try {
-						connect['ca'] = readFileSync(config.caFile);
+						tls['ca'] = readFileSync(config.caFile);
 					} catch (error) {
 						const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
 						throw new ConfigError(`--cacert ${config.caFile}: cannot read it (${code})`);
 					}
 				}
+				Object.assign(connect, tls);
 			}
 		}
 		const agentOptions = {
@@ -106,7 +110,7 @@ export class HttpSource implements DumpSource {
 		const env = options.env ?? process.env;
 		const proxied = target.kind === 'http' && proxyVariables.some(name => (env[name] ?? '') !== '');
 		// A plain Agent unless a proxy is configured: no surprises for localhost targets.
-		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, ...proxySettings(env)}) : new Agent(agentOptions);
+		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
 	}
