@@ -47,6 +47,13 @@ describe('formatTextReport', () => {
 		assert.match(short[0]!, /^gmon report: localhost:6060 · \d+ KiB in 12 ms$/);
 	});
 
+	test('a group row never cuts its file:line, at any width: the creator gives way first', () => {
+		for (let width = 60; width <= 120; width++) {
+			const text = formatTextReport(reportOf([big]), {color: false, width});
+			for (const line of text.split('\n')) assert.doesNotMatch(line, /\.go(:\d*)?…$/, `width ${width}: ${line}`);
+		}
+	});
+
 	test('no colour: no escape sequences at all; colour: styled with SGR codes', () => {
 		assert.ok(!formatTextReport(reportOf([big]), {color: false}).includes(esc));
 		assert.match(formatTextReport(reportOf([big]), {color: true}), /\u001B\[1m42|\u001B\[1m1642 goroutines/);

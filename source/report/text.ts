@@ -163,7 +163,9 @@ function describeWhere(where: Frame | undefined, sample: Goroutine, width: numbe
 	const full = `${func}  ${location}${created}`;
 	if (full.length <= width) return full;
 	const bare = `${func}  ${location}`;
-	if (bare.length <= width) return fitEnd(full, width);
+	// The creator, cut at its end, only when a readable start of it fits (`  ← x…`); else none.
+	if (bare.length + 6 <= width) return fitEnd(full, width);
+	if (bare.length <= width) return bare;
 	return `${fitMiddle(func, Math.max(8, width - location.length - 2))}  ${location}`;
 }
 
