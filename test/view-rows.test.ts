@@ -84,6 +84,8 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 	const lines = headerLines({...base, now: 13_000, poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}})});
 	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MB · every 2s$/);
 	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
+	const steady = headerLines({...base, poller: pollerState({}), model: snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [2, 2]})});
+	assert.match(steady[1]!.text, /^total 2 ▁▁ ±0$/, 'an unchanged total says so instead of a bare 0');
 	assert.equal(lines[2]!.text, '1:chan receive 1  2:select 1');
 	const failing = headerLines({...base, poller: pollerState({error: {message: 'HTTP 401: check -H Authorization', kind: 'auth', at: 9000, retryAt: 14_500, attempt: 2}})});
 	assert.equal(failing[1]!.text, '✖ HTTP 401: check -H Authorization · retry in 4s (attempt 2)');

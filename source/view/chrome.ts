@@ -76,7 +76,9 @@ function totals(model: ModelSnapshot, width: number): string {
 	const proven = model.suspects.filter(s => s.proven).length;
 	const history = model.totalHistory;
 	const previous = history.length >= 2 ? history[history.length - 2]! : model.total;
-	const parts = [`total ${formatCount(model.total)} ${sparkline(history, width >= 100 ? 24 : 12)} ${formatDelta(model.total - previous)}`];
+	// Change since the previous poll; `±0` rather than a bare `0`, which reads like a stray count.
+	const delta = model.total - previous;
+	const parts = [`total ${formatCount(model.total)} ${sparkline(history, width >= 100 ? 24 : 12)} ${delta === 0 ? '±0' : formatDelta(delta)}`];
 	if (stuck > 0) parts.push(`stuck ${formatCount(stuck)}`);
 	if (model.suspects.length > 0) parts.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : ''}`);
 	if (model.newIds.length > 0) parts.push(`new ${formatCount(model.newIds.length)}`);
