@@ -6,9 +6,11 @@
 // record that is a prefix of a longer stack matches too.
 import type {Frame, ProfileRecord} from '../dump/types.ts';
 
-const CAPPED_AT_LEAST = 24;
+/** debug=1 prints at most this many frames of a stack (Go 1.19: 32 PCs, fewer frames once runtime ones are hidden). */
+export const CAPPED_AT_LEAST = 24;
 
-function signature(frames: readonly Frame[]): string[] {
+/** The stack as both formats print it: function names, runtime frames (and panic's pseudo-frame) dropped. */
+export function signature(frames: readonly Frame[]): string[] {
 	const out: string[] = [];
 	for (const frame of frames) {
 		if (frame.func.startsWith('runtime.') || frame.func === 'panic') continue;

@@ -12,6 +12,7 @@ import type {Goroutine, ProfileRecord} from '../dump/types.ts';
 import type {PollInput, TrackerLike, TrackerOptions} from './api.ts';
 import {GroupHistory} from './group-history.ts';
 import {leakMatcher, type LeakMatcher} from './leak-match.ts';
+import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {Ring} from './ring.ts';
@@ -189,6 +190,8 @@ export class Tracker implements TrackerLike {
 	// The last poll, kept so setGroupBy can regroup without new data.
 	private lastAt = 0;
 	private lastAccs: PlaceAcc[] = [];
+	/** Each place's share of the debug=1 profile read since the last full dump, if any. */
+	private profileCounts: Map<PlaceAcc, number> | undefined;
 	private lastTracked: TrackedGoroutine[] = [];
 	private lastPlaces: Place[] = [];
 	private lastStates: Record<string, number> = {};
@@ -331,14 +334,8 @@ export class Tracker implements TrackerLike {
 		this.places.sweep(forgetBefore);
 
 		// Histories: groups under every key (so switching keys keeps its trend), total, states.
-		for (const key of GROUP_BYS) {
-			const counts = new Map<string, number>();
-			for (const acc of accs) {
-				const k = acc.place.keys[key];
-				counts.set(k, (counts.get(k) ?? 0) + acc.count);
-			}
-			this.histories[key].record(counts, at, forgetBefore);
-		}
+		this.profileCounts = undefined;
+		this.recordGroups(accs, at, forgetBefore);
 		const states: Record<string, number> = {};
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
 		this.recordTotals(tracked.length, states);
@@ -509,15 +506,51 @@ export class Tracker implements TrackerLike {
 		pass.n = count;
 	}
 
+	/**
+	 * A debug=1 profile between full dumps: the total moves, and each group takes its share of the
+	 * profile (see profile-counts.ts) so counts, trends and growth keep moving. Members, waits and
+	 * stuck marks stay those of the last full dump: debug=1 has no ids.
+	 */
 	updateProfile(records: ProfileRecord[], at: number): ModelSnapshot {
 		let total = 0;
 		for (const record of records) total += record.count;
-		// debug=1 has no states: carry the last known mix so every state ring stays aligned.
-		this.recordTotals(total, this.lastStates);
+		// debug=1 has no states: the groups' shares carry their states (before any full dump, the last mix).
+		let states = this.lastStates;
+		const accs = this.lastAccs;
+		if (accs.length > 0) {
+			const shares = profileShares(accs.map(acc => stackKey(acc.place.frames)), accs.map(acc => acc.count), records);
+			const counts = new Map<PlaceAcc, number>();
+			states = {};
+			for (let i = 0; i < accs.length; i++) {
+				const acc = accs[i]!;
+				const count = shares.counts[i]!;
+				counts.set(acc, count);
+				if (count > 0) states[acc.place.state] = (states[acc.place.state] ?? 0) + count;
+			}
+			this.profileCounts = counts;
+			this.recordGroups(accs, at, at - this.forgetAfterMs);
+		}
+		this.recordTotals(total, states);
 		this.lastAt = at;
-		const base = this.current ?? this.build(this.lastTracked);
-		this.current = {...base, at, total, totalHistory: this.totalHistory.toArray(), stateHistory: this.stateHistoryArrays(), newIds: [], goneIds: [], restarted: false};
+		this.current = {...this.build(this.lastTracked), at, total, states, newIds: [], goneIds: [], restarted: false};
 		return this.current;
+	}
+
+	/** One history point per group under every key (so switching keys keeps its trend). */
+	private recordGroups(accs: readonly PlaceAcc[], at: number, forgetBefore: number): void {
+		for (const key of GROUP_BYS) {
+			const counts = new Map<string, number>();
+			for (const acc of accs) {
+				const k = acc.place.keys[key];
+				counts.set(k, (counts.get(k) ?? 0) + this.countOf(acc));
+			}
+			this.histories[key].record(counts, at, forgetBefore);
+		}
+	}
+
+	/** A place's count: from the last full dump, or its share of the debug=1 profile read since. */
+	private countOf(acc: PlaceAcc): number {
+		return this.profileCounts?.get(acc) ?? acc.count;
 	}
 
 	setGroupBy(by: GroupBy): ModelSnapshot {
@@ -578,6 +611,8 @@ export class Tracker implements TrackerLike {
 		const facts: GroupFacts[] = [];
 		for (const [key, list] of merged) {
 			let count = 0;
+			// Members seen in the last full dump (count differs after a debug=1 profile).
+			let members = 0;
 			let stuck = 0;
 			let leaked = 0;
 			let idle = 0;
@@ -591,7 +626,8 @@ export class Tracker implements TrackerLike {
 			const states: Record<string, number> = {};
 			const ids: number[] = [];
 			for (const acc of list) {
-				count += acc.count;
+				count += this.countOf(acc);
+				members += acc.count;
 				stuck += acc.stuck;
 				leaked += acc.leaked;
 				idle += acc.idle;
@@ -602,9 +638,11 @@ export class Tracker implements TrackerLike {
 				minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
 				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
 				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
-				states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
+				states[acc.place.state] = (states[acc.place.state] ?? 0) + this.countOf(acc);
 				if (list.length > 1) for (const id of acc.ids) ids.push(id);
 			}
+			// Gone by the profile read since the last full dump.
+			if (count === 0 && members > 0) continue;
 			let state = best.place.state;
 			let most = -1;
 			for (const [s, n] of Object.entries(states)) {
@@ -630,9 +668,10 @@ export class Tracker implements TrackerLike {
 				growth: trend?.growth ?? 0,
 				growthPerMin: trend?.growthPerMin ?? 0,
 				delta: trend?.delta ?? count,
-				stuck,
-				leaked,
-				idle: idle === count,
+				// A group that shrank since (per the profile) cannot have more stuck or leaked than it has.
+				stuck: Math.min(stuck, count),
+				leaked: Math.min(leaked, count),
+				idle: idle === members,
 				stateClass: best.place.stateClass,
 			};
 			groups.push(group);
@@ -640,8 +679,8 @@ export class Tracker implements TrackerLike {
 			facts.push({
 				group,
 				leakShaped,
-				leakStuck,
-				stuckNewcomers,
+				leakStuck: Math.min(leakStuck, count),
+				stuckNewcomers: Math.min(stuckNewcomers, count),
 				stuckMaxWaitMs,
 				neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0),
 				stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recent),
