@@ -4,7 +4,7 @@
 //
 //	cd examples/leaky && go run .        # listens on localhost:6060
 //	gmon localhost:6060                  # in another pane
-//	curl localhost:6060/leak/fanout?n=5  # and watch four goroutines get stuck in chan send
+//	curl 'localhost:6060/leak/fanout?n=5'  # and watch four goroutines get stuck in chan send
 //
 // Standard library only, so it builds with any Go toolchain from 1.19 on.
 package main
