@@ -58,4 +58,16 @@ test('a saved goroutineleak profile is all proven leaks: the gate fails whatever
 	assert.match(result.stdout, /^3 goroutines · 3 suspect goroutines in 1 group, 3 proven leaked$/m);
 	assert.match(result.stdout, /^ {2}1\. proven leak: 3 goroutines at main\.go:241$/m);
 	assert.match(result.stderr, /^gmon: leak gate failed: Go proved 3 goroutines leaked/);
+	// Nothing is missing from a leak profile: no word about debug=1.
+	assert.doesNotMatch(result.stderr, /debug=1/);
+});
+
+test('on a debug=1 goroutine profile the gate says it could count only proven leaks, and passes with none', async () => {
+	// 1642 goroutines, counts per stack, no states: the model can find no suspects in it.
+	const result = await runCli(['--once', '--fail-on-suspects', fixture('go1.19-big-1642-goroutines.debug1.txt')]);
+	assert.equal(result.code, 0, result.stderr);
+	assert.match(result.stdout, /^1642 goroutines/m);
+	const lines = result.stderr.split('\n').filter(line => line !== '');
+	assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
+	assert.match(lines[0]!, /^gmon: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states .*; fetch \?debug=2$/);
 });

@@ -20,6 +20,13 @@ describe('prepareArgv', () => {
 		assert.deepEqual(prepareArgv(['--fail-on-suspects=7', 'x']), ['--fail-on-suspects=7', 'x']);
 	});
 
+	test('a bare number after --fail-on-suspects that makes a second TARGET is refused with the = form', () => {
+		usageError(() => prepareArgv(['--fail-on-suspects', '5', 'crash.log']), /^--fail-on-suspects takes its number after "=": --fail-on-suspects=5$/);
+		usageError(() => prepareArgv(['crash.log', '--fail-on-suspects', '12']), /--fail-on-suspects=12$/);
+		// Alone, the number is the TARGET (a port), as `gmon 6060` is.
+		assert.deepEqual(prepareArgv(['--fail-on-suspects', '6060']), ['--fail-on-suspects=1', '6060']);
+	});
+
 	test('keeps known flags, their values, negations, - and everything after --', () => {
 		const argv = ['-H', 'A: b', '--interval', '1s', '--no-color', '-', '--', '--not-a-flag'];
 		assert.deepEqual(prepareArgv(argv), argv);
@@ -69,6 +76,21 @@ describe('buildCliOptions', () => {
 		usageError(() => buildCliOptions(['diff', 'a'], flags()), /needs two dumps/);
 		usageError(() => buildCliOptions(['diff', '-', '-'], flags()), /only one of BEFORE and AFTER from stdin/);
 		usageError(() => buildCliOptions(['diff', 'a', 'b'], flags({watch: true})), /--watch does not apply/);
+	});
+
+	test('diff refuses the flags it would ignore: polling, the stuck rule, the gate and --hide-idle', () => {
+		const ignored: Array<[Partial<RawFlags>, string]> = [
+			[{polls: '3'}, '--polls'], [{interval: '1s'}, '--interval'], [{maxOverhead: '5'}, '--max-overhead'],
+			[{stuckAfter: '2'}, '--stuck-after'], [{failOnSuspects: '1'}, '--fail-on-suspects'], [{hideIdle: true}, '--hide-idle'],
+			[{demo: true}, '--demo'],
+		];
+		for (const [given, flag] of ignored) {
+			usageError(() => buildCliOptions(['diff', 'a', 'b'], flags(given)), new RegExp(`^${flag} does not apply to gmon diff$`));
+		}
+
+		// What reaches the targets or shapes the output still applies.
+		const options = buildCliOptions(['diff', 'a', 'b'], flags({once: true, json: true, groupBy: 'where', maxBytes: '1MB', header: ['A: b'], color: false}));
+		assert.equal(options.command, 'diff');
 	});
 
 	const bad: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = [

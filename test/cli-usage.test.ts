@@ -1,12 +1,26 @@
 // The command line's contract: --help, --version, and the documented exit codes with one clear
 // line on stderr for every mistake — through the real binary.
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync, chmodSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
-import {fixture, runCli} from './helpers/run-cli.ts';
+import {fixture, runCli, type RunCliOptions} from './helpers/run-cli.ts';
 import packageJson from '../package.json' with {type: 'json'};
+
+/** nobody: owns nothing in the repo or the temp dir, so file modes apply to it. */
+const nobody = 65534;
+
+/**
+ * How to run gmon so that a mode-000 file is refused: root reads any file, and CI runs as root,
+ * so there gmon runs as nobody through setpriv. A string is why it cannot (the test's skip reason).
+ */
+function unprivileged(): RunCliOptions | string {
+	if (process.getuid?.() !== 0) return {};
+	if (spawnSync('setpriv', ['--version']).error) return 'running as root, which reads any file, and setpriv(1) is not installed to drop to nobody';
+	return {uid: nobody};
+}
 
 /** stderr is exactly one line starting with `gmon: `, and nothing went to stdout. */
 function assertOneLineError(result: {stdout: string; stderr: string}, pattern: RegExp): void {
@@ -54,6 +68,9 @@ describe('usage errors exit 2 with one line', {concurrency: 4}, () => {
 		[['--polls', 'abc', 'x'], /--polls must be a whole number ≥ 1, got 'abc'/],
 		[['--polls', '1', '--polls', '2', 'x'], /--polls can only be set once/],
 		[['--once', '99999'], /port 99999 is out of range/],
+		[['--fail-on-suspects', '5', fixture('go1.19-statezoo-all-states.debug2.txt')], /^gmon: --fail-on-suspects takes its number after "=": --fail-on-suspects=5$/],
+		[['diff', 'before.txt', 'after.txt', '--fail-on-suspects'], /^gmon: --fail-on-suspects does not apply to gmon diff$/],
+		[['diff', 'before.txt', 'after.txt', '--polls', '3'], /^gmon: --polls does not apply to gmon diff$/],
 	];
 	for (const [args, pattern] of cases) {
 		test(`gmon ${args.join(' ') || '(nothing)'}`, async () => {
@@ -66,15 +83,21 @@ describe('usage errors exit 2 with one line', {concurrency: 4}, () => {
 
 describe('a target that is unreadable or not a dump exits 3 with one line', {concurrency: 4}, () => {
 	const dir = mkdtempSync(join(tmpdir(), 'gmon-cli-usage-'));
+	// mkdtemp makes it 0700; the unprivileged run must reach the files in it (but not list it).
+	chmodSync(dir, 0o711);
 	after(() => rmSync(dir, {recursive: true, force: true}));
 	const empty = join(dir, 'empty.txt');
 	writeFileSync(empty, '');
 	const garbage = join(dir, 'garbage.bin');
 	writeFileSync(garbage, Buffer.from(Array.from({length: 4096}, (_, index) => (index * 7919) % 256)));
+	const oneGoroutine = 'goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n';
+	const readable = join(dir, 'public.txt');
+	writeFileSync(readable, oneGoroutine);
+	chmodSync(readable, 0o644);
 	const unreadable = join(dir, 'secret.txt');
-	writeFileSync(unreadable, 'goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n');
+	writeFileSync(unreadable, oneGoroutine);
 	chmodSync(unreadable, 0o000);
-	const isRoot = process.getuid?.() === 0;
+	const asUser = unprivileged();
 
 	const cases: Array<[string, string[], RegExp]> = [
 		['a missing file', ['--once', join(dir, 'missing.txt')], /no such file/],
@@ -93,8 +116,13 @@ describe('a target that is unreadable or not a dump exits 3 with one line', {con
 		});
 	}
 
-	test('an unreadable file', {skip: isRoot ? 'root can read any file' : false}, async () => {
-		const result = await runCli(['--once', unreadable]);
+	test('an unreadable file', {skip: typeof asUser === 'string' ? asUser : false}, async () => {
+		const options = asUser as RunCliOptions;
+		// The same user reads the same dump when its mode allows: node, the repo and the temp dir are
+		// within its reach, so the refusal below is the file's mode 000 and nothing else.
+		const control = await runCli(['--once', readable], options);
+		assert.equal(control.code, 0, `gmon as uid ${options.uid ?? process.getuid?.()} cannot read a readable dump:\n${control.stderr}`);
+		const result = await runCli(['--once', unreadable], options);
 		assert.equal(result.code, 3, result.stderr);
 		assertOneLineError(result, /permission denied/);
 	});

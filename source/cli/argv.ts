@@ -26,20 +26,26 @@ function knownFlags(): {long: Map<string, FlagSpec>; short: Map<string, FlagSpec
 
 /**
  * Returns argv ready for meow: bare `--fail-on-suspects` becomes `--fail-on-suspects=1`.
- * Throws UsageError for an unknown flag or a flag missing its value.
+ * Throws UsageError for an unknown flag, a flag missing its value, or a gate number given as a
+ * second TARGET (`--fail-on-suspects 5 FILE`).
  */
 export function prepareArgv(argv: readonly string[]): string[] {
 	const {long, short} = knownFlags();
 	const out: string[] = [];
+	// The TARGETs (and `diff`), and a bare number a bare --fail-on-suspects may have meant as its N.
+	const positionals: string[] = [];
+	let numberAfterGate: string | undefined;
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
 		if (token === '--') {
 			out.push(...argv.slice(index));
+			positionals.push(...argv.slice(index + 1));
 			break;
 		}
 
 		if (token === '-' || !token.startsWith('-') || /^-\d/.test(token)) {
 			out.push(token);
+			positionals.push(token);
 			continue;
 		}
 
@@ -48,6 +54,7 @@ export function prepareArgv(argv: readonly string[]): string[] {
 			if (rawName === 'fail-on-suspects' || rawName === 'failOnSuspects') {
 				if (value === '') throw new UsageError('--fail-on-suspects= needs a number, e.g. --fail-on-suspects=5');
 				out.push(value === undefined ? '--fail-on-suspects=1' : token);
+				if (value === undefined && /^\d+$/.test(argv[index + 1] ?? '')) numberAfterGate = argv[index + 1];
 				continue;
 			}
 
@@ -78,7 +85,17 @@ export function prepareArgv(argv: readonly string[]): string[] {
 		}
 	}
 
+	checkGateNumber(positionals, numberAfterGate);
 	return out;
+}
+
+/**
+ * `gmon --fail-on-suspects 5 FILE`: the 5 is a TARGET (a bare 6060 is a port), so the run would
+ * fail as "one TARGET at a time, got 2". When that is the failure, name the fix instead.
+ */
+function checkGateNumber(positionals: readonly string[], numberAfterGate: string | undefined): void {
+	if (numberAfterGate === undefined || positionals[0] === 'diff' || positionals.length < 2) return;
+	throw new UsageError(`--fail-on-suspects takes its number after "=": --fail-on-suspects=${numberAfterGate}`);
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

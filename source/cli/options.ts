@@ -45,6 +45,16 @@ export interface CliOptions {
 	intervalMs: number;
 }
 
+/**
+ * Flags gmon diff would silently ignore: it reads each side once (no polls, interval, overhead
+ * budget or stuck rule), gates nothing and shows every group. A CI job passing
+ * --fail-on-suspects to a diff must not get a green exit 0 from a gate that never ran.
+ */
+const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
+	['watch', '--watch'], ['demo', '--demo'], ['polls', '--polls'], ['interval', '--interval'], ['maxOverhead', '--max-overhead'],
+	['stuckAfter', '--stuck-after'], ['failOnSuspects', '--fail-on-suspects'], ['hideIdle', '--hide-idle'],
+];
+
 const groupByChoices: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
 
 function invalid(flag: string, expected: string, got: string): UsageError {
@@ -64,8 +74,10 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 
 	if (isDiff) {
 		if (targets.length !== 2) throw new UsageError(`gmon diff needs two dumps: gmon diff BEFORE AFTER (got ${targets.length})`);
-		if (flags.watch) throw new UsageError('--watch does not apply to gmon diff');
-		if (flags.demo) throw new UsageError('--demo does not apply to gmon diff');
+		for (const [name, flag] of notForDiff) {
+			if (flags[name] !== undefined && flags[name] !== false) throw new UsageError(`${flag} does not apply to gmon diff`);
+		}
+
 		if (targets[0] === '-' && targets[1] === '-') throw new UsageError('gmon diff can read only one of BEFORE and AFTER from stdin');
 	} else {
 		if (targets.length > 1) throw new UsageError(`one TARGET at a time, got ${targets.length}: ${targets.join(' ')} (gmon diff compares two)`);

@@ -43,6 +43,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 	const color = options.color && io.stdout.isTTY === true;
 	let last: ReportInput | undefined;
 	let stretchNoted = false;
+	let blindGateNoted = false;
 	let leakProfile: 'unknown' | 'absent' | 'present' = source.hasProfiles ? 'unknown' : 'absent';
 	const wanted = options.watch ? Infinity : (source.repeats ? options.polls : 1);
 
@@ -84,6 +85,11 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 			const leak = await fetchLeakProfile(source, io.signal);
 			if (leak === 'absent') leakProfile = 'absent';
 			else if (leak) [leakProfile, leakRecords] = ['present', leak];
+		}
+
+		if (!blindGateNoted && gateIsBlind(dump, options)) {
+			blindGateNoted = true;
+			io.stderr.write('gmon: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2\n');
 		}
 
 		polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
@@ -150,6 +156,16 @@ function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCo
 	if (!gate.failed) return exitCodes.ok;
 	io.stderr.write(`gmon: ${gate.message}\n`);
 	return exitCodes.suspects;
+}
+
+/**
+ * A `?debug=1` goroutine profile has counts per stack but no states or wait times, so the model can
+ * never call anything a suspect there: a gate that passes on it has not looked. The run keeps its
+ * verdict (only a proven leak fails it) but says so: a CI job fed the wrong URL must not stay green
+ * without a word. A saved goroutineleak profile is all proven leaks: nothing is missing there.
+ */
+function gateIsBlind(dump: Dump, options: CliOptions): boolean {
+	return options.failOnSuspects !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
 }
 
 /** Keep the target's time spent dumping under --max-overhead: a 1.4 s dump at 5% polls every 28 s. */

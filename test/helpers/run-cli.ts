@@ -19,11 +19,21 @@ export interface RunCliOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Kill gmon after this long (default 30 s) so a hang fails the test instead of stalling it. */
 	timeoutMs?: number;
+	/**
+	 * Run gmon as this uid (and the same gid, no supplementary groups) through setpriv(1), e.g. 65534
+	 * (nobody): a test of file permissions means nothing as root. Needs root and setpriv.
+	 */
+	uid?: number;
 }
 
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['source/bin.js', ...args], {
+		const gmon = ['source/bin.js', ...args];
+		// setpriv execs node with the same arguments: only the user changes.
+		const [command, argv] = options.uid === undefined
+			? [process.execPath, gmon]
+			: ['setpriv', [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath, ...gmon]];
+		const child = spawn(command, argv, {
 			cwd: repoDir,
 			// CI=true as in .ci/run; NO_COLOR unset so colour decisions are gmon's own (no TTY → none).
 			env: {...process.env, CI: 'true', NO_COLOR: '', FORCE_COLOR: '', ...options.env},
