@@ -61,15 +61,53 @@ test('v shows the group stack with its shared frames and member ids', async t =>
 	assert.match(r.frame(), /COUNT/);
 });
 
-test('b cycles the group-by through the store', async t => {
+test('b cycles the group-by through the store; the status says it once', async t => {
 	const s = store();
 	const r = await renderTty(<App store={s} clock={clock} />);
 	t.after(() => r.unmount());
 	await r.press(keys.tab, 'b');
 	assert.deepEqual(s.calls, ['setGroupBy where']);
-	assert.match(r.frame(), /grouping by where/);
-	await r.press('b');
+	assert.equal(r.lines().at(-2), 'sort leak↓ · by where · 1/3', 'no "grouping by where" repeating the status');
+	await r.press('v', 'b');
 	assert.deepEqual(s.calls, ['setGroupBy where', 'setGroupBy top']);
+	assert.match(r.lines().at(-2)!, /^group stack · by top/);
+	assert.doesNotMatch(r.frame(), /grouping by/);
+	// The goroutine list's status shows no group-by: there `b` says what it did.
+	await r.press(keys.escape, keys.tab, 'b');
+	assert.match(r.lines().at(-2)!, /^grouping by creator \(Tab shows the groups\) · sort leak↓/);
+});
+
+test('the state picker footer shows the picker\'s keys, not the list\'s', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	assert.match(r.lines().at(-1)!, /⏎ stack/);
+	await r.press('f');
+	assert.equal(r.lines().at(-1), '↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit');
+	await r.press(keys.enter);
+	assert.match(r.frame(), /\[x\] 1 chan send 12/, 'Enter toggled the state under the cursor');
+});
+
+test('Esc and s read together (one read, ESC s: what Ink calls Alt-s) close the picker and change the sort', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press('f');
+	assert.match(r.frame(), /States:/);
+	await r.press('\u001Bs');
+	assert.doesNotMatch(r.frame(), /States:/);
+	assert.match(r.lines().at(-2)!, /^sort wait↓ · 1\/20/);
+});
+
+test('state numbers stay put between polls: a state that went away keeps its number, shown with 0', async t => {
+	const list = (states: string[]) => states.map((state, i) => tracked({id: i + 1, state}));
+	const s = new FakeStore(snapshot(list(['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running'])), {last: fetched});
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 120, rows: 24});
+	t.after(() => r.unmount());
+	assert.match(r.lines()[2]!, /5:sleep 1 {2}6:running 1/);
+	s.setModel(snapshot(list(['chan send', 'chan receive', 'select', 'IO wait', 'running']), {poll: 2, at: now + 2000}));
+	await r.settle();
+	assert.match(r.lines()[2]!, /4:IO wait 1 {2}5:sleep 0 {2}6:running 1$/);
+	await r.press('6');
+	assert.match(r.lines().at(-2)!, /states: running · 1\/1/);
 });
 
 test('f opens the state picker listing each state with its count; Space toggles; 1–9 toggle from the list', async t => {
@@ -156,10 +194,23 @@ test('? shows the help over the list; any key closes it', async t => {
 	await r.press('?');
 	assert.match(r.frame(), /gmon keys/);
 	assert.match(r.frame(), /Quit {4}q or Ctrl-C/);
-	assert.ok(r.lines().every(line => line.length <= 80));
+	assert.match(r.frame(), /count growth {3}S reverse$/m, 'the Sort line is whole at 80 columns');
+	assert.ok(r.lines().every(line => line.length <= 80 && !line.endsWith('…')));
+	assert.equal(r.lines().at(-1), 'any key closes the help  q quit');
 	await r.press('x');
 	assert.doesNotMatch(r.frame(), /gmon keys/);
 	assert.match(r.frame(), /ID STATE/);
+});
+
+test('in a 60x12 pane the help keeps quit and the marks, and says how much it left out', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 12});
+	t.after(() => r.unmount());
+	await r.press('?');
+	const frame = r.frame();
+	assert.match(frame, /^gmon keys \(4 more lines in a taller pane\)$/m);
+	assert.match(frame, /^Marks {3}● stuck, deepening {2}\+ new {2}\? suspect {2}! proven leak$/m);
+	assert.match(frame, /^Quit {4}q or Ctrl-C {3}any other key closes this help$/m);
+	assert.match(frame, /^Move /m);
 });
 
 test('an error keeps the last data and shows the retry countdown; a stretched interval says why', async t => {
@@ -277,6 +328,23 @@ test('the stack view shows args from the parsed dump (the model keeps arg-less f
 	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
 	await r.press(keys.escape, keys.tab, 'v');
 	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
+});
+
+test('a gone goroutine\'s stack reads (…) for the args the model did not keep, and says why', async t => {
+	const spec = {id: 7, frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['main.send', '/app/send.go', 12]] as Array<[string, string, number]>};
+	const parsed = goroutine({...spec, args: '0x7f1c2a3b4c50, 0x72'});
+	const s = new FakeStore(snapshot([tracked({...spec, args: ''}), tracked({id: 8})]), {last: {...fetched, dump: {...fetched.dump, goroutines: [parsed]}}});
+	const r = await renderTty(<App store={s} clock={clock} />);
+	t.after(() => r.unmount());
+	await r.press(keys.enter);
+	assert.match(r.frame(), /^internal\/poll\.runtime_pollWait\(0x7f1c2a3b4c50, 0x72\)$/m);
+	assert.doesNotMatch(r.frame(), /args are shown only/);
+	s.set({model: snapshot([tracked({id: 8})], {poll: 2}), poller: {...s.getState().poller, last: {...fetched, dump: {...fetched.dump, goroutines: []}}}});
+	await r.press('g');
+	assert.match(r.frame(), /GONE: no longer in the dump/);
+	assert.match(r.frame(), /^internal\/poll\.runtime_pollWait\(…\)$/m);
+	assert.match(r.frame(), /^main\.send\(…\)$/m);
+	assert.match(r.frame(), /^\(…\): args are shown only while the goroutine is in the latest dump$/m);
 });
 
 test('lines are cut into ASCII and non-ASCII runs that join back to the line (Ink measures ASCII runs fast)', () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyIntent, nextGroupBy, nextInterval, splitBurst} from '../source/view/keymap.ts';
-import {initialUiState} from '../source/view/reducer.ts';
+import {keyIntent, nextGroupBy, nextInterval, splitBurst, splitMeta} from '../source/view/keymap.ts';
+import {createSelector} from '../source/view/select.ts';
+import {initialUiState, reduce, type Env} from '../source/view/reducer.ts';
+import type {UiState} from '../source/view/types.ts';
+import {snapshot, tracked} from './helpers/fake-store.ts';
 
 const ui = initialUiState();
 
@@ -86,4 +89,24 @@ test('a burst of input splits into text runs and the keys inside it', () => {
 	assert.deepEqual(splitBurst('/chan send\r'), [{text: '/chan send'}, {key: {return: true}}]);
 	assert.deepEqual(splitBurst('ab\u007Fc\tq'), [{text: 'ab'}, {key: {delete: true}}, {text: 'c'}, {key: {tab: true}}, {text: 'q'}]);
 	assert.deepEqual(splitBurst('x\u0001y'), [{text: 'x'}, {text: 'y'}]);
+});
+
+test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so it is Esc then the key', () => {
+	assert.deepEqual(splitMeta('s', {meta: true}), [{input: '', key: {escape: true}}, {input: 's', key: {}}]);
+	assert.deepEqual(splitMeta('S', {meta: true}), [{input: '', key: {escape: true}}, {input: 'S', key: {}}]);
+	// A lone Escape (Ink sets meta on it too), Ctrl and named keys are left alone.
+	assert.deepEqual(splitMeta('', {escape: true, meta: true}), [{input: '', key: {escape: true, meta: true}}]);
+	assert.deepEqual(splitMeta('s', {}), [{input: 's', key: {}}]);
+	assert.deepEqual(splitMeta('', {meta: true, upArrow: true}), [{input: '', key: {meta: true, upArrow: true}}]);
+	assert.deepEqual(splitMeta('c', {ctrl: true, meta: true}), [{input: 'c', key: {ctrl: true, meta: true}}]);
+	// Through the keymap and the reducer: the picker closes and the sort moves on.
+	const model = snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})]);
+	const env: Env = {model, bodyRows: 10, columns: 80, select: createSelector()};
+	let state: UiState = {...ui, overlay: 'states'};
+	for (const event of splitMeta('s', {meta: true})) {
+		const intent = keyIntent(event.input, event.key, state);
+		if (intent && 'action' in intent) state = reduce(state, intent.action, env);
+	}
+	assert.equal(state.overlay, undefined);
+	assert.deepEqual(state.sort.goroutines, {key: 'wait', desc: true});
 });

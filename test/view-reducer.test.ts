@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {ModelSnapshot} from '../source/model/types.ts';
-import {currentView, initialUiState, listRows, reduce, type Env} from '../source/view/reducer.ts';
+import {currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../source/view/reducer.ts';
 import {createSelector} from '../source/view/select.ts';
 import type {Action, UiState} from '../source/view/types.ts';
-import {snapshot, tracked, type GoroutineSpec} from './helpers/fake-store.ts';
+import {goroutine, groupsOf, snapshot, tracked, type GoroutineSpec} from './helpers/fake-store.ts';
 
 function env(model: ModelSnapshot | undefined, select = createSelector(), bodyRows = 11): Env {
 	return {model, bodyRows, columns: 100, select};
@@ -242,4 +242,44 @@ test('state numbers do not move when counts change: leak-shaped waits first, on-
 	const after = select.stateOrder(spec({'IO wait': 1, 'chan receive': 7, running: 1, 'chan send': 12}), ui);
 	assert.deepEqual(before, ['chan send', 'chan receive', 'IO wait', 'running']);
 	assert.deepEqual(after, before);
+});
+
+test('a state keeps its number while present; one that drops to 0 keeps its slot (no renumbering) until a minute has passed', () => {
+	const select = createSelector();
+	const counts = (at: number, states: Record<string, number>) => {
+		let next = 1;
+		const list = Object.entries(states).flatMap(([state, n]) => Array.from({length: n}, () => tracked({id: next++, state})));
+		return snapshot(list, {at});
+	};
+	const first = counts(0, {'chan send': 1, 'chan receive': 2, select: 1, 'IO wait': 1, sleep: 1, running: 1});
+	assert.deepEqual(select.stateOrder(first, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running']);
+	// sleep goes away: running stays 6 (it used to become 5, so a user pressing 5 hit running).
+	const second = counts(2000, {'chan send': 1, 'chan receive': 2, select: 1, 'IO wait': 1, running: 1, 'sync.Mutex.Lock': 1});
+	assert.deepEqual(select.stateOrder(second, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running', 'sync.Mutex.Lock'],
+		'a newcomer goes to the end while the slot of sleep is held, even though it sorts earlier');
+	const s = run(initialUiState(), env(second, select), {type: 'toggleStateAt', index: 5});
+	assert.deepEqual(s.states, ['running']);
+	// A minute later sleep's slot is free: the next new state takes it; nothing else moves.
+	const later = counts(70_000, {'chan send': 1, 'chan receive': 2, select: 1, 'IO wait': 1, running: 1, 'sync.Mutex.Lock': 1, 'sync.WaitGroup.Wait': 1});
+	assert.deepEqual(select.stateOrder(later, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sync.WaitGroup.Wait', 'running', 'sync.Mutex.Lock']);
+	// A state that is gone for good leaves the end of the line; one that is filtered on keeps its slot.
+	const quiet = counts(100_000, {'chan send': 1, 'chan receive': 2});
+	const filtered = {...initialUiState(), states: ['select']};
+	assert.deepEqual(select.stateOrder(quiet, filtered), ['chan send', 'chan receive', 'select', 'IO wait', 'sync.WaitGroup.Wait', 'running', 'sync.Mutex.Lock']);
+	assert.deepEqual(select.stateOrder(counts(201_000, {'chan send': 1, 'chan receive': 2}), filtered), ['chan send', 'chan receive', 'select']);
+});
+
+test('a gone group\'s stack takes args from the dump while its sample goroutine is still there at the same place', () => {
+	const frames: Array<[string, string, number]> = [['main.send', '/app/send.go', 12]];
+	const sample = tracked({id: 7, frames, args: '', groupKey: 'old-key'});
+	const [group] = groupsOf([sample]);
+	// `b` regrouped: the model no longer has 'old-key', but goroutine 7 is in the latest dump.
+	const model = snapshot([{...sample, groupKey: 'new-key'}]);
+	const view = {kind: 'stack' as const, target: {type: 'group' as const, key: 'old-key'}, last: group!, scroll: 0};
+	const text = (raw: ReturnType<typeof goroutine>) => stackContent(view, {...env(model), raw: [raw]}).lines.map(line => line.text);
+	assert.ok(text(goroutine({id: 7, frames, args: '0xc0001'})).includes('main.send(0xc0001)'));
+	// The same id at another place (the target restarted and ids started over): not its args.
+	const elsewhere = text(goroutine({id: 7, frames: [['main.other', '/app/other.go', 3]], args: '0xc0002'}));
+	assert.ok(elsewhere.includes('main.send(…)'));
+	assert.ok(elsewhere.includes('(…): args are shown only while goroutine 7 is in the latest dump'));
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {headerLines, keysLine, statusLine} from '../source/view/chrome.ts';
+import {groupByNotice, headerLines, helpLines, helpText, keysLine, statusLine} from '../source/view/chrome.ts';
 import {initialUiState} from '../source/view/reducer.ts';
 import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupRow, stuckTone, suspectWhy} from '../source/view/rows.ts';
-import {goroutineStackLines} from '../source/view/stack-lines.ts';
+import {goroutineStackLines, groupStackLines} from '../source/view/stack-lines.ts';
 import {groupsOf, pollerState, snapshot, suspect, tracked} from './helpers/fake-store.ts';
 
 test('goroutine rows are exactly the terminal width at every size, with or without created-by', () => {
@@ -97,6 +97,65 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 	assert.match(narrow[1]!.text, /^✖ connection refused at 127\.0\.0\.1:36875 — is the .*… · retry in 3s \(attempt 3\)$/);
 	const wide = headerLines({...base, width: 160, poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}})});
 	assert.match(wide[1]!.text, /that its port\? · retry in 3s \(attempt 3\) · showing data from 8s ago$/);
+});
+
+test('header: a cut dump says how many goroutines it listed of how many; a newer debug=1 profile says how fresh each is', () => {
+	const ui = initialUiState();
+	const listed = {goroutines: Array.from({length: 27_000}, (_, i) => ({id: i}))} as never;
+	const cut = {at: 0, durationMs: 1400, bytes: 64 * 1024 * 1024, debug: 2 as const, dump: listed, truncated: true};
+	const counts = {at: 19_000, durationMs: 100, bytes: 80_000, debug: 1 as const, dump: {} as never, truncated: false};
+	const model = {...snapshot([tracked({id: 1})]), total: 100_000};
+	const base = {model, now: 21_000, width: 200, compact: false, stateOrder: ['chan receive'], ui};
+	const both = headerLines({...base, poller: pollerState({last: cut, lastProfile: counts})});
+	assert.equal(both[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k of 100k listed · full dump 19s ago in 1s, 64 MB · counts just now · every 2s');
+	assert.equal(both[0]!.tone, 'warn');
+	// Without a newer profile the model counted only what the dump listed: no total to claim.
+	const alone = headerLines({...base, poller: pollerState({last: cut, lastProfile: {...counts, at: -5000}})});
+	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k listed · polled 19s ago in 1s, 64 MB · every 2s');
+	const whole = headerLines({...base, now: 23_400, poller: pollerState({last: {...cut, bytes: 25 * 1024 * 1024, truncated: false}, lastProfile: {...counts, at: 22_000}})});
+	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MB · counts just now · every 2s');
+	assert.equal(whole[0]!.tone, 'title');
+});
+
+test('the help fits 80 columns whole; a small pane keeps quit and the marks', () => {
+	for (const line of helpText) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+	assert.match(helpText.join('\n'), /S reverse$/m);
+	assert.deepEqual(helpLines(20), ['gmon keys', ...helpText]);
+	const small = helpLines(7); // the body of a 60x12 pane
+	assert.equal(small.length, 7);
+	assert.match(small[0]!, /^gmon keys \(4 more lines in a taller pane\)$/);
+	assert.match(small.at(-2)!, /^Marks {3}● stuck/);
+	assert.match(small.at(-1)!, /^Quit {4}q or Ctrl-C/);
+	assert.ok(small.slice(1).every(line => helpText.includes(line)));
+	for (const line of small.slice(-2)) assert.ok(line.length <= 60, line);
+	assert.ok(small.indexOf(helpText[0]!) < small.indexOf(helpText[1]!), 'the lines keep their usual order');
+});
+
+test('footer keys: the state picker shows its own keys; b needs a word only where the status shows no group-by', () => {
+	const view = initialUiState().views[0]!;
+	assert.equal(keysLine(view, 80, 'states').text, '↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit');
+	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit');
+	assert.doesNotMatch(keysLine(view, 200, 'states').text, /⏎ stack|Tab/);
+	assert.equal(keysLine(view, 80, 'help').text, 'any key closes the help  q quit');
+	assert.equal(groupByNotice('where', 'groups'), undefined);
+	assert.equal(groupByNotice('where', 'goroutines'), 'grouping by where (Tab shows the groups)');
+});
+
+test('frames whose args the model did not keep read (…), and the header says why', () => {
+	const t = tracked({id: 4, args: '', frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['main.serve', '/app/serve.go', 9]]});
+	t.g.frames[1] = {...t.g.frames[1]!, inlined: true};
+	const gone = goroutineStackLines(t, 100, {gone: true, argsKept: false}).map(line => line.text);
+	assert.ok(gone.includes('internal/poll.runtime_pollWait(…)'));
+	assert.ok(gone.includes('main.serve(...)'), 'an inlined call still reads as Go prints it');
+	assert.ok(gone.includes('(…): args are shown only while the goroutine is in the latest dump'));
+	// From the parsed dump an empty arg list is real: `()`, and no note.
+	const live = goroutineStackLines(t, 100).map(line => line.text);
+	assert.ok(live.includes('internal/poll.runtime_pollWait()'));
+	assert.ok(!live.some(line => line.includes('args are shown only')));
+	const [group] = groupsOf([t]);
+	const groupLines = groupStackLines(group!, 100, {gone: true, argsKept: false}).map(line => line.text);
+	assert.ok(groupLines.includes('internal/poll.runtime_pollWait(…)'));
+	assert.ok(groupLines.includes('(…): args are shown only while goroutine 4 is in the latest dump'));
 });
 
 test('footer: the filter prompt while typing; sort, filters and position otherwise; keys fit the width', () => {

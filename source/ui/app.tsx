@@ -6,7 +6,7 @@ import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../monitor-types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
-import {keyIntent, splitBurst, type KeyLike} from '../view/keymap.ts';
+import {keyIntent, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
@@ -68,7 +68,8 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		setUi(uiRef.current);
 	}, []);
 
-	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch);
+	const listKindNow = useCallback(() => currentListKind(uiRef.current), []);
+	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow);
 
 	const handleKey = useCallback((input: string, key: KeyLike) => {
 		const intent = keyIntent(input, key, uiRef.current);
@@ -77,7 +78,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		else dispatch(intent.action);
 	}, [run, dispatch]);
 
-	useInput((input, key) => {
+	const handleInput = useCallback((input: string, key: KeyLike) => {
 		const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
 		if (!plain || input.length <= 1) {
 			handleKey(input, key);
@@ -97,6 +98,10 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 			}
 			if (rest !== '') handleKey(rest, {});
 		}
+	}, [handleKey]);
+
+	useInput((input, key) => {
+		for (const event of splitMeta(input, key)) handleInput(event.input, event.key);
 	}, {isActive: isRawModeSupported === true});
 
 	if (tooSmall) {
@@ -145,7 +150,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	}
 
 	const status = statusLine({ui, view, listKind, width: columns, groupBy: model?.groups[0]?.by ?? groupBy, ...(position ? {position} : {}), ...(gone ? {gone} : {}), ...(groupLabel ? {groupLabel} : {})});
-	const keys = keysLine(view, columns);
+	const keys = keysLine(view, columns, ui.overlay);
 
 	return (
 		<Box flexDirection="column" width={columns} height={frameRows}>

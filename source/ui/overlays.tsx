@@ -1,15 +1,16 @@
 // Full-body overlays: the help and the state picker.
 import {Text} from 'ink';
-import {helpText} from '../view/chrome.ts';
+import {helpLines} from '../view/chrome.ts';
 import {formatCount, truncateEnd} from '../view/format.ts';
 import {stripControl} from '../view/sanitize.ts';
 import {Body, Line, RowLine} from './lines.tsx';
 
 export function Help({height, width, noColor}: {height: number; width: number; noColor: boolean}) {
+	const [title, ...lines] = helpLines(height);
 	return (
 		<Body height={height}>
-			<Line text="gmon keys" tone="title" noColor={noColor} />
-			{helpText.slice(0, height - 1).map((line, i) => (
+			<Line text={truncateEnd(title ?? '', width)} tone="title" noColor={noColor} />
+			{lines.map((line, i) => (
 				<Line key={i} text={truncateEnd(line, width)} tone="normal" noColor={noColor} />
 			))}
 		</Body>

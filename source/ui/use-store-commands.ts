@@ -5,7 +5,8 @@ import {useCallback, useRef} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorState, MonitorStore} from '../monitor-types.ts';
 import {nextGroupBy, nextInterval, type Command} from '../view/keymap.ts';
-import type {Action} from '../view/types.ts';
+import {groupByNotice} from '../view/chrome.ts';
+import type {Action, ListKind} from '../view/types.ts';
 
 export function useStoreCommands(
 	store: MonitorStore,
@@ -13,6 +14,8 @@ export function useStoreCommands(
 	groupBy: GroupBy,
 	setGroupBy: (by: GroupBy) => void,
 	dispatch: (action: Action) => void,
+	/** The list under the current view, read at key time (it decides whether `b` needs a word). */
+	listKind: () => ListKind,
 ): (command: Command) => void {
 	const {exit} = useApp();
 	// Read at key time, not at render time: several keys can arrive between two renders.
@@ -49,7 +52,8 @@ export function useStoreCommands(
 				groupByRef.current = by;
 				setGroupBy(by);
 				control.setGroupBy(by);
-				say(`grouping by ${by}`);
+				const notice = groupByNotice(by, listKind());
+				if (notice) say(notice);
 				return;
 			}
 			case 'write':
@@ -59,5 +63,5 @@ export function useStoreCommands(
 					(error: unknown) => say(`write failed: ${error instanceof Error ? error.message : String(error)}`),
 				);
 		}
-	}, [store, exit, say, setGroupBy]);
+	}, [store, exit, say, setGroupBy, listKind]);
 }

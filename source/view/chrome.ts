@@ -1,10 +1,10 @@
 // The header and footer as plain lines: poll status, totals, per-state counts (numbered, they are
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
-import type {PollerState} from '../target/types.ts';
+import type {FetchResult, PollerState} from '../target/types.ts';
 import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
 import {stripControl} from './sanitize.ts';
-import type {UiState, View} from './types.ts';
+import type {Overlay, UiState, View} from './types.ts';
 import {sparkline} from './format.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
@@ -33,13 +33,30 @@ function ago(ms: number): string {
 	return ms < 5000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
-function pollStatus({poller, now}: HeaderInput): string {
+/**
+ * Go stops writing a debug=2 dump at 64 MB (or --max-bytes cut it): the list then misses
+ * goroutines, and the header must say so. The real total is known when a debug=1 profile (the
+ * poller fetches one after a cut dump) is newer than the dump: the model's total then comes from it.
+ */
+function cutNote(last: FetchResult, total: number | undefined): string {
+	const listed = last.dump.goroutines.length;
+	const of = total !== undefined && total > listed ? ` of ${formatCount(total)}` : '';
+	return `cut at ${formatBytes(last.bytes)}: ${formatCount(listed)}${of} listed`;
+}
+
+function pollStatus({poller, model, now}: HeaderInput): string {
 	const parts: string[] = [];
 	// First, so a narrow pane never cuts it off.
 	if (poller.paused) parts.push('PAUSED');
 	const last = poller.last;
-	if (last) parts.push(`polled ${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`);
-	else if (!poller.error) parts.push('waiting for the first poll…');
+	const profile = poller.lastProfile;
+	// The poller stretches full dumps and fills in the counts from debug=1 between them: say how old each is.
+	const countsNewer = last !== undefined && profile !== undefined && profile.at > last.at;
+	if (last?.truncated) parts.push(cutNote(last, countsNewer ? model?.total : undefined));
+	if (last) {
+		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
+		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
+	} else if (!poller.error) parts.push('waiting for the first poll…');
 	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
 	if (poller.effectiveIntervalMs > poller.intervalMs) {
 		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${stripControl(poller.stretchedReason)}` : ' to spare the target'})`;
@@ -97,7 +114,7 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
 	const title = `gmon ${stripControl(poller.target)} · ${pollStatus(input)}`;
-	lines.push({text: truncateEnd(title, width), tone: poller.paused ? 'warn' : 'title'});
+	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated ? 'warn' : 'title'});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
 	if (!model) {
@@ -161,10 +178,28 @@ export function statusLine(input: StatusInput): ChromeLine {
 	return {text: truncateEnd(parts.join(' · '), width), tone};
 }
 
+/**
+ * `b` said "grouping by where" in the footer until the next move, while the status of a group
+ * list (or a group's stack) already reads `by where`: only where the status does not show it
+ * does the change need a word.
+ */
+export function groupByNotice(by: string, listKind: 'goroutines' | 'groups'): string | undefined {
+	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
+}
+
+/** An overlay has the keyboard: its own keys, not the list's (Enter toggles a state in the picker). */
+function overlayKeys(overlay: Overlay): string[] {
+	return overlay === 'states'
+		? ['↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit', '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit']
+		: ['any key closes the help  q quit'];
+}
+
 /** Footer line 2: the keys that matter in this view; the shortest set that fits (`?` lists them all). */
-export function keysLine(view: View, width: number): ChromeLine {
+export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLine {
 	let variants: string[];
-	if (view.kind === 'stack') {
+	if (overlay) {
+		variants = overlayKeys(overlay);
+	} else if (view.kind === 'stack') {
 		variants = view.target.type === 'goroutine'
 			? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
 			: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
@@ -186,16 +221,30 @@ export function keysLine(view: View, width: number): ChromeLine {
 	return {text: truncateEnd(fits, width), tone: 'dim'};
 }
 
-/** The help overlay's lines (each fits 80 columns; 10 lines fit the smallest body). */
+/** The help overlay's lines: each fits 80 columns, and quit and the marks fit 60. */
 export const helpText: readonly string[] = [
 	'Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End',
 	'Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear',
 	'Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine',
 	'        b group by: stack → where (user frame) → top frame → creator',
-	'Sort    s next column (leak wait id state function file count growth)   S reverse',
+	'Sort    s next column: leak wait id state function file count growth   S reverse',
 	'Filter  f state picker   1–9 toggle a state   0 all states   H hide idle',
 	'        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
 	'Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump',
-	'Marks   ● stuck (colour deepens with time)  + new  ? suspect  ! proven leak',
-	'Quit    q or Ctrl-C            any other key closes this help',
+	'Marks   ● stuck, deepening  + new  ? suspect  ! proven leak',
+	'Quit    q or Ctrl-C   any other key closes this help',
 ];
+
+/**
+ * helpText indices, the most needed first: a small pane (60x12 has room for 6) keeps how to
+ * quit and what the marks mean; continuation lines go before the line they continue.
+ */
+const helpPriority = [9, 8, 0, 1, 5, 4, 2, 7, 6, 3];
+
+/** The help as it fits `rows` lines (title included): the most needed lines, in their usual order. */
+export function helpLines(rows: number): string[] {
+	const room = Math.max(0, rows - 1);
+	if (room >= helpText.length) return ['gmon keys', ...helpText];
+	const kept = helpPriority.slice(0, room).sort((a, b) => a - b);
+	return [`gmon keys (${helpText.length - room} more lines in a taller pane)`, ...kept.map(i => helpText[i]!)];
+}

@@ -100,6 +100,22 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 	return undefined;
 }
 
+export interface KeyEvent {
+	input: string;
+	key: KeyLike;
+}
+
+/**
+ * Esc pressed just before another key can reach Ink in one read (`\x1bs`), and Ink reports it
+ * as Alt-s: key.meta with input `s`. gmon binds no Alt key, so such a key can only be Esc and
+ * then the key; dropping it left the picker open and the sort unchanged.
+ */
+export function splitMeta(input: string, key: KeyLike): KeyEvent[] {
+	const printable = input.length === 1 && input >= ' ' && input <= '~';
+	if (!key.meta || key.escape || key.ctrl || !printable) return [{input, key}];
+	return [{input: '', key: {escape: true}}, {input, key: {}}];
+}
+
 const groupByOrder = ['stack', 'where', 'top', 'creator'] as const;
 
 /** `b`: the next group-by key. */

@@ -56,6 +56,20 @@ export function currentListKind(state: UiState): ListKind {
 	return 'goroutines';
 }
 
+function sameFrames(a: Goroutine, b: Goroutine): boolean {
+	return a.frames.length === b.frames.length && a.frames.every((frame, i) => frame.func === b.frames[i]!.func && frame.line === b.frames[i]!.line);
+}
+
+/**
+ * The parser's copy of `g` (with args) from the latest dump, when that goroutine still stands
+ * where `g` does: ids start over when the target restarts, and a group that `b` regrouped away
+ * is "gone" while its sample goroutine is still in the dump.
+ */
+function withArgs(g: Goroutine, env: Env): Goroutine | undefined {
+	const raw = env.select.rawGoroutine(env.raw, g.id);
+	return raw && sameFrames(raw, g) ? raw : undefined;
+}
+
 /** The stack view's lines, or undefined when there is nothing to show. */
 export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
 	const {model, select, columns} = env;
@@ -63,18 +77,18 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 		const live = select.goroutineById(model, view.target.id);
 		const t = live ?? (view.last && 'g' in view.last ? view.last : undefined);
 		if (!t) return {lines: [], gone: true};
-		const raw = live ? select.rawGoroutine(env.raw, t.g.id) : undefined;
+		const raw = withArgs(t.g, env);
 		const shown = raw ? {...t, g: raw} : t;
 		const suspect = select.suspectsByKey(model).get(t.groupKey);
-		return {lines: goroutineStackLines(shown, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+		return {lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {})}), gone: !live};
 	}
 	const live = select.groupsByKey(model).get(view.target.key);
 	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
 	if (!group) return {lines: [], gone: true};
-	const raw = live ? select.rawGoroutine(env.raw, group.sample.id) : undefined;
+	const raw = withArgs(group.sample, env);
 	const shown = raw ? {...group, sample: raw} : group;
 	const suspect = select.suspectsByKey(model).get(group.key);
-	return {lines: groupStackLines(shown, columns, {gone: !live, ...(suspect ? {suspect} : {})}), gone: !live};
+	return {lines: groupStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {})}), gone: !live};
 }
 
 function replaceTop(state: UiState, view: View): UiState {

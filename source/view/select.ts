@@ -2,12 +2,12 @@
 // group), sort, and the window of visible rows around a selection that follows its key.
 // Each step is cached on its inputs, so a key press that only moves the cursor costs a Map
 // lookup and a slice, and a new poll costs one sort and one filter pass.
-import {classifyState, type StateClass} from '../dump/index.ts';
 import type {Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {shortFile} from './frames.ts';
 import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
+import {nextSlots, type StateSlot} from './state-slots.ts';
 import type {GoroutinesView, GroupsView, Selection, SortSpec, UiState} from './types.ts';
 
 export interface ListResult<T> {
@@ -65,19 +65,6 @@ export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
 	const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
 	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
-}
-
-/** Leak-shaped waits first (they are what a leak hunter filters to), on-CPU and runtime last. */
-const knownStates = [
-	'chan send', 'chan receive', 'select', 'chan send (nil chan)', 'chan receive (nil chan)', 'select (no cases)',
-	'sync.Mutex.Lock', 'sync.RWMutex.RLock', 'sync.RWMutex.Lock', 'sync.WaitGroup.Wait', 'sync.Cond.Wait', 'semacquire',
-	'IO wait', 'sleep',
-];
-const classRank: Record<StateClass, number> = {channel: 1, sync: 2, io: 3, sleep: 4, other: 5, running: 6, runtime: 7};
-
-function stateRank(state: string): number {
-	const known = knownStates.indexOf(state);
-	return known >= 0 ? known : 100 * classRank[classifyState(state)];
 }
 
 function compareText(a: string, b: string): number {
@@ -183,7 +170,7 @@ function resolve<T>(items: readonly T[], found: number | undefined, sel: Selecti
 export interface Selector {
 	goroutines(model: ModelSnapshot | undefined, ui: UiState, view: GoroutinesView, viewport: number): ListResult<TrackedGoroutine>;
 	groups(model: ModelSnapshot | undefined, ui: UiState, view: GroupsView, viewport: number): ListResult<Group>;
-	/** States in header order (most goroutines first), plus any filtered-on state no longer present. */
+	/** States in header order: numbered slots that do not move between polls, plus any filtered-on state without one. */
 	stateOrder(model: ModelSnapshot | undefined, ui: UiState): string[];
 	groupsByKey(model: ModelSnapshot | undefined): Map<string, Group>;
 	suspectsByKey(model: ModelSnapshot | undefined): Map<string, Suspect>;
@@ -260,11 +247,13 @@ export function createSelector(): Selector {
 	const rawById = memo((raw: readonly Goroutine[], id: number) => raw.find(g => g.id === id));
 	const findGoroutine = keyFinder(Number, (t: TrackedGoroutine) => t.g.id);
 	const findGroup = keyFinder(String, (group: Group) => group.key);
-	const stateOrder = memo((states: Record<string, number>, selected: readonly string[]) => {
-		// A fixed order, not by count: the 1–9 keys must mean the same state from one poll to the
-		// next (by count, a state a user just read as `3` could be `2` by the time they press it).
-		const order = Object.keys(states).sort((a, b) => stateRank(a) - stateRank(b) || compareText(a, b));
-		for (const state of selected) if (!(state in states)) order.push(state);
+	// Slots, not a sort per poll: the 1–9 keys must mean the same state from one poll to the next
+	// (see state-slots.ts). Advanced once per snapshot, however often a frame asks.
+	let slots: StateSlot[] = [];
+	let slotsModel: ModelSnapshot | undefined;
+	const stateOrder = memo((current: readonly StateSlot[], selected: readonly string[]) => {
+		const order = current.map(slot => slot.state);
+		for (const state of selected) if (!order.includes(state)) order.push(state);
 		return order;
 	});
 
@@ -292,7 +281,11 @@ export function createSelector(): Selector {
 			return gone === undefined ? {items, index, top} : {items, index, top, gone};
 		},
 		stateOrder(model, ui) {
-			return stateOrder(model?.states ?? {}, ui.states);
+			if (model && model !== slotsModel) {
+				slots = nextSlots(slots, model.states, model.at, ui.states);
+				slotsModel = model;
+			}
+			return stateOrder(slots, ui.states);
 		},
 		groupsByKey(model) {
 			return groupsByKey(model?.groups ?? noGroups);

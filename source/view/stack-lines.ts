@@ -14,20 +14,30 @@ export interface Line {
 	tone: Tone;
 }
 
-function frameLines(frame: Frame, width: number): Line[] {
+/**
+ * How a frame's args read. `argsKept` false: the frames are the model's arg-less copies (the
+ * parsed dump that had the args is gone), so an empty string means "not kept", not "no args".
+ */
+function argsText(frame: Frame, argsKept: boolean): string {
+	if (frame.inlined) return '...';
+	if (frame.args === '' && !argsKept) return '…';
+	return stripControl(frame.args);
+}
+
+function frameLines(frame: Frame, width: number, argsKept = true): Line[] {
 	const tone: Tone = isStdFrame(frame.func) ? 'dim' : 'normal';
-	const args = frame.inlined ? '...' : stripControl(frame.args);
+	const args = argsText(frame, argsKept);
 	const call = truncateEnd(`${stripControl(frame.func)}(${args})`, width);
 	const where = frame.file ? `${stripControl(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
 	return [{text: call, tone}, {text: '    ' + truncateMiddle(where, width - 4), tone: 'dim'}];
 }
 
-function stackLines(g: Goroutine, width: number): Line[] {
+function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
 	const lines: Line[] = [];
 	if (g.unavailable) lines.push({text: 'stack unavailable (running on another thread)', tone: 'dim'});
 	g.frames.forEach((frame, i) => {
 		if (g.elided && g.elided.at === i) lines.push(elisionLine(g));
-		lines.push(...frameLines(frame, width));
+		lines.push(...frameLines(frame, width, argsKept));
 	});
 	if (g.elided && g.elided.at >= g.frames.length) lines.push(elisionLine(g));
 	if (g.truncated) lines.push({text: '…the dump was cut off here', tone: 'warn'});
@@ -53,6 +63,22 @@ function elisionLine(g: Goroutine): Line {
 	return {text: n === undefined ? '...additional frames elided...' : `...${n} frames elided...`, tone: 'dim'};
 }
 
+/** Some frame would read `(…)`: the header says why. */
+function argsMissing(g: Goroutine, argsKept: boolean): boolean {
+	return !argsKept && g.frames.some(frame => !frame.inlined && frame.args === '');
+}
+
+export interface StackOptions {
+	/** The goroutine or group has left the target since the view opened. */
+	gone?: boolean;
+	suspect?: Suspect;
+	/**
+	 * The frames carry their args (from the latest parsed dump). False when only the model's
+	 * arg-less frames are left; default true.
+	 */
+	argsKept?: boolean;
+}
+
 function labelsText(labels: Record<string, string> | undefined): string {
 	if (!labels) return '';
 	const parts = Object.entries(labels).map(([k, v]) => `${stripControl(k)}=${stripControl(v)}`);
@@ -60,8 +86,9 @@ function labelsText(labels: Record<string, string> | undefined): string {
 }
 
 /** A goroutine's stack view. `gone` when the goroutine has left the target since the view opened. */
-export function goroutineStackLines(t: TrackedGoroutine, width: number, options: {gone?: boolean; suspect?: Suspect} = {}): Line[] {
+export function goroutineStackLines(t: TrackedGoroutine, width: number, options: StackOptions = {}): Line[] {
 	const {g} = t;
+	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
 	lines.push({text: truncateEnd(`goroutine ${g.id} [${stripControl(g.rawState)}]`, width), tone: 'title'});
 	const facts: string[] = [];
@@ -75,8 +102,9 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (labels) facts.push(labels);
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: g.leaked || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
-	lines.push(...stackLines(g, width));
+	lines.push(...stackLines(g, width, argsKept));
 	return lines;
 }
 
@@ -98,7 +126,8 @@ function idLines(ids: readonly number[], width: number): Line[] {
 }
 
 /** A group's view: what it is, why it is a suspect, its shared stack (from a sample) and its members. */
-export function groupStackLines(group: Group, width: number, options: {gone?: boolean; suspect?: Suspect} = {}): Line[] {
+export function groupStackLines(group: Group, width: number, options: StackOptions = {}): Line[] {
+	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
 	lines.push({text: truncateEnd(`group of ${group.count} · ${stripControl(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`, width), tone: 'title'});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
@@ -106,9 +135,10 @@ export function groupStackLines(group: Group, width: number, options: {gone?: bo
 	lines.push({text: truncateEnd(`states: ${states} · stuck ${group.stuck} · waits ${formatDuration(group.minWaitMs)}–${formatDuration(group.maxWaitMs)}${group.idle ? ' · idle' : ''}`, width), tone: 'normal'});
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	if (argsMissing(group.sample, argsKept)) lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `shared stack (goroutine ${group.sample.id}):`, tone: 'accent'});
-	lines.push(...stackLines(group.sample, width));
+	lines.push(...stackLines(group.sample, width, argsKept));
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `members (${group.ids.length}):`, tone: 'accent'});
 	lines.push(...idLines(group.ids, width));

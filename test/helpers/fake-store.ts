@@ -197,6 +197,9 @@ export class FakeStore implements MonitorStore {
 		},
 		setGroupBy: (by: GroupBy) => {
 			this.calls.push(`setGroupBy ${by}`);
+			// Like the monitor: the regrouped model is published at once (here only relabelled).
+			const model = this.#state.model;
+			if (model) this.setModel({...model, groups: model.groups.map(group => ({...group, by}))});
 		},
 		writeDump: async () => {
 			this.calls.push('writeDump');
