@@ -103,9 +103,16 @@ function totals(model: ModelSnapshot, width: number): string {
 	return parts.join(' · ');
 }
 
+/**
+ * `7:chan send 15  1:chan receive 4 …`: each state with its slot number (the key that toggles it),
+ * listed by count, largest first, so a narrow pane cuts the smallest: the numbers stay put while
+ * the order follows what matters now (a leak's 15 senders are never the part that is cut).
+ */
 function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState): string {
-	return order.map((state, i) => {
-		const label = `${i < 9 ? `${i + 1}:` : ''}${stripControl(state)} ${formatCount(model.states[state] ?? 0)}`;
+	const count = (state: string): number => model.states[state] ?? 0;
+	const listed = order.map((state, slot) => ({state, slot})).sort((a, b) => count(b.state) - count(a.state) || a.slot - b.slot);
+	return listed.map(({state, slot}) => {
+		const label = `${slot < 9 ? `${slot + 1}:` : ''}${stripControl(state)} ${formatCount(count(state))}`;
 		return ui.states.includes(state) ? `[${label}]` : label;
 	}).join('  ');
 }
