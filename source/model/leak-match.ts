@@ -9,13 +9,15 @@ import type {Frame, ProfileRecord} from '../dump/types.ts';
 /** debug=1 prints at most this many frames of a stack (Go 1.19: 32 PCs, fewer frames once runtime ones are hidden). */
 export const CAPPED_AT_LEAST = 24;
 
-/** The stack as both formats print it: function names, runtime frames (and panic's pseudo-frame) dropped. */
-export function signature(frames: readonly Frame[]): string[] {
+/** Whether a frame counts in both formats: runtime frames (and panic's pseudo-frame) are dropped. */
+export function inSignature(frame: Frame): boolean {
+	return !frame.func.startsWith('runtime.') && frame.func !== 'panic';
+}
+
+/** The stack as both formats print it: the function names of the frames inSignature keeps. */
+function signature(frames: readonly Frame[]): string[] {
 	const out: string[] = [];
-	for (const frame of frames) {
-		if (frame.func.startsWith('runtime.') || frame.func === 'panic') continue;
-		out.push(frame.func);
-	}
+	for (const frame of frames) if (inSignature(frame)) out.push(frame.func);
 	return out;
 }
 

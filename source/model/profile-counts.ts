@@ -7,18 +7,16 @@
 // their last mix. Stacks are compared as leak-match compares them (runtime frames dropped,
 // capped the way debug=1 caps them), with lines, so two call sites of one function stay apart.
 import type {Frame, ProfileRecord} from '../dump/types.ts';
-import {CAPPED_AT_LEAST, signature} from './leak-match.ts';
+import {CAPPED_AT_LEAST, inSignature} from './leak-match.ts';
 
 /** The stack's key in both formats: `func:line` of its first capped non-runtime frames. */
 export function stackKey(frames: readonly Frame[]): string {
-	const funcs = signature(frames);
 	let key = '';
 	let kept = 0;
 	for (const frame of frames) {
-		if (kept === Math.min(funcs.length, CAPPED_AT_LEAST)) break;
-		if (frame.func !== funcs[kept]) continue;
+		if (!inSignature(frame)) continue;
 		key += `${frame.func}:${frame.line}\n`;
-		kept++;
+		if (++kept === CAPPED_AT_LEAST) break;
 	}
 	return key;
 }

@@ -4,7 +4,7 @@ import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../target/types.ts';
 import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
 import {stripControl} from './sanitize.ts';
-import type {Overlay, UiState, View} from './types.ts';
+import type {ListKind, Overlay, UiState, View} from './types.ts';
 import {sparkline} from './format.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
@@ -190,7 +190,7 @@ export function statusLine(input: StatusInput): ChromeLine {
  * list (or a group's stack) already reads `by where`: only where the status does not show it
  * does the change need a word.
  */
-export function groupByNotice(by: string, listKind: 'goroutines' | 'groups'): string | undefined {
+export function groupByNotice(by: string, listKind: ListKind): string | undefined {
 	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
 }
 
@@ -228,30 +228,31 @@ export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLi
 	return {text: truncateEnd(fits, width), tone: 'dim'};
 }
 
-/** The help overlay's lines: each fits 80 columns, and quit and the marks fit 60. */
-export const helpText: readonly string[] = [
-	'Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End',
-	'Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear',
-	'Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine',
-	'        b group by: stack → where (user frame) → top frame → creator',
-	'Sort    s next column: leak wait id state function file count growth   S reverse',
-	'Filter  f state picker   1–9 toggle a state   0 all states   H hide idle',
-	'        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
-	'Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump',
-	'Marks   ● stuck, deepening  + new  ? suspect  ! proven leak',
-	'Quit    q or Ctrl-C   any other key closes this help',
+/**
+ * The help overlay's lines, each with how much it is needed (1 most): each fits 80 columns, and
+ * quit and the marks fit 60, so a small pane (60x12 has room for 6) keeps how to quit and what
+ * the marks mean. A continuation line ranks below the line it continues.
+ */
+const help: ReadonlyArray<readonly [text: string, need: number]> = [
+	['Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End', 3],
+	['Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear', 4],
+	['Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine', 7],
+	['        b group by: stack → where (user frame) → top frame → creator', 10],
+	['Sort    s next column: leak wait id state function file count growth   S reverse', 6],
+	['Filter  f state picker   1–9 toggle a state   0 all states   H hide idle', 5],
+	['        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)', 9],
+	['Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump', 8],
+	['Marks   ● stuck, deepening  + new  ? suspect  ! proven leak', 2],
+	['Quit    q or Ctrl-C   any other key closes this help', 1],
 ];
 
-/**
- * helpText indices, the most needed first: a small pane (60x12 has room for 6) keeps how to
- * quit and what the marks mean; continuation lines go before the line they continue.
- */
-const helpPriority = [9, 8, 0, 1, 5, 4, 2, 7, 6, 3];
+/** The help overlay's lines, in their usual order. */
+export const helpText: readonly string[] = help.map(([text]) => text);
 
 /** The help as it fits `rows` lines (title included): the most needed lines, in their usual order. */
 export function helpLines(rows: number): string[] {
 	const room = Math.max(0, rows - 1);
-	if (room >= helpText.length) return ['gmon keys', ...helpText];
-	const kept = helpPriority.slice(0, room).sort((a, b) => a - b);
-	return [`gmon keys (${helpText.length - room} more lines in a taller pane)`, ...kept.map(i => helpText[i]!)];
+	if (room >= help.length) return ['gmon keys', ...helpText];
+	const kept = help.filter(([, need]) => need <= room).map(([text]) => text);
+	return [`gmon keys (${help.length - room} more lines in a taller pane)`, ...kept];
 }

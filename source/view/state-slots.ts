@@ -28,7 +28,7 @@ function stateRank(state: string): number {
 }
 
 /** The order states first appear in: several new at once are placed leak-shaped first. */
-export function compareStates(a: string, b: string): number {
+function compareStates(a: string, b: string): number {
 	return stateRank(a) - stateRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
