@@ -79,6 +79,8 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}): Monitor {
 				const input: Parameters<TrackerLike['update']>[0] = {goroutines: current.last.dump.goroutines, at: current.last.at};
 				if (current.leakRecords) input.leakRecords = current.leakRecords;
 				if (current.last.dump.truncated) input.truncated = true;
+				// The profile read after a cut dump in the same tick gives this poll's counts.
+				if (input.truncated && current.lastProfile !== previous.lastProfile && tracker.updateProfile) input.countsFollow = true;
 				if (failedSinceLastDump) input.reconnected = true;
 				failedSinceLastDump = false;
 				model = tracker.update(input);

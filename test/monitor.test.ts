@@ -143,6 +143,37 @@ test('a live target: debug=2 feeds the tracker, debug=1 between stretched dumps 
 	assert.ok((timers.delays[0] ?? 0) > 2900 && (timers.delays[0] ?? 0) <= 3000, 'next poll on the new interval');
 });
 
+test('a dump cut by --max-bytes: the profile read in the same tick gives the counts, one trend point per poll', async t => {
+	const bigDump = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
+	const bigProfile = readFileSync(new URL('go1.19-big-1642-goroutines.debug1.txt', dumps));
+	const server = createServer((req, res) => {
+		res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+		res.end((req.url ?? '').includes('debug=1') ? bigProfile : bigDump);
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => {
+		server.closeAllConnections();
+		server.close();
+	});
+	const {port} = server.address() as AddressInfo;
+	const timers = new ManualTimers();
+	const monitor = createMonitor(buildConfig(`127.0.0.1:${port}`, {interval: '1s', maxOverhead: 0, maxBytes: '100KB'}), {timers});
+	t.after(() => monitor.control.stop());
+	for (let tick = 0; tick < 3; tick++) {
+		if (tick > 0) timers.fire();
+		await monitor.poller.whenIdle();
+	}
+	const {model, poller} = monitor.getState();
+	assert.equal(poller.last?.truncated, true);
+	const listed = poller.last!.dump.goroutines.length;
+	assert.ok(listed < 1642);
+	assert.equal(model?.total, 1642);
+	assert.deepEqual(model?.totalHistory, [1642, 1642, 1642], 'no dip to the listed count between the profile points');
+	const grouped = model!.groups.reduce((n, g) => n + g.count, 0);
+	assert.ok(grouped > listed && grouped <= 1642, `the listed groups take their profile counts: ${grouped}`);
+	for (const group of model!.groups) assert.equal(group.history.length, 3);
+});
+
 test('refreshNow during a poll queues one more full poll instead of overlapping', async t => {
 	let active = 0;
 	let maxActive = 0;

@@ -35,6 +35,12 @@ export interface PollInput {
 	truncated?: boolean;
 	/** The target was unreachable since the previous poll (refused/reset): weaker evidence then suffices for a restart. */
 	reconnected?: boolean;
+	/**
+	 * A debug=1 profile of the same tick follows (the poller reads one after a cut dump): its
+	 * updateProfile records this poll's point in the trends. The cut dump's own counts miss what
+	 * was cut; recording both would draw every poll as a dip and a rise.
+	 */
+	countsFollow?: boolean;
 }
 
 export interface TrackerLike {

@@ -335,10 +335,12 @@ export class Tracker implements TrackerLike {
 
 		// Histories: groups under every key (so switching keys keeps its trend), total, states.
 		this.profileCounts = undefined;
-		this.recordGroups(accs, at, forgetBefore);
 		const states: Record<string, number> = {};
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
-		this.recordTotals(tracked.length, states);
+		if (!input.countsFollow) {
+			this.recordGroups(accs, at, forgetBefore);
+			this.recordTotals(tracked.length, states);
+		}
 
 		this.prevCount = tracked.length;
 		this.prevMax = evidence.max;
