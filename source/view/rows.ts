@@ -1,6 +1,7 @@
 // One list row as one fixed-width string plus a tone the UI maps to a colour. Building the whole
 // line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
 import {formatCount, formatDelta, formatDuration, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {stripControl} from './sanitize.ts';
@@ -82,8 +83,19 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 		+ padStart(formatWait(t.waitMs), cols.wait) + ' '
 		+ padEnd(truncateMiddle(shortFunc(whereFunc(t)), cols.where), cols.where) + ' '
 		+ padEnd(truncateMiddle(fileLine(frame), cols.file), cols.file);
-	if (cols.created > 0) line += ' ' + padEnd(truncateMiddle(shortFunc(createdByText(t.g.createdBy)), cols.created), cols.created);
+	if (cols.created > 0) line += ' ' + padEnd(createdCell(t.g.createdBy, cols.created), cols.created);
 	return {key: String(t.g.id), text: padEnd(line, cols.width), tone};
+}
+
+/**
+ * The creator in a list cell: the function is what tells one leak from another, so it is never cut to
+ * make room for Go 1.21's `in goroutine N`, which shows only when it fits whole.
+ */
+function createdCell(createdBy: CreatedBy | undefined, width: number): string {
+	if (!createdBy) return '';
+	const func = shortFunc(createdBy.func);
+	const whole = shortFunc(createdByText(createdBy));
+	return whole.length <= width ? whole : truncateMiddle(func, width);
 }
 
 export interface GroupColumns {
