@@ -34,9 +34,9 @@ const [{render}, React, {App}, {createMonitor}, {buildConfig}, {Tracker}, {creat
 	import('../source/config.ts'),
 	import('../source/model/index.ts'),
 	import('../source/dump/index.ts'),
-	import('../source/target/create-source.ts'),
+	import('../source/fetch/create-source.ts'),
 ]);
-type DumpSource = import('../source/target/source.ts').DumpSource;
+type DumpSource = import('../source/fetch/source.ts').DumpSource;
 type ModelSnapshot = import('../source/model/types.ts').ModelSnapshot;
 type PollInput = import('../source/model/api.ts').PollInput;
 type GroupBy = import('../source/model/types.ts').GroupBy;

@@ -1,7 +1,7 @@
-// What the live TUI reads and drives: one store that composes the poller (source/target/)
+// What the live TUI reads and drives: one store that composes the poller (source/fetch/)
 // and the tracker (source/model/). The UI subscribes with useSyncExternalStore.
 import type {GroupBy, ModelSnapshot} from './model/types.ts';
-import type {PollerState} from './target/types.ts';
+import type {PollerState} from './fetch/types.ts';
 
 export interface MonitorState {
 	poller: PollerState;

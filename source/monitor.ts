@@ -1,4 +1,4 @@
-// The store the live TUI reads: the poller (source/target/) feeding the tracker (source/model/),
+// The store the live TUI reads: the poller (source/fetch/) feeding the tracker (source/model/),
 // one immutable MonitorState at a time, read with useSyncExternalStore.
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -7,13 +7,13 @@ import type {Config} from './config.ts';
 import type {TrackerLike, TrackerOptions} from './model/api.ts';
 import {Tracker} from './model/tracker.ts';
 import type {MonitorState, MonitorStore} from './monitor-types.ts';
-import {createSource} from './target/create-source.ts';
-import {Poller} from './target/poller.ts';
-import {MAX_RAW_BYTES} from './target/raw-keeper.ts';
+import {createSource} from './fetch/create-source.ts';
+import {Poller} from './fetch/poller.ts';
+import {MAX_RAW_BYTES} from './fetch/raw-keeper.ts';
 import {formatBytes} from './view/format.ts';
-import type {DumpSource} from './target/source.ts';
-import type {Timers} from './target/timers.ts';
-import type {PollError, PollerState} from './target/types.ts';
+import type {DumpSource} from './fetch/source.ts';
+import type {Timers} from './fetch/timers.ts';
+import type {PollError, PollerState} from './fetch/types.ts';
 
 export interface MonitorDeps {
 	/** Default: createSource(config). */

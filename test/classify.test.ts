@@ -6,7 +6,7 @@ import {parseDump} from '../source/dump/index.ts';
 import type {Frame, Goroutine} from '../source/dump/types.ts';
 import {isUserFunc, packageOf, userFrame, whereFrame} from '../source/dump/user-frame.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const load = (name: string): Goroutine[] => parseDump(readFileSync(new URL(name, dumps), 'utf8')).goroutines;
 
 const frame = (func: string, line = 1): Frame => ({func, args: '', inlined: false, file: '/x.go', line});

@@ -8,13 +8,13 @@ import {request, Agent} from 'node:http';
 import {networkInterfaces} from 'node:os';
 import {setTimeout as delay} from 'node:timers/promises';
 import {parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
-import {DemoWorld, startDemoServer} from '../source/target/demo/index.ts';
-import {tabAlign} from '../source/target/demo/format.ts';
+import {DemoWorld, startDemoServer} from '../source/fetch/demo/index.ts';
+import {tabAlign} from '../source/fetch/demo/format.ts';
 import {Tracker} from '../source/model/index.ts';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites} from './helpers/go-example.ts';
 
-const fixtures = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const fixtures = new URL('./fixtures/dumps/', import.meta.url);
 
 /** Where a goroutine is parked, as gmon groups it: state (minutes ignored) + top frame. */
 const site = (g: Goroutine) => `${g.state} @ ${g.frames[0]?.func}:${g.frames[0]?.line}`;

@@ -11,7 +11,7 @@ import schema from '../source/report/schema.json' with {type: 'json'};
 import {validate} from './helpers/json-schema.ts';
 import {fixture, runCli} from './helpers/run-cli.ts';
 
-const fixtures = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const fixtures = new URL('./fixtures/dumps/', import.meta.url);
 const snapshotOf = (name: string, groupBy: GroupBy = 'stack') =>
 	new Tracker({groupBy}).update({goroutines: parseDump(readFileSync(new URL(name, fixtures))).goroutines, at: 0});
 
@@ -78,7 +78,7 @@ describe('diffSnapshots', () => {
 describe('gmon diff BEFORE AFTER', {concurrency: 2}, () => {
 	test('prints the readable diff with counts and exits 0', async () => {
 		// Relative to the repo (runCli's cwd), so the names fit the 100 columns uncut.
-		const relative = (name: string) => `../shared/fixtures/dumps/${name}`;
+		const relative = (name: string) => `test/fixtures/dumps/${name}`;
 		const result = await runCli(['diff', relative(before), relative(after)]);
 		assert.equal(result.code, 0, result.stderr);
 		assert.equal(result.stderr, '');

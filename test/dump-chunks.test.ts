@@ -7,7 +7,7 @@ import {createDumpParser, createParseCache, parseDump, type Dump, type Goroutine
 import {sansShapes} from './helpers/sans-shapes.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
 
 function feed(chunks: Iterable<Uint8Array | string>): {dump: Dump; streamed: Goroutine[]} {

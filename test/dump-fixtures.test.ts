@@ -1,10 +1,10 @@
-// Every real dump in shared/fixtures/dumps parses to exactly the facts its README lists.
+// Every real dump in test/fixtures/dumps parses to exactly the facts its README lists.
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, dumps));
 
 interface Sample {

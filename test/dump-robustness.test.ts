@@ -7,7 +7,7 @@ import {test} from 'node:test';
 import {createDumpParser, parseDump, type Dump} from '../source/dump/index.ts';
 import {prng, synthDumpChunks} from './helpers/synth-dump.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt')).sort();
 
 /**

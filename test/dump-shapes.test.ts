@@ -8,7 +8,7 @@ import {test} from 'node:test';
 import {createParseCache, parseDump, type Goroutine} from '../source/dump/index.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
 
 /** Everything of a goroutine's stack the token stands for: frames and creator without args or parent id. */

@@ -1,4 +1,4 @@
-// The model on poll sequences built from the real dumps in shared/fixtures/dumps (README there
+// The model on poll sequences built from the real dumps in test/fixtures/dumps (README there
 // lists their facts), parsed by the real parser.
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
@@ -7,7 +7,7 @@ import {createDumpParser, parseDump} from '../source/dump/index.ts';
 import type {Goroutine} from '../source/dump/types.ts';
 import {Tracker} from '../source/model/index.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const text = (name: string): string => readFileSync(new URL(name, dumps), 'utf8');
 const load = (name: string): Goroutine[] => parseDump(text(name)).goroutines;
 

@@ -9,7 +9,7 @@ import type {ProfileRecord} from '../source/dump/types.ts';
 import {Tracker} from '../source/model/index.ts';
 import {profileShares, stackKey} from '../source/model/profile-counts.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const full = parseDump(readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps))).goroutines;
 const profile = parseDump(readFileSync(new URL('go1.19-big-1642-goroutines.debug1.txt', dumps))).records;
 

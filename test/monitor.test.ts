@@ -9,9 +9,9 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
 import {createMonitor, dumpFileName} from '../source/monitor.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const zoo = new URL('go1.19-statezoo-all-states.debug2.txt', dumps).pathname;
 const zooBytes = readFileSync(zoo);
 const profileBytes = readFileSync(new URL('go1.19-statezoo-labels.debug1.txt', dumps));

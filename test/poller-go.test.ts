@@ -11,9 +11,9 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {promisify} from 'node:util';
 import {buildConfig} from '../source/config.ts';
 import {createMonitor} from '../source/monitor.ts';
-import {HttpSource} from '../source/target/http-source.ts';
-import {Poller} from '../source/target/poller.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {HttpSource} from '../source/fetch/http-source.ts';
+import {Poller} from '../source/fetch/poller.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 import {skipUnless} from './helpers/tools.ts';
 
 const run = promisify(execFile);

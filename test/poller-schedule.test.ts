@@ -6,11 +6,11 @@ import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
-import {HttpSource} from '../source/target/http-source.ts';
-import {Poller} from '../source/target/poller.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {HttpSource} from '../source/fetch/http-source.ts';
+import {Poller} from '../source/fetch/poller.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 
-const debug2 = readFileSync(new URL('../../shared/fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url));
+const debug2 = readFileSync(new URL('./fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url));
 
 async function freePort(): Promise<number> {
 	const probe = createServer();

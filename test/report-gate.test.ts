@@ -7,7 +7,7 @@ import {Tracker} from '../source/model/index.ts';
 import {leakGate} from '../source/report/gate.ts';
 
 // The lab program's four goroutines blocked forever (nil channels, `select {}`): four suspects of one each.
-const dump = parseDump(readFileSync(new URL('../../shared/fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url)));
+const dump = parseDump(readFileSync(new URL('./fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url)));
 const {suspects} = new Tracker().update({goroutines: dump.goroutines, at: 0});
 
 test('fails when the suspect goroutines reach the threshold, passes below it', () => {

@@ -11,7 +11,7 @@ import schema from '../source/report/schema.json' with {type: 'json'};
 import type {ReportInput} from '../source/report/types.ts';
 import {validate} from './helpers/json-schema.ts';
 
-const fixtures = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const fixtures = new URL('./fixtures/dumps/', import.meta.url);
 const load = (name: string): Dump => parseDump(readFileSync(new URL(name, fixtures)));
 const at = Date.parse('2026-11-23T12:00:00Z');
 

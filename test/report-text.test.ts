@@ -8,7 +8,7 @@ import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
 import {formatTextReport} from '../source/report/text.ts';
 import type {ReportInput} from '../source/report/types.ts';
 
-const fixtures = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const fixtures = new URL('./fixtures/dumps/', import.meta.url);
 const load = (name: string): Dump => parseDump(readFileSync(new URL(name, fixtures)));
 
 const at = Date.parse('2026-11-23T12:00:00Z');

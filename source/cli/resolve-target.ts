@@ -3,8 +3,8 @@
 // not there, or a socket that is missing, is an unreadable target (3).
 import type {Readable} from 'node:stream';
 import {buildConfig, ConfigError, parseTarget, type Config} from '../config.ts';
-import {createSource} from '../target/create-source.ts';
-import type {DumpSource} from '../target/source.ts';
+import {createSource} from '../fetch/create-source.ts';
+import type {DumpSource} from '../fetch/source.ts';
 import {TargetError, UsageError} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 

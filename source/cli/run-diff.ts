@@ -3,7 +3,7 @@
 import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
 import type {Dump} from '../dump/types.ts';
-import {PollFault} from '../target/faults.ts';
+import {PollFault} from '../fetch/faults.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {createReportModel} from './report-model.ts';

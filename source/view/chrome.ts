@@ -1,7 +1,7 @@
 // The header and footer as plain lines: poll status, totals, per-state counts (numbered, they are
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
-import type {FetchResult, PollerState} from '../target/types.ts';
+import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
 import {stripControl} from './sanitize.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';

@@ -4,7 +4,7 @@ import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
-export const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/dumps/', import.meta.url));
+export const fixturesDir = fileURLToPath(new URL('../fixtures/dumps/', import.meta.url));
 
 export interface CliResult {
 	code: number | null;

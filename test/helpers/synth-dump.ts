@@ -2,7 +2,7 @@
 // goroutines share a limited set of stacks (worker pools, connections, timers) while their args,
 // ids and wait times differ — so interning, grouping and memory behave as they would in the wild.
 // Deterministic for a given seed.
-import {prng} from '../../source/target/demo/prng.ts';
+import {prng} from '../../source/fetch/demo/prng.ts';
 
 export interface SynthDumpOptions {
 	goroutines: number;
@@ -11,7 +11,7 @@ export interface SynthDumpOptions {
 	stacks?: number;
 }
 
-export {prng} from '../../source/target/demo/prng.ts';
+export {prng} from '../../source/fetch/demo/prng.ts';
 
 interface TemplateFrame {
 	func: string;

@@ -6,11 +6,11 @@ import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
-import {createSource} from '../source/target/create-source.ts';
-import {Poller} from '../source/target/poller.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {createSource} from '../source/fetch/create-source.ts';
+import {Poller} from '../source/fetch/poller.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const fixture = (name: string) => new URL(name, dumps).pathname;
 
 function tempDir(t: {after(fn: () => unknown): void}): string {

@@ -9,12 +9,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {buildConfig, ConfigError, type ConfigFlags} from '../source/config.ts';
-import {PollFault} from '../source/target/faults.ts';
-import {HttpSource} from '../source/target/http-source.ts';
-import {Poller} from '../source/target/poller.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {PollFault} from '../source/fetch/faults.ts';
+import {HttpSource} from '../source/fetch/http-source.ts';
+import {Poller} from '../source/fetch/poller.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 
-const debug2 = readFileSync(new URL('../../shared/fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url));
+const debug2 = readFileSync(new URL('./fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url));
 const tls = new URL('fixtures/tls/', import.meta.url);
 const cert = readFileSync(new URL('cert.pem', tls));
 const key = readFileSync(new URL('key.pem', tls));

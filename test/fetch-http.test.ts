@@ -7,12 +7,12 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo, Socket} from 'node:net';
 import {test} from 'node:test';
 import {buildConfig, type ConfigFlags} from '../source/config.ts';
-import {PollFault} from '../source/target/faults.ts';
-import {HttpSource} from '../source/target/http-source.ts';
-import {Poller} from '../source/target/poller.ts';
-import {ManualTimers} from '../source/target/timers.ts';
+import {PollFault} from '../source/fetch/faults.ts';
+import {HttpSource} from '../source/fetch/http-source.ts';
+import {Poller} from '../source/fetch/poller.ts';
+import {ManualTimers} from '../source/fetch/timers.ts';
 
-const dumps = new URL('../../shared/fixtures/dumps/', import.meta.url);
+const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const debug2 = readFileSync(new URL('go1.19-statezoo-all-states.debug2.txt', dumps));
 const debug1 = readFileSync(new URL('go1.19-statezoo-labels.debug1.txt', dumps));
 const big = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
