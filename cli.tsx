@@ -20,7 +20,7 @@ try {
 	throw error;
 }
 
-let cli;
+let cli: ReturnType<typeof meow<typeof flagDefinitions>>;
 try {
 	cli = meow(helpText, {
 		importMeta: import.meta,

@@ -52,7 +52,12 @@ export class ChurningDump {
 				const body = text.slice(nl + 1).replace(/\n?$/, '\n');
 				const created = body.lastIndexOf('created by ');
 				if (created < 0) throw new Error('bench: block without created by');
-				this.blocks.push({bracket: bracketWithMinutes.replace(/, \d+ minutes/, ''), bracketWithMinutes, stack: body.slice(0, created), creator: body.slice(created)});
+				this.blocks.push({
+					bracket: bracketWithMinutes.replace(/, \d+ minutes/, ''),
+					bracketWithMinutes,
+					stack: body.slice(0, created),
+					creator: body.slice(created),
+				});
 				const index = this.blocks.length - 1;
 				this.members.push({id: Number(match[1]), block: index, creator: index, minutes: true});
 				const shape = `${this.blocks[index]!.bracket}\n${body.replace(/\(.*\)\n/g, '()\n')}`;

@@ -36,7 +36,10 @@ const cpuMs = (): number => {
 	const u = process.cpuUsage();
 	return (u.user + u.system) / 1000;
 };
-const load = (): string => loadavg().map(x => x.toFixed(1)).join(' ');
+const load = (): string =>
+	loadavg()
+		.map(x => x.toFixed(1))
+		.join(' ');
 
 const population = new ChurningDump(GOROUTINES, {seed: 7, stacks: 300, churnRate: CHURN});
 
@@ -59,7 +62,9 @@ function describeSharing(): void {
 		for (const f of g.frames) frameObjects.add(f);
 		frames += g.frames.length;
 	}
-	console.log(`population: ${population.stacks} distinct stacks; ${sample.length} goroutines from the parser, ${(frames / sample.length).toFixed(1)} frames each; ${frameObjects.size} distinct Frame objects, ${arrays.size} distinct frames arrays; parse cache ${SHARED_CACHE ? 'shared across polls' : 'fresh per poll'}`);
+	console.log(
+		`population: ${population.stacks} distinct stacks; ${sample.length} goroutines from the parser, ${(frames / sample.length).toFixed(1)} frames each; ${frameObjects.size} distinct Frame objects, ${arrays.size} distinct frames arrays; parse cache ${SHARED_CACHE ? 'shared across polls' : 'fresh per poll'}`,
+	);
 }
 describeSharing();
 
@@ -159,9 +164,15 @@ const heap = heapMb() - baseline;
 console.log(`first poll (all new): ${first.toFixed(0)} ms`);
 console.log(`tracking + grouping per poll, wall: ${stats(times)} over ${times.length} polls (target <= 100 ms)`);
 console.log(`tracking + grouping per poll, CPU (process.cpuUsage, incl. GC threads): ${stats(cpuTimes)}`);
-console.log(`load average (1 min) during the timed polls: min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}; now ${load()} on ${cpus().length} cores`);
+console.log(
+	`load average (1 min) during the timed polls: min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}; now ${load()} on ${cpus().length} cores`,
+);
 console.log(`regroup (setGroupBy where): ${regroup.toFixed(0)} ms`);
-console.log(`gmon heap: model after ${POLLS} polls (gc'd, dump dropped) ${heap.toFixed(0)} MB; peak with the last dump still held ${peakHeap.toFixed(0)} MB (target <= 400 MB)`);
-console.log(`model: epoch ${snapshot.epoch}, ${snapshot.groups.length} groups, ${snapshot.suspects.length} suspects, ${tracker.rememberedGoroutines} goroutines remembered, ${tracker.rememberedPlaces} places, total trend ${snapshot.totalHistory.length} points`);
+console.log(
+	`gmon heap: model after ${POLLS} polls (gc'd, dump dropped) ${heap.toFixed(0)} MB; peak with the last dump still held ${peakHeap.toFixed(0)} MB (target <= 400 MB)`,
+);
+console.log(
+	`model: epoch ${snapshot.epoch}, ${snapshot.groups.length} groups, ${snapshot.suspects.length} suspects, ${tracker.rememberedGoroutines} goroutines remembered, ${tracker.rememberedPlaces} places, total trend ${snapshot.totalHistory.length} points`,
+);
 
 if (mean > 100 || Math.max(heap, peakHeap) > 400) process.exitCode = 1;

@@ -140,7 +140,11 @@ function panicparse(file: string, runs: number): Timed | undefined {
 		const ms = performance.now() - started;
 		if (run.status !== 0) return undefined;
 		// `times`: the shell's user/sys, then its children's: `0m1.234s 0m0.056s`.
-		const children = run.stdout.trim().split('\n').at(-1)!.match(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/);
+		const children = run.stdout
+			.trim()
+			.split('\n')
+			.at(-1)!
+			.match(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/);
 		const cpuMs = children ? (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000 : Number.NaN;
 		if (best === undefined || ms < best.ms) best = {ms, cpuMs};
 	}
@@ -164,7 +168,8 @@ async function main(): Promise<void> {
 			for (let i = 0; i < RUNS; i++) runs.push(measure(script, file));
 			const result = runs.reduce((best, run) => (run.ms < best.ms ? run : best));
 			const cpuBest = Math.min(...runs.map(run => run.cpuMs));
-			if (result.goroutines !== goroutines || result.bytes !== size) throw new Error(`parsed ${result.goroutines} goroutines / ${result.bytes} bytes of ${goroutines} / ${size}`);
+			if (result.goroutines !== goroutines || result.bytes !== size)
+				throw new Error(`parsed ${result.goroutines} goroutines / ${result.bytes} bytes of ${goroutines} / ${size}`);
 			const rate = size / 1e6 / (result.ms / 1000);
 			console.log(
 				`${String(goroutines).padStart(7)} goroutines, ${mb(size)} MB: ${result.ms.toFixed(0)} ms wall = ${rate.toFixed(0)} MB/s, ` +
@@ -177,7 +182,9 @@ async function main(): Promise<void> {
 			);
 			if (goroutines === 10_000) tenK = {file, result};
 			else {
-				console.log(`  target >= 300 MB/s: ${rate >= 300 ? 'met' : 'NOT met'}; peak RSS < 2x retained: ${result.peakRss < 2 * result.retained ? 'met' : 'NOT met'}`);
+				console.log(
+					`  target >= 300 MB/s: ${rate >= 300 ? 'met' : 'NOT met'}; peak RSS < 2x retained: ${result.peakRss < 2 * result.retained ? 'met' : 'NOT met'}`,
+				);
 				rmSync(file);
 			}
 		}

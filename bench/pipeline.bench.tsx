@@ -87,12 +87,17 @@ const fmt = (values: number[]): string => {
 };
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
-console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal ${columns}x${rows}; ${POLLS} timed polls per size after 2 untimed ones`);
+console.log(
+	`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal ${columns}x${rows}; ${POLLS} timed polls per size after 2 untimed ones`,
+);
 let failed = false;
 const dir = mkdtempSync(join(tmpdir(), 'gmon-pipeline-'));
 const targets: ChildProcess[] = [];
 try {
-	for (const [n, limit] of [[10_000, 150], [100_000, 1500]] as const) {
+	for (const [n, limit] of [
+		[10_000, 150],
+		[100_000, 1500],
+	] as const) {
 		const population = new ChurningDump(n, {seed: 7, stacks: 300});
 		const file = join(dir, `dump-${n}.txt`);
 		writeFileSync(file, population.bytes());
@@ -179,7 +184,8 @@ try {
 			const frameAt = await framed;
 			const last = state.last;
 			if (state.error || !last) throw new Error(`poll failed: ${state.error?.message ?? 'no dump'}`);
-			if (last.dump.goroutines.length !== population.goroutines) throw new Error(`parsed ${last.dump.goroutines.length} of ${population.goroutines} goroutines`);
+			if (last.dump.goroutines.length !== population.goroutines)
+				throw new Error(`parsed ${last.dump.goroutines.length} of ${population.goroutines} goroutines`);
 			if (poll < 2) continue; // the first poll learns every stack; the second warms the JIT on the matched path
 			samples.push({
 				total: frameAt - start,
@@ -223,7 +229,9 @@ try {
 		console.log(`    track:                           ${fmt(samples.map(s => s.track))}`);
 		console.log(`    select + render the frame:       ${fmt(samples.map(s => s.render))}`);
 		console.log(`  parse alone, from memory, warm cache: ${fmt(parseAlone)}`);
-		console.log(`  ${ok ? 'ok  ' : 'SLOW'} a poll's work after the bytes arrive (parse + track + select + render): ${fmt(afterBytes)} (target ≤ ${limit} ms, mean)`);
+		console.log(
+			`  ${ok ? 'ok  ' : 'SLOW'} a poll's work after the bytes arrive (parse + track + select + render): ${fmt(afterBytes)} (target ≤ ${limit} ms, mean)`,
+		);
 	}
 } finally {
 	for (const child of targets) child.kill();

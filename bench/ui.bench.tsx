@@ -30,7 +30,7 @@ const [{render}, React, {App}, {createDumpParser}, {Tracker}, {synthDumpChunks},
 	import('../source/view/reducer.ts'),
 ]);
 
-const fresh = (text: string): string => (text + '\u0000').slice(0, -1);
+const fresh = (text: string): string => `${text}\u0000`.slice(0, -1);
 const copy = (g: Goroutine): Goroutine => ({...g, state: fresh(g.state), frames: g.frames.map(f => ({...f, func: fresh(f.func), file: fresh(f.file)}))});
 
 /**
@@ -76,12 +76,20 @@ const check = (label: string, samples: Array<{wall: number; cpu: number}>, limit
 	const mean = wall.reduce((a, b) => a + b, 0) / Math.max(1, wall.length);
 	const ok = mean <= limit;
 	if (!ok) failed = true;
-	console.log(`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms, mean wall)\n         wall: ${stats(wall)}\n         cpu:  ${stats(samples.map(s => s.cpu))}`);
+	console.log(
+		`  ${ok ? 'ok  ' : 'SLOW'} ${label} (target ≤ ${limit} ms, mean wall)\n         wall: ${stats(wall)}\n         cpu:  ${stats(samples.map(s => s.cpu))}`,
+	);
 };
 
 console.log(`React build: ${process.env['NODE_ENV'] === 'production' ? 'production' : 'development'}; terminal ${benchColumns}x${benchRows}`);
 const only = process.env['GMON_BENCH_GOROUTINES'] ? Number(process.env['GMON_BENCH_GOROUTINES']) : undefined;
-const sizes: ReadonlyArray<readonly [number, number, number]> = only === undefined ? [[10_000, 150, 16], [100_000, 1500, 50]] : [[only, only > 10_000 ? 1500 : 150, only > 10_000 ? 50 : 16]];
+const sizes: ReadonlyArray<readonly [number, number, number]> =
+	only === undefined
+		? [
+				[10_000, 150, 16],
+				[100_000, 1500, 50],
+			]
+		: [[only, only > 10_000 ? 1500 : 150, only > 10_000 ? 50 : 16]];
 for (const [n, pollLimit, keyLimit] of sizes) {
 	const nextPoll = pollsOf(n);
 	const firstPoll = nextPoll();
@@ -111,7 +119,16 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	}
 	console.log(`  pure fuzzy filter of ${n}: first keystroke ${keystrokes[0]!.toFixed(1)} ms, then ${stats(keystrokes.slice(1))}`);
 
-	const store = new FakeStore(firstPoll, {last: {at: 0, durationMs: 10, bytes: 1, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0}, truncated: false}});
+	const store = new FakeStore(firstPoll, {
+		last: {
+			at: 0,
+			durationMs: 10,
+			bytes: 1,
+			debug: 2,
+			dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 0, skippedLines: 0},
+			truncated: false,
+		},
+	});
 	const stdout = new BenchStdout(benchColumns, benchRows);
 	const stdin = new BenchStdin();
 	const first = stdout.nextFrame();
@@ -131,10 +148,12 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	for (let i = 0; i < 5; i++) {
 		const model = nextPoll();
 		const frame = stdout.nextFrame();
-		pollTimes.push(await timed(async () => {
-			store.setModel(model);
-			await frame;
-		}));
+		pollTimes.push(
+			await timed(async () => {
+				store.setModel(model);
+				await frame;
+			}),
+		);
 		await tick();
 	}
 	check('poll → frame (select visible rows + render)', pollTimes, pollLimit);
@@ -142,10 +161,12 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	const keyTimes: Array<{wall: number; cpu: number}> = [];
 	for (let i = 0; i < Number(process.env['GMON_BENCH_KEYS'] ?? 100); i++) {
 		const frame = stdout.nextFrame();
-		keyTimes.push(await timed(async () => {
-			stdin.send(i % 3 === 2 ? 'k' : 'j');
-			await frame;
-		}));
+		keyTimes.push(
+			await timed(async () => {
+				stdin.send(i % 3 === 2 ? 'k' : 'j');
+				await frame;
+			}),
+		);
 		await tick();
 	}
 	check('key press (j/k) → frame', keyTimes, keyLimit);
@@ -157,10 +178,12 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	const typed: Array<{wall: number; cpu: number}> = [];
 	for (const char of QUERY) {
 		const frame = stdout.nextFrame();
-		typed.push(await timed(async () => {
-			stdin.send(char);
-			await frame;
-		}));
+		typed.push(
+			await timed(async () => {
+				stdin.send(char);
+				await frame;
+			}),
+		);
 		await tick();
 	}
 	console.log(`  fuzzy: first keystroke cpu ${typed[0]!.cpu.toFixed(1)} ms, wall ${typed[0]!.wall.toFixed(1)} ms (prepares the targets)`);
@@ -171,10 +194,12 @@ for (const [n, pollLimit, keyLimit] of sizes) {
 	for (let i = 0; i < 3; i++) {
 		const model = nextPoll();
 		const frame = stdout.nextFrame();
-		filtered.push(await timed(async () => {
-			store.setModel(model);
-			await frame;
-		}));
+		filtered.push(
+			await timed(async () => {
+				store.setModel(model);
+				await frame;
+			}),
+		);
 		await tick();
 	}
 	console.log(`  poll → frame with the fuzzy filter on: cpu ${stats(filtered.map(s => s.cpu))}; wall ${stats(filtered.map(s => s.wall))}`);

@@ -4,8 +4,8 @@ import {statSync} from 'node:fs';
 
 /** Where dumps come from. Never holds a password in a shown field: credentials live in `authHeader` only. */
 export type Target =
-	| {kind: 'http'; /** The debug=2 goroutine URL, credentials removed. */ url: string; displayName: string; authHeader?: string}
-	| {kind: 'unix'; socketPath: string; /** Request path + query of the debug=2 goroutine profile. */ path: string; displayName: string}
+	| {kind: 'http' /** The debug=2 goroutine URL, credentials removed. */; url: string; displayName: string; authHeader?: string}
+	| {kind: 'unix'; socketPath: string /** Request path + query of the debug=2 goroutine profile. */; path: string; displayName: string}
 	| {kind: 'file'; path: string; displayName: string}
 	| {kind: 'stdin'; displayName: string};
 
@@ -253,7 +253,19 @@ function parsePercent(value: string | number): number {
 	return pct;
 }
 
-const byteUnits: Record<string, number> = {'': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3};
+const byteUnits: Record<string, number> = {
+	'': 1,
+	b: 1,
+	k: 1024,
+	kb: 1024,
+	kib: 1024,
+	m: 1024 ** 2,
+	mb: 1024 ** 2,
+	mib: 1024 ** 2,
+	g: 1024 ** 3,
+	gb: 1024 ** 3,
+	gib: 1024 ** 3,
+};
 
 /** `64MB`, `512k`, `1g`, or a plain byte count. Binary units: Go's own cap is 64 MiB. */
 export function parseBytes(value: string | number): number {

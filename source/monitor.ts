@@ -170,10 +170,14 @@ const writeReasons: Record<string, string> = {
 
 /** `gmon-localhost-6060-20261123-154301.txt`: the target and the dump's local time, safe for any filesystem. */
 export function dumpFileName(target: string, at: number): string {
-	const safe = target.replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'target';
+	const safe =
+		target
+			.replace(/^[a-z]+:\/\//i, '')
+			.replace(/[^A-Za-z0-9._-]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 60) || 'target';
 	const d = new Date(at);
 	const pad = (n: number): string => String(n).padStart(2, '0');
 	const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 	return `gmon-${safe}-${stamp}.txt`;
 }
-

@@ -35,7 +35,19 @@ test('synctest (1.24) and durable (1.25) suffixes classify like the plain wait r
 });
 
 test('GC and runtime housekeeping waits are the runtime class', () => {
-	for (const state of ['GC worker (idle)', 'GC sweep wait', 'GC scavenge wait', 'finalizer wait', 'force gc (idle)', 'cleanup wait', 'GOMAXPROCS updater (idle)', 'trace reader (blocked)', 'wait for GC cycle', 'GC weak to strong wait', 'stopping the world']) {
+	for (const state of [
+		'GC worker (idle)',
+		'GC sweep wait',
+		'GC scavenge wait',
+		'finalizer wait',
+		'force gc (idle)',
+		'cleanup wait',
+		'GOMAXPROCS updater (idle)',
+		'trace reader (blocked)',
+		'wait for GC cycle',
+		'GC weak to strong wait',
+		'stopping the world',
+	]) {
 		assert.equal(classifyState(state), 'runtime', state);
 	}
 });
@@ -111,10 +123,27 @@ test('packageOf cuts at the first dot after the last slash', () => {
 });
 
 test('user code is main, module paths and dot-less module roots; not runtime, stdlib or golang.org/x', () => {
-	for (const func of ['main.main', 'main.(*Server).handleLocked', 'github.com/acme/svc/handlers.(*API).Search', 'example.com/statezoo.worker', 'myservice/handlers.Serve', 'command-line-arguments.TestX']) {
+	for (const func of [
+		'main.main',
+		'main.(*Server).handleLocked',
+		'github.com/acme/svc/handlers.(*API).Search',
+		'example.com/statezoo.worker',
+		'myservice/handlers.Serve',
+		'command-line-arguments.TestX',
+	]) {
 		assert.ok(isUserFunc(func), func);
 	}
-	for (const func of ['runtime.gopark', 'runtime/pprof.writeGoroutineStacks', 'net/http.(*conn).serve', 'sync.(*Mutex).Lock', 'internal/poll.(*FD).Accept', 'vendor/golang.org/x/net/http2/hpack.(*Decoder).Write', 'golang.org/x/sync/errgroup.(*Group).Wait', 'panic', 'time.Sleep']) {
+	for (const func of [
+		'runtime.gopark',
+		'runtime/pprof.writeGoroutineStacks',
+		'net/http.(*conn).serve',
+		'sync.(*Mutex).Lock',
+		'internal/poll.(*FD).Accept',
+		'vendor/golang.org/x/net/http2/hpack.(*Decoder).Write',
+		'golang.org/x/sync/errgroup.(*Group).Wait',
+		'panic',
+		'time.Sleep',
+	]) {
 		assert.ok(!isUserFunc(func), func);
 	}
 });

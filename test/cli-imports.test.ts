@@ -21,7 +21,13 @@ function staticGraph(entry: string): {files: Set<string>; packages: Set<string>}
 		for (const [line, specifier] of source.matchAll(staticImport)) {
 			if (/^(?:import|export)\s+type\s/.test(line)) continue; // erased at runtime
 			if (specifier!.startsWith('.')) visit(resolve(dirname(file), specifier!));
-			else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
+			else if (!specifier!.startsWith('node:'))
+				packages.add(
+					specifier!
+						.split('/')
+						.slice(0, specifier!.startsWith('@') ? 2 : 1)
+						.join('/'),
+				);
 		}
 	};
 
@@ -35,18 +41,34 @@ test('cli.tsx loads neither Ink, React, the UI nor undici before it knows what t
 	assert.ok(packages.has('meow'), 'the walk sees packages');
 	assert.ok(staticGraph('source/ui/start.tsx').packages.has('ink'), 'the walk would see Ink where it is');
 	for (const forbidden of ['ink', 'react', 'undici']) assert.ok(!packages.has(forbidden), `cli.tsx statically loads ${forbidden}`);
-	assert.deepEqual([...files].filter(file => file.includes('/source/ui/')), []);
+	assert.deepEqual(
+		[...files].filter(file => file.includes('/source/ui/')),
+		[],
+	);
 });
 
 test('the report path (run-report.ts) never reaches Ink, React or the UI', () => {
 	const {files, packages} = staticGraph('source/cli/run-report.ts');
 	assert.ok(!packages.has('ink') && !packages.has('react'), [...packages].join(', '));
-	assert.deepEqual([...files].filter(file => file.includes('/source/ui/')), []);
+	assert.deepEqual(
+		[...files].filter(file => file.includes('/source/ui/')),
+		[],
+	);
 });
 
 test('the report formatters are pure: no ink, react or undici', () => {
-	for (const entry of ['source/report/text.ts', 'source/report/json.ts', 'source/report/diff.ts', 'source/report/gate.ts', 'source/report/profile-snapshot.ts']) {
+	for (const entry of [
+		'source/report/text.ts',
+		'source/report/json.ts',
+		'source/report/diff.ts',
+		'source/report/gate.ts',
+		'source/report/profile-snapshot.ts',
+	]) {
 		const {packages} = staticGraph(entry);
-		assert.deepEqual([...packages].filter(name => ['ink', 'react', 'undici'].includes(name)), [], entry);
+		assert.deepEqual(
+			[...packages].filter(name => ['ink', 'react', 'undici'].includes(name)),
+			[],
+			entry,
+		);
 	}
 });

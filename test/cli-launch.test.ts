@@ -7,7 +7,11 @@ import {test} from 'node:test';
 import {gmonNodeFlags} from '../bench/node-flags.ts';
 import {repoDir} from './helpers/run-cli.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string; bin: Record<string, string>; scripts: Record<string, string>};
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+	version: string;
+	bin: Record<string, string>;
+	scripts: Record<string, string>;
+};
 
 test('the bin runs by its own shebang (env -S node with gmon flags) and npm start passes the same flags', () => {
 	const flags = gmonNodeFlags();

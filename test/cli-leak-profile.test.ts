@@ -43,7 +43,10 @@ test('goroutines Go proved leaked rank first as PROVEN and fail the gate at any 
 	assert.equal(top.where.function, 'main.main.func3');
 	assert.equal(top.state, 'chan send');
 	assert.equal(document['goroutines'].find((g: {id: number}) => g.id === 19).leaked, true);
-	assert.ok(requests.some(url => url.startsWith('/debug/pprof/goroutineleak')), 'gmon asked for the leak profile');
+	assert.ok(
+		requests.some(url => url.startsWith('/debug/pprof/goroutineleak')),
+		'gmon asked for the leak profile',
+	);
 
 	const text = await runCli(['--once', target]);
 	assert.equal(text.code, 0, text.stderr);

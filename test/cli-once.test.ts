@@ -9,8 +9,19 @@ import {fixture, runCli} from './helpers/run-cli.ts';
 const statezoo = fixture('go1.19-statezoo-all-states.debug2.txt');
 // From the fixtures README (computed independently of gmon).
 const statezooStates = {
-	'chan receive': 20, 'IO wait': 4, semacquire: 4, 'chan send': 3, 'select (no cases)': 2, runnable: 2, running: 1, select: 1,
-	'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1, syscall: 1,
+	'chan receive': 20,
+	'IO wait': 4,
+	semacquire: 4,
+	'chan send': 3,
+	'select (no cases)': 2,
+	runnable: 2,
+	running: 1,
+	select: 1,
+	'chan receive (nil chan)': 1,
+	'chan send (nil chan)': 1,
+	'sync.Cond.Wait': 1,
+	sleep: 1,
+	syscall: 1,
 };
 
 function assertValid(document: unknown): void {
@@ -35,10 +46,13 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 		assert.match(result.stdout, /^ {2}1\. 1 goroutine in chan receive \(nil chan\) at main\.go:250, never wakes$/m);
 		assert.match(result.stdout, /^Groups by stack \(10 of \d+\), suspects first$/m);
 		// The 6 labelled workers are the largest group that is not a suspect.
-		assert.match(result.stdout, /^ {6}6  chan receive +main\.labelledWorkers\.func1\.1\.1  main\.go:141/m);
+		assert.match(result.stdout, /^ {6}6 {2}chan receive +main\.labelledWorkers\.func1\.1\.1 {2}main\.go:141/m);
 		// The top suspect's stack, with the frame where it is parked marked.
 		assert.match(result.stdout, /^Where the top groups are parked$/m);
-		assert.match(result.stdout, /▸ 1 × chan receive \(nil chan\) in main\.main\.func7\n {4}main\.main\.func7\(\) ◀\n {8}\/home\/dev\/statezoo\/main\.go:250\n {4}created by main\.main/);
+		assert.match(
+			result.stdout,
+			/▸ 1 × chan receive \(nil chan\) in main\.main\.func7\n {4}main\.main\.func7\(\) ◀\n {8}\/home\/dev\/statezoo\/main\.go:250\n {4}created by main\.main/,
+		);
 	});
 
 	test('fits 100 columns and prints no escape sequences when stdout is not a terminal', async () => {
@@ -117,16 +131,16 @@ describe('gmon --json FILE', {concurrency: 4}, () => {
 		assert.deepEqual(document['goroutines'], []);
 		// 41 records; records with the same frames (they differ only in labels) are one stack.
 		const groups = document['groups'] as Array<{key: string; count: number}>;
-		assert.equal(groups.reduce((sum, group) => sum + group.count, 0), 42);
+		assert.equal(
+			groups.reduce((sum, group) => sum + group.count, 0),
+			42,
+		);
 		assert.equal(new Set(groups.map(group => group.key)).size, groups.length);
 		assert.ok(groups.length < 41 && groups.length > 1);
 	});
 
 	test('stdin and the file give the same document apart from target and timing', async () => {
-		const [fromFile, fromStdin] = await Promise.all([
-			runCli(['--json', statezoo]),
-			runCli(['--json', '-'], {stdin: readFileSync(statezoo)}),
-		]);
+		const [fromFile, fromStdin] = await Promise.all([runCli(['--json', statezoo]), runCli(['--json', '-'], {stdin: readFileSync(statezoo)})]);
 		const strip = (text: string) => {
 			const {target, at, poll, ...rest} = JSON.parse(text) as Record<string, unknown>;
 			return rest;

@@ -7,7 +7,15 @@ import {UsageError} from '../source/cli/exit-codes.ts';
 import {buildCliOptions, chooseOutput, type RawFlags} from '../source/cli/options.ts';
 
 const flags = (overrides: Partial<RawFlags> = {}): RawFlags => ({
-	once: false, json: false, watch: false, header: [], insecure: false, hideIdle: false, color: true, demo: false, ...overrides,
+	once: false,
+	json: false,
+	watch: false,
+	header: [],
+	insecure: false,
+	hideIdle: false,
+	color: true,
+	demo: false,
+	...overrides,
 });
 
 function usageError(run: () => unknown, pattern: RegExp): void {
@@ -80,8 +88,12 @@ describe('buildCliOptions', () => {
 
 	test('diff refuses the flags it would ignore: polling, the stuck rule, the gate and --hide-idle', () => {
 		const ignored: Array<[Partial<RawFlags>, string]> = [
-			[{polls: '3'}, '--polls'], [{interval: '1s'}, '--interval'], [{maxOverhead: '5'}, '--max-overhead'],
-			[{stuckAfter: '2'}, '--stuck-after'], [{failOnSuspects: '1'}, '--fail-on-suspects'], [{hideIdle: true}, '--hide-idle'],
+			[{polls: '3'}, '--polls'],
+			[{interval: '1s'}, '--interval'],
+			[{maxOverhead: '5'}, '--max-overhead'],
+			[{stuckAfter: '2'}, '--stuck-after'],
+			[{failOnSuspects: '1'}, '--fail-on-suspects'],
+			[{hideIdle: true}, '--hide-idle'],
 			[{demo: true}, '--demo'],
 		];
 		for (const [given, flag] of ignored) {
@@ -115,7 +127,10 @@ describe('buildCliOptions', () => {
 	}
 
 	test('a header value never appears in its error message', () => {
-		assert.throws(() => buildCliOptions(['x'], flags({header: ['Authorization Bearer s3cret-token']})), (error: Error) => !error.message.includes('s3cret'));
+		assert.throws(
+			() => buildCliOptions(['x'], flags({header: ['Authorization Bearer s3cret-token']})),
+			(error: Error) => !error.message.includes('s3cret'),
+		);
 	});
 });
 

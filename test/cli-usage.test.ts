@@ -36,9 +36,28 @@ describe('gmon --help and --version', {concurrency: 4}, () => {
 		const result = await runCli(['--help']);
 		assert.equal(result.code, 0);
 		for (const text of [
-			'$ gmon [TARGET]', '$ gmon --demo', '$ gmon diff BEFORE AFTER', 'unix:/path/to.sock', 'Exit codes', 'Examples',
-			'--once', '--json', '--polls', '--interval', '--watch', '-H, --header', '--cacert', '--insecure', '--max-overhead',
-			'--max-bytes', '--stuck-after', '--group-by', '--hide-idle', '--fail-on-suspects[=N]', '--no-color', '--demo',
+			'$ gmon [TARGET]',
+			'$ gmon --demo',
+			'$ gmon diff BEFORE AFTER',
+			'unix:/path/to.sock',
+			'Exit codes',
+			'Examples',
+			'--once',
+			'--json',
+			'--polls',
+			'--interval',
+			'--watch',
+			'-H, --header',
+			'--cacert',
+			'--insecure',
+			'--max-overhead',
+			'--max-bytes',
+			'--stuck-after',
+			'--group-by',
+			'--hide-idle',
+			'--fail-on-suspects[=N]',
+			'--no-color',
+			'--demo',
 		]) {
 			assert.ok(result.stdout.includes(text), `--help lacks ${text}`);
 		}
@@ -68,7 +87,10 @@ describe('usage errors exit 2 with one line', {concurrency: 4}, () => {
 		[['--polls', 'abc', 'x'], /--polls must be a whole number ≥ 1, got 'abc'/],
 		[['--polls', '1', '--polls', '2', 'x'], /--polls can only be set once/],
 		[['--once', '99999'], /port 99999 is out of range/],
-		[['--fail-on-suspects', '5', fixture('go1.19-statezoo-all-states.debug2.txt')], /^gmon: --fail-on-suspects takes its number after "=": --fail-on-suspects=5$/],
+		[
+			['--fail-on-suspects', '5', fixture('go1.19-statezoo-all-states.debug2.txt')],
+			/^gmon: --fail-on-suspects takes its number after "=": --fail-on-suspects=5$/,
+		],
 		[['diff', 'before.txt', 'after.txt', '--fail-on-suspects'], /^gmon: --fail-on-suspects does not apply to gmon diff$/],
 		[['diff', 'before.txt', 'after.txt', '--polls', '3'], /^gmon: --polls does not apply to gmon diff$/],
 	];

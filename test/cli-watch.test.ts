@@ -19,7 +19,9 @@ test('re-reads a watched file when it changes and prints one validated document 
 	copyFileSync(fixture('go1.19-statezoo-all-states.debug2.txt'), file);
 
 	const child = spawn(process.execPath, ['source/bin.js', '--watch', '--json', '--interval', '200ms', file], {
-		cwd: repoDir, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe'],
+		cwd: repoDir,
+		env: {...process.env, CI: 'true'},
+		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const exited = new Promise<number | null>(resolve => child.once('close', code => resolve(code)));
 	t.after(() => {
@@ -70,10 +72,15 @@ test('a one-shot report interrupted before it is complete exits 130 (SIGINT) or 
 	});
 	const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+	for (const [signal, code] of [
+		['SIGINT', 130],
+		['SIGTERM', 143],
+	] as const) {
 		const requested = new Promise<void>(resolve => (arrived = resolve));
 		const child = spawn(process.execPath, ['source/bin.js', '--once', '--fail-on-suspects', target], {
-			cwd: repoDir, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe'],
+			cwd: repoDir,
+			env: {...process.env, CI: 'true'},
+			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		t.after(() => {
 			if (child.exitCode === null) child.kill('SIGKILL');

@@ -23,7 +23,11 @@ test('URLs: empty path, pprof mount, custom mount and a full goroutine URL', () 
 	assert.equal((target('https://svc/debug/pprof/') as {url: string}).url, 'https://svc/debug/pprof/goroutine?debug=2');
 	assert.equal((target('http://svc:1/debug/pprof') as {url: string}).url, 'http://svc:1/debug/pprof/goroutine?debug=2');
 	const custom = target('https://svc:8443/internal/debug/pprof/');
-	assert.deepEqual(custom, {kind: 'http', url: 'https://svc:8443/internal/debug/pprof/goroutine?debug=2', displayName: 'https://svc:8443/internal/debug/pprof'});
+	assert.deepEqual(custom, {
+		kind: 'http',
+		url: 'https://svc:8443/internal/debug/pprof/goroutine?debug=2',
+		displayName: 'https://svc:8443/internal/debug/pprof',
+	});
 	assert.equal((target('http://svc:1/x/debug/pprof/goroutine?debug=2') as {url: string}).url, 'http://svc:1/x/debug/pprof/goroutine?debug=2');
 	// gmon needs tracebacks: a debug level other than 2 is raised; other parameters stay.
 	assert.equal((target('http://svc:1/debug/pprof/goroutine?debug=1&token=t') as {url: string}).url, 'http://svc:1/debug/pprof/goroutine?debug=2&token=t');
@@ -54,9 +58,24 @@ test('- is stdin; existing files, sockets and unix: targets', t => {
 	assert.equal(parseTarget('6060', kinds).kind, 'file');
 
 	const fake = {pathKind: (path: string): PathKind => (path === '/run/app.sock' ? 'socket' : 'missing')};
-	assert.deepEqual(parseTarget('unix:/run/app.sock', fake), {kind: 'unix', socketPath: '/run/app.sock', path: '/debug/pprof/goroutine?debug=2', displayName: 'unix:/run/app.sock'});
-	assert.deepEqual(parseTarget('/run/app.sock', fake), {kind: 'unix', socketPath: '/run/app.sock', path: '/debug/pprof/goroutine?debug=2', displayName: 'unix:/run/app.sock'});
-	assert.deepEqual(parseTarget('unix:/run/app.sock:/internal/debug/pprof/', fake), {kind: 'unix', socketPath: '/run/app.sock', path: '/internal/debug/pprof/goroutine?debug=2', displayName: 'unix:/run/app.sock:/internal/debug/pprof/'});
+	assert.deepEqual(parseTarget('unix:/run/app.sock', fake), {
+		kind: 'unix',
+		socketPath: '/run/app.sock',
+		path: '/debug/pprof/goroutine?debug=2',
+		displayName: 'unix:/run/app.sock',
+	});
+	assert.deepEqual(parseTarget('/run/app.sock', fake), {
+		kind: 'unix',
+		socketPath: '/run/app.sock',
+		path: '/debug/pprof/goroutine?debug=2',
+		displayName: 'unix:/run/app.sock',
+	});
+	assert.deepEqual(parseTarget('unix:/run/app.sock:/internal/debug/pprof/', fake), {
+		kind: 'unix',
+		socketPath: '/run/app.sock',
+		path: '/internal/debug/pprof/goroutine?debug=2',
+		displayName: 'unix:/run/app.sock:/internal/debug/pprof/',
+	});
 	assert.throws(() => parseTarget('unix:/nope.sock', fake), {name: 'ConfigError', message: 'no such socket: /nope.sock'});
 	assert.throws(() => parseTarget(dir), {message: `${dir} is a directory, not a dump file or socket`});
 });
@@ -108,10 +127,21 @@ test('buildConfig: defaults', () => {
 });
 
 test('buildConfig: every flag', () => {
-	const config = buildConfig('https://u:p@svc:443/', {
-		interval: '500ms', maxOverhead: '0', maxBytes: '8MB', header: ['X-Token: abc', 'Authorization: Bearer tok'],
-		cacert: '/etc/ca.pem', insecure: true, stuckAfter: '30s', headersTimeout: '2s', bodyTimeout: '1s',
-	}, nothingOnDisk);
+	const config = buildConfig(
+		'https://u:p@svc:443/',
+		{
+			interval: '500ms',
+			maxOverhead: '0',
+			maxBytes: '8MB',
+			header: ['X-Token: abc', 'Authorization: Bearer tok'],
+			cacert: '/etc/ca.pem',
+			insecure: true,
+			stuckAfter: '30s',
+			headersTimeout: '2s',
+			bodyTimeout: '1s',
+		},
+		nothingOnDisk,
+	);
 	assert.equal(config.intervalMs, 500);
 	assert.equal(config.maxOverheadPct, 0);
 	assert.equal(config.maxBytes, 8 * 1024 * 1024);
@@ -130,11 +160,14 @@ test('buildConfig: every flag', () => {
 
 test('buildConfig: bad values are ConfigErrors with one line, never echoing a header value', () => {
 	const bad = (flags: Parameters<typeof buildConfig>[1], message: string) =>
-		assert.throws(() => buildConfig('6060', flags, nothingOnDisk), (error: unknown) => {
-			assert.ok(error instanceof ConfigError);
-			assert.equal(error.message, message);
-			return true;
-		});
+		assert.throws(
+			() => buildConfig('6060', flags, nothingOnDisk),
+			(error: unknown) => {
+				assert.ok(error instanceof ConfigError);
+				assert.equal(error.message, message);
+				return true;
+			},
+		);
 	bad({interval: '10ms'}, '--interval 10ms is too short (at least 100ms)');
 	bad({interval: 'soon'}, '--interval "soon": expected a duration like 2s, 500ms or 1m');
 	bad({maxOverhead: '150'}, '--max-overhead "150": expected a percentage from 0 (off) to 100, e.g. 5');

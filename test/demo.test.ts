@@ -73,7 +73,11 @@ test('leak groups grow across polls while leaked goroutines keep their id, state
 	}
 	const first = polls[0]!;
 	const last = polls.at(-1)!;
-	const leakSitesOf = (dump: Dump) => countBy(dump.goroutines.filter(g => g.state === 'chan send' || g.state === 'chan receive'), site);
+	const leakSitesOf = (dump: Dump) =>
+		countBy(
+			dump.goroutines.filter(g => g.state === 'chan send' || g.state === 'chan receive'),
+			site,
+		);
 
 	// Every leak location holds at least as many goroutines as 30 s before, and some hold more.
 	const before = leakSitesOf(first);
@@ -81,7 +85,10 @@ test('leak groups grow across polls while leaked goroutines keep their id, state
 	const leakSites = [...before.keys()].filter(key => key.includes('github.com/acme/shop/') && !key.includes('(*Pool).worker'));
 	assert.deepEqual(leakSites.length, 4, `four leak locations: ${leakSites.join(', ')}`);
 	for (const key of leakSites) assert.ok((after.get(key) ?? 0) >= before.get(key)!, key);
-	assert.ok(leakSites.some(key => (after.get(key) ?? 0) > before.get(key)!), 'some leak grew');
+	assert.ok(
+		leakSites.some(key => (after.get(key) ?? 0) > before.get(key)!),
+		'some leak grew',
+	);
 
 	// Stuck: a goroutine parked in chan send at the first poll is still there, unchanged, at the last.
 	const lastById = new Map(last.goroutines.map(g => [g.id, g]));
@@ -95,7 +102,10 @@ test('leak groups grow across polls while leaked goroutines keep their id, state
 	// Churn: request goroutines came and went, and new ids keep increasing.
 	const firstIds = new Set(first.goroutines.map(g => g.id));
 	const lastIds = new Set(last.goroutines.map(g => g.id));
-	assert.ok([...firstIds].some(id => !lastIds.has(id)), 'some goroutines exited');
+	assert.ok(
+		[...firstIds].some(id => !lastIds.has(id)),
+		'some goroutines exited',
+	);
 	assert.ok(Math.max(...lastIds) > Math.max(...firstIds), 'new goroutines have higher ids');
 	const seen = new Set<number>();
 	let requestsSeen = 0;
@@ -117,16 +127,21 @@ test('within three polls at a 2 s interval a fresh demo already shows stuck, gro
 			world.tick(2000);
 		}
 		const [a, , , d] = polls as [Dump, Dump, Dump, Dump];
-		const stuckIds = a.goroutines.filter(g => g.state.startsWith('chan ')).map(g => g.id)
+		const stuckIds = a.goroutines
+			.filter(g => g.state.startsWith('chan '))
+			.map(g => g.id)
 			.filter(id => polls.every(dump => dump.goroutines.some(g => g.id === id)));
 		assert.ok(stuckIds.length >= 5, `seed ${seed}: stuck goroutines`);
 		const grew = [...countBy(d.goroutines, site)].some(([key, count]) => key.startsWith('chan send') && count > (countBy(a.goroutines, site).get(key) ?? 0));
 		assert.ok(grew, `seed ${seed}: a chan send group grew`);
-		assert.ok(d.goroutines.some(g => g.state === 'chan send' && g.waitMinutes >= 5), `seed ${seed}: Go's own minutes show old leaks`);
+		assert.ok(
+			d.goroutines.some(g => g.state === 'chan send' && g.waitMinutes >= 5),
+			`seed ${seed}: Go's own minutes show old leaks`,
+		);
 	}
 });
 
-test('gmon\'s own tracker finds a suspect in a fresh demo by the fourth poll at 2 s, for any seed', () => {
+test("gmon's own tracker finds a suspect in a fresh demo by the fourth poll at 2 s, for any seed", () => {
 	for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
 		const world = new DemoWorld({seed});
 		const tracker = new Tracker();
@@ -135,7 +150,10 @@ test('gmon\'s own tracker finds a suspect in a fresh demo by the fourth poll at 
 			snapshot = tracker.update({goroutines: parseDump(world.render()).goroutines, at: 1_700_000_000_000 + poll * 2000});
 			world.tick(2000);
 		}
-		assert.ok(snapshot!.groups.some(group => group.stuck > 0), `seed ${seed}: stuck groups`);
+		assert.ok(
+			snapshot!.groups.some(group => group.stuck > 0),
+			`seed ${seed}: stuck groups`,
+		);
 		const top = snapshot!.suspects[0];
 		assert.ok(top, `seed ${seed}: a suspect`);
 		assert.equal(top.state, 'chan send');
@@ -166,7 +184,7 @@ test('the same seed and ticks give the same dump; another seed gives another', (
 	assert.notEqual(run(9), run(10));
 });
 
-test('debug=1 is the same goroutines aggregated, in Go\'s tabwriter layout', () => {
+test("debug=1 is the same goroutines aggregated, in Go's tabwriter layout", () => {
 	const world = new DemoWorld({seed: 4});
 	world.tick(20_000);
 	const text = world.render({debug: 1});
@@ -177,7 +195,11 @@ test('debug=1 is the same goroutines aggregated, in Go\'s tabwriter layout', () 
 	assert.equal(profile.profileTotal, total);
 	assert.equal(parseDump(world.render()).goroutines.length, total, 'debug=1 and debug=2 count the same goroutines');
 	const counts = profile.records.map(record => record.count);
-	assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'records sorted by count');
+	assert.deepEqual(
+		counts,
+		[...counts].sort((a, b) => b - a),
+		'records sorted by count',
+	);
 	assert.ok(profile.records.every(record => record.frames.length > 0 && record.frames.every(frame => frame.line > 0)));
 	assert.ok(text.endsWith('\n\n'));
 });
@@ -188,7 +210,7 @@ test('the tab alignment reproduces a real Go debug=1 profile byte for byte', () 
 	const blocks = real.split('\n\n').map(block => block.split('\n').filter(line => line.startsWith('#\t')));
 	let checked = 0;
 	for (const lines of blocks.filter(block => block.length > 0 && block.every(line => line.split(/\t+/).length === 4))) {
-		assert.equal(tabAlign(lines.map(line => line.split(/\t+/))), lines.join('\n') + '\n');
+		assert.equal(tabAlign(lines.map(line => line.split(/\t+/))), `${lines.join('\n')}\n`);
 		checked++;
 	}
 	assert.ok(checked > 20);
@@ -201,14 +223,17 @@ test('the demo server answers like net/http/pprof, on 127.0.0.1 only', async t =
 
 	const agent = new Agent({keepAlive: true, maxSockets: 1});
 	t.after(() => agent.destroy());
-	const get = (path: string, host = '127.0.0.1') => new Promise<{status: number; type: string; body: string}>((resolve, reject) => {
-		request({host, port: server.port, path, agent: host === '127.0.0.1' ? agent : undefined}, response => {
-			let body = '';
-			response.setEncoding('utf8');
-			response.on('data', chunk => body += chunk);
-			response.on('end', () => resolve({status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', body}));
-		}).on('error', reject).end();
-	});
+	const get = (path: string, host = '127.0.0.1') =>
+		new Promise<{status: number; type: string; body: string}>((resolve, reject) => {
+			request({host, port: server.port, path, agent: host === '127.0.0.1' ? agent : undefined}, response => {
+				let body = '';
+				response.setEncoding('utf8');
+				response.on('data', chunk => (body += chunk));
+				response.on('end', () => resolve({status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', body}));
+			})
+				.on('error', reject)
+				.end();
+		});
 
 	const two = await get('/debug/pprof/goroutine?debug=2');
 	assert.equal(two.status, 200);
@@ -226,8 +251,10 @@ test('the demo server answers like net/http/pprof, on 127.0.0.1 only', async t =
 	assert.equal(await running(), await running());
 
 	// Not reachable on any other address of this machine.
-	const others = Object.values(networkInterfaces()).flat()
-		.filter(address => address && address.family === 'IPv4' && !address.internal).map(address => address!.address);
+	const others = Object.values(networkInterfaces())
+		.flat()
+		.filter(address => address && address.family === 'IPv4' && !address.internal)
+		.map(address => address!.address);
 	for (const address of others) {
 		await assert.rejects(get('/debug/pprof/goroutine?debug=2', address), /ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH/, address);
 	}
@@ -242,7 +269,7 @@ test('the speed option runs simulated time faster than real time', async t => {
 	};
 	const before = await leaked();
 	await delay(150); // ≥ 7 simulated minutes
-	assert.ok(await leaked() > before + 10);
+	assert.ok((await leaked()) > before + 10);
 });
 
 test('the demo has the states and shape of the real examples/leaky after its leak endpoints ran', {skip: skipUnless('go')}, async t => {
@@ -279,11 +306,17 @@ test('the demo has the states and shape of the real examples/leaky after its lea
 
 	// Same leak shape: several goroutines parked at one line of the service's own code, in a
 	// channel state, each created by a function of the same package.
-	const leakShape = (dump: Dump) => [...countBy(dump.goroutines.filter(g => g.state.startsWith('chan ')), site)]
-		.filter(([, count]) => count >= 2)
-		.map(([key]) => dump.goroutines.find(g => site(g) === key)!)
-		.filter(g => !g.frames[0]!.func.startsWith('net/') && !g.frames[0]!.func.startsWith('runtime'))
-		.map(g => ({state: g.state, frames: g.frames.length, samePackage: g.createdBy!.func.split('.')[0] === g.frames[0]!.func.split('.')[0]}));
+	const leakShape = (dump: Dump) =>
+		[
+			...countBy(
+				dump.goroutines.filter(g => g.state.startsWith('chan ')),
+				site,
+			),
+		]
+			.filter(([, count]) => count >= 2)
+			.map(([key]) => dump.goroutines.find(g => site(g) === key)!)
+			.filter(g => !g.frames[0]!.func.startsWith('net/') && !g.frames[0]!.func.startsWith('runtime'))
+			.map(g => ({state: g.state, frames: g.frames.length, samePackage: g.createdBy!.func.split('.')[0] === g.frames[0]!.func.split('.')[0]}));
 	const realLeaks = leakShape(real!);
 	const demoLeaks = leakShape(parseDump(world.render()));
 	assert.ok(realLeaks.length >= 4 && demoLeaks.length >= 4);

@@ -26,29 +26,41 @@ describe('diffSnapshots', () => {
 		assert.deepEqual(diff.before, {name: 'before.txt', total: 42, groups: 37});
 		assert.deepEqual(diff.after, {name: 'after.txt', total: 44, groups: 38});
 		const changed = diff.changes.filter(change => change.change !== 'unchanged');
-		assert.deepEqual(changed.map(change => [change.change, change.state, change.where?.func, change.before, change.after]), [
-			['appeared', 'chan receive', 'main.main.func17', 0, 1],
-			['grew', 'runnable', 'main.spinner', 1, 2],
-		]);
+		assert.deepEqual(
+			changed.map(change => [change.change, change.state, change.where?.func, change.before, change.after]),
+			[
+				['appeared', 'chan receive', 'main.main.func17', 0, 1],
+				['grew', 'runnable', 'main.spinner', 1, 2],
+			],
+		);
 		assert.equal(diff.changes.filter(change => change.change === 'unchanged').length, 36);
 	});
 
 	test('reversed, what appeared has vanished and what grew has shrunk', () => {
 		const diff = diffSnapshots(snapshotOf(after), snapshotOf(before), names);
 		const changed = diff.changes.filter(change => change.change !== 'unchanged');
-		assert.deepEqual(changed.map(change => [change.change, change.where?.func, change.delta]), [
-			['shrank', 'main.spinner', -1],
-			['vanished', 'main.main.func17', -1],
-		]);
+		assert.deepEqual(
+			changed.map(change => [change.change, change.where?.func, change.delta]),
+			[
+				['shrank', 'main.spinner', -1],
+				['vanished', 'main.main.func17', -1],
+			],
+		);
 	});
 
 	test('the order is stable: the same inputs give the same list, biggest change first within a kind', () => {
 		const big = 'go1.19-big-1642-goroutines.debug2.txt';
 		const first = diffSnapshots(snapshotOf(before), snapshotOf(big), names);
 		const second = diffSnapshots(snapshotOf(before), snapshotOf(big), names);
-		assert.deepEqual(first.changes.map(change => change.key), second.changes.map(change => change.key));
+		assert.deepEqual(
+			first.changes.map(change => change.key),
+			second.changes.map(change => change.key),
+		);
 		const appeared = first.changes.filter(change => change.change === 'appeared');
-		assert.deepEqual(appeared.slice(0, 3).map(change => change.delta), [400, 400, 400]);
+		assert.deepEqual(
+			appeared.slice(0, 3).map(change => change.delta),
+			[400, 400, 400],
+		);
 		for (let index = 1; index < appeared.length; index++) assert.ok(appeared[index - 1]!.delta >= appeared[index]!.delta);
 	});
 
@@ -86,7 +98,10 @@ describe('gmon diff BEFORE AFTER', {concurrency: 2}, () => {
 		assert.equal(lines[0], 'gmon diff by stack: 42 → 44 goroutines (+2), 37 → 38 groups');
 		assert.equal(lines[1], `  before  ${relative(before)}`);
 		assert.equal(lines[2], `  after   ${relative(after)}`);
-		assert.match(result.stdout, /^Appeared \(in AFTER only\): 1 group, \+1 goroutines\n.*DELTA {2}BEFORE → AFTER {2}STATE +WHERE\n {6}\+1 {5}0 → 1 {4} chan receive +main\.main\.func17 {2}main\.go:319 {2}← main\.main$/m);
+		assert.match(
+			result.stdout,
+			/^Appeared \(in AFTER only\): 1 group, \+1 goroutines\n.*DELTA {2}BEFORE → AFTER {2}STATE +WHERE\n {6}\+1 {5}0 → 1 {4} chan receive +main\.main\.func17 {2}main\.go:319 {2}← main\.main$/m,
+		);
 		assert.match(result.stdout, /^Grew: 1 group, \+1 goroutines$/m);
 		assert.match(result.stdout, /^Unchanged: 36 groups \(41 goroutines\)$/m);
 		for (const line of lines) assert.ok([...line].length <= 100, line);
@@ -98,7 +113,10 @@ describe('gmon diff BEFORE AFTER', {concurrency: 2}, () => {
 		const document = JSON.parse(result.stdout);
 		assert.deepEqual(validate(schema, document), []);
 		assert.equal(document.before.name, 'stdin');
-		assert.deepEqual(document.changes.slice(0, 2).map((change: {change: string}) => change.change), ['appeared', 'grew']);
+		assert.deepEqual(
+			document.changes.slice(0, 2).map((change: {change: string}) => change.change),
+			['appeared', 'grew'],
+		);
 	});
 
 	test('a side that is not a dump exits 3 with one line', async () => {

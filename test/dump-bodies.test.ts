@@ -31,7 +31,7 @@ test('a generated dump: every goroutine parses the same inside the dump as alone
 	// Plus a stack whose args never differ, interleaved: its goroutines share one frames array once learnt.
 	const idle = (id: number) => `goroutine ${id} [select, 3 minutes]:\nmain.idle(0x0?)\n\t/app/idle.go:7 +0x25\ncreated by main.main\n\t/app/main.go:9 +0x3c`;
 	const parts = blocks(synthDump({goroutines: 500, seed: 5, stacks: 12}));
-	const text = parts.map((part, i) => (i % 20 === 10 ? `${part}\n\n${idle(100_000 + i)}` : part)).join('\n\n') + '\n';
+	const text = `${parts.map((part, i) => (i % 20 === 10 ? `${part}\n\n${idle(100_000 + i)}` : part)).join('\n\n')}\n`;
 	const goroutines = assertEachAsAlone(text);
 	const idles = goroutines.filter(g => g.frames[0]?.func === 'main.idle');
 	assert.equal(idles.length, 25);
@@ -43,9 +43,12 @@ test('a generated dump: every goroutine parses the same inside the dump as alone
 
 test('Go 1.21+ `created by F in goroutine N`: the parent differs per goroutine, the stack is still matched whole', () => {
 	const random = prng(21);
-	const idle = (id: number, parent: number) => `goroutine ${id} [select]:\nmain.idle(0x0?)\n\t/app/idle.go:7 +0x25\ncreated by main.spawn in goroutine ${parent}\n\t/app/main.go:9 +0x3c`;
-	const parts = blocks(synthDump({goroutines: 400, seed: 6, stacks: 10})).map(part => part.replace(/^(created by .*)$/m, line => `${line} in goroutine ${1 + Math.floor(random() * 4)}`));
-	const text = parts.map((part, i) => (i % 10 === 5 ? `${part}\n\n${idle(100_000 + i, i % 3 === 0 ? 7 : 100 + i)}` : part)).join('\n\n') + '\n';
+	const idle = (id: number, parent: number) =>
+		`goroutine ${id} [select]:\nmain.idle(0x0?)\n\t/app/idle.go:7 +0x25\ncreated by main.spawn in goroutine ${parent}\n\t/app/main.go:9 +0x3c`;
+	const parts = blocks(synthDump({goroutines: 400, seed: 6, stacks: 10})).map(part =>
+		part.replace(/^(created by .*)$/m, line => `${line} in goroutine ${1 + Math.floor(random() * 4)}`),
+	);
+	const text = `${parts.map((part, i) => (i % 10 === 5 ? `${part}\n\n${idle(100_000 + i, i % 3 === 0 ? 7 : 100 + i)}` : part)).join('\n\n')}\n`;
 	const goroutines = assertEachAsAlone(text);
 	const idles = goroutines.filter(g => g.frames[0]?.func === 'main.idle');
 	assert.equal(idles.length, 40);
@@ -62,8 +65,8 @@ const EDITS: Array<[string, (line: string, random: () => number) => string]> = [
 	['args `...` (inlined)', line => line.replace(/\([^()]*\)$/, '(...)')],
 	['empty args', line => line.replace(/\([^()]*\)$/, '()')],
 	['other args', (line, random) => line.replace(/\([^()]*\)$/, `(0xc${Math.floor(random() * 1e9).toString(16)}?, {0x1, 0x2})`)],
-	['a trailing space', line => line + ' '],
-	['a CR', line => line + '\r'],
+	['a trailing space', line => `${line} `],
+	['a CR', line => `${line}\r`],
 	['another line number', line => line.replace(/:(\d+)( |$)/, (_m, n: string, end: string) => `:${Number(n) + 1}${end}`)],
 	['another pc offset', line => line.replace(/\+0x[0-9a-f]+$/, '+0x7ff')],
 	['no pc offset', line => line.replace(/ \+0x[0-9a-f]+$/, '')],
@@ -92,7 +95,7 @@ test('bodies edited in every way a template could get wrong parse the same insid
 		edited++;
 	}
 	assert.ok(edited >= 300);
-	assertEachAsAlone(parts.join('\n\n') + '\n');
+	assertEachAsAlone(`${parts.join('\n\n')}\n`);
 });
 
 test('a hole learnt from differing args: parens, `...`, a CR or a trailing blank in it go line by line', () => {
@@ -122,8 +125,18 @@ test('a hole learnt from differing args: parens, `...`, a CR or a trailing blank
 
 test('args with invalid UTF-8 bytes in a hole come out as the line parser decodes them (U+FFFD)', () => {
 	const block = (id: number, args: Buffer) =>
-		Buffer.concat([Buffer.from(`goroutine ${id} [chan receive]:\nmain.work(`), args, Buffer.from(`)\n\t/app/work.go:10 +0x1d\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`)]);
-	const args = [Buffer.from('0xc000010000'), Buffer.from('0xc000020000'), Buffer.from('0xc000030000'), Buffer.from([0x30, 0x78, 0xff, 0xfe, 0x41]), Buffer.from('0xc000040000')];
+		Buffer.concat([
+			Buffer.from(`goroutine ${id} [chan receive]:\nmain.work(`),
+			args,
+			Buffer.from(`)\n\t/app/work.go:10 +0x1d\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`),
+		]);
+	const args = [
+		Buffer.from('0xc000010000'),
+		Buffer.from('0xc000020000'),
+		Buffer.from('0xc000030000'),
+		Buffer.from([0x30, 0x78, 0xff, 0xfe, 0x41]),
+		Buffer.from('0xc000040000'),
+	];
 	const bytes = Buffer.concat(args.flatMap((a, i) => [block(i + 1, a), Buffer.from('\n')]));
 	const whole = parseDump(bytes);
 	assert.equal(whole.goroutines[3]!.frames[0]!.args, '0x\uFFFD\uFFFDA');
@@ -131,17 +144,30 @@ test('args with invalid UTF-8 bytes in a hole come out as the line parser decode
 });
 
 test('a goroutine is handed out by the write() that brings its blank line, with the next block held back whole', () => {
-	const block = (id: number) => `goroutine ${id} [select]:\nmain.loop(0xc0000${id}0000)\n\t/app/loop.go:20 +0x2e\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`;
+	const block = (id: number) =>
+		`goroutine ${id} [select]:\nmain.loop(0xc0000${id}0000)\n\t/app/loop.go:20 +0x2e\ncreated by main.main\n\t/app/main.go:5 +0x3f\n`;
 	const parser = createDumpParser();
 	const cut = block(3).indexOf('\t/app/loop');
-	assert.deepEqual(parser.write(Buffer.from(block(1) + '\n' + block(2))).map(g => g.id), [1]);
-	assert.deepEqual(parser.write(Buffer.from('\n' + block(3).slice(0, cut))).map(g => g.id), [2]);
-	assert.deepEqual(parser.write(Buffer.from(block(3).slice(cut) + '\n')).map(g => g.id), [3]);
-	assert.deepEqual(parser.end().goroutines.map(g => [g.id, g.frames[0]!.args, g.truncated]), [
-		[1, '0xc000010000', undefined],
-		[2, '0xc000020000', undefined],
-		[3, '0xc000030000', undefined],
-	]);
+	assert.deepEqual(
+		parser.write(Buffer.from(`${block(1)}\n${block(2)}`)).map(g => g.id),
+		[1],
+	);
+	assert.deepEqual(
+		parser.write(Buffer.from(`\n${block(3).slice(0, cut)}`)).map(g => g.id),
+		[2],
+	);
+	assert.deepEqual(
+		parser.write(Buffer.from(`${block(3).slice(cut)}\n`)).map(g => g.id),
+		[3],
+	);
+	assert.deepEqual(
+		parser.end().goroutines.map(g => [g.id, g.frames[0]!.args, g.truncated]),
+		[
+			[1, '0xc000010000', undefined],
+			[2, '0xc000020000', undefined],
+			[3, '0xc000030000', undefined],
+		],
+	);
 });
 
 test('bodies split across chunks at every offset parse the same as whole', () => {

@@ -8,7 +8,9 @@ import {sansShapes} from './helpers/sans-shapes.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
-const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
+const fixtures = readdirSync(dumps)
+	.filter(name => name.endsWith('.txt') || name.endsWith('.gz'))
+	.sort();
 
 function feed(chunks: Iterable<Uint8Array | string>): {dump: Dump; streamed: Goroutine[]} {
 	const parser = createDumpParser();
@@ -24,7 +26,7 @@ function* bytewise(bytes: Uint8Array): Generator<Uint8Array> {
 
 function* randomSlices<T extends Uint8Array | string>(input: T, seed: number, max: number): Generator<T> {
 	const random = prng(seed);
-	for (let at = 0; at < input.length;) {
+	for (let at = 0; at < input.length; ) {
 		const size = 1 + Math.floor(random() * max);
 		yield input.slice(at, at + size) as T;
 		at += size;

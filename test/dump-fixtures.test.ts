@@ -38,7 +38,21 @@ interface TracebackFacts {
 const tracebacks: Record<string, TracebackFacts> = {
 	'go1.19-statezoo-all-states.debug2.txt': {
 		goroutines: 42,
-		states: {'chan receive': 20, 'IO wait': 4, semacquire: 4, 'chan send': 3, 'select (no cases)': 2, runnable: 2, running: 1, select: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1, syscall: 1},
+		states: {
+			'chan receive': 20,
+			'IO wait': 4,
+			semacquire: 4,
+			'chan send': 3,
+			'select (no cases)': 2,
+			runnable: 2,
+			running: 1,
+			select: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			sleep: 1,
+			syscall: 1,
+		},
 		locked: [44, 45],
 		createdBy: 41,
 		inGoroutine: 0,
@@ -54,7 +68,21 @@ const tracebacks: Record<string, TracebackFacts> = {
 	},
 	'go1.19-wait-2-minutes-locked.debug2.txt': {
 		goroutines: 44,
-		states: {'chan receive': 21, 'IO wait': 4, semacquire: 4, 'chan send': 3, runnable: 3, 'select (no cases)': 2, running: 1, select: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1, syscall: 1},
+		states: {
+			'chan receive': 21,
+			'IO wait': 4,
+			semacquire: 4,
+			'chan send': 3,
+			runnable: 3,
+			'select (no cases)': 2,
+			running: 1,
+			select: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			sleep: 1,
+			syscall: 1,
+		},
 		minutes: {2: 38, 0: 6},
 		locked: [44, 45],
 		createdBy: 43,
@@ -71,7 +99,21 @@ const tracebacks: Record<string, TracebackFacts> = {
 	},
 	'go1.19-big-1642-goroutines.debug2.txt': {
 		goroutines: 1642,
-		states: {'chan receive': 820, select: 401, sleep: 401, semacquire: 5, 'IO wait': 4, 'chan send': 3, 'select (no cases)': 2, running: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, syscall: 1, runnable: 1},
+		states: {
+			'chan receive': 820,
+			select: 401,
+			sleep: 401,
+			semacquire: 5,
+			'IO wait': 4,
+			'chan send': 3,
+			'select (no cases)': 2,
+			running: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			syscall: 1,
+			runnable: 1,
+		},
 		locked: [46, 47],
 		createdBy: 1641,
 		inGoroutine: 0,
@@ -87,7 +129,21 @@ const tracebacks: Record<string, TracebackFacts> = {
 	},
 	'go1.19-trimpath-relative-paths.debug2.txt': {
 		goroutines: 41,
-		states: {'chan receive': 20, 'IO wait': 4, semacquire: 4, 'chan send': 3, 'select (no cases)': 2, running: 1, select: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1, syscall: 1, runnable: 1},
+		states: {
+			'chan receive': 20,
+			'IO wait': 4,
+			semacquire: 4,
+			'chan send': 3,
+			'select (no cases)': 2,
+			running: 1,
+			select: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			sleep: 1,
+			syscall: 1,
+			runnable: 1,
+		},
 		locked: [44, 45],
 		createdBy: 40,
 		inGoroutine: 0,
@@ -103,7 +159,24 @@ const tracebacks: Record<string, TracebackFacts> = {
 	},
 	'go1.19-sigquit-crash.txt': {
 		goroutines: 45,
-		states: {'chan receive': 20, 'IO wait': 4, semacquire: 4, 'chan send': 3, 'select (no cases)': 2, runnable: 2, syscall: 1, 'force gc (idle)': 1, 'GC sweep wait': 1, 'GC scavenge wait': 1, 'finalizer wait': 1, select: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1},
+		states: {
+			'chan receive': 20,
+			'IO wait': 4,
+			semacquire: 4,
+			'chan send': 3,
+			'select (no cases)': 2,
+			runnable: 2,
+			syscall: 1,
+			'force gc (idle)': 1,
+			'GC sweep wait': 1,
+			'GC scavenge wait': 1,
+			'finalizer wait': 1,
+			select: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			sleep: 1,
+		},
 		locked: [44, 45],
 		createdBy: 44,
 		inGoroutine: 0,
@@ -117,7 +190,20 @@ const tracebacks: Record<string, TracebackFacts> = {
 	},
 	'go1.19-panic-gotraceback-all.txt': {
 		goroutines: 39,
-		states: {'chan receive': 20, semacquire: 4, 'chan send': 3, 'IO wait': 3, 'select (no cases)': 2, running: 1, select: 1, 'chan receive (nil chan)': 1, 'chan send (nil chan)': 1, 'sync.Cond.Wait': 1, sleep: 1, syscall: 1},
+		states: {
+			'chan receive': 20,
+			semacquire: 4,
+			'chan send': 3,
+			'IO wait': 3,
+			'select (no cases)': 2,
+			running: 1,
+			select: 1,
+			'chan receive (nil chan)': 1,
+			'chan send (nil chan)': 1,
+			'sync.Cond.Wait': 1,
+			sleep: 1,
+			syscall: 1,
+		},
 		locked: [44, 45],
 		createdBy: 38,
 		inGoroutine: 0,
@@ -298,11 +384,26 @@ for (const [name, facts] of Object.entries(tracebacks)) {
 		// No fixture has (scan)/(leaked)/labels: the parsed state is the bracket text before the first `, `.
 		for (const g of gs) assert.equal(g.state, g.rawState.split(', ')[0]);
 		if (facts.minutes) assert.deepEqual(histogram(gs.map(g => g.waitMinutes)), facts.minutes, 'wait minutes');
-		assert.deepEqual(gs.filter(g => g.locked).map(g => g.id).sort((a, b) => a - b), facts.locked, 'locked ids');
+		assert.deepEqual(
+			gs
+				.filter(g => g.locked)
+				.map(g => g.id)
+				.sort((a, b) => a - b),
+			facts.locked,
+			'locked ids',
+		);
 		assert.equal(gs.filter(g => g.createdBy).length, facts.createdBy, 'with created by');
 		assert.equal(gs.filter(g => g.createdBy?.parentId !== undefined).length, facts.inGoroutine, 'in goroutine N');
-		assert.deepEqual(gs.filter(g => g.elided).map(g => g.id), facts.elided, 'elision markers');
-		assert.equal(gs.reduce((n, g) => n + (g.ancestors?.length ?? 0), 0), facts.ancestorBlocks ?? 0, 'ancestor blocks');
+		assert.deepEqual(
+			gs.filter(g => g.elided).map(g => g.id),
+			facts.elided,
+			'elision markers',
+		);
+		assert.equal(
+			gs.reduce((n, g) => n + (g.ancestors?.length ?? 0), 0),
+			facts.ancestorBlocks ?? 0,
+			'ancestor blocks',
+		);
 		assert.equal(gs.filter(g => g.ancestors).length, facts.withAncestors ?? 0, 'goroutines with ancestors');
 		assert.equal(dump.preamble, facts.preamble, 'preamble');
 		for (const sample of facts.samples) {
@@ -330,7 +431,11 @@ const profiles: Record<string, ProfileFacts> = {
 		records: 41,
 		labelled: 7,
 		zeroFrames: 1,
-		largest: [[2, 'internal/poll.runtime_pollWait', 7], [1, 'runtime/pprof.runtime_goroutineProfileWithLabels', 10], [1, 'main.spinner', 1]],
+		largest: [
+			[2, 'internal/poll.runtime_pollWait', 7],
+			[1, 'runtime/pprof.runtime_goroutineProfileWithLabels', 10],
+			[1, 'main.spinner', 1],
+		],
 		maxFrames: 29,
 	},
 	'go1.19-big-1642-goroutines.debug1.txt': {
@@ -338,7 +443,11 @@ const profiles: Record<string, ProfileFacts> = {
 		records: 51,
 		labelled: 7,
 		zeroFrames: 0,
-		largest: [[400, 'main.poolWorkers.func1', 1], [400, 'main.poolWorkers.func2', 1], [400, 'time.Sleep', 3]],
+		largest: [
+			[400, 'main.poolWorkers.func1', 1],
+			[400, 'main.poolWorkers.func2', 1],
+			[400, 'time.Sleep', 3],
+		],
 		maxFrames: 29,
 	},
 	'go1.22-videoserver-cgo-kafka.debug1.txt': {
@@ -346,7 +455,11 @@ const profiles: Record<string, ProfileFacts> = {
 		records: 20,
 		labelled: 0,
 		zeroFrames: 1,
-		largest: [[118, 'syscall.Syscall6', 8], [117, 'github.com/confluentinc/confluent-kafka-go/v2/kafka._Cfunc_rd_kafka_flush', 3], [110, 'video_server/stream.(*chanWriter).Write', 9]],
+		largest: [
+			[118, 'syscall.Syscall6', 8],
+			[117, 'github.com/confluentinc/confluent-kafka-go/v2/kafka._Cfunc_rd_kafka_flush', 3],
+			[110, 'video_server/stream.(*chanWriter).Write', 9],
+		],
 		maxFrames: 15,
 	},
 };
@@ -360,13 +473,24 @@ for (const [name, facts] of Object.entries(profiles)) {
 		assert.deepEqual(dump.goroutines, []);
 		const records = dump.records;
 		assert.equal(records.length, facts.records, 'records');
-		assert.equal(records.reduce((n, r) => n + r.count, 0), facts.total, 'sum of counts');
+		assert.equal(
+			records.reduce((n, r) => n + r.count, 0),
+			facts.total,
+			'sum of counts',
+		);
 		const labelled = records.filter(r => r.labels);
 		assert.equal(labelled.length, facts.labelled, 'labelled records');
-		assert.equal(labelled.reduce((n, r) => n + r.count, 0), facts.labelled, 'labelled goroutines');
+		assert.equal(
+			labelled.reduce((n, r) => n + r.count, 0),
+			facts.labelled,
+			'labelled goroutines',
+		);
 		assert.equal(records.filter(r => r.frames.length === 0).length, facts.zeroFrames, 'records without frames');
 		assert.equal(Math.max(...records.map(r => r.frames.length)), facts.maxFrames, 'max frames');
-		const largest = [...records].sort((a, b) => b.count - a.count).slice(0, 3).map(r => [r.count, r.frames[0]?.func, r.frames.length]);
+		const largest = [...records]
+			.sort((a, b) => b.count - a.count)
+			.slice(0, 3)
+			.map(r => [r.count, r.frames[0]?.func, r.frames.length]);
 		assert.deepEqual(largest, facts.largest, 'largest records');
 		for (const record of records) {
 			assert.ok(record.pcs.length > 0 && record.pcs.every(pc => /^0x[0-9a-f]+$/.test(pc)), 'pcs');
@@ -416,7 +540,10 @@ test('frames carry args, inlined flag, file, line and pc offset as printed', () 
 	const gs = parseDump(read('go1.19-statezoo-all-states.debug2.txt')).goroutines;
 	const byId = (id: number): Goroutine => gs.find(g => g.id === id)!;
 	// goroutine 25: a mutex wait with the inlined Lock frame (file line without +0x).
-	assert.deepEqual(byId(25).frames.map(f => f.func), ['sync.runtime_SemacquireMutex', 'sync.(*Mutex).lockSlow', 'sync.(*Mutex).Lock', 'main.(*Server).handleLocked']);
+	assert.deepEqual(
+		byId(25).frames.map(f => f.func),
+		['sync.runtime_SemacquireMutex', 'sync.(*Mutex).lockSlow', 'sync.(*Mutex).Lock', 'main.(*Server).handleLocked'],
+	);
 	const lock = byId(25).frames[2]!;
 	assert.equal(lock.inlined, true);
 	assert.equal(lock.args, '...');
@@ -457,7 +584,14 @@ test('paths: relative (-trimpath), cgo, Windows drive, <autogenerated>', () => {
 	const cgo = parseDump(read('go1.19-cgo-callbacks.debug2.txt')).goroutines.find(g => g.id === 19)!;
 	assert.deepEqual(cgo.frames[0], {func: 'main._Cfunc_sleepInC', args: '0xe10', inlined: false, file: '_cgo_gotypes.go', line: 58, pcOffset: 0x45});
 	const windows = parseDump(read('go1.15-gostackparse-windows-path.txt')).goroutines[0]!;
-	assert.deepEqual(windows.frames[0], {func: 'runtime/pprof.writeGoroutineStacks', args: '0x14e5940, 0xc0000abc50, 0x101b8a5, 0xc000333d20', inlined: false, file: 'C:/Users/felixge/pprof.go', line: 693, pcOffset: 0x9f});
+	assert.deepEqual(windows.frames[0], {
+		func: 'runtime/pprof.writeGoroutineStacks',
+		args: '0x14e5940, 0xc0000abc50, 0x101b8a5, 0xc000333d20',
+		inlined: false,
+		file: 'C:/Users/felixge/pprof.go',
+		line: 693,
+		pcOffset: 0x9f,
+	});
 	const sigquit = parseDump(read('go1.19-sigquit-crash.txt')).goroutines;
 	assert.ok(sigquit.some(g => g.frames.some(f => f.file === '<autogenerated>' && f.line === 1)));
 	// fp=/sp=/pc= after the offset do not leak into the location.
@@ -476,7 +610,14 @@ test('ancestor blocks stay inside their goroutine with their own frames and crea
 	const first = g.ancestors![0]!;
 	assert.equal(first.id, 24);
 	assert.equal(first.frames.length, 8);
-	assert.deepEqual(first.frames[0], {func: 'main.d1', args: '...', inlined: true, file: '/Users/eric/Downloads/gostackparse/test-fixtures/ancestors.go', line: 70, pcOffset: 0x34});
+	assert.deepEqual(first.frames[0], {
+		func: 'main.d1',
+		args: '...',
+		inlined: true,
+		file: '/Users/eric/Downloads/gostackparse/test-fixtures/ancestors.go',
+		line: 70,
+		pcOffset: 0x34,
+	});
 	assert.equal(first.createdBy?.func, 'main.d1');
 	assert.equal(g.createdBy?.func, 'main.d1');
 	assert.equal(g.frames.length, 2);

@@ -17,7 +17,9 @@ function deepStack(from: number, count: number): string {
 }
 
 test('Go 1.21+ elision sits between the inner and outer 50 frames, created-by still follows', () => {
-	const g = one(`goroutine 7 [chan receive]:\n${deepStack(0, 50)}...864 frames elided...\n${deepStack(100, 50)}created by main.main in goroutine 1\n\t/app/main.go:5 +0x25\n`);
+	const g = one(
+		`goroutine 7 [chan receive]:\n${deepStack(0, 50)}...864 frames elided...\n${deepStack(100, 50)}created by main.main in goroutine 1\n\t/app/main.go:5 +0x25\n`,
+	);
 	assert.equal(g.frames.length, 100);
 	assert.deepEqual(g.elided, {count: 864, at: 50});
 	assert.equal(g.frames[49]?.args, '0x31');
@@ -38,10 +40,13 @@ test('gp= m= mp= header fields (Go 1.23+ crashes), m=nil included', () => {
 		'goroutine 6 gp=0xc0000036c0 m=0 mp=0x579480 [running]:\nmain.main()\n\t/app/main.go:3 +0x1\n\n' +
 			'goroutine 1 gp=0xc000002380 m=nil [sync.WaitGroup.Wait]:\nsync.runtime_SemacquireWaitGroup(0xc00001c0f8?)\n\t/usr/local/go/src/runtime/sema.go:110 +0x25\n',
 	);
-	assert.deepEqual(dump.goroutines.map(g => [g.id, g.state, g.fields]), [
-		[6, 'running', {gp: '0xc0000036c0', m: '0', mp: '0x579480'}],
-		[1, 'sync.WaitGroup.Wait', {gp: '0xc000002380', m: 'nil'}],
-	]);
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.state, g.fields]),
+		[
+			[6, 'running', {gp: '0xc0000036c0', m: '0', mp: '0x579480'}],
+			[1, 'sync.WaitGroup.Wait', {gp: '0xc000002380', m: 'nil'}],
+		],
+	);
 });
 
 test('(scan) and (leaked) are flags; (durable), (nil chan), (no cases) stay in the state', () => {
@@ -70,7 +75,9 @@ test('(scan) and (leaked) are flags; (durable), (nil chan), (no cases) stay in t
 });
 
 test('Go 1.26 labels inside the brackets: values holding `, `, `]`, `}` and escaped quotes', () => {
-	const g = one('goroutine 9 [chan receive, 3 minutes, locked to thread labels:{"q": "a, b]: c", "k\\"x": "v}", "tenant": "acme"}]:\nmain.f()\n\t/app/f.go:1 +0x1\n');
+	const g = one(
+		'goroutine 9 [chan receive, 3 minutes, locked to thread labels:{"q": "a, b]: c", "k\\"x": "v}", "tenant": "acme"}]:\nmain.f()\n\t/app/f.go:1 +0x1\n',
+	);
 	assert.equal(g.state, 'chan receive');
 	assert.equal(g.waitMinutes, 3);
 	assert.equal(g.locked, true);
@@ -95,7 +102,9 @@ test('unknown header tokens are kept, never fatal', () => {
 });
 
 test('CRLF line endings', () => {
-	const g = one('goroutine 1 [chan receive, 2 minutes]:\r\nmain.f(0x1)\r\n\tC:/work/app/f.go:12 +0x1d\r\ncreated by main.main\r\n\tC:/work/app/main.go:3 +0x2\r\n');
+	const g = one(
+		'goroutine 1 [chan receive, 2 minutes]:\r\nmain.f(0x1)\r\n\tC:/work/app/f.go:12 +0x1d\r\ncreated by main.main\r\n\tC:/work/app/main.go:3 +0x2\r\n',
+	);
 	assert.equal(g.rawState, 'chan receive, 2 minutes');
 	assert.deepEqual(g.frames, [{func: 'main.f', args: '0x1', inlined: false, file: 'C:/work/app/f.go', line: 12, pcOffset: 0x1d}]);
 	assert.equal(g.createdBy?.file, 'C:/work/app/main.go');
@@ -114,24 +123,32 @@ test('a dump indented by 4 spaces, file lines by a tab or by 8 spaces', () => {
 	const dump = parseDump(
 		'    goroutine 1 [select]:\n    main.loop(0xc000010000)\n    \t/app/main.go:20 +0x3c\n    main.main()\n            /app/main.go:9 +0x1d\n\n    goroutine 2 [sleep]:\n    time.Sleep(0x3b9aca00)\n    \t/usr/local/go/src/runtime/time.go:195 +0x135\n',
 	);
-	assert.deepEqual(dump.goroutines.map(g => [g.id, g.state, g.frames.map(f => `${f.func} ${f.file}:${f.line}`)]), [
-		[1, 'select', ['main.loop /app/main.go:20', 'main.main /app/main.go:9']],
-		[2, 'sleep', ['time.Sleep /usr/local/go/src/runtime/time.go:195']],
-	]);
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.state, g.frames.map(f => `${f.func} ${f.file}:${f.line}`)]),
+		[
+			[1, 'select', ['main.loop /app/main.go:20', 'main.main /app/main.go:9']],
+			[2, 'sleep', ['time.Sleep /usr/local/go/src/runtime/time.go:195']],
+		],
+	);
 });
 
 test('log prefixes with changing timestamps before every line', () => {
 	const dump = parseDump(
 		'2024/01/02 15:04:05 starting\n2024/01/02 15:04:05 goroutine 1 [running]:\n2024/01/02 15:04:05 main.main()\n2024/01/02 15:04:06 \t/app/main.go:10 +0x1d\n2024/01/02 15:04:06 \n2024/01/02 15:04:06 goroutine 2 [IO wait]:\n2024/01/02 15:04:07 internal/poll.runtime_pollWait(0x7f, 0x72)\n2024/01/02 15:04:07 \t/usr/local/go/src/runtime/netpoll.go:305 +0x89\n',
 	);
-	assert.deepEqual(dump.goroutines.map(g => [g.id, g.state, g.frames.length, g.frames[0]?.line]), [
-		[1, 'running', 1, 10],
-		[2, 'IO wait', 1, 305],
-	]);
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.state, g.frames.length, g.frames[0]?.line]),
+		[
+			[1, 'running', 1, 10],
+			[2, 'IO wait', 1, 305],
+		],
+	);
 });
 
 test('goroutine running on other thread; stack unavailable', () => {
-	const g = one('goroutine 7 [running]:\n\tgoroutine running on other thread; stack unavailable\ncreated by main.main in goroutine 1\n\t/app/main.go:20 +0x25\n');
+	const g = one(
+		'goroutine 7 [running]:\n\tgoroutine running on other thread; stack unavailable\ncreated by main.main in goroutine 1\n\t/app/main.go:20 +0x25\n',
+	);
 	assert.equal(g.unavailable, true);
 	assert.deepEqual(g.frames, []);
 	assert.equal(g.createdBy?.parentId, 1);
@@ -142,24 +159,30 @@ test('paths with spaces, Windows drives, <autogenerated>, no +0x', () => {
 	const g = one(
 		'goroutine 1 [running]:\nmain.main()\n\tC:/Program Files/Go/src/runtime/proc.go:250 +0x1f\nnet/http.(*onceCloseListener).Accept(0xc0000a4000?)\n\t<autogenerated>:1 +0x24\nmain.inl(...)\n\t/home/me/my project/main.go:7\nmain.weird()\n\t/srv/a:b/c.go:12 +0x2 fp=0xc000 sp=0xc000 pc=0x4\n',
 	);
-	assert.deepEqual(g.frames.map(f => [f.func, f.args, f.inlined, f.file, f.line, f.pcOffset]), [
-		['main.main', '', false, 'C:/Program Files/Go/src/runtime/proc.go', 250, 0x1f],
-		['net/http.(*onceCloseListener).Accept', '0xc0000a4000?', false, '<autogenerated>', 1, 0x24],
-		['main.inl', '...', true, '/home/me/my project/main.go', 7, undefined],
-		['main.weird', '', false, '/srv/a:b/c.go', 12, 0x2],
-	]);
+	assert.deepEqual(
+		g.frames.map(f => [f.func, f.args, f.inlined, f.file, f.line, f.pcOffset]),
+		[
+			['main.main', '', false, 'C:/Program Files/Go/src/runtime/proc.go', 250, 0x1f],
+			['net/http.(*onceCloseListener).Accept', '0xc0000a4000?', false, '<autogenerated>', 1, 0x24],
+			['main.inl', '...', true, '/home/me/my project/main.go', 7, undefined],
+			['main.weird', '', false, '/srv/a:b/c.go', 12, 0x2],
+		],
+	);
 });
 
 test('function names: generics, pointer receivers, closures, panic pseudo-frame, nested parens in args', () => {
 	const g = one(
 		'goroutine 1 [running]:\npanic({0x4a5b20, 0xc000010250})\n\t/usr/local/go/src/runtime/panic.go:884 +0x212\nmain.(*Pool[...]).Get(0xc000012345)\n\t/app/pool.go:9 +0x2\nmain.closures.func1.1.1()\n\t/app/c.go:3 +0x1\nmain.Map[...]({0xc000012000?, 0x3, 0x4})\n\t/app/m.go:4 +0x5\n',
 	);
-	assert.deepEqual(g.frames.map(f => [f.func, f.args]), [
-		['panic', '{0x4a5b20, 0xc000010250}'],
-		['main.(*Pool[...]).Get', '0xc000012345'],
-		['main.closures.func1.1.1', ''],
-		['main.Map[...]', '{0xc000012000?, 0x3, 0x4}'],
-	]);
+	assert.deepEqual(
+		g.frames.map(f => [f.func, f.args]),
+		[
+			['panic', '{0x4a5b20, 0xc000010250}'],
+			['main.(*Pool[...]).Get', '0xc000012345'],
+			['main.closures.func1.1.1', ''],
+			['main.Map[...]', '{0xc000012000?, 0x3, 0x4}'],
+		],
+	);
 });
 
 test('crash output: goroutine 0 [idle], runtime stack sections and register dumps are not goroutine frames', () => {
@@ -188,11 +211,17 @@ test('crash output: goroutine 0 [idle], runtime stack sections and register dump
 			'exit status 2',
 		].join('\n'),
 	);
-	assert.deepEqual(dump.goroutines.map(g => [g.id, g.state, g.frames.map(f => f.func)]), [
-		[0, 'idle', ['runtime.futex']],
-		[1, 'running', ['main.f']],
-	]);
-	assert.equal(dump.preamble, 'runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\nruntime stack:\nruntime.throw({0x4c1b2b?, 0x0?})\n/usr/local/go/src/runtime/panic.go:1047 +0x5d fp=0x7ffd1 sp=0x7ffd2 pc=0x434b9d');
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.state, g.frames.map(f => f.func)]),
+		[
+			[0, 'idle', ['runtime.futex']],
+			[1, 'running', ['main.f']],
+		],
+	);
+	assert.equal(
+		dump.preamble,
+		'runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\nruntime stack:\nruntime.throw({0x4c1b2b?, 0x0?})\n/usr/local/go/src/runtime/panic.go:1047 +0x5d fp=0x7ffd1 sp=0x7ffd2 pc=0x434b9d',
+	);
 	assert.equal(dump.truncated, false);
 });
 
@@ -213,7 +242,12 @@ test('goroutineleak profile (Go 1.26 debug=1): name, total, labels, a record wit
 	assert.equal(dump.profileName, 'goroutineleak');
 	assert.equal(dump.profileTotal, 3);
 	assert.deepEqual(dump.records, [
-		{count: 2, pcs: ['0x43b296', '0x406d56', '0x46b2e1'], labels: {job: 'sync'}, frames: [{func: 'main.leaky', args: '', inlined: false, file: '/app/leak.go', line: 12, pc: '0x406d55', pcOffset: 0x35}]},
+		{
+			count: 2,
+			pcs: ['0x43b296', '0x406d56', '0x46b2e1'],
+			labels: {job: 'sync'},
+			frames: [{func: 'main.leaky', args: '', inlined: false, file: '/app/leak.go', line: 12, pc: '0x406d55', pcOffset: 0x35}],
+		},
 		{count: 1, pcs: ['0x46b2e1'], frames: []},
 	]);
 });
@@ -238,10 +272,16 @@ test('write() returns each goroutine as soon as its block ends; end() returns th
 	const parser = createDumpParser();
 	assert.deepEqual(parser.write('goroutine 1 [running]:\nmain.main()\n\t/app/main.go:1 +0x1\n'), []);
 	const first = parser.write('\ngoroutine 2 [sle');
-	assert.deepEqual(first.map(g => g.id), [1]);
+	assert.deepEqual(
+		first.map(g => g.id),
+		[1],
+	);
 	assert.deepEqual(parser.write('ep]:\ntime.Sleep(0x1)\n\t/t.go:1 +0x1\n'), []);
 	const dump = parser.end();
-	assert.deepEqual(dump.goroutines.map(g => g.id), [1, 2]);
+	assert.deepEqual(
+		dump.goroutines.map(g => g.id),
+		[1, 2],
+	);
 	assert.equal(dump.goroutines[0], first[0]);
 	assert.throws(() => parser.write('x'));
 });
@@ -253,7 +293,13 @@ test('maxBytes stops consuming and marks the dump truncated', () => {
 	const dump = parser.end();
 	assert.equal(dump.truncated, true);
 	assert.equal(dump.bytes, text.length);
-	assert.deepEqual(dump.goroutines.map(g => [g.id, g.truncated]), [[1, undefined], [2, true]]);
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.truncated]),
+		[
+			[1, undefined],
+			[2, true],
+		],
+	);
 });
 
 test('ancestors with their own elision and created by, then the next goroutine', () => {
@@ -263,17 +309,26 @@ test('ancestors with their own elision and created by, then the next goroutine',
 	const g = dump.goroutines[0]!;
 	assert.equal(dump.goroutines.length, 2);
 	assert.equal(g.frames.length, 1);
-	assert.deepEqual(g.ancestors?.map(a => [a.id, a.frames.length, a.elided, a.createdBy?.func]), [
-		[24, 1, {at: 1}, 'main.foo'],
-		[3, 1, undefined, undefined],
-	]);
+	assert.deepEqual(
+		g.ancestors?.map(a => [a.id, a.frames.length, a.elided, a.createdBy?.func]),
+		[
+			[24, 1, {at: 1}, 'main.foo'],
+			[3, 1, undefined, undefined],
+		],
+	);
 	assert.equal(g.createdBy?.parentId, 24);
 });
 
 test('a line longer than a megabyte is skipped as one line, whatever the chunking', () => {
 	const text = `goroutine 1 [running]:\nmain.main()\n\t/app/main.go:1 +0x1\n\n${'x'.repeat(3 << 20)}\ngoroutine 2 [sleep]:\ntime.Sleep(0x1)\n\t/t.go:1 +0x1\n`;
 	const whole = parseDump(text);
-	assert.deepEqual(whole.goroutines.map(g => [g.id, g.frames.length]), [[1, 1], [2, 1]]);
+	assert.deepEqual(
+		whole.goroutines.map(g => [g.id, g.frames.length]),
+		[
+			[1, 1],
+			[2, 1],
+		],
+	);
 	assert.equal(whole.skippedLines, 1);
 	const parser = createDumpParser();
 	const bytes = Buffer.from(text);

@@ -8,7 +8,9 @@ import {createDumpParser, parseDump, type Dump} from '../source/dump/index.ts';
 import {prng, synthDumpChunks} from './helpers/synth-dump.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
-const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt')).sort();
+const fixtures = readdirSync(dumps)
+	.filter(name => name.endsWith('.txt'))
+	.sort();
 
 /**
  * Byte offsets where each block after the first starts (goroutine headers, or `N @` record lines):
@@ -144,7 +146,41 @@ test('a 100k-goroutine dump cut at exactly 64 MiB parses, the last goroutine mar
 
 test('random text built from dump tokens never throws, in any chunking', () => {
 	const random = prng(2026);
-	const tokens = ['goroutine ', '1', '42 ', '[', ']', ']:', ':', '(', ')', '...', '\t', '    ', '\n', '\r\n', ', ', 'created by ', ' in goroutine ', '+0x1f', 'labels:{"k": "v, ]"}', '"', '\\', 'frames elided...', '[originating from goroutine ', 'runtime stack:', 'goroutine profile: total 3\n', '# labels: {', '#\t0x1\t', '1 @ 0x2', 'é', '\uFFFD', ' minutes', 'locked to thread', 'gp=0x1 m=nil '];
+	const tokens = [
+		'goroutine ',
+		'1',
+		'42 ',
+		'[',
+		']',
+		']:',
+		':',
+		'(',
+		')',
+		'...',
+		'\t',
+		'    ',
+		'\n',
+		'\r\n',
+		', ',
+		'created by ',
+		' in goroutine ',
+		'+0x1f',
+		'labels:{"k": "v, ]"}',
+		'"',
+		'\\',
+		'frames elided...',
+		'[originating from goroutine ',
+		'runtime stack:',
+		'goroutine profile: total 3\n',
+		'# labels: {',
+		'#\t0x1\t',
+		'1 @ 0x2',
+		'é',
+		'\uFFFD',
+		' minutes',
+		'locked to thread',
+		'gp=0x1 m=nil ',
+	];
 	for (let doc = 0; doc < 300; doc++) {
 		let text = '';
 		const length = Math.floor(random() * 400);
@@ -153,7 +189,7 @@ test('random text built from dump tokens never throws, in any chunking', () => {
 		assert.ok(['traceback', 'profile', 'unknown'].includes(whole.kind));
 		const parser = createDumpParser();
 		const bytes = Buffer.from(text);
-		for (let at = 0; at < bytes.length;) {
+		for (let at = 0; at < bytes.length; ) {
 			const size = 1 + Math.floor(random() * 40);
 			parser.write(bytes.subarray(at, at + size));
 			at += size;

@@ -9,7 +9,9 @@ import {createParseCache, parseDump, type Goroutine} from '../source/dump/index.
 import {prng, synthDump} from './helpers/synth-dump.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
-const fixtures = readdirSync(dumps).filter(name => name.endsWith('.txt') || name.endsWith('.gz')).sort();
+const fixtures = readdirSync(dumps)
+	.filter(name => name.endsWith('.txt') || name.endsWith('.gz'))
+	.sort();
 
 /** Everything of a goroutine's stack the token stands for: frames and creator without args or parent id. */
 function stackText(g: Goroutine): string {
@@ -66,7 +68,13 @@ test('a generated dump with per-goroutine args and Go 1.21 parent ids: tokens fo
 test('bodies that differ only in a line, a function, a pc offset or the creator get different tokens', () => {
 	const body = (line: number, func: string, offset: string, creator: string) =>
 		`main.${func}(0xc000010000)\n\t/app/work.go:${line} ${offset}\nmain.loop()\n\t/app/loop.go:9 +0x11\ncreated by main.${creator}\n\t/app/main.go:5 +0x3f\n`;
-	const variants = [body(10, 'work', '+0x1d', 'main'), body(11, 'work', '+0x1d', 'main'), body(10, 'wark', '+0x1d', 'main'), body(10, 'work', '+0x1e', 'main'), body(10, 'work', '+0x1d', 'mein')];
+	const variants = [
+		body(10, 'work', '+0x1d', 'main'),
+		body(11, 'work', '+0x1d', 'main'),
+		body(10, 'wark', '+0x1d', 'main'),
+		body(10, 'work', '+0x1e', 'main'),
+		body(10, 'work', '+0x1d', 'mein'),
+	];
 	// Each body three times (a template is learnt from the first, matched by the others), interleaved.
 	const blocks: string[] = [];
 	let id = 1;
@@ -76,7 +84,10 @@ test('bodies that differ only in a line, a function, a pc offset or the creator 
 	assertTokensMeanSameStack(dump.goroutines, 'variants');
 	// The last round matched what the first ones taught (the very first body of a dump is read line by line).
 	const late = dump.goroutines.slice(10);
-	assert.ok(late.every(g => g.shape !== undefined), 'the last round matched templates');
+	assert.ok(
+		late.every(g => g.shape !== undefined),
+		'the last round matched templates',
+	);
 	assert.equal(new Set(late.map(g => g.shape)).size, variants.length);
 });
 

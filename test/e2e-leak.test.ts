@@ -11,13 +11,30 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites, type LeakSite} from './helpers/go-example.ts';
 import {startTmux} from './helpers/tmux.ts';
-import {curl, escape, groupRows, headerStateCount, listLength, listRows, parked, save, slow, toPlainList, typeFilter, waitForScreen, type ListRow} from './helpers/screen.ts';
+import {
+	curl,
+	escapeRegExp,
+	groupRows,
+	headerStateCount,
+	listLength,
+	listRows,
+	parked,
+	save,
+	slow,
+	toPlainList,
+	typeFilter,
+	waitForScreen,
+	type ListRow,
+} from './helpers/screen.ts';
 
 const skip = skipUnless('go', 'tmux');
 const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
-test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects on top, filters, stack, error banner, recovery, quit', {skip, timeout: 120_000}, async t => {
+test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects on top, filters, stack, error banner, recovery, quit', {
+	skip,
+	timeout: 120_000,
+}, async t => {
 	let service = await startLeaky();
 	t.after(() => service.stop());
 	const port = service.port;
@@ -37,24 +54,31 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 
 	// Each step is a subtest, so one failing check is reported without hiding the others; its
 	// screen is saved next to the captures.
-	const step = (name: string, body: () => Promise<void>) => t.test(name, async () => {
-		try {
-			await body();
-		} catch (error) {
+	const step = (name: string, body: () => Promise<void>) =>
+		t.test(name, async () => {
 			try {
-				save(`failed-e2e-leak-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, `${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`);
-			} catch {
-				// the session is gone
+				await body();
+			} catch (error) {
+				try {
+					save(
+						`failed-e2e-leak-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`,
+						`${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`,
+					);
+				} catch {
+					// the session is gone
+				}
+				throw error;
 			}
-			throw error;
-		}
-	});
+		});
 
 	await step('gmon draws its first poll of the target in the alternate screen', async () => {
 		const screen = await tmux.waitForText(/polled .* in \d/, slow);
 		assert.match(screen, new RegExp(`^gmon 127\\.0\\.0\\.1:${port} · `), 'the header names the target');
-		assert.doesNotMatch(screen, /before gmon/, 'the shell\'s screen is hidden while gmon runs');
-		assert.ok(listRows(screen).some(row => row.where === 'main.worker'), 'the example\'s worker pool is listed');
+		assert.doesNotMatch(screen, /before gmon/, "the shell's screen is hidden while gmon runs");
+		assert.ok(
+			listRows(screen).some(row => row.where === 'main.worker'),
+			"the example's worker pool is listed",
+		);
 	});
 
 	// Watch one function with the fuzzy filter, pause, and step polls with r: the leaked goroutine
@@ -103,23 +127,30 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 	// Each leak, found with `/`: every call's goroutines, in the right state at the tagged line,
 	// stuck (●) and suspect (?).
 	for (const s of sites) {
-		await step(`/${s.func.replace(/^main\./, '')} lists the ${s.leakedPerCall * 3} goroutines of ${s.path} ×3: ${s.state} at ${s.file}:${s.line}, stuck and suspect`, async () => {
-			const before = listLength(await toPlainList(tmux)) ?? 0;
-			await typeFilter(tmux, s.func.replace(/^main\./, ''));
-			const want = s.leakedPerCall * 3;
-			await tmux.waitForText(new RegExp(`filter "[^"]+" · \\d+/${want}$`, 'm'), slow);
-			// The last round turns stuck a poll or two after its group became a suspect: wait for
-			// that, then check the screen (the checks below say what is wrong if it never comes).
-			const settled = (screen: string) => listRows(screen).length === want && listRows(screen).every(row => row.mark === '?●');
-			const screen = await waitForScreen(tmux, settled).catch(() => tmux.capture());
-			assert.ok(before > want, `the fuzzy filter narrows the list (${before} → ${want})`);
-			const rows = listRows(screen);
-			assert.equal(rows.length, want, `${s.path} ×3 leaves ${want} goroutines`);
-			for (const row of rows) {
-				assert.deepEqual({mark: row.mark, state: row.state, where: row.where, file: row.file}, {mark: '?●', state: s.state, where: s.func, file: `${s.file}:${s.line}`}, `row of goroutine ${row.id}`);
-			}
-			if (s.name === 'fanout') save('e2e-80x24-list-filtered.txt', screen);
-		});
+		await step(
+			`/${s.func.replace(/^main\./, '')} lists the ${s.leakedPerCall * 3} goroutines of ${s.path} ×3: ${s.state} at ${s.file}:${s.line}, stuck and suspect`,
+			async () => {
+				const before = listLength(await toPlainList(tmux)) ?? 0;
+				await typeFilter(tmux, s.func.replace(/^main\./, ''));
+				const want = s.leakedPerCall * 3;
+				await tmux.waitForText(new RegExp(`filter "[^"]+" · \\d+/${want}$`, 'm'), slow);
+				// The last round turns stuck a poll or two after its group became a suspect: wait for
+				// that, then check the screen (the checks below say what is wrong if it never comes).
+				const settled = (screen: string) => listRows(screen).length === want && listRows(screen).every(row => row.mark === '?●');
+				const screen = await waitForScreen(tmux, settled).catch(() => tmux.capture());
+				assert.ok(before > want, `the fuzzy filter narrows the list (${before} → ${want})`);
+				const rows = listRows(screen);
+				assert.equal(rows.length, want, `${s.path} ×3 leaves ${want} goroutines`);
+				for (const row of rows) {
+					assert.deepEqual(
+						{mark: row.mark, state: row.state, where: row.where, file: row.file},
+						{mark: '?●', state: s.state, where: s.func, file: `${s.file}:${s.line}`},
+						`row of goroutine ${row.id}`,
+					);
+				}
+				if (s.name === 'fanout') save('e2e-80x24-list-filtered.txt', screen);
+			},
+		);
 	}
 
 	await step('Esc clears the filter: the whole list is back, stuck goroutines marked', async () => {
@@ -134,7 +165,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 	});
 
 	// The state filter: `f` opens the picker, a digit toggles a state, the list keeps only it.
-	await step('f and a digit filter the list to chan receive: exactly the header\'s count, the ticker leak among them', async () => {
+	await step("f and a digit filter the list to chan receive: exactly the header's count, the ticker leak among them", async () => {
 		await toPlainList(tmux);
 		tmux.send('f');
 		// Picker rows: `[ ] 2 chan receive 7`, the cursor's row with a `>` before it.
@@ -147,7 +178,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 		const rows = listRows(screen);
 		assert.ok(rows.length > 0);
 		assert.deepEqual([...new Set(rows.map(row => row.state))], ['chan receive'], 'only chan receive rows are listed');
-		assert.equal(listLength(screen), headerStateCount(screen, 'chan receive'), 'the list holds exactly the header\'s chan receive count');
+		assert.equal(listLength(screen), headerStateCount(screen, 'chan receive'), "the list holds exactly the header's chan receive count");
 		const ticker = site('ticker');
 		assert.equal(rows.filter(row => row.where === ticker.func && row.file === `${ticker.file}:${ticker.line}`).length, 3, 'the ticker leak is among them');
 		save('e2e-80x24-state-filter.txt', screen);
@@ -165,18 +196,22 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 		tmux.send('j');
 		const list = await tmux.waitForText(/filter "searchWorker" · 2\/3$/m, slow);
 		selected = listRows(list)[1]!;
-		assert.deepEqual(listRows(list).map(row => row.selected), [false, true, false], 'the cursor (>) is on the second row');
+		assert.deepEqual(
+			listRows(list).map(row => row.selected),
+			[false, true, false],
+			'the cursor (>) is on the second row',
+		);
 		tmux.send('Enter');
 		const screen = await tmux.waitForText(`stack of goroutine ${selected.id}`, slow);
 		assert.match(screen, new RegExp(`^goroutine ${selected.id} \\[chan send`, 'm'));
 		assert.match(screen, /stuck \d+ polls/, 'the stack view says how long it has been stuck');
 		assert.match(screen, /^main\.searchWorker\(/m, 'the blocking function');
-		assert.match(screen, new RegExp(`^ +\\S*/examples/leaky/${escape(sender.file)}:${sender.line}$`, 'm'), 'the blocking file:line of the example');
+		assert.match(screen, new RegExp(`^ +\\S*/examples/leaky/${escapeRegExp(sender.file)}:${sender.line}$`, 'm'), 'the blocking file:line of the example');
 		assert.match(screen, /^created by main\.leakForgottenSender/m);
 		save('e2e-80x24-stack.txt', screen);
 	});
 
-	await step('the stack view shows each frame\'s args as Go printed them', async () => {
+	await step("the stack view shows each frame's args as Go printed them", async () => {
 		assert.ok(selected, 'the stack view is open');
 		const dump = await (await fetch(`${service.url}/debug/pprof/goroutine?debug=2`)).text();
 		const block = dump.split('\n\n').find(b => b.startsWith(`goroutine ${selected!.id} [`));
@@ -200,7 +235,11 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 		tmux.send('Tab');
 		const screen = await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
 		const rows = groupRows(screen);
-		assert.deepEqual({mark: rows[0]?.mark, count: rows[0]?.count, state: rows[0]?.state}, {mark: '?●', count: 12, state: 'chan send'}, `the top group:\n${screen}`);
+		assert.deepEqual(
+			{mark: rows[0]?.mark, count: rows[0]?.count, state: rows[0]?.state},
+			{mark: '?●', count: 12, state: 'chan send'},
+			`the top group:\n${screen}`,
+		);
 		assert.match(rows[0]!.where, /^main\.fanoutWorker/);
 		assert.match(rows[0]!.why, /stu/, 'why it is a suspect (cut at 80 columns)');
 		for (const s of sites) {
@@ -234,7 +273,10 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 		await toPlainList(tmux);
 		await service.stop();
 		const screen = await tmux.waitForText(/^✖ .*(refused|ECONNREFUSED)/m, slow);
-		assert.ok(listRows(screen).some(row => row.mark === '?●'), 'the last data stays on screen');
+		assert.ok(
+			listRows(screen).some(row => row.mark === '?●'),
+			'the last data stays on screen',
+		);
 		save('e2e-80x24-error-banner.txt', screen);
 	});
 
@@ -247,7 +289,10 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 		await tmux.waitForNoText('✖', slow);
 		const screen = await tmux.waitForText(/polled .* in \d/, slow);
 		assert.match(screen, /^gmon 127\.0\.0\.1:\d+ · /);
-		assert.ok(listRows(screen).some(row => row.where === 'main.worker'), 'the new process is listed');
+		assert.ok(
+			listRows(screen).some(row => row.where === 'main.worker'),
+			'the new process is listed',
+		);
 		save('e2e-80x24-recovered.txt', screen);
 	});
 

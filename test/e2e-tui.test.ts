@@ -78,18 +78,22 @@ function assertFrameHeight(screen: string, rows: number): void {
 
 /** Each step is a subtest (one failing check does not hide the others); its screen is saved on failure. */
 function stepper(t: TestContext, tmux: TmuxSession, prefix: string) {
-	return (name: string, body: () => Promise<void>) => t.test(name, async () => {
-		try {
-			await body();
-		} catch (error) {
+	return (name: string, body: () => Promise<void>) =>
+		t.test(name, async () => {
 			try {
-				save(`failed-${prefix}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`, `${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`);
-			} catch {
-				// the session is gone
+				await body();
+			} catch (error) {
+				try {
+					save(
+						`failed-${prefix}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.txt`,
+						`${error instanceof Error ? error.message : String(error)}\n--- screen at failure:\n${tmux.capture()}`,
+					);
+				} catch {
+					// the session is gone
+				}
+				throw error;
 			}
-			throw error;
-		}
-	});
+		});
 }
 
 // Independent runs, each with its own service (or demo) and terminal, side by side: most of their
@@ -148,10 +152,16 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			const leaked = leakedOn(screen);
 			for (const row of leaked) {
 				const s = sites.find(site => site.func === row.where)!;
-				const handler = {'forgotten-sender': 'main.leakForgottenSender', fanout: 'main.leakFanout', producer: 'main.leakProducer', ticker: 'main.leakTicker'}[s.name];
+				const handler = {'forgotten-sender': 'main.leakForgottenSender', fanout: 'main.leakFanout', producer: 'main.leakProducer', ticker: 'main.leakTicker'}[
+					s.name
+				];
 				// Go 1.21+ names the parent too (`in goroutine N`); the function is never cut to make room for it.
 				const created = row.created.replace(/ in goroutine \d+$/, '');
-				assert.deepEqual({mark: row.mark, state: row.state, file: row.file, created}, {mark: '?●', state: s.state, file: `${s.file}:${s.line}`, created: handler}, `goroutine ${row.id}`);
+				assert.deepEqual(
+					{mark: row.mark, state: row.state, file: row.file, created},
+					{mark: '?●', state: s.state, file: `${s.file}:${s.line}`, created: handler},
+					`goroutine ${row.id}`,
+				);
 			}
 			assertFrameHeight(screen, 40);
 			save('e2e-120x40-list.txt', screen);
@@ -176,7 +186,10 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			const cursor = rows.find(row => row.selected);
 			assert.ok(cursor, 'a row has the cursor');
 			assert.equal(styleOf(cursor.id)?.inverse, true, 'the cursor row is inverse');
-			assert.ok(rows.filter(row => !row.selected).every(row => styleOf(row.id)?.inverse === false), 'no other row is inverse');
+			assert.ok(
+				rows.filter(row => !row.selected).every(row => styleOf(row.id)?.inverse === false),
+				'no other row is inverse',
+			);
 		});
 
 		await step('Enter on a ticker leak shows its stack down to leaks.go, Esc goes back', async () => {
@@ -272,7 +285,11 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			save('failed-e2e-tui-burst-no-suspects.txt', screen);
 		}
 		const top = groupRows(screen)[0];
-		assert.deepEqual({mark: top?.mark, count: top?.count, state: top?.state}, {mark: '?●', count: 12, state: 'chan send'}, `the fan-out group is a suspect on top:\n${screen}`);
+		assert.deepEqual(
+			{mark: top?.mark, count: top?.count, state: top?.state},
+			{mark: '?●', count: 12, state: 'chan send'},
+			`the fan-out group is a suspect on top:\n${screen}`,
+		);
 	});
 
 	test('the fixed endpoints leave no stuck goroutines, where one leak call in the same run does', {skip: skipGo, timeout: 90_000}, async t => {
@@ -299,9 +316,24 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 
 		const rows = listRows(screen);
 		assert.equal(rows.length, listLength(screen), `every goroutine is on screen:\n${screen}`);
-		const fixedFuncs = ['main.searchWorker', 'main.fanoutWorker', 'main.produceResults', 'main.produceResultsUntilDone', 'main.tickerLoopUntilDone', 'main.slowSearch'];
-		assert.deepEqual(rows.filter(row => fixedFuncs.includes(row.where)).map(row => `${row.id} ${row.state} ${row.where}`), [], 'nothing of the fixed endpoints is left');
-		assert.deepEqual(rows.filter(row => row.where === 'main.tickerLoop').map(row => row.mark), [' ●'], 'only the control leak, stuck');
+		const fixedFuncs = [
+			'main.searchWorker',
+			'main.fanoutWorker',
+			'main.produceResults',
+			'main.produceResultsUntilDone',
+			'main.tickerLoopUntilDone',
+			'main.slowSearch',
+		];
+		assert.deepEqual(
+			rows.filter(row => fixedFuncs.includes(row.where)).map(row => `${row.id} ${row.state} ${row.where}`),
+			[],
+			'nothing of the fixed endpoints is left',
+		);
+		assert.deepEqual(
+			rows.filter(row => row.where === 'main.tickerLoop').map(row => row.mark),
+			[' ●'],
+			'only the control leak, stuck',
+		);
 		assert.doesNotMatch(screen.split('\n')[1]!, /suspects/, 'no suspects in the header');
 	});
 

@@ -82,8 +82,7 @@ test('each leak endpoint parks the goroutines it reports at its tagged line, and
 	}
 
 	const sites = leakSites();
-	const blocks = await dumpUntil(service, all =>
-		sites.every(site => all.filter(topIs(site.func)).length === 3 * site.leakedPerCall));
+	const blocks = await dumpUntil(service, all => sites.every(site => all.filter(topIs(site.func)).length === 3 * site.leakedPerCall));
 	for (const site of sites) {
 		const leaked = blocks.filter(topIs(site.func));
 		assert.equal(leaked.length, 3 * site.leakedPerCall, `${site.func} goroutines after 3 calls`);
@@ -115,8 +114,11 @@ test('the fixed endpoints leave no goroutine behind', {skip}, async t => {
 	const ours = /^main\.(searchWorker|fanoutWorker|produceResults|produceResultsUntilDone|tickerLoop|tickerLoopUntilDone|slowSearch)$/;
 	const blocks = await dumpUntil(service, all => !all.some(block => block.frames.some(frame => ours.test(frame.func))));
 	const left = blocks.filter(block => block.frames.some(frame => ours.test(frame.func)));
-	assert.deepEqual(left.map(block => `${block.id} [${block.state}] ${block.frames[0]?.func}`), []);
-	assert.match(await (await fetch(service.url + '/')).text(), /Leaked so far: 0 goroutines/);
+	assert.deepEqual(
+		left.map(block => `${block.id} [${block.state}] ${block.frames[0]?.func}`),
+		[],
+	);
+	assert.match(await (await fetch(`${service.url}/`)).text(), /Leaked so far: 0 goroutines/);
 });
 
 test('the healthy background idles in the usual states: worker pool, ticker loop, keep-alive connections', {skip}, async t => {
@@ -128,7 +130,10 @@ test('the healthy background idles in the usual states: worker pool, ticker loop
 	const states = (func: string) => blocks.filter(block => block.frames.some(frame => frame.func === func)).map(block => block.state);
 	assert.equal(states('main.worker').length, 4);
 	assert.ok(states('main.worker').every(state => state === 'chan receive' || state === 'sleep' || state === 'runnable'));
-	assert.deepEqual(states('main.feedJobs').filter(state => state !== 'runnable' && state !== 'chan send'), ['select']);
+	assert.deepEqual(
+		states('main.feedJobs').filter(state => state !== 'runnable' && state !== 'chan send'),
+		['select'],
+	);
 	assert.deepEqual(states('net/http.(*persistConn).writeLoop'), ['select']);
 	assert.deepEqual(states('net/http.(*persistConn).readLoop'), ['IO wait']);
 	assert.deepEqual(states('main.main'), ['IO wait'], 'the listener waits in Accept');
@@ -142,13 +147,13 @@ test('the healthy background idles in the usual states: worker pool, ticker loop
 test('the index page lists every leak endpoint and its fixed twin', {skip}, async t => {
 	const service = await startLeaky({background: false});
 	t.after(() => service.stop());
-	const text = await (await fetch(service.url + '/')).text();
+	const text = await (await fetch(`${service.url}/`)).text();
 	for (const site of leakSites()) {
 		assert.ok(text.includes(site.path.replace(/\?.*/, '')), site.path);
 		assert.ok(text.includes(site.fixedPath.replace(/\?.*/, '')), site.fixedPath);
 		assert.ok(text.includes(site.func), site.func);
 	}
-	assert.equal((await fetch(service.url + '/nope')).status, 404);
+	assert.equal((await fetch(`${service.url}/nope`)).status, 404);
 });
 
 test('run in a terminal, the example prints where it listens, serves, and stops on Ctrl-C', {skip: skipUnless('go', 'tmux')}, async t => {
@@ -157,7 +162,7 @@ test('run in a terminal, the example prints where it listens, serves, and stops 
 	t.after(() => terminal.kill());
 	const screen = await terminal.waitForText(/leaky: listening on 127\.0\.0\.1:\d+/);
 	const port = /listening on 127\.0\.0\.1:(\d+)/.exec(screen)![1];
-	const body = await (await fetch(`http://127.0.0.1:${port}/leak/fanout?n=3`)).json() as {leaked: number};
+	const body = (await (await fetch(`http://127.0.0.1:${port}/leak/fanout?n=3`)).json()) as {leaked: number};
 	assert.equal(body.leaked, 2);
 	assert.deepEqual(terminal.status(), {exited: false});
 	terminal.send('C-c');

@@ -40,7 +40,12 @@ test('--watch re-reads the file on the interval, only when it changed; a missing
 	const dir = tempDir(t);
 	const path = join(dir, 'app.log');
 	const timers = new ManualTimers();
-	const poller = new Poller(createSource(buildConfig(path, {watch: true}, {pathKind: () => 'file'})), {intervalMs: 1000, maxOverheadPct: 5, maxBackoffMs: 1000, timers});
+	const poller = new Poller(createSource(buildConfig(path, {watch: true}, {pathKind: () => 'file'})), {
+		intervalMs: 1000,
+		maxOverheadPct: 5,
+		maxBackoffMs: 1000,
+		timers,
+	});
 	t.after(() => poller.stop());
 	poller.start();
 	await poller.whenIdle();
@@ -81,7 +86,11 @@ test('stdin: `curl … | gmon -` streams the dump in chunks', async t => {
 });
 
 test('a debug=1 profile file arrives as the profile, not the dump', async t => {
-	const poller = new Poller(createSource(buildConfig(fixture('go1.19-statezoo-labels.debug1.txt'))), {intervalMs: 1000, maxOverheadPct: 5, timers: new ManualTimers()});
+	const poller = new Poller(createSource(buildConfig(fixture('go1.19-statezoo-labels.debug1.txt'))), {
+		intervalMs: 1000,
+		maxOverheadPct: 5,
+		timers: new ManualTimers(),
+	});
 	t.after(() => poller.stop());
 	const state = await poller.poll();
 	assert.equal(state.last, undefined);
@@ -98,7 +107,10 @@ test('files that are not goroutine dumps say what they are', async t => {
 	const cases: [string, string][] = [
 		[notes, `${notes} is not a goroutine dump: no "goroutine N [state]:" blocks or "goroutine profile:" header found`],
 		[empty, `${empty} is empty: expected a goroutine dump`],
-		[fixture('go1.19-statezoo.debug0.pb.gz'), `${fixture('go1.19-statezoo.debug0.pb.gz')} is not a goroutine dump: it is a gzipped protobuf profile (debug=0); save ?debug=2 instead`],
+		[
+			fixture('go1.19-statezoo.debug0.pb.gz'),
+			`${fixture('go1.19-statezoo.debug0.pb.gz')} is not a goroutine dump: it is a gzipped protobuf profile (debug=0); save ?debug=2 instead`,
+		],
 	];
 	for (const [path, message] of cases) {
 		const poller = new Poller(createSource(buildConfig(path)), {intervalMs: 1000, maxOverheadPct: 5, timers: new ManualTimers()});
@@ -155,5 +167,8 @@ test('a log with many dumps: the last one is read (kill -QUIT appends, curl >> a
 });
 
 function panicGoroutines(text: Buffer): number {
-	return text.toString().split('\n').filter(line => /^goroutine \d+ \[/.test(line)).length;
+	return text
+		.toString()
+		.split('\n')
+		.filter(line => /^goroutine \d+ \[/.test(line)).length;
 }

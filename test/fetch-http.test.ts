@@ -111,7 +111,11 @@ async function faultThenRecovery(
 	assert.ok(timers.fire());
 	await poller.whenIdle();
 	assert.equal(poller.getState().error?.attempt, 2);
-	assert.deepEqual(timers.delays.map(d => Math.ceil(d / 250) * 250), [2000], 'the second retry waits twice as long');
+	assert.deepEqual(
+		timers.delays.map(d => Math.ceil(d / 250) * 250),
+		[2000],
+		'the second retry waits twice as long',
+	);
 	target.use(serveOk);
 	assert.ok(timers.fire());
 	await poller.whenIdle();
@@ -183,58 +187,93 @@ test('a server that accepts and never answers: header timeout', async t => {
 
 test('a body that stalls mid-stream: body timeout', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
-		res.write(debug2.subarray(0, 1000));
-	}, {kind: 'timeout', message: 'the dump stalled: no data for 300ms after 1000 bytes'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+			res.write(debug2.subarray(0, 1000));
+		},
+		{kind: 'timeout', message: 'the dump stalled: no data for 300ms after 1000 bytes'},
+	);
 });
 
 test('a connection reset mid-body: the dump was cut off', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
-		res.write(debug2.subarray(0, 1000), () => setTimeout(() => res.socket?.destroy(), 20));
-	}, {kind: 'cut-off', message: 'the dump was cut off after 1000 bytes: the connection closed mid-stream (did the target restart?)'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+			res.write(debug2.subarray(0, 1000), () => setTimeout(() => res.socket?.destroy(), 20));
+		},
+		{kind: 'cut-off', message: 'the dump was cut off after 1000 bytes: the connection closed mid-stream (did the target restart?)'},
+	);
 });
 
 test('404: the target does not serve net/http/pprof, and how to enable it', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(404, {'content-type': 'text/plain'});
-		res.end('404 page not found\n');
-	}, {kind: 'not-found', message: `HTTP 404 Not Found at /debug/pprof/goroutine — the target does not serve net/http/pprof there: ${enable}`});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(404, {'content-type': 'text/plain'});
+			res.end('404 page not found\n');
+		},
+		{kind: 'not-found', message: `HTTP 404 Not Found at /debug/pprof/goroutine — the target does not serve net/http/pprof there: ${enable}`},
+	);
 });
 
 test('500: the server error line is shown', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(500, {'content-type': 'text/plain'});
-		res.end('could not enable CPU profiling: already in use\n');
-	}, {kind: 'server', message: 'HTTP 500 Internal Server Error from the target: could not enable CPU profiling: already in use — retrying'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(500, {'content-type': 'text/plain'});
+			res.end('could not enable CPU profiling: already in use\n');
+		},
+		{kind: 'server', message: 'HTTP 500 Internal Server Error from the target: could not enable CPU profiling: already in use — retrying'},
+	);
 });
 
 test('503 with an HTML body shows no markup', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(503, {'content-type': 'text/html'});
-		res.end('<html><body>down</body></html>');
-	}, {kind: 'server', message: 'HTTP 503 Service Unavailable from the target — retrying'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(503, {'content-type': 'text/html'});
+			res.end('<html><body>down</body></html>');
+		},
+		{kind: 'server', message: 'HTTP 503 Service Unavailable from the target — retrying'},
+	);
 });
 
 test('an HTML page is not a goroutine dump', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
-		res.end('<!doctype html><html><body>Login</body></html>');
-	}, {kind: 'not-a-dump', message: 'the response to /debug/pprof/goroutine is an HTML page, not a goroutine dump — is this the pprof endpoint?'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
+			res.end('<!doctype html><html><body>Login</body></html>');
+		},
+		{kind: 'not-a-dump', message: 'the response to /debug/pprof/goroutine is an HTML page, not a goroutine dump — is this the pprof endpoint?'},
+	);
 });
 
 test('garbage text is not a goroutine dump; an empty body neither', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(200, {'content-type': 'text/plain'});
-		res.end('{"status":"ok","uptime":12345}\n'.repeat(50));
-	}, {kind: 'not-a-dump', message: 'the response to /debug/pprof/goroutine is not a goroutine dump — is this the pprof endpoint?'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(200, {'content-type': 'text/plain'});
+			res.end('{"status":"ok","uptime":12345}\n'.repeat(50));
+		},
+		{kind: 'not-a-dump', message: 'the response to /debug/pprof/goroutine is not a goroutine dump — is this the pprof endpoint?'},
+	);
 	target.use((_req, res) => {
 		res.writeHead(200, {'content-type': 'text/plain'});
 		res.end();
@@ -307,10 +346,15 @@ test('401 without credentials says which header to add; with the right one it re
 
 test('403 is an auth fault too, and polling recovers', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(403);
-		res.end();
-	}, {kind: 'auth', message: "HTTP 403 Forbidden — the target needs credentials: add -H 'Authorization: …' or put user:pass@ in the URL"});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(403);
+			res.end();
+		},
+		{kind: 'auth', message: "HTTP 403 Forbidden — the target needs credentials: add -H 'Authorization: …' or put user:pass@ in the URL"},
+	);
 });
 
 test('user:pass@ in the URL reaches the server as a Basic header', async t => {
@@ -347,7 +391,10 @@ test('a custom mount: debug=1 and goroutineleak are asked at the same base path'
 	assert.equal(state.leakProfile, 'present');
 	assert.equal(state.leakRecords?.[0]?.count, 2);
 	assert.equal(state.leakRecords?.[0]?.frames[0]?.func, 'main.leakyWorker');
-	assert.deepEqual(target.requests.map(r => r.path), ['/internal/debug/pprof/goroutine?debug=2', '/internal/debug/pprof/goroutineleak?debug=1']);
+	assert.deepEqual(
+		target.requests.map(r => r.path),
+		['/internal/debug/pprof/goroutine?debug=2', '/internal/debug/pprof/goroutineleak?debug=1'],
+	);
 	// The leak profile is polled on its own slower interval: not on the next tick…
 	timers.fire();
 	await poller.whenIdle();
@@ -422,10 +469,18 @@ test('cost awareness: a slow dump stretches the debug=2 interval and debug=1 fil
 
 test('a redirect is not followed: the message says where it points, without credentials', async t => {
 	const target = await startTarget(t);
-	await faultThenRecovery(t, target, (_req, res) => {
-		res.writeHead(301, {location: 'https://user:pw@svc.example:8443/debug/pprof/goroutine?debug=2'});
-		res.end();
-	}, {kind: 'other', message: 'HTTP 301 Moved Permanently — the target redirects to https://svc.example:8443/debug/pprof/goroutine?debug=2: use that URL as the target'});
+	await faultThenRecovery(
+		t,
+		target,
+		(_req, res) => {
+			res.writeHead(301, {location: 'https://user:pw@svc.example:8443/debug/pprof/goroutine?debug=2'});
+			res.end();
+		},
+		{
+			kind: 'other',
+			message: 'HTTP 301 Moved Permanently — the target redirects to https://svc.example:8443/debug/pprof/goroutine?debug=2: use that URL as the target',
+		},
+	);
 });
 
 test('a custom endpoint without debug=1: stretched polls wait for the next full dump instead of failing', async t => {

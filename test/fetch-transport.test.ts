@@ -88,7 +88,10 @@ test('TLS with a self-signed certificate: the fault names the problem and both f
 	t.after(() => plain.close());
 	const error = await fault(plain.fetch({profile: 'goroutine', debug: 2}));
 	assert.equal(error.kind, 'tls');
-	assert.equal(error.message, 'TLS: the server certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT) — pass --cacert FILE to trust its CA, or --insecure to skip verification');
+	assert.equal(
+		error.message,
+		'TLS: the server certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT) — pass --cacert FILE to trust its CA, or --insecure to skip verification',
+	);
 
 	const trusted = new HttpSource(buildConfig(url, {...quick, cacert: caFile}));
 	t.after(() => trusted.close());
@@ -98,11 +101,14 @@ test('TLS with a self-signed certificate: the fault names the problem and both f
 	t.after(() => insecure.close());
 	assert.equal((await insecure.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
 
-	assert.throws(() => new HttpSource(buildConfig(url, {...quick, cacert: '/nonexistent/ca.pem'})), (thrown: unknown) => {
-		assert.ok(thrown instanceof ConfigError);
-		assert.equal(thrown.message, '--cacert /nonexistent/ca.pem: cannot read it (ENOENT)');
-		return true;
-	});
+	assert.throws(
+		() => new HttpSource(buildConfig(url, {...quick, cacert: '/nonexistent/ca.pem'})),
+		(thrown: unknown) => {
+			assert.ok(thrown instanceof ConfigError);
+			assert.equal(thrown.message, '--cacert /nonexistent/ca.pem: cannot read it (ENOENT)');
+			return true;
+		},
+	);
 });
 
 test('TLS: a certificate for another name, an unknown host, and https spoken to a plain http port', async t => {
@@ -122,7 +128,10 @@ test('TLS: a certificate for another name, an unknown host, and https spoken to 
 	t.after(() => byName.close());
 	const mismatch = await fault(byName.fetch({profile: 'goroutine', debug: 2}));
 	assert.equal(mismatch.kind, 'tls');
-	assert.equal(mismatch.message, 'TLS: the certificate is not valid for localhost (ERR_TLS_CERT_ALTNAME_INVALID) — connect by a name the certificate lists, or --insecure to skip verification');
+	assert.equal(
+		mismatch.message,
+		'TLS: the certificate is not valid for localhost (ERR_TLS_CERT_ALTNAME_INVALID) — connect by a name the certificate lists, or --insecure to skip verification',
+	);
 	// Reach the same server through a name the certificate does not list.
 	const renamed = new HttpSource(buildConfig(`https://127.0.0.1.nip.invalid:${port}/`, {...quick, cacert: caFile}));
 	t.after(() => renamed.close());
@@ -156,7 +165,10 @@ test('proxy variables route through EnvHttpProxyAgent, NO_PROXY still reaches lo
 	t.after(() => proxied.close());
 	const error = await fault(proxied.fetch({profile: 'goroutine', debug: 2}));
 	assert.equal(error.kind, 'refused');
-	assert.equal(error.message, `connection refused at 127.0.0.1:${port} (or the proxy from http(s)_proxy) — is the service running, and is that its pprof port?`);
+	assert.equal(
+		error.message,
+		`connection refused at 127.0.0.1:${port} (or the proxy from http(s)_proxy) — is the service running, and is that its pprof port?`,
+	);
 });
 
 test('https through a CONNECT proxy: --cacert and --insecure still apply to the target behind the tunnel', async t => {

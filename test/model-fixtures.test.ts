@@ -5,7 +5,7 @@ import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {createDumpParser, parseDump} from '../source/dump/index.ts';
 import type {Goroutine} from '../source/dump/types.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const text = (name: string): string => readFileSync(new URL(name, dumps), 'utf8');
@@ -26,7 +26,10 @@ test('one real dump: groups, idle server goroutines, and the never-waking waits 
 	const t = new Tracker();
 	const s = t.update({goroutines: load(ZOO), at: 0});
 	assert.equal(s.total, 42);
-	assert.equal(s.groups.reduce((n, g) => n + g.count, 0), 42);
+	assert.equal(
+		s.groups.reduce((n, g) => n + g.count, 0),
+		42,
+	);
 	assert.deepEqual(s.states['semacquire'], 4);
 	assert.deepEqual([...s.suspects.map(x => x.reason)].sort(), neverWaking);
 	const byId = new Map(s.goroutines.map(x => [x.g.id, x]));
@@ -39,7 +42,10 @@ test('one real dump: groups, idle server goroutines, and the never-waking waits 
 	// The mutex waiter is parked in user code under sync frames.
 	assert.equal(byId.get(25)!.where?.func, 'main.(*Server).handleLocked');
 	assert.equal(byId.get(25)!.stateClass, 'sync');
-	assert.ok(s.goroutines.every(x => !x.stuck), 'nothing is stuck after one poll without Go minutes');
+	assert.ok(
+		s.goroutines.every(x => !x.stuck),
+		'nothing is stuck after one poll without Go minutes',
+	);
 });
 
 test('replaying one process: unchanged goroutines become stuck on the third poll; nothing new or gone', () => {
@@ -59,7 +65,10 @@ test('replaying one process: unchanged goroutines become stuck on the third poll
 	assert.equal(deep.waitMs, 4000);
 	assert.equal(deep.samePolls, 3);
 	// Stuck but not growing and below the LeakProf threshold: still only the never-waking ones.
-	assert.deepEqual([...s.suspects.map(x => x.reason)].sort(), neverWaking.map(r => r.replace(', never wakes', ', stuck 4s, never wakes')));
+	assert.deepEqual(
+		[...s.suspects.map(x => x.reason)].sort(),
+		neverWaking.map(r => r.replace(', never wakes', ', stuck 4s, never wakes')),
+	);
 	assert.deepEqual(s.totalHistory, [42, 42, 42]);
 	assert.deepEqual(s.stateHistory['chan receive'], [20, 20, 20]);
 });
@@ -92,11 +101,18 @@ test('grouping the 1642-goroutine dump: identical stacks collapse, keys switch, 
 	let s = t.update({goroutines: load(BIG), at: 0});
 	assert.equal(s.total, 1642);
 	assert.ok(s.groups.length < 100, `${s.groups.length} groups`);
-	assert.equal(s.groups.reduce((n, g) => n + g.count, 0), 1642);
+	assert.equal(
+		s.groups.reduce((n, g) => n + g.count, 0),
+		1642,
+	);
 	assert.equal(s.groups[0]!.count, Math.max(...s.groups.map(g => g.count)));
 	for (const by of ['where', 'top', 'creator'] as const) {
 		s = t.setGroupBy(by);
-		assert.equal(s.groups.reduce((n, g) => n + g.count, 0), 1642, by);
+		assert.equal(
+			s.groups.reduce((n, g) => n + g.count, 0),
+			1642,
+			by,
+		);
 		assert.ok(s.groups.every(g => g.by === by));
 		const keys = new Set(s.goroutines.map(x => x.groupKey));
 		assert.deepEqual(new Set(s.groups.map(g => g.key)), keys, by);
@@ -133,7 +149,9 @@ test('(leaked) goroutines from a Go 1.26 leak-marked dump are proven and outrank
 });
 
 test('goroutineleak profile records prove the matching stack of the debug=2 poll', () => {
-	const profile = parseDump('goroutineleak profile: total 1\n1 @ 0x43b296 0x40708c 0x406c3d 0x67914a 0x46b2e1\n#\t0x679149\tmain.main.func3+0x69\t/home/dev/statezoo/main.go:241\n\n');
+	const profile = parseDump(
+		'goroutineleak profile: total 1\n1 @ 0x43b296 0x40708c 0x406c3d 0x67914a 0x46b2e1\n#\t0x679149\tmain.main.func3+0x69\t/home/dev/statezoo/main.go:241\n\n',
+	);
 	assert.equal(profile.profileName, 'goroutineleak');
 	const t = new Tracker();
 	const s = t.update({goroutines: load(ZOO), at: 0, leakRecords: profile.records});
@@ -167,9 +185,13 @@ test('feeding a poll chunk by chunk as the parser completes goroutines equals on
 		suspects: snap.suspects.map(x => x.reason),
 		goroutines: snap.goroutines.map(x => [x.g.id, x.samePolls, x.stuck, x.groupKey]),
 	});
-	let a;
-	let b;
-	for (const [at, name] of [[0, BIG], [2000, BIG], [4000, ZOO]] as const) {
+	let a: ModelSnapshot | undefined;
+	let b: ModelSnapshot | undefined;
+	for (const [at, name] of [
+		[0, BIG],
+		[2000, BIG],
+		[4000, ZOO],
+	] as const) {
 		a = whole.update({goroutines: load(name), at});
 		const feed = streamed.beginPoll(at);
 		const parser = createDumpParser();

@@ -53,7 +53,10 @@ function pool(frames: Array<[string, number]>, ids: readonly number[], args?: st
 
 for (const shared of [false, true]) {
 	const label = shared ? 'one parse cache for every poll (objects shared across polls)' : 'a fresh parse per poll';
-	for (const [what, moved] of [['a function in the middle of the stack', MIDDLE_MOVED], ['a line deep in the stack', LINE_MOVED]] as const) {
+	for (const [what, moved] of [
+		['a function in the middle of the stack', MIDDLE_MOVED],
+		['a line deep in the stack', LINE_MOVED],
+	] as const) {
 		for (const args of [undefined, '0xc000010000']) {
 			test(`a goroutine whose stack changes at ${what} is seen to move, its pool is not (${label}, ${args ? 'same args' : 'shared frames'})`, () => {
 				const cache = shared ? createParseCache() : undefined;
@@ -61,7 +64,10 @@ for (const shared of [false, true]) {
 				const ids = [1, 2, 3, 4, 5];
 				t.update({goroutines: parse(pool(STACK, ids, args), cache), at: 0});
 				let s = t.update({goroutines: parse(pool(STACK, ids, args), cache), at: 1000});
-				assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2, 2, 2, 2]);
+				assert.deepEqual(
+					s.goroutines.map(x => x.samePolls),
+					[2, 2, 2, 2, 2],
+				);
 				// Goroutine 3 moves; the others keep the very same text (and, with one cache, the same objects).
 				const specs = pool(STACK, ids, args).map(spec => (spec.id === 3 ? {...spec, frames: moved} : spec));
 				s = t.update({goroutines: parse(specs, cache), at: 2000});
@@ -91,15 +97,32 @@ test('with one parse cache, a goroutine moving to a stack that others already st
 	poll([...here, ...there], 0);
 	let s = poll([...here, ...there], 1000);
 	// (The first body of a dump, and the last one here, without a blank line after it, are read line by line.)
-	assert.ok(parse([...here, ...there], cache).slice(1, -1).every(g => g.shape !== undefined), 'the parser handed out tokens');
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2, 2, 2, 2, 2, 2, 2]);
+	assert.ok(
+		parse([...here, ...there], cache)
+			.slice(1, -1)
+			.every(g => g.shape !== undefined),
+		'the parser handed out tokens',
+	);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 2, 2, 2, 2, 2, 2, 2],
+	);
 	const moved = here.map(spec => (spec.id === 3 ? {...spec, frames: MIDDLE_MOVED} : spec));
 	s = poll([...moved, ...there], 2000);
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [3, 3, 1, 3, 3, 3, 3, 3]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[3, 3, 1, 3, 3, 3, 3, 3],
+	);
 	assert.deepEqual(s.groups.map(group => group.count).sort(), [3, 5]);
 	s = poll([...here, ...there], 3000);
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [4, 4, 1, 4, 4, 4, 4, 4]);
-	assert.deepEqual(s.groups.map(group => group.count), [4, 4]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[4, 4, 1, 4, 4, 4, 4, 4],
+	);
+	assert.deepEqual(
+		s.groups.map(group => group.count),
+		[4, 4],
+	);
 });
 
 test('with whole frames arrays shared (as the parser may for identical bodies), a goroutine given another array is still compared in full', () => {
@@ -111,32 +134,92 @@ test('with whole frames arrays shared (as the parser may for identical bodies), 
 	const movedFrames = parse(pool(MIDDLE_MOVED, [9]))[0]!.frames;
 	t.update({goroutines: [at(1, shared), at(2, shared), at(3, shared)], at: 0});
 	let s = t.update({goroutines: [at(1, shared), at(2, same), at(3, shared)], at: 1000});
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2, 2]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 2, 2],
+	);
 	s = t.update({goroutines: [at(1, shared), at(2, movedFrames), at(3, shared)], at: 2000});
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [3, 1, 3]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[3, 1, 3],
+	);
 	// The place's remembered array is now the moved one's neighbour's: moving back is seen too.
 	s = t.update({goroutines: [at(1, same), at(2, shared), at(3, same)], at: 3000});
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [4, 1, 4]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[4, 1, 4],
+	);
 });
 
 test('per-goroutine args do not count as a move, with frames shared or not', () => {
 	const cache = createParseCache();
 	const t = new Tracker();
-	t.update({goroutines: parse([{id: 1, frames: STACK, args: '0xc000000001'}, {id: 2, frames: STACK, args: '0xc000000002'}], cache), at: 0});
-	const s = t.update({goroutines: parse([{id: 1, frames: STACK, args: '0xc0000000ff'}, {id: 2, frames: STACK, args: '0xc000000002'}], cache), at: 1000});
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2]);
+	t.update({
+		goroutines: parse(
+			[
+				{id: 1, frames: STACK, args: '0xc000000001'},
+				{id: 2, frames: STACK, args: '0xc000000002'},
+			],
+			cache,
+		),
+		at: 0,
+	});
+	const s = t.update({
+		goroutines: parse(
+			[
+				{id: 1, frames: STACK, args: '0xc0000000ff'},
+				{id: 2, frames: STACK, args: '0xc000000002'},
+			],
+			cache,
+		),
+		at: 1000,
+	});
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 2],
+	);
 	assert.equal(s.groups.length, 1);
 });
 
 test('a changed state or creator at the same frames is a different place, even when the frames array is shared', () => {
 	const cache = createParseCache();
 	const t = new Tracker();
-	t.update({goroutines: parse([{id: 1, frames: STACK}, {id: 2, frames: STACK}, {id: 3, frames: STACK}], cache), at: 0});
-	const input = parse([{id: 1, frames: STACK}, {id: 2, frames: STACK, state: 'chan send'}, {id: 3, frames: STACK}], cache);
+	t.update({
+		goroutines: parse(
+			[
+				{id: 1, frames: STACK},
+				{id: 2, frames: STACK},
+				{id: 3, frames: STACK},
+			],
+			cache,
+		),
+		at: 0,
+	});
+	const input = parse(
+		[
+			{id: 1, frames: STACK},
+			{id: 2, frames: STACK, state: 'chan send'},
+			{id: 3, frames: STACK},
+		],
+		cache,
+	);
 	const s = t.update({goroutines: input, at: 1000});
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 1, 2]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 1, 2],
+	);
 	// A creator that differs at the same id is a restart's proof (ids start over), never a move.
-	const r = t.update({goroutines: parse([{id: 1, frames: STACK}, {id: 2, frames: STACK, state: 'chan send'}, {id: 3, frames: STACK, creator: ['main.other', 30]}], cache), at: 2000});
+	const r = t.update({
+		goroutines: parse(
+			[
+				{id: 1, frames: STACK},
+				{id: 2, frames: STACK, state: 'chan send'},
+				{id: 3, frames: STACK, creator: ['main.other', 30]},
+			],
+			cache,
+		),
+		at: 2000,
+	});
 	assert.equal(r.restarted, true);
 });
 
@@ -147,13 +230,25 @@ test('goroutines are matched by id whatever order the dump lists them in, and go
 	// Reversed, one gone (12), one new (16) in the middle.
 	const next = [15, 14, 16, 13, 11, 10];
 	const s = t.update({goroutines: parse(pool(STACK, next)), at: 1000});
-	assert.deepEqual(s.goroutines.map(x => x.g.id), next);
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2, 1, 2, 2, 2]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.g.id),
+		next,
+	);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 2, 1, 2, 2, 2],
+	);
 	assert.deepEqual(s.newIds, [16]);
 	assert.deepEqual(s.goneIds, [12]);
 	const again = t.update({goroutines: parse(pool(STACK, [10, 16, 15])), at: 2000});
-	assert.deepEqual(again.goroutines.map(x => x.samePolls), [3, 2, 3]);
-	assert.deepEqual([...again.goneIds].sort((a, b) => a - b), [11, 13, 14]);
+	assert.deepEqual(
+		again.goroutines.map(x => x.samePolls),
+		[3, 2, 3],
+	);
+	assert.deepEqual(
+		[...again.goneIds].sort((a, b) => a - b),
+		[11, 13, 14],
+	);
 });
 
 test('a goroutine listed twice in one dump is tracked once', () => {
@@ -161,14 +256,23 @@ test('a goroutine listed twice in one dump is tracked once', () => {
 	t.update({goroutines: parse(pool(STACK, [1, 2])), at: 0});
 	const s = t.update({goroutines: parse(pool(STACK, [1, 2, 2])), at: 1000});
 	assert.equal(s.total, 2);
-	assert.deepEqual(s.goroutines.map(x => x.samePolls), [2, 2]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.samePolls),
+		[2, 2],
+	);
 });
 
-test("the compact copy of an unchanged goroutine is reused across polls, and replaced when its header changes", () => {
+test('the compact copy of an unchanged goroutine is reused across polls, and replaced when its header changes', () => {
 	const t = new Tracker();
 	t.update({goroutines: parse(pool(STACK, [1, 2])), at: 0});
 	const a = t.update({goroutines: parse(pool(STACK, [1, 2])), at: 1000});
-	const b = t.update({goroutines: parse([{id: 1, frames: STACK, state: 'chan receive, 2 minutes'}, {id: 2, frames: STACK}]), at: 2000});
+	const b = t.update({
+		goroutines: parse([
+			{id: 1, frames: STACK, state: 'chan receive, 2 minutes'},
+			{id: 2, frames: STACK},
+		]),
+		at: 2000,
+	});
 	assert.equal(b.goroutines[1]!.g, a.goroutines[1]!.g, 'unchanged: the same object');
 	assert.notEqual(b.goroutines[0]!.g, a.goroutines[0]!.g);
 	assert.equal(b.goroutines[0]!.g.waitMinutes, 2);

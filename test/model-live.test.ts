@@ -91,7 +91,11 @@ test('a healthy server under load (goroutines come and go) produces no suspects'
 		s = await poll(tracker, service);
 		sawNew += s.newIds.length;
 		sawGone += s.goneIds.length;
-		assert.deepEqual(s.suspects.map(x => x.reason), [], `round ${round}`);
+		assert.deepEqual(
+			s.suspects.map(x => x.reason),
+			[],
+			`round ${round}`,
+		);
 	}
 	assert.ok(sawNew > 0 && sawGone > 0, `churn was real: +${sawNew} -${sawGone}`);
 	assert.equal(s.epoch, 1, 'churn is not a restart');
@@ -128,5 +132,8 @@ test('a restart of the target begins a new epoch instead of marking everything n
 	s = await poll(tracker, service);
 	assert.equal(s.restarted, false);
 	assert.equal(s.epoch, 2);
-	assert.ok(s.groups.every(group => group.growth <= group.count), 'group trends restarted with the epoch');
+	assert.ok(
+		s.groups.every(group => group.growth <= group.count),
+		'group trends restarted with the epoch',
+	);
 });

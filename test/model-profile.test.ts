@@ -24,7 +24,10 @@ test('a debug=1 profile of the same moment gives every group of the debug=2 dump
 	// Two goroutines were not parked, so they differ between the two requests: the one writing
 	// the dump (another code path for debug=1) and a transient background read. Every parked one matches.
 	const parked = (groups: typeof before.groups) => new Map(groups.filter(g => g.state !== 'running' && g.state !== 'runnable').map(g => [g.key, g.count]));
-	assert.equal([...parked(before.groups).values()].reduce((a, b) => a + b), 1640);
+	assert.equal(
+		[...parked(before.groups).values()].reduce((a, b) => a + b),
+		1640,
+	);
 	assert.deepEqual(parked(after.groups), parked(before.groups), 'each group matched its own record, none split or lost');
 	const {running, runnable, ...parkedStates} = before.states;
 	assert.deepEqual([running, runnable], [1, 1]);
@@ -54,20 +57,30 @@ test('a group that grew in the profile shows its new count, delta and trend; mem
 test('a stack gone from the profile leaves the groups; places sharing a stack split its count by their last mix', () => {
 	const t = new Tracker();
 	t.update({goroutines: full, at: 0});
-	const after = t.updateProfile(profile.filter(record => !isPoolReceive(record)), 1000);
+	const after = t.updateProfile(
+		profile.filter(record => !isPoolReceive(record)),
+		1000,
+	);
 	assert.ok(!after.groups.some(g => g.where?.func === 'main.poolWorkers.func1'));
 	assert.equal(after.total, 1242);
 	// Two places on one stack (say a state that differs): 3 and 1 before, a record of 8 now.
-	const shares = profileShares(['a:1\n', 'a:1\n', 'b:2\n'], [3, 1, 5], [
-		{count: 8, pcs: [], frames: [{func: 'a', args: '', inlined: false, file: '/x.go', line: 1}]},
-		{count: 4, pcs: [], frames: [{func: 'c', args: '', inlined: false, file: '/x.go', line: 9}]},
-	]);
+	const shares = profileShares(
+		['a:1\n', 'a:1\n', 'b:2\n'],
+		[3, 1, 5],
+		[
+			{count: 8, pcs: [], frames: [{func: 'a', args: '', inlined: false, file: '/x.go', line: 1}]},
+			{count: 4, pcs: [], frames: [{func: 'c', args: '', inlined: false, file: '/x.go', line: 9}]},
+		],
+	);
 	assert.deepEqual(shares, {counts: [6, 2, 0], unmatched: 4});
 });
 
 test('stack keys: runtime frames dropped, lines kept, long stacks capped like debug=1 caps them', () => {
 	const frame = (func: string, line: number) => ({func, args: '', inlined: false, file: '/x.go', line});
-	assert.equal(stackKey([frame('runtime.gopark', 1), frame('runtime.chansend1', 2), frame('main.send', 7), frame('main.main', 3)]), 'main.send:7\nmain.main:3\n');
+	assert.equal(
+		stackKey([frame('runtime.gopark', 1), frame('runtime.chansend1', 2), frame('main.send', 7), frame('main.main', 3)]),
+		'main.send:7\nmain.main:3\n',
+	);
 	assert.notEqual(stackKey([frame('main.send', 7)]), stackKey([frame('main.send', 8)]));
 	const deep = Array.from({length: 40}, (_, i) => frame('main.deep', 96 + (i === 0 ? -3 : 0)));
 	assert.equal(stackKey(deep), stackKey(deep.slice(0, 30)));

@@ -21,13 +21,19 @@ function parked(id: number, state: string, func: string, line: number, minutes: 
 
 test('senders Go itself has seen parked for 5 minutes or more are suspects on the first poll', () => {
 	const t = new Tracker();
-	const s = t.update({at: 0, goroutines: [
-		parked(10, 'chan send', 'main.fetchQuote', 47, 21),
-		parked(11, 'chan send', 'main.fetchQuote', 47, 8),
-		parked(20, 'chan send', 'main.flush', 90, 2), // two minutes: a slow consumer, not yet a leak
-		parked(30, 'chan receive', 'main.worker', 12, 30), // an idle worker waits to receive: normal
-	]});
-	assert.deepEqual(s.suspects.map(x => x.where?.func), ['main.fetchQuote']);
+	const s = t.update({
+		at: 0,
+		goroutines: [
+			parked(10, 'chan send', 'main.fetchQuote', 47, 21),
+			parked(11, 'chan send', 'main.fetchQuote', 47, 8),
+			parked(20, 'chan send', 'main.flush', 90, 2), // two minutes: a slow consumer, not yet a leak
+			parked(30, 'chan receive', 'main.worker', 12, 30), // an idle worker waits to receive: normal
+		],
+	});
+	assert.deepEqual(
+		s.suspects.map(x => x.where?.func),
+		['main.fetchQuote'],
+	);
 	assert.match(s.suspects[0]!.reason, /^2 goroutines in chan send at handlers\.go:47, stuck 21m/);
 });
 
@@ -44,5 +50,8 @@ test('a group that appears in one burst after the first poll grew from nothing, 
 	assert.equal(fanout.growthPerMin, 12, '12 in the last minute, not 12 per half second extrapolated');
 	const workers = s.groups.find(g => g.where?.func === 'main.worker')!;
 	assert.equal(workers.growth, 0, 'there since the first poll');
-	assert.deepEqual(s.suspects.map(x => x.where?.func), ['main.fanoutWorker']);
+	assert.deepEqual(
+		s.suspects.map(x => x.where?.func),
+		['main.fanoutWorker'],
+	);
 });

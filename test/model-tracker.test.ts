@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Goroutine, ProfileRecord} from '../source/dump/types.ts';
-import {Tracker, PERIODIC_AFTER_MS, isRestart} from '../source/model/index.ts';
+import {Tracker, PERIODIC_AFTER_MS, isRestart, type ModelSnapshot} from '../source/model/index.ts';
 
 interface Spec {
 	state?: string;
@@ -27,14 +27,23 @@ function g(id: number, spec: Spec = {}): Goroutine {
 		leaked: spec.leaked ?? false,
 		durable: false,
 		frames,
-		createdBy: spec.creator === undefined ? {func: 'main.main', file: '/src/app/main.go', line: 20} : {func: spec.creator[0], file: '/src/app/main.go', line: spec.creator[1]},
+		createdBy:
+			spec.creator === undefined
+				? {func: 'main.main', file: '/src/app/main.go', line: 20}
+				: {func: spec.creator[0], file: '/src/app/main.go', line: spec.creator[1]},
 	};
 }
 
 const SEND: Spec = {state: 'chan send', frames: [['main.searchWorker', 88]], creator: ['main.handler', 40]};
 const ACCEPT: Spec = {
 	state: 'IO wait',
-	frames: [['internal/poll.runtime_pollWait', 305], ['internal/poll.(*FD).Accept', 614], ['net.(*TCPListener).Accept', 327], ['net/http.(*Server).Serve', 3070], ['main.main', 50]],
+	frames: [
+		['internal/poll.runtime_pollWait', 305],
+		['internal/poll.(*FD).Accept', 614],
+		['net.(*TCPListener).Accept', 327],
+		['net/http.(*Server).Serve', 3070],
+		['main.main', 50],
+	],
 };
 
 test('a goroutine unchanged for stuckAfterPolls polls is stuck, with gmon-observed wait', () => {
@@ -99,7 +108,10 @@ test('new and gone ids between polls; the first poll marks nothing new', () => {
 	s = t.update({goroutines: [g(1, ACCEPT), g(8, SEND), g(9, SEND)], at: 1000});
 	assert.deepEqual(s.newIds, [9]);
 	assert.deepEqual(s.goneIds, [7]);
-	assert.deepEqual(s.goroutines.map(x => x.isNew), [false, false, true]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.isNew),
+		[false, false, true],
+	);
 	s = t.update({goroutines: [g(1, ACCEPT), g(8, SEND), g(9, SEND)], at: 2000});
 	assert.deepEqual(s.newIds, []);
 	assert.deepEqual(s.goneIds, [], 'gone is reported once');
@@ -109,7 +121,10 @@ test('an id printed twice in one dump counts once', () => {
 	const t = new Tracker();
 	const s = t.update({goroutines: [g(7, SEND), g(7, SEND), g(8, SEND)], at: 0});
 	assert.equal(s.total, 2);
-	assert.deepEqual(s.goroutines.map(x => x.g.id), [7, 8]);
+	assert.deepEqual(
+		s.goroutines.map(x => x.g.id),
+		[7, 8],
+	);
 	assert.equal(s.groups[0]!.count, 2);
 });
 
@@ -202,7 +217,13 @@ test('groups by stack ignore args and minutes; other keys regroup on demand', ()
 	assert.equal(s.groups[0]!.state, 'chan send');
 	assert.ok(s.goroutines.every(x => x.groupKey === 'main.searchWorker'));
 	s = t.setGroupBy('creator');
-	assert.deepEqual(s.groups.map(x => [x.key, x.count]), [['main.handler', 3], ['main.other', 1]]);
+	assert.deepEqual(
+		s.groups.map(x => [x.key, x.count]),
+		[
+			['main.handler', 3],
+			['main.other', 1],
+		],
+	);
 	s = t.setGroupBy('where');
 	assert.equal(s.groups.length, 2);
 	assert.equal(s.groups[0]!.where?.func, 'main.searchWorker');
@@ -228,7 +249,20 @@ test('a vanished group keeps its history with zeros, and a new state is padded t
 	const t = new Tracker();
 	t.update({goroutines: [g(1, ACCEPT), g(2, SEND)], at: 0});
 	t.update({goroutines: [g(1, ACCEPT)], at: 1000});
-	const s = t.update({goroutines: [g(1, ACCEPT), g(2, SEND), g(3, {state: 'sleep', frames: [['time.Sleep', 195], ['main.tick', 3]]})], at: 2000});
+	const s = t.update({
+		goroutines: [
+			g(1, ACCEPT),
+			g(2, SEND),
+			g(3, {
+				state: 'sleep',
+				frames: [
+					['time.Sleep', 195],
+					['main.tick', 3],
+				],
+			}),
+		],
+		at: 2000,
+	});
 	const send = s.groups.find(x => x.state === 'chan send')!;
 	assert.deepEqual(send.history, [1, 0, 1]);
 	assert.deepEqual(s.stateHistory['sleep'], [0, 0, 1]);
@@ -236,7 +270,7 @@ test('a vanished group keeps its history with zeros, and a new state is padded t
 
 test('histories stay bounded however many polls (500 polls, ring of 120)', () => {
 	const t = new Tracker({historyLength: 120, forgetAfterMs: 60_000});
-	let s;
+	let s: ModelSnapshot | undefined;
 	for (let poll = 0; poll < 500; poll++) {
 		// One short-lived goroutine per poll at its own line: places and ids churn forever.
 		s = t.update({goroutines: [g(1, ACCEPT), g(2, SEND), g(10 + poll, {state: 'chan receive', frames: [['main.job', 1000 + poll]]})], at: poll * 1000});
@@ -252,7 +286,7 @@ test('histories stay bounded however many polls (500 polls, ring of 120)', () =>
 test('a growing group of stuck senders in user code tops the suspects with a one-line reason', () => {
 	const t = new Tracker({stuckAfterPolls: 3, growthWindowMs: 5 * 60_000});
 	const workers = [g(20, {state: 'chan receive', frames: [['main.worker', 31]]}), g(21, {state: 'chan receive', frames: [['main.worker', 31]]})];
-	let s;
+	let s: ModelSnapshot | undefined;
 	const leaked: Goroutine[] = [];
 	for (let poll = 0; poll < 8; poll++) {
 		if (poll > 0) leaked.push(g(100 + poll, SEND));
@@ -275,7 +309,7 @@ test('a growing group of stuck senders in user code tops the suspects with a one
 
 test('a growing place whose stuck goroutines also leave is busy, not leaking', () => {
 	const t = new Tracker({stuckAfterPolls: 2});
-	let s;
+	let s: ModelSnapshot | undefined;
 	// Each poll two arrive and the oldest leaves after 4 polls: the count grows, members get
 	// stuck, but stuck ones keep leaving (a slow consumer draining its queue).
 	for (let poll = 0; poll < 10; poll++) {
@@ -309,27 +343,64 @@ test('nil-channel waits never wake: a suspect at once, but select{} in main.main
 		],
 		at: 0,
 	});
-	assert.deepEqual(s.suspects.map(x => x.reason), ['1 goroutine in chan receive (nil chan) at handlers.go:250, never wakes']);
+	assert.deepEqual(
+		s.suspects.map(x => x.reason),
+		['1 goroutine in chan receive (nil chan) at handlers.go:250, never wakes'],
+	);
 });
 
 test('benign goroutines are idle and never suspects, even when many are stuck', () => {
 	const t = new Tracker({leakThreshold: 2});
-	const keepAlive: Spec = {state: 'IO wait', frames: [['internal/poll.runtime_pollWait', 305], ['net.(*conn).Read', 183], ['net/http.(*connReader).backgroundRead', 678]], creator: ['net/http.(*connReader).startBackgroundRead', 674]};
+	const keepAlive: Spec = {
+		state: 'IO wait',
+		frames: [
+			['internal/poll.runtime_pollWait', 305],
+			['net.(*conn).Read', 183],
+			['net/http.(*connReader).backgroundRead', 678],
+		],
+		creator: ['net/http.(*connReader).startBackgroundRead', 674],
+	};
 	const readLoop: Spec = {state: 'select', frames: [['net/http.(*persistConn).readLoop', 2213]], creator: ['net/http.(*Transport).dialConn', 1750]};
-	const signal: Spec = {state: 'syscall', frames: [['os/signal.signal_recv', 152], ['os/signal.loop', 23]], creator: ['os/signal.Notify.func1.1', 151]};
-	const testing: Spec = {state: 'chan receive', frames: [['testing.(*T).Run', 1494], ['testing.runTests.func1', 1846]]};
+	const signal: Spec = {
+		state: 'syscall',
+		frames: [
+			['os/signal.signal_recv', 152],
+			['os/signal.loop', 23],
+		],
+		creator: ['os/signal.Notify.func1.1', 151],
+	};
+	const testing: Spec = {
+		state: 'chan receive',
+		frames: [
+			['testing.(*T).Run', 1494],
+			['testing.runTests.func1', 1846],
+		],
+	};
 	const gs = [g(1, ACCEPT), g(2, keepAlive), g(3, keepAlive), g(4, readLoop), g(5, readLoop), g(6, signal), g(7, testing), g(8, testing)];
-	let s;
+	let s: ModelSnapshot | undefined;
 	for (let poll = 0; poll < 5; poll++) s = t.update({goroutines: gs, at: poll * 60_000});
 	assert.ok(s);
 	assert.deepEqual(s.suspects, []);
-	assert.ok(s.groups.every(x => x.idle), JSON.stringify(s.groups.filter(x => !x.idle).map(x => x.key)));
+	assert.ok(
+		s.groups.every(x => x.idle),
+		JSON.stringify(s.groups.filter(x => !x.idle).map(x => x.key)),
+	);
 	assert.ok(s.goroutines.every(x => x.idle));
 });
 
 test('a handler parked in user code under net/http.(*conn).serve is not benign', () => {
 	const t = new Tracker({leakThreshold: 2});
-	const handler: Spec = {state: 'sync.Mutex.Lock', frames: [['sync.runtime_SemacquireMutex', 77], ['sync.(*Mutex).Lock', 90], ['main.(*API).Save', 55], ['net/http.HandlerFunc.ServeHTTP', 2109], ['net/http.(*conn).serve', 1991]], creator: ['net/http.(*Server).Serve', 3102]};
+	const handler: Spec = {
+		state: 'sync.Mutex.Lock',
+		frames: [
+			['sync.runtime_SemacquireMutex', 77],
+			['sync.(*Mutex).Lock', 90],
+			['main.(*API).Save', 55],
+			['net/http.HandlerFunc.ServeHTTP', 2109],
+			['net/http.(*conn).serve', 1991],
+		],
+		creator: ['net/http.(*Server).Serve', 3102],
+	};
 	const s = t.update({goroutines: [g(10, {...handler, minutes: 3}), g(11, {...handler, minutes: 3})], at: 0});
 	assert.equal(s.groups[0]!.idle, false);
 	assert.equal(s.suspects[0]?.reason, '2 goroutines in sync.Mutex.Lock at handlers.go:55, stuck 3m');
@@ -386,7 +457,13 @@ test('goroutineleak profile records mark matching stacks proven, until the next 
 test('updateProfile moves the totals between debug=2 polls and keeps every trend aligned', () => {
 	const t = new Tracker();
 	t.update({goroutines: [g(1, ACCEPT), g(2, SEND)], at: 0});
-	const s = t.updateProfile([{count: 5, pcs: [], frames: []}, {count: 2, pcs: [], frames: []}], 1000);
+	const s = t.updateProfile(
+		[
+			{count: 5, pcs: [], frames: []},
+			{count: 2, pcs: [], frames: []},
+		],
+		1000,
+	);
 	assert.equal(s.total, 7);
 	assert.deepEqual(s.totalHistory, [2, 7]);
 	assert.equal(s.stateHistory['chan send']!.length, 2);

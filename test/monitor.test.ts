@@ -57,7 +57,9 @@ test('a dump over the raw limit is still shown but not kept for writing, and `w`
 	await monitor.poller.whenIdle();
 	assert.equal(monitor.getState().model?.total, 42, 'the whole dump was parsed');
 	assert.equal(monitor.poller.lastRaw, undefined);
-	await assert.rejects(monitor.control.writeDump(), {message: 'the last dump (22 KB) was too large to keep for writing (gmon keeps up to 9.8 KB); save one with curl'});
+	await assert.rejects(monitor.control.writeDump(), {
+		message: 'the last dump (22 KB) was too large to keep for writing (gmon keeps up to 9.8 KB); save one with curl',
+	});
 	assert.equal(readdirSync(cwd).length, 0);
 });
 
@@ -83,15 +85,18 @@ test('setGroupBy regroups at once; subscribers get a new immutable state each ti
 function pprof(delayMs: number) {
 	return (req: IncomingMessage, res: ServerResponse) => {
 		const debug = new URL(req.url ?? '/', 'http://x').searchParams.get('debug');
-		setTimeout(() => {
-			if (!(req.url ?? '').startsWith('/debug/pprof/goroutine?')) {
-				res.writeHead(404);
-				res.end();
-				return;
-			}
-			res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
-			res.end(debug === '1' ? profileBytes : zooBytes);
-		}, debug === '2' ? delayMs : 0);
+		setTimeout(
+			() => {
+				if (!(req.url ?? '').startsWith('/debug/pprof/goroutine?')) {
+					res.writeHead(404);
+					res.end();
+					return;
+				}
+				res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+				res.end(debug === '1' ? profileBytes : zooBytes);
+			},
+			debug === '2' ? delayMs : 0,
+		);
 	};
 }
 

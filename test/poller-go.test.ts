@@ -75,7 +75,8 @@ test('a real Go service: dumps, a growing leak, kill and restart while polling',
 	assert.equal(leak.status, 200);
 	await leak.text();
 	// The losing workers finish their simulated backend calls at their own pace: poll until all four block.
-	const blocked = () => poller.getState().last?.dump.goroutines.filter(g => g.state === 'chan send' && g.frames.some(f => f.func === 'main.fanoutWorker')).length;
+	const blocked = () =>
+		poller.getState().last?.dump.goroutines.filter(g => g.state === 'chan send' && g.frames.some(f => f.func === 'main.fanoutWorker')).length;
 	for (let i = 0; i < 40 && blocked() !== 4; i++) {
 		await delay(50);
 		timers.fire();
@@ -114,13 +115,19 @@ test('a real Go service: dumps, a growing leak, kill and restart while polling',
 	assert.equal(state.last?.dump.goroutines.filter(g => g.frames.some(f => f.func === 'main.fanoutWorker')).length, 0, 'a fresh process has no leak yet');
 });
 
-test('the monitor over a real Go service: the model sees the leak and follows the service through a restart', {skip: skipUnless('go'), timeout: 60_000}, async t => {
+test('the monitor over a real Go service: the model sees the leak and follows the service through a restart', {
+	skip: skipUnless('go'),
+	timeout: 60_000,
+}, async t => {
 	const binary = await buildLeaky(t);
 	let service = await startLeaky(binary, '127.0.0.1:0');
 	t.after(() => stopLeaky(service.child));
 	const address = service.address;
 	const timers = new ManualTimers();
-	const monitor = createMonitor(buildConfig(address, {interval: '1s', headersTimeout: '5s', bodyTimeout: '5s', maxOverhead: '0'}), {timers, maxBackoffMs: 1000});
+	const monitor = createMonitor(buildConfig(address, {interval: '1s', headersTimeout: '5s', bodyTimeout: '5s', maxOverhead: '0'}), {
+		timers,
+		maxBackoffMs: 1000,
+	});
 	t.after(() => monitor.control.stop());
 	const step = async () => {
 		timers.fire();

@@ -28,7 +28,12 @@ const rounded = (timers: ManualTimers) => timers.delays.map(d => Math.ceil(d / 2
 test('errors back off exponentially up to the cap, and keep retrying there', async t => {
 	const port = await freePort();
 	const timers = new ManualTimers();
-	const poller = new Poller(new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '1s'})), {intervalMs: 1000, maxOverheadPct: 5, maxBackoffMs: 5000, timers});
+	const poller = new Poller(new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '1s'})), {
+		intervalMs: 1000,
+		maxOverheadPct: 5,
+		maxBackoffMs: 5000,
+		timers,
+	});
 	t.after(() => poller.stop());
 	poller.start();
 	await poller.whenIdle();

@@ -12,7 +12,10 @@ const {suspects} = new Tracker().update({goroutines: dump.goroutines, at: 0});
 
 test('fails when the suspect goroutines reach the threshold, passes below it', () => {
 	assert.equal(suspects.length, 4);
-	assert.deepEqual([1, 4, 5].map(threshold => leakGate(suspects, threshold).failed), [true, true, false]);
+	assert.deepEqual(
+		[1, 4, 5].map(threshold => leakGate(suspects, threshold).failed),
+		[true, true, false],
+	);
 	const failed = leakGate(suspects, 4);
 	assert.equal(failed.suspects, 4);
 	assert.equal(failed.message, `leak gate failed: 4 suspect goroutines (threshold 4); top: ${suspects[0]!.reason}`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {parseDump, type Dump} from '../source/dump/index.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
 import {buildJsonReport} from '../source/report/json.ts';
 import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
 import schema from '../source/report/schema.json' with {type: 'json'};
@@ -19,10 +19,14 @@ const pollOf = (dumps: Dump[], index: number, fetchMs: number) => ({at: at + ind
 
 function reportOf(dumps: Dump[], hideIdle = false): ReportInput {
 	const tracker = new Tracker();
-	let snapshot;
+	let snapshot: ModelSnapshot | undefined;
 	for (const [index, dump] of dumps.entries()) snapshot = tracker.update({goroutines: dump.goroutines, at: at + index * 1000});
 	return {
-		target: 'localhost:6060', kind: 'traceback', snapshot: snapshot!, errors: [], hideIdle,
+		target: 'localhost:6060',
+		kind: 'traceback',
+		snapshot: snapshot!,
+		errors: [],
+		hideIdle,
 		polls: {count: dumps.length, first: pollOf(dumps, 0, 12.345), last: pollOf(dumps, dumps.length - 1, 12.345)},
 	};
 }
@@ -32,9 +36,14 @@ const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<str
 describe('buildJsonReport', () => {
 	test('every fixture with goroutines gives a document that validates against schema.json', () => {
 		for (const name of [
-			'go1.19-statezoo-all-states.debug2.txt', 'go1.19-big-1642-goroutines.debug2.txt', 'go1.19-sigquit-crash.txt',
-			'go1.19-panic-gotraceback-all.txt', 'go1.21-gostackparse-created-in-goroutine.txt', 'go1.1x-gostackparse-tracebackancestors.txt',
-			'go1.15-gostackparse-frameselided.debug2.txt', 'go1.19-cgo-callbacks.debug2.txt',
+			'go1.19-statezoo-all-states.debug2.txt',
+			'go1.19-big-1642-goroutines.debug2.txt',
+			'go1.19-sigquit-crash.txt',
+			'go1.19-panic-gotraceback-all.txt',
+			'go1.21-gostackparse-created-in-goroutine.txt',
+			'go1.1x-gostackparse-tracebackancestors.txt',
+			'go1.15-gostackparse-frameselided.debug2.txt',
+			'go1.19-cgo-callbacks.debug2.txt',
 		]) {
 			const document = json(buildJsonReport(reportOf([load(name)])));
 			assert.deepEqual(validate(schema, document), [], name);
@@ -59,7 +68,10 @@ describe('buildJsonReport', () => {
 			const document = json(buildJsonReport(reportOf([load('go1.19-big-1642-goroutines.debug2.txt')], hideIdle)));
 			const groups = document['groups'] as Array<{key: string; count: number; ids: number[]}>;
 			const goroutines = document['goroutines'] as Array<{id: number; group: string}>;
-			assert.equal(groups.reduce((sum, group) => sum + group.count, 0), goroutines.length);
+			assert.equal(
+				groups.reduce((sum, group) => sum + group.count, 0),
+				goroutines.length,
+			);
 			const keys = new Set(groups.map(group => group.key));
 			assert.ok(goroutines.every(g => keys.has(g.group)));
 			if (hideIdle) assert.ok(goroutines.length < 1642);
@@ -84,7 +96,10 @@ describe('the test validator rejects what schema.json forbids', () => {
 	test('a missing required field', () => {
 		const document = good();
 		delete document['total'];
-		assert.deepEqual(validate(schema, document).map(error => error.message), ['missing required property total']);
+		assert.deepEqual(
+			validate(schema, document).map(error => error.message),
+			['missing required property total'],
+		);
 	});
 
 	test('a wrong type deep inside', () => {
@@ -104,6 +119,11 @@ describe('the test validator rejects what schema.json forbids', () => {
 		document['schemaVersion'] = 2;
 		document['states']['chan send'] = -1;
 		document['poll'].at = 'yesterday';
-		assert.deepEqual(validate(schema, document).map(error => error.path).sort(), ['/poll/at', '/schemaVersion', '/states/chan send']);
+		assert.deepEqual(
+			validate(schema, document)
+				.map(error => error.path)
+				.sort(),
+			['/poll/at', '/schemaVersion', '/states/chan send'],
+		);
 	});
 });

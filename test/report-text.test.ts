@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {parseDump, type Dump} from '../source/dump/index.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
 import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
 import {formatTextReport} from '../source/report/text.ts';
 import type {ReportInput} from '../source/report/types.ts';
@@ -16,10 +16,14 @@ const pollOf = (dumps: Dump[], index: number, fetchMs: number) => ({at: at + ind
 
 function reportOf(dumps: Dump[], overrides: Partial<ReportInput> = {}): ReportInput {
 	const tracker = new Tracker();
-	let snapshot;
+	let snapshot: ModelSnapshot | undefined;
 	for (const [index, dump] of dumps.entries()) snapshot = tracker.update({goroutines: dump.goroutines, at: at + index * 1000});
 	return {
-		target: 'localhost:6060', kind: 'traceback', snapshot: snapshot!, errors: [], hideIdle: false,
+		target: 'localhost:6060',
+		kind: 'traceback',
+		snapshot: snapshot!,
+		errors: [],
+		hideIdle: false,
 		polls: {count: dumps.length, first: pollOf(dumps, 0, 12), last: pollOf(dumps, dumps.length - 1, 12)},
 		...overrides,
 	};
@@ -60,14 +64,16 @@ describe('formatTextReport', () => {
 	});
 
 	test('control characters from the dump never reach the terminal', () => {
-		const evil = parseDump([
-			'goroutine 7 [chan send]:',
-			'main.evil\u001B]0;pwned\u0007\u001B[2J(0x1)',
-			'\t/src/evil\u001B[31m.go:12 +0x1d',
-			'created by main.main',
-			'\t/src/main.go:3 +0x2',
-			'',
-		].join('\n'));
+		const evil = parseDump(
+			[
+				'goroutine 7 [chan send]:',
+				'main.evil\u001B]0;pwned\u0007\u001B[2J(0x1)',
+				'\t/src/evil\u001B[31m.go:12 +0x1d',
+				'created by main.main',
+				'\t/src/main.go:3 +0x2',
+				'',
+			].join('\n'),
+		);
 		assert.equal(evil.goroutines.length, 1);
 		const text = formatTextReport(reportOf([evil]), {color: false});
 		assert.ok(!text.includes(esc) && !text.includes('\u0007'), text);
@@ -81,9 +87,9 @@ describe('formatTextReport', () => {
 		const text = formatTextReport(reportOf([statezoo, later]), {color: false});
 		assert.match(text, /^ {2}COUNT {2}GROWTH {2}STUCK {2}STATE/m);
 		// The spinners gained a member between the dumps; running goroutines are never stuck.
-		assert.match(text, /^ {6}2 {6}\+1 {6}0  runnable +main\.spinner  main\.go:128/m);
+		assert.match(text, /^ {6}2 {6}\+1 {6}0 {2}runnable +main\.spinner {2}main\.go:128/m);
 		// Goroutines Go has seen parked for 2 minutes are stuck at once.
-		assert.match(text, /^ {6}6 {7}0 {6}6  chan receive +main\.labelledWorkers\.func1\.1\.1  main\.go:141/m);
+		assert.match(text, /^ {6}6 {7}0 {6}6 {2}chan receive +main\.labelledWorkers\.func1\.1\.1 {2}main\.go:141/m);
 		assert.match(text, /· 2 polls over 1\.0 s ·/);
 		assert.match(text, /^44 goroutines \(\+2 since the first poll\)/m);
 	});

@@ -6,7 +6,14 @@ import {FakeStore, snapshot, suspect, tracked, type GoroutineSpec} from './helpe
 
 const now = 1_000_000;
 const clock = () => now;
-const fetched = {at: now - 1500, durationMs: 40, bytes: 250_000, debug: 2 as const, dump: {kind: 'traceback' as const, goroutines: [], records: [], truncated: false, bytes: 250_000, skippedLines: 0}, truncated: false};
+const fetched = {
+	at: now - 1500,
+	durationMs: 40,
+	bytes: 250_000,
+	debug: 2 as const,
+	dump: {kind: 'traceback' as const, goroutines: [], records: [], truncated: false, bytes: 250_000, skippedLines: 0},
+	truncated: false,
+};
 
 function workers(n: number, spec: (id: number) => Partial<GoroutineSpec> = () => ({})) {
 	return Array.from({length: n}, (_, i) => tracked({id: i + 1, createdBy: {func: 'main.startWorkers', parentId: 1}, ...spec(i + 1)}));
@@ -38,12 +45,15 @@ test('at 80x24 the frame is 23 lines: header, column titles, rows, status and ke
 	t.after(() => r.unmount());
 	const lines = r.lines();
 	assert.equal(lines.length, 23);
-	assert.ok(lines.every(line => line.length <= 80), 'no line wider than the terminal');
+	assert.ok(
+		lines.every(line => line.length <= 80),
+		'no line wider than the terminal',
+	);
 	assert.match(lines[0]!, /gmon localhost:6060 · polled .* in 40ms, 244 KB · every 2s/);
 	assert.match(lines[1]!, /total 40/);
 	assert.match(lines[2]!, /1:chan receive 40/);
 	assert.match(lines[3]!, /ID STATE\s+WAIT WHERE\s+FILE/);
-	assert.match(lines[4]!, /^  >\s*\d+ chan receive .*main\.worker\d .*worker\.go:\d+/);
+	assert.match(lines[4]!, /^ {2}>\s*\d+ chan receive .*main\.worker\d .*worker\.go:\d+/);
 	assert.match(lines[21]!, /sort leak↓ · 1\/40/);
 	assert.match(lines[22]!, /↑↓ move {2}⏎ stack/);
 });
@@ -106,7 +116,12 @@ test('a gone selection says so and keeps the neighbourhood', async t => {
 	const r = await renderTty(<App store={s} clock={clock} />);
 	t.after(() => r.unmount());
 	await r.press('j', 'j', 'j'); // 10 9 8 [7]
-	s.setModel(snapshot(workers(10, id => ({waitMs: id * 1000})).filter(t => t.g.id !== 7), {poll: 2}));
+	s.setModel(
+		snapshot(
+			workers(10, id => ({waitMs: id * 1000})).filter(t => t.g.id !== 7),
+			{poll: 2},
+		),
+	);
 	await r.settle();
 	assert.match(r.frame(), /goroutine 7 is gone; kept your place/);
 	assert.equal(selectedId(r.rawFrame()), 6);
@@ -115,11 +130,19 @@ test('a gone selection says so and keeps the neighbourhood', async t => {
 test('Enter shows every frame with args and file:line, created-by; Esc returns', async t => {
 	const list = [
 		tracked({id: 1, state: 'select', frames: [['main.main', '/app/main.go', 30]]}),
-		tracked({id: 42, state: 'chan send', waitMs: 300_000, stuck: true, args: '0xc0000a0000, 0x2a', frames: [
-			['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
-			['runtime.chansend1', '/usr/local/go/src/runtime/chan.go', 145],
-			['github.com/acme/svc/handlers.(*Server).publish', '/src/svc/handlers/publish.go', 88],
-		], createdBy: {func: 'github.com/acme/svc/handlers.(*Server).Start', file: '/src/svc/handlers/server.go', line: 51, parentId: 1}}),
+		tracked({
+			id: 42,
+			state: 'chan send',
+			waitMs: 300_000,
+			stuck: true,
+			args: '0xc0000a0000, 0x2a',
+			frames: [
+				['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
+				['runtime.chansend1', '/usr/local/go/src/runtime/chan.go', 145],
+				['github.com/acme/svc/handlers.(*Server).publish', '/src/svc/handlers/publish.go', 88],
+			],
+			createdBy: {func: 'github.com/acme/svc/handlers.(*Server).Start', file: '/src/svc/handlers/server.go', line: 51, parentId: 1},
+		}),
 	];
 	const r = await renderTty(<App store={store(list)} clock={clock} />);
 	t.after(() => r.unmount());
@@ -150,7 +173,15 @@ test('Enter shows every frame with args and file:line, created-by; Esc returns',
 
 test('escape sequences inside dump text never reach the terminal', async t => {
 	const evil = '\u001B[2J\u001B]0;owned\u0007';
-	const list = [tracked({id: 1, state: `chan receive${evil}`, frames: [[`main.evil${evil}`, `/app/x${evil}.go`, 1]], labels: {[`k${evil}`]: `v${evil}`}, createdBy: {func: `main.spawn${evil}`}})];
+	const list = [
+		tracked({
+			id: 1,
+			state: `chan receive${evil}`,
+			frames: [[`main.evil${evil}`, `/app/x${evil}.go`, 1]],
+			labels: {[`k${evil}`]: `v${evil}`},
+			createdBy: {func: `main.spawn${evil}`},
+		}),
+	];
 	const s = store(list, {target: `host${evil}:6060`});
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 200, rows: 40});
 	t.after(() => r.unmount());

@@ -17,11 +17,19 @@ async function child(): Promise<void> {
 	if (pidFile) writeFileSync(pidFile, String(process.pid));
 	const {startTui} = await import('../source/ui/start.tsx');
 	const store = new FakeStore(snapshot(Array.from({length: 30}, (_, i) => tracked({id: i + 1, waitMs: i * 1000}))), {
-		last: {at: Date.now(), durationMs: 12, bytes: 4096, debug: 2, dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 4096, skippedLines: 0}, truncated: false},
+		last: {
+			at: Date.now(),
+			durationMs: 12,
+			bytes: 4096,
+			debug: 2,
+			dump: {kind: 'traceback', goroutines: [], records: [], truncated: false, bytes: 4096, skippedLines: 0},
+			truncated: false,
+		},
 	});
-	if (process.env['GMON_UI_START_CRASH']) setTimeout(() => {
-		throw new Error('boom in a timer');
-	}, 300);
+	if (process.env['GMON_UI_START_CRASH'])
+		setTimeout(() => {
+			throw new Error('boom in a timer');
+		}, 300);
 	await startTui(store);
 	process.stdout.write(`tui ended; store calls: ${store.calls.join(',')}\n`);
 }
@@ -110,7 +118,10 @@ if (process.env['GMON_UI_START_CHILD']) {
 		assert.match(screenAndHistory(session), /shell before gmon\ntui ended/);
 	});
 
-	for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+	for (const [signal, code] of [
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+	] as const) {
 		test(`${signal} restores the screen and exits ${code}`, {skip: skipUnless('tmux')}, async t => {
 			const child = start();
 			t.after(child.cleanup);

@@ -7,17 +7,47 @@ import {asciiRuns} from '../source/ui/lines.tsx';
 
 const now = 1_000_000;
 const clock = () => now;
-const fetched = {at: now - 1500, durationMs: 40, bytes: 250_000, debug: 2 as const, dump: {kind: 'traceback' as const, goroutines: [], records: [], truncated: false, bytes: 250_000, skippedLines: 0}, truncated: false};
+const fetched = {
+	at: now - 1500,
+	durationMs: 40,
+	bytes: 250_000,
+	debug: 2 as const,
+	dump: {kind: 'traceback' as const, goroutines: [], records: [], truncated: false, bytes: 250_000, skippedLines: 0},
+	truncated: false,
+};
 
 /** 12 goroutines blocked sending in publish (a growing suspect), 5 idle accept loops, 3 workers in select. */
 function service() {
 	const list = [
-		...Array.from({length: 12}, (_, i) => tracked({id: 100 + i, state: 'chan send', waitMs: 120_000, stuck: true, groupKey: 'publish',
-			frames: [['runtime.gopark', '/go/src/runtime/proc.go', 398], ['main.(*Server).publish', '/app/publish.go', 88]], createdBy: {func: 'main.(*Server).handle', parentId: 1}})),
-		...Array.from({length: 5}, (_, i) => tracked({id: 200 + i, state: 'IO wait', idle: true, groupKey: 'accept',
-			frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['net/http.(*Server).Serve', '/go/src/net/http/server.go', 3300]]})),
-		...Array.from({length: 3}, (_, i) => tracked({id: 300 + i, state: 'select', waitMs: 3000, groupKey: 'work',
-			frames: [['main.worker', '/app/worker.go', 20]]})),
+		...Array.from({length: 12}, (_, i) =>
+			tracked({
+				id: 100 + i,
+				state: 'chan send',
+				waitMs: 120_000,
+				stuck: true,
+				groupKey: 'publish',
+				frames: [
+					['runtime.gopark', '/go/src/runtime/proc.go', 398],
+					['main.(*Server).publish', '/app/publish.go', 88],
+				],
+				createdBy: {func: 'main.(*Server).handle', parentId: 1},
+			}),
+		),
+		...Array.from({length: 5}, (_, i) =>
+			tracked({
+				id: 200 + i,
+				state: 'IO wait',
+				idle: true,
+				groupKey: 'accept',
+				frames: [
+					['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345],
+					['net/http.(*Server).Serve', '/go/src/net/http/server.go', 3300],
+				],
+			}),
+		),
+		...Array.from({length: 3}, (_, i) =>
+			tracked({id: 300 + i, state: 'select', waitMs: 3000, groupKey: 'work', frames: [['main.worker', '/app/worker.go', 20]]}),
+		),
 	];
 	return snapshot(list, {
 		totalHistory: [5, 9, 14, 20],
@@ -77,7 +107,7 @@ test('b cycles the group-by through the store; the status says it once', async t
 	assert.match(r.lines().at(-2)!, /^grouping by creator \(Tab shows the groups\) · sort leak↓/);
 });
 
-test('the state picker footer shows the picker\'s keys, not the list\'s', async t => {
+test("the state picker footer shows the picker's keys, not the list's", async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />);
 	t.after(() => r.unmount());
 	assert.match(r.lines().at(-1)!, /⏎ stack/);
@@ -217,7 +247,9 @@ test('in a 60x12 pane the help keeps quit and the marks, and says how much it le
 test('an error keeps the last data and shows the retry countdown; a stretched interval says why', async t => {
 	const s = store({
 		error: {message: 'connection refused: is the target running?', kind: 'refused', at: now - 1000, retryAt: now + 4000, attempt: 3},
-		intervalMs: 1000, effectiveIntervalMs: 8000, stretchedReason: 'dump costs 400 ms',
+		intervalMs: 1000,
+		effectiveIntervalMs: 8000,
+		stretchedReason: 'dump costs 400 ms',
 	});
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
 	t.after(() => r.unmount());
@@ -251,12 +283,19 @@ test('resizing keeps the selected goroutine selected and visible', async t => {
 	assert.equal(selected, '20');
 	await r.resize(80, 14);
 	assert.match(r.frame(), /20\/20/);
-	const raw = r.rawFrame().split('\n').find(line => line.includes('\u001B[7m'));
+	const raw = r
+		.rawFrame()
+		.split('\n')
+		.find(line => line.includes('\u001B[7m'));
 	assert.ok(raw, 'the selected row is on screen after shrinking');
 });
 
 test('the stack view scrolls, and keeps showing a goroutine that has gone, marked GONE', async t => {
-	const deep = tracked({id: 5, waitMs: 999_000, frames: Array.from({length: 20}, (_, i) => [`main.level${i}`, '/app/deep.go', i + 1] as [string, string, number])});
+	const deep = tracked({
+		id: 5,
+		waitMs: 999_000,
+		frames: Array.from({length: 20}, (_, i) => [`main.level${i}`, '/app/deep.go', i + 1] as [string, string, number]),
+	});
 	const s = new FakeStore(snapshot([deep, tracked({id: 6})]), {last: fetched});
 	const r = await renderTty(<App store={s} clock={clock} />);
 	t.after(() => r.unmount());
@@ -279,7 +318,7 @@ test('the stack view scrolls, and keeps showing a goroutine that has gone, marke
 test('a failed dump write says why', async t => {
 	const s = store();
 	s.control.writeDump = async () => {
-		throw new Error('EACCES: permission denied, open \'/gmon.txt\'');
+		throw new Error("EACCES: permission denied, open '/gmon.txt'");
 	};
 	const r = await renderTty(<App store={s} clock={clock} />);
 	t.after(() => r.unmount());
@@ -295,8 +334,14 @@ test('keys typed in one burst are each handled (tmux send-keys, fast typing)', a
 	assert.match(r.frame(), /4\/20/);
 	await r.press('/sel');
 	assert.match(r.frame(), /\/sel█/);
-	const rows = r.lines().slice(4, 21).filter(line => /^...\s*\d+ /.test(line));
-	assert.deepEqual(rows.map(line => /^...\s*(\d+)/.exec(line)?.[1]), ['300', '301', '302']);
+	const rows = r
+		.lines()
+		.slice(4, 21)
+		.filter(line => /^...\s*\d+ /.test(line));
+	assert.deepEqual(
+		rows.map(line => /^...\s*(\d+)/.exec(line)?.[1]),
+		['300', '301', '302'],
+	);
 	await r.press('ect\rk');
 	assert.match(r.frame(), /filter "select" · 2\/3/);
 });
@@ -331,8 +376,14 @@ test('the stack view shows args from the parsed dump (the model keeps arg-less f
 	assert.match(r.frame(), /^main\.send\(\{0x0\?, 0x7bc300\?\}, 0x9ab0a0\?\)$/m);
 });
 
-test('a gone goroutine\'s stack reads (…) for the args the model did not keep, and says why', async t => {
-	const spec = {id: 7, frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['main.send', '/app/send.go', 12]] as Array<[string, string, number]>};
+test("a gone goroutine's stack reads (…) for the args the model did not keep, and says why", async t => {
+	const spec = {
+		id: 7,
+		frames: [
+			['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345],
+			['main.send', '/app/send.go', 12],
+		] as Array<[string, string, number]>,
+	};
 	const parsed = goroutine({...spec, args: '0x7f1c2a3b4c50, 0x72'});
 	const s = new FakeStore(snapshot([tracked({...spec, args: ''}), tracked({id: 8})]), {last: {...fetched, dump: {...fetched.dump, goroutines: [parsed]}}});
 	const r = await renderTty(<App store={s} clock={clock} />);

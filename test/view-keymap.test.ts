@@ -92,8 +92,14 @@ test('a burst of input splits into text runs and the keys inside it', () => {
 });
 
 test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so it is Esc then the key', () => {
-	assert.deepEqual(splitMeta('s', {meta: true}), [{input: '', key: {escape: true}}, {input: 's', key: {}}]);
-	assert.deepEqual(splitMeta('S', {meta: true}), [{input: '', key: {escape: true}}, {input: 'S', key: {}}]);
+	assert.deepEqual(splitMeta('s', {meta: true}), [
+		{input: '', key: {escape: true}},
+		{input: 's', key: {}},
+	]);
+	assert.deepEqual(splitMeta('S', {meta: true}), [
+		{input: '', key: {escape: true}},
+		{input: 'S', key: {}},
+	]);
 	// A lone Escape (Ink sets meta on it too), Ctrl and named keys are left alone.
 	assert.deepEqual(splitMeta('', {escape: true, meta: true}), [{input: '', key: {escape: true, meta: true}}]);
 	assert.deepEqual(splitMeta('s', {}), [{input: 's', key: {}}]);

@@ -70,7 +70,10 @@ test('when the selected goroutine is gone, the cursor keeps its neighbourhood an
 	let s = byId(initialUiState());
 	s = run(s, env(first, select), ...Array.from({length: 14}, () => ({type: 'nav', nav: 'down'}) as Action));
 	assert.equal(selected(s, env(first, select)), 15);
-	const second = snapshot(ids(30).filter(t => t.g.id !== 15), {poll: 2});
+	const second = snapshot(
+		ids(30).filter(t => t.g.id !== 15),
+		{poll: 2},
+	);
 	const list = select.goroutines(second, s, currentView(s) as never, 10);
 	assert.equal(list.gone, 'goroutine 15');
 	assert.equal(list.index, 14);
@@ -148,7 +151,10 @@ test('s cycles the sort column of the current list and S reverses it', () => {
 	assert.deepEqual(s.sort.goroutines, {key: 'id', desc: false});
 	s = run(s, e, {type: 'reverseSort'});
 	const list = e.select.goroutines(e.model, s, currentView(s) as never, 10);
-	assert.deepEqual(list.items.map(t => t.g.id), [5, 4, 3, 2, 1]);
+	assert.deepEqual(
+		list.items.map(t => t.g.id),
+		[5, 4, 3, 2, 1],
+	);
 	s = run(s, e, {type: 'toggleView'}, {type: 'cycleSort'});
 	assert.deepEqual(s.sort.groups, {key: 'count', desc: true});
 	assert.equal(s.sort.goroutines.key, 'id');
@@ -157,7 +163,7 @@ test('s cycles the sort column of the current list and S reverses it', () => {
 test('1–9 toggle states in header order (most goroutines first); several can be on', () => {
 	const model = snapshot([
 		...ids(3, () => ({state: 'select'})),
-		...ids(5, () => ({state: 'chan receive'})).map((t, i) => tracked({id: 100 + i, state: 'chan receive'})),
+		...ids(5, () => ({state: 'chan receive'})).map((_t, i) => tracked({id: 100 + i, state: 'chan receive'})),
 		tracked({id: 200, state: 'IO wait'}),
 	]);
 	const e = env(model);
@@ -177,9 +183,18 @@ test('H hides goroutines of idle groups', () => {
 	const model = snapshot(list, {groupExtra: {accept: {idle: true}}});
 	const e = env(model);
 	const s = run(initialUiState(), e, {type: 'toggleIdle'});
-	assert.deepEqual(e.select.goroutines(model, s, currentView(s) as never, 20).items.map(t => t.g.id).sort(), [5, 6]);
+	assert.deepEqual(
+		e.select
+			.goroutines(model, s, currentView(s) as never, 20)
+			.items.map(t => t.g.id)
+			.sort(),
+		[5, 6],
+	);
 	const groups = run(s, e, {type: 'toggleView'});
-	assert.deepEqual(e.select.groups(model, groups, currentView(groups) as never, 20).items.map(g => g.key), ['work']);
+	assert.deepEqual(
+		e.select.groups(model, groups, currentView(groups) as never, 20).items.map(g => g.key),
+		['work'],
+	);
 });
 
 test('typing a query filters; Esc while typing clears it; Esc never leaves the root list', () => {
@@ -190,7 +205,10 @@ test('typing a query filters; Esc while typing clears it; Esc never leaves the r
 	const e = env(model);
 	let s = run(initialUiState(), e, {type: 'startQuery'}, {type: 'typeQuery', text: 'upl'});
 	assert.equal(s.editing, true);
-	assert.deepEqual(e.select.goroutines(model, s, currentView(s) as never, 20).items.map(t => t.g.id), [1]);
+	assert.deepEqual(
+		e.select.goroutines(model, s, currentView(s) as never, 20).items.map(t => t.g.id),
+		[1],
+	);
 	s = run(s, e, {type: 'backspaceQuery'}, {type: 'backspaceQuery'}, {type: 'backspaceQuery'});
 	assert.equal(s.query, '');
 	assert.equal(e.select.goroutines(model, s, currentView(s) as never, 20).items.length, 2);
@@ -223,7 +241,18 @@ test('the default sort puts proven leaks first, then suspects, then stuck gorout
 		tracked({id: 4, waitMs: 3_000, stuck: true, groupKey: 'proven'}),
 		tracked({id: 5, waitMs: 6_000, stuck: true, groupKey: 'leak'}),
 	];
-	const suspect = (groupKey: string, proven: boolean, score: number) => ({groupKey, count: 1, state: 'chan send', reason: groupKey, proven, score, stuck: 1, leaked: proven ? 1 : 0, growthPerMin: 0, maxWaitMs: 0});
+	const suspect = (groupKey: string, proven: boolean, score: number) => ({
+		groupKey,
+		count: 1,
+		state: 'chan send',
+		reason: groupKey,
+		proven,
+		score,
+		stuck: 1,
+		leaked: proven ? 1 : 0,
+		growthPerMin: 0,
+		maxWaitMs: 0,
+	});
 	const e = env(snapshot(list, {suspects: [suspect('leak', false, 5), suspect('proven', true, 1e9)]}));
 	const s = initialUiState();
 	const view = currentView(s);
@@ -237,7 +266,10 @@ test('the default sort puts proven leaks first, then suspects, then stuck gorout
 test('state numbers do not move when counts change: leak-shaped waits first, on-CPU last', () => {
 	const select = createSelector();
 	const ui = initialUiState();
-	const spec = (counts: Record<string, number>) => snapshot(Object.entries(counts).flatMap(([state, n], k) => ids(n, id => ({state, id: 100 * k + id})).map((t, i) => tracked({id: 100 * k + i + 1, state}))));
+	const spec = (counts: Record<string, number>) =>
+		snapshot(
+			Object.entries(counts).flatMap(([state, n], k) => ids(n, id => ({state, id: 100 * k + id})).map((_t, i) => tracked({id: 100 * k + i + 1, state}))),
+		);
 	const before = select.stateOrder(spec({'IO wait': 9, 'chan receive': 2, running: 1, 'chan send': 1}), ui);
 	const after = select.stateOrder(spec({'IO wait': 1, 'chan receive': 7, running: 1, 'chan send': 12}), ui);
 	assert.deepEqual(before, ['chan send', 'chan receive', 'IO wait', 'running']);
@@ -255,13 +287,24 @@ test('a state keeps its number while present; one that drops to 0 keeps its slot
 	assert.deepEqual(select.stateOrder(first, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running']);
 	// sleep goes away: running stays 6 (it used to become 5, so a user pressing 5 hit running).
 	const second = counts(2000, {'chan send': 1, 'chan receive': 2, select: 1, 'IO wait': 1, running: 1, 'sync.Mutex.Lock': 1});
-	assert.deepEqual(select.stateOrder(second, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running', 'sync.Mutex.Lock'],
-		'a newcomer goes to the end while the slot of sleep is held, even though it sorts earlier');
+	assert.deepEqual(
+		select.stateOrder(second, initialUiState()),
+		['chan send', 'chan receive', 'select', 'IO wait', 'sleep', 'running', 'sync.Mutex.Lock'],
+		'a newcomer goes to the end while the slot of sleep is held, even though it sorts earlier',
+	);
 	const s = run(initialUiState(), env(second, select), {type: 'toggleStateAt', index: 5});
 	assert.deepEqual(s.states, ['running']);
 	// A minute later sleep's slot is free: the next new state takes it; nothing else moves.
 	const later = counts(70_000, {'chan send': 1, 'chan receive': 2, select: 1, 'IO wait': 1, running: 1, 'sync.Mutex.Lock': 1, 'sync.WaitGroup.Wait': 1});
-	assert.deepEqual(select.stateOrder(later, initialUiState()), ['chan send', 'chan receive', 'select', 'IO wait', 'sync.WaitGroup.Wait', 'running', 'sync.Mutex.Lock']);
+	assert.deepEqual(select.stateOrder(later, initialUiState()), [
+		'chan send',
+		'chan receive',
+		'select',
+		'IO wait',
+		'sync.WaitGroup.Wait',
+		'running',
+		'sync.Mutex.Lock',
+	]);
 	// A state that is gone for good leaves the end of the line; one that is filtered on keeps its slot.
 	const quiet = counts(100_000, {'chan send': 1, 'chan receive': 2});
 	const filtered = {...initialUiState(), states: ['select']};
@@ -269,7 +312,7 @@ test('a state keeps its number while present; one that drops to 0 keeps its slot
 	assert.deepEqual(select.stateOrder(counts(201_000, {'chan send': 1, 'chan receive': 2}), filtered), ['chan send', 'chan receive', 'select']);
 });
 
-test('a gone group\'s stack takes args from the dump while its sample goroutine is still there at the same place', () => {
+test("a gone group's stack takes args from the dump while its sample goroutine is still there at the same place", () => {
 	const frames: Array<[string, string, number]> = [['main.send', '/app/send.go', 12]];
 	const sample = tracked({id: 7, frames, args: '', groupKey: 'old-key'});
 	const [group] = groupsOf([sample]);

@@ -7,7 +7,19 @@ import {goroutineStackLines, groupStackLines} from '../source/view/stack-lines.t
 import {groupsOf, pollerState, snapshot, suspect, tracked} from './helpers/fake-store.ts';
 
 test('goroutine rows are exactly the terminal width at every size, with or without created-by', () => {
-	const t = tracked({id: 123456, state: 'sync.RWMutex.RLock', waitMs: 3_723_000, frames: [['github.com/acme/very/long/package/path/handlers.(*Server).handleSomethingQuiteLong', '/home/build/go/src/github.com/acme/very/long/package/path/handlers/server_handlers.go', 1234]], createdBy: {func: 'github.com/acme/very/long/package/path.(*App).startEverything', parentId: 1}});
+	const t = tracked({
+		id: 123456,
+		state: 'sync.RWMutex.RLock',
+		waitMs: 3_723_000,
+		frames: [
+			[
+				'github.com/acme/very/long/package/path/handlers.(*Server).handleSomethingQuiteLong',
+				'/home/build/go/src/github.com/acme/very/long/package/path/handlers/server_handlers.go',
+				1234,
+			],
+		],
+		createdBy: {func: 'github.com/acme/very/long/package/path.(*App).startEverything', parentId: 1},
+	});
 	for (const width of [60, 80, 100, 120, 200]) {
 		const cols = goroutineColumns(width, 6);
 		const row = goroutineRow(t, cols, {suspects: new Map()});
@@ -42,8 +54,14 @@ test('marks and tones: proven > suspect > stuck (deepening) > new', () => {
 	assert.match(proven.text, /^! {2}/);
 });
 
-test('a narrow WHY column gets the short reason; a wide one the model\'s sentence', () => {
-	const s = suspect({groupKey: 'k', reason: '42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m', stuck: 40, growthPerMin: 3.2, maxWaitMs: 125_000});
+test("a narrow WHY column gets the short reason; a wide one the model's sentence", () => {
+	const s = suspect({
+		groupKey: 'k',
+		reason: '42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m',
+		stuck: 40,
+		growthPerMin: 3.2,
+		maxWaitMs: 125_000,
+	});
 	assert.equal(suspectWhy(s, 80), s.reason);
 	assert.equal(suspectWhy(s, 20), '+3/min, 40 stuck 2m05s');
 	assert.equal(suspectWhy({...s, proven: true, leaked: 7}, 20), '7 leaked (proven), +3/min, 40 stuck 2m05s');
@@ -56,10 +74,18 @@ test('a narrow WHY column gets the short reason; a wide one the model\'s sentenc
 });
 
 test('the stack view dims runtime frames, shows args, elision, labels and created-by', () => {
-	const t = tracked({id: 9, labels: {route: '/upload'}, stuck: true, samePolls: 4, waitMs: 61_000, frames: [
-		['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
-		['main.handle', '/app/h.go', 10],
-	], createdBy: {func: 'net/http.(*Server).Serve', parentId: 1}});
+	const t = tracked({
+		id: 9,
+		labels: {route: '/upload'},
+		stuck: true,
+		samePolls: 4,
+		waitMs: 61_000,
+		frames: [
+			['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
+			['main.handle', '/app/h.go', 10],
+		],
+		createdBy: {func: 'net/http.(*Server).Serve', parentId: 1},
+	});
 	t.g.elided = {at: 2, count: 5};
 	const lines = goroutineStackLines(t, 100);
 	const text = lines.map(line => line.text).join('\n');
@@ -71,9 +97,16 @@ test('the stack view dims runtime frames, shows args, elision, labels and create
 	assert.match(text, /created by net\/http\.\(\*Server\)\.Serve in goroutine 1/);
 	assert.equal(lines.find(line => line.text.startsWith('created by'))?.tone, 'dim');
 	assert.ok(lines.every(line => line.text.length <= 100));
-	assert.match(goroutineStackLines(t, 100, {gone: true}).map(l => l.text).join('\n'), /GONE/);
+	assert.match(
+		goroutineStackLines(t, 100, {gone: true})
+			.map(l => l.text)
+			.join('\n'),
+		/GONE/,
+	);
 	t.g.ancestors = [{id: 1, frames: [{func: 'main.main', args: '', inlined: false, file: '/app/main.go', line: 5}]}];
-	const withAncestors = goroutineStackLines(t, 100).map(l => l.text).join('\n');
+	const withAncestors = goroutineStackLines(t, 100)
+		.map(l => l.text)
+		.join('\n');
 	assert.match(withAncestors, /\[originating from goroutine 1\]:\nmain\.main\(\)\n {4}\/app\/main\.go:5/);
 });
 
@@ -81,21 +114,46 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 	const ui = initialUiState();
 	const model = snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [1, 2]});
 	const base = {model, now: 10_000, width: 120, compact: false, stateOrder: ['chan receive', 'select'], ui};
-	const lines = headerLines({...base, now: 13_000, poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}})});
+	const lines = headerLines({
+		...base,
+		now: 13_000,
+		poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}}),
+	});
 	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MB · every 2s$/);
 	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
-	const steady = headerLines({...base, poller: pollerState({}), model: snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [2, 2]})});
+	const steady = headerLines({
+		...base,
+		poller: pollerState({}),
+		model: snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [2, 2]}),
+	});
 	assert.match(steady[1]!.text, /^total 2 ▁▁ ±0$/, 'an unchanged total says so instead of a bare 0');
 	assert.equal(lines[2]!.text, '1:chan receive 1  2:select 1');
-	const failing = headerLines({...base, poller: pollerState({error: {message: 'HTTP 401: check -H Authorization', kind: 'auth', at: 9000, retryAt: 14_500, attempt: 2}})});
+	const failing = headerLines({
+		...base,
+		poller: pollerState({error: {message: 'HTTP 401: check -H Authorization', kind: 'auth', at: 9000, retryAt: 14_500, attempt: 2}}),
+	});
 	assert.equal(failing[1]!.text, '✖ HTTP 401: check -H Authorization · retry in 4s (attempt 2)');
 	assert.equal(failing[1]!.tone, 'danger');
 	assert.equal(failing.length, 4);
-	const long = {message: 'connection refused at 127.0.0.1:36875 — is the service running, and is that its port?', kind: 'refused' as const, at: 9000, retryAt: 13_000, attempt: 3};
-	const narrow = headerLines({...base, width: 80, poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}})});
+	const long = {
+		message: 'connection refused at 127.0.0.1:36875 — is the service running, and is that its port?',
+		kind: 'refused' as const,
+		at: 9000,
+		retryAt: 13_000,
+		attempt: 3,
+	};
+	const narrow = headerLines({
+		...base,
+		width: 80,
+		poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}}),
+	});
 	assert.equal(narrow[1]!.text.length, 80);
 	assert.match(narrow[1]!.text, /^✖ connection refused at 127\.0\.0\.1:36875 — is the .*… · retry in 3s \(attempt 3\)$/);
-	const wide = headerLines({...base, width: 160, poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}})});
+	const wide = headerLines({
+		...base,
+		width: 160,
+		poller: pollerState({error: long, last: {at: 2000, durationMs: 10, bytes: 1, debug: 2, dump: {} as never, truncated: false}}),
+	});
 	assert.match(wide[1]!.text, /that its port\? · retry in 3s \(attempt 3\) · showing data from 8s ago$/);
 });
 
@@ -112,7 +170,11 @@ test('header: a cut dump says how many goroutines it listed of how many; a newer
 	// Without a newer profile the model counted only what the dump listed: no total to claim.
 	const alone = headerLines({...base, poller: pollerState({last: cut, lastProfile: {...counts, at: -5000}})});
 	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k listed · polled 19s ago in 1s, 64 MB · every 2s');
-	const whole = headerLines({...base, now: 23_400, poller: pollerState({last: {...cut, bytes: 25 * 1024 * 1024, truncated: false}, lastProfile: {...counts, at: 22_000}})});
+	const whole = headerLines({
+		...base,
+		now: 23_400,
+		poller: pollerState({last: {...cut, bytes: 25 * 1024 * 1024, truncated: false}, lastProfile: {...counts, at: 22_000}}),
+	});
 	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MB · counts just now · every 2s');
 	assert.equal(whole[0]!.tone, 'title');
 });
@@ -142,7 +204,14 @@ test('footer keys: the state picker shows its own keys; b needs a word only wher
 });
 
 test('frames whose args the model did not keep read (…), and the header says why', () => {
-	const t = tracked({id: 4, args: '', frames: [['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345], ['main.serve', '/app/serve.go', 9]]});
+	const t = tracked({
+		id: 4,
+		args: '',
+		frames: [
+			['internal/poll.runtime_pollWait', '/go/src/runtime/netpoll.go', 345],
+			['main.serve', '/app/serve.go', 9],
+		],
+	});
 	t.g.frames[1] = {...t.g.frames[1]!, inlined: true};
 	const gone = goroutineStackLines(t, 100, {gone: true, argsKept: false}).map(line => line.text);
 	assert.ok(gone.includes('internal/poll.runtime_pollWait(…)'));
@@ -162,7 +231,10 @@ test('footer: the filter prompt while typing; sort, filters and position otherwi
 	const ui = {...initialUiState(), query: 'chan rec', states: ['select'], hideIdle: true};
 	const view = ui.views[0]!;
 	assert.equal(statusLine({ui: {...ui, editing: true}, view, listKind: 'goroutines', width: 80}).text, '/chan rec█  (Enter keeps, Esc clears)');
-	assert.equal(statusLine({ui, view, listKind: 'goroutines', width: 200, position: '3/40'}).text, 'sort leak↓ · states: select · filter "chan rec" · idle hidden · 3/40');
+	assert.equal(
+		statusLine({ui, view, listKind: 'goroutines', width: 200, position: '3/40'}).text,
+		'sort leak↓ · states: select · filter "chan rec" · idle hidden · 3/40',
+	);
 	assert.match(statusLine({ui, view, listKind: 'goroutines', width: 200, gone: 'goroutine 7'}).text, /^goroutine 7 is gone; kept your place/);
 	for (const width of [60, 80, 120, 200]) assert.ok(keysLine(view, width).text.length <= width);
 	assert.match(keysLine(view, 200).text, /w write/);

@@ -51,8 +51,14 @@ export interface CliOptions {
  * --fail-on-suspects to a diff must not get a green exit 0 from a gate that never ran.
  */
 const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
-	['watch', '--watch'], ['demo', '--demo'], ['polls', '--polls'], ['interval', '--interval'], ['maxOverhead', '--max-overhead'],
-	['stuckAfter', '--stuck-after'], ['failOnSuspects', '--fail-on-suspects'], ['hideIdle', '--hide-idle'],
+	['watch', '--watch'],
+	['demo', '--demo'],
+	['polls', '--polls'],
+	['interval', '--interval'],
+	['maxOverhead', '--max-overhead'],
+	['stuckAfter', '--stuck-after'],
+	['failOnSuspects', '--fail-on-suspects'],
+	['hideIdle', '--hide-idle'],
 ];
 
 const groupByChoices: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];

@@ -45,7 +45,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 	let stretchNoted = false;
 	let blindGateNoted = false;
 	let leakProfile: 'unknown' | 'absent' | 'present' = source.hasProfiles ? 'unknown' : 'absent';
-	const wanted = options.watch ? Infinity : (source.repeats ? options.polls : 1);
+	const wanted = options.watch ? Infinity : source.repeats ? options.polls : 1;
 
 	for (let poll = 1; poll <= wanted; poll++) {
 		if (io.signal?.aborted) break;
@@ -95,7 +95,12 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 		polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
 		const snapshot = model.update(dump, {at: meta.at, truncated: meta.truncated, ...(leakRecords ? {leakRecords} : {})});
 		last = {
-			target: source.displayName, kind: dump.kind, snapshot, polls, errors: [...errors], hideIdle: options.hideIdle,
+			target: source.displayName,
+			kind: dump.kind,
+			snapshot,
+			polls,
+			errors: [...errors],
+			hideIdle: options.hideIdle,
 			...(dump.preamble ? {preamble: dump.preamble} : {}),
 		};
 
@@ -109,7 +114,9 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 			const delay = source.hasProfiles ? nextDelay(config, costMs) : config.intervalMs;
 			if (delay > config.intervalMs && !stretchNoted) {
 				stretchNoted = true;
-				io.stderr.write(`gmon: a dump costs the target ${formatMs(costMs)}; polling every ${formatMs(delay + costMs)} to keep it under ${config.maxOverheadPct}% (--max-overhead 0 turns this off)\n`);
+				io.stderr.write(
+					`gmon: a dump costs the target ${formatMs(costMs)}; polling every ${formatMs(delay + costMs)} to keep it under ${config.maxOverheadPct}% (--max-overhead 0 turns this off)\n`,
+				);
 			}
 
 			await pause(delay, io.signal);
@@ -131,7 +138,10 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
  * `--polls N` run uses N-1 (at least 2): with 3 polls and a rule of 3, only goroutines present
  * before gmon started could ever be stuck, so a leak growing while gmon watched could never show.
  */
-export function stuckRule(config: Pick<Config, 'stuckAfterPolls' | 'stuckAfterMs'>, options: Pick<CliOptions, 'polls' | 'watch'>): {stuckAfterPolls?: number; stuckAfterMs?: number} {
+export function stuckRule(
+	config: Pick<Config, 'stuckAfterPolls' | 'stuckAfterMs'>,
+	options: Pick<CliOptions, 'polls' | 'watch'>,
+): {stuckAfterPolls?: number; stuckAfterMs?: number} {
 	if (config.stuckAfterMs !== undefined) return {stuckAfterMs: config.stuckAfterMs};
 	if (config.stuckAfterPolls !== undefined) return {stuckAfterPolls: config.stuckAfterPolls};
 	if (options.watch || options.polls < 2) return {};

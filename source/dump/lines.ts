@@ -9,7 +9,7 @@
  * a flat copy of just this text.
  */
 export function own(s: string): string {
-	return s.length < 13 ? s : (' ' + s).slice(1);
+	return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 /**
@@ -78,7 +78,7 @@ export class Interner {
 export function hashRange(s: string, start: number, end: number): number {
 	const length = end - start;
 	let hash = length;
-	const tailFrom = end - 16 > start ? end - 16 : start;
+	const tailFrom = Math.max(end - 16, start);
 	for (let i = tailFrom; i < end; i++) hash = (Math.imul(hash, 31) + s.charCodeAt(i)) | 0;
 	const step = (length >> 4) + 1;
 	for (let i = start; i < tailFrom; i += step) hash = (Math.imul(hash, 31) + s.charCodeAt(i)) | 0;
@@ -213,14 +213,30 @@ export function readQuoted(s: string, start: number, end: number): string {
 			const esc = s[i + 1];
 			i += 2;
 			switch (esc) {
-				case 'n': out += '\n'; break;
-				case 't': out += '\t'; break;
-				case 'r': out += '\r'; break;
-				case 'a': out += '\x07'; break;
-				case 'b': out += '\b'; break;
-				case 'f': out += '\f'; break;
-				case 'v': out += '\v'; break;
-				case 'x': case 'u': case 'U': {
+				case 'n':
+					out += '\n';
+					break;
+				case 't':
+					out += '\t';
+					break;
+				case 'r':
+					out += '\r';
+					break;
+				case 'a':
+					out += '\x07';
+					break;
+				case 'b':
+					out += '\b';
+					break;
+				case 'f':
+					out += '\f';
+					break;
+				case 'v':
+					out += '\v';
+					break;
+				case 'x':
+				case 'u':
+				case 'U': {
 					const width = esc === 'x' ? 2 : esc === 'u' ? 4 : 8;
 					const hex = s.slice(i, i + width);
 					const value = /^[0-9a-fA-F]+$/.test(hex) && hex.length === width ? Number.parseInt(hex, 16) : -1;
@@ -228,7 +244,7 @@ export function readQuoted(s: string, start: number, end: number): string {
 						out += esc === 'x' ? String.fromCharCode(value) : String.fromCodePoint(value);
 						i += width;
 					} else {
-						out += '\\' + esc;
+						out += `\\${esc}`;
 					}
 					break;
 				}

@@ -101,11 +101,55 @@ export class HeaderParser {
 		const g: Goroutine =
 			shape === undefined
 				? createdBy === undefined
-					? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames}
-					: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy}
+					? {
+							id: this.id,
+							state: b.state,
+							rawState: b.rawState,
+							waitMinutes: b.waitMinutes,
+							locked: b.locked,
+							scan: b.scan,
+							leaked: b.leaked,
+							durable: b.durable,
+							frames,
+						}
+					: {
+							id: this.id,
+							state: b.state,
+							rawState: b.rawState,
+							waitMinutes: b.waitMinutes,
+							locked: b.locked,
+							scan: b.scan,
+							leaked: b.leaked,
+							durable: b.durable,
+							frames,
+							createdBy,
+						}
 				: createdBy === undefined
-					? {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, shape}
-					: {id: this.id, state: b.state, rawState: b.rawState, waitMinutes: b.waitMinutes, locked: b.locked, scan: b.scan, leaked: b.leaked, durable: b.durable, frames, createdBy, shape};
+					? {
+							id: this.id,
+							state: b.state,
+							rawState: b.rawState,
+							waitMinutes: b.waitMinutes,
+							locked: b.locked,
+							scan: b.scan,
+							leaked: b.leaked,
+							durable: b.durable,
+							frames,
+							shape,
+						}
+					: {
+							id: this.id,
+							state: b.state,
+							rawState: b.rawState,
+							waitMinutes: b.waitMinutes,
+							locked: b.locked,
+							scan: b.scan,
+							leaked: b.leaked,
+							durable: b.durable,
+							frames,
+							createdBy,
+							shape,
+						};
 		if (b.synctestBubble !== undefined) g.synctestBubble = b.synctestBubble;
 		// Copies: the cached state is shared, the goroutine is the caller's to keep.
 		if (b.labels) g.labels = {...b.labels};

@@ -53,7 +53,15 @@ export class ProfileParser {
 		if (at < 0 || at >= end) return false;
 		const count = parseDecimal(s, start, at);
 		if (count < 0) return false;
-		const pcs = at + 2 < end ? s.slice(at + 2, end).trim().split(/\s+/).filter(pc => pc !== '').map(pc => own(pc)) : [];
+		const pcs =
+			at + 2 < end
+				? s
+						.slice(at + 2, end)
+						.trim()
+						.split(/\s+/)
+						.filter(pc => pc !== '')
+						.map(pc => own(pc))
+				: [];
 		this.current = {count, pcs, frames: []};
 		this.records.push(this.current);
 		return true;

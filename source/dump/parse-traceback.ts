@@ -280,7 +280,17 @@ export class TracebackParser {
 			pos = this.line(s, pos, trimEnd(s, pos, nl), nl, true);
 		}
 		this.lineByLine = false;
-		if (pos === blank && this.current === g && this.list === this.scratch && this.skippedLines === skipped && this.pendingFunc === undefined && this.pendingCreated === undefined && g.unavailable === undefined && g.truncated === undefined && g.elided === undefined) {
+		if (
+			pos === blank &&
+			this.current === g &&
+			this.list === this.scratch &&
+			this.skippedLines === skipped &&
+			this.pendingFunc === undefined &&
+			this.pendingCreated === undefined &&
+			g.unavailable === undefined &&
+			g.truncated === undefined &&
+			g.elided === undefined
+		) {
 			cache.learn(key, s, start, blank, this.scratch, g.createdBy);
 		}
 		return pos;
@@ -301,7 +311,15 @@ export class TracebackParser {
 			const fileStart = nl + 1;
 			const fileNl = fileStart < blank ? s.indexOf('\n', fileStart) : -1;
 			const code = s.charCodeAt(i);
-			if (createdBy !== undefined || fileNl < 0 || fileNl >= blank || s.charCodeAt(fileStart) !== 9 || code === 9 || code === 32 || (code === 103 && looksLikeHeader(s, i))) {
+			if (
+				createdBy !== undefined ||
+				fileNl < 0 ||
+				fileNl >= blank ||
+				s.charCodeAt(fileStart) !== 9 ||
+				code === 9 ||
+				code === 32 ||
+				(code === 103 && looksLikeHeader(s, i))
+			) {
 				frames.length = 0;
 				return false;
 			}

@@ -30,6 +30,7 @@ export interface DumpParserOptions {
 }
 
 /** How lines are prefixed in pasted text, learned from the first header line. */
+// biome-ignore lint/suspicious/noConstEnum: inlined by tsc and tsx; the parser's hot loop compares these per line
 const enum Prefix {
 	None,
 	/** Indentation (markdown code block, quoted issue text): strip up to `prefix.length` blanks. */

@@ -99,12 +99,18 @@ function mapError(error: unknown, context: FaultContext): PollFault {
 		case 'EAI_FAIL':
 			return new PollFault('dns', `cannot resolve host ${context.host} — check the name (DNS lookup failed: ${code})`);
 		case 'ERR_TLS_CERT_ALTNAME_INVALID':
-			return new PollFault('tls', `TLS: the certificate is not valid for ${context.host} (${code}) — connect by a name the certificate lists, or --insecure to skip verification`);
+			return new PollFault(
+				'tls',
+				`TLS: the certificate is not valid for ${context.host} (${code}) — connect by a name the certificate lists, or --insecure to skip verification`,
+			);
 		case 'EPROTO':
 		case 'ERR_SSL_WRONG_VERSION_NUMBER':
 			return new PollFault('tls', `TLS handshake failed at ${context.where} — is it really https? try http:// instead`);
 		case 'UND_ERR_HEADERS_TIMEOUT':
-			return new PollFault('timeout', `no response from ${context.where} after ${formatMs(context.headersTimeoutMs)} — the connection is open but the target does not answer`);
+			return new PollFault(
+				'timeout',
+				`no response from ${context.where} after ${formatMs(context.headersTimeoutMs)} — the connection is open but the target does not answer`,
+			);
 		case 'UND_ERR_BODY_TIMEOUT':
 			return new PollFault('timeout', `the dump stalled: no data for ${formatMs(context.bodyTimeoutMs)} after ${context.bytes} bytes`);
 		case 'ECONNRESET':
@@ -133,10 +139,22 @@ function mapError(error: unknown, context: FaultContext): PollFault {
 }
 
 const statusText: Record<number, string> = {
-	301: 'Moved Permanently', 302: 'Found', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
-	400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-	407: 'Proxy Authentication Required', 408: 'Request Timeout', 429: 'Too Many Requests',
-	500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+	301: 'Moved Permanently',
+	302: 'Found',
+	307: 'Temporary Redirect',
+	308: 'Permanent Redirect',
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	405: 'Method Not Allowed',
+	407: 'Proxy Authentication Required',
+	408: 'Request Timeout',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
 };
 
 /** Map a non-200 status to a PollFault. `snippet` is the start of the body (shown for 5xx only). */

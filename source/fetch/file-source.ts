@@ -40,7 +40,7 @@ export class FileSource implements DumpSource {
 	}
 
 	async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome | 'unchanged'> {
-		let info;
+		let info: Awaited<ReturnType<typeof stat>>;
 		try {
 			info = await stat(this.path);
 		} catch (error) {
@@ -132,9 +132,10 @@ async function readDump(
 	parseMs += performance.now() - endStart;
 	if (bytes === 0) throw new PollFault('not-a-dump', `${name} is empty: expected a goroutine dump`);
 	if (dump.kind !== 'traceback' && dump.kind !== 'profile') {
-		const why = dump.kind === 'protobuf'
-			? 'it is a gzipped protobuf profile (debug=0); save ?debug=2 instead'
-			: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
+		const why =
+			dump.kind === 'protobuf'
+				? 'it is a gzipped protobuf profile (debug=0); save ?debug=2 instead'
+				: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
 		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
 	}
 	const outcome: FetchOutcome = {

@@ -128,9 +128,7 @@ export class HttpSource implements DumpSource {
 	}
 
 	private async fetchOnce(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome> {
-		const path = request.profile === 'goroutine' && request.debug === 2
-			? this.goroutinePath
-			: profilePath(this.goroutinePath, request.profile, request.debug);
+		const path = request.profile === 'goroutine' && request.debug === 2 ? this.goroutinePath : profilePath(this.goroutinePath, request.profile, request.debug);
 		const context: FaultContext = {
 			where: this.where,
 			host: this.host,

@@ -161,12 +161,13 @@ export class Poller {
 		const patch: Partial<PollerState> = {};
 		try {
 			const interval = this.options.intervalMs;
-			const fullDue = force
-				|| !this.source.hasProfiles
-				|| this.lastFullAt === undefined
+			const fullDue =
+				force ||
+				!this.source.hasProfiles ||
+				this.lastFullAt === undefined ||
 				// Half an interval of slack: ticks come every interval, so take the one closest to due.
-				|| startedAt >= this.lastFullAt + this.state.effectiveIntervalMs - interval / 2
-				|| this.profileUnsupported;
+				startedAt >= this.lastFullAt + this.state.effectiveIntervalMs - interval / 2 ||
+				this.profileUnsupported;
 			if (fullDue) {
 				const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true};
 				if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;

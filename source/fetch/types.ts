@@ -23,9 +23,7 @@ export interface PollError {
 	/** One line a person reads, with the fix when there is one. Never contains secrets. */
 	message: string;
 	/** Machine-readable kind, for tests and exit codes. */
-	kind:
-		| 'refused' | 'dns' | 'tls' | 'auth' | 'not-found' | 'server' | 'not-a-dump'
-		| 'timeout' | 'cut-off' | 'too-large' | 'io' | 'other';
+	kind: 'refused' | 'dns' | 'tls' | 'auth' | 'not-found' | 'server' | 'not-a-dump' | 'timeout' | 'cut-off' | 'too-large' | 'io' | 'other';
 	at: number;
 	/** When the next retry is due (epoch-ms). */
 	retryAt?: number;

@@ -25,7 +25,7 @@ class GroupSeries {
 	previous = 0;
 	lastSeenAt: number;
 
-	constructor(capacity: number, count: number, at: number, firstCount: number) {
+	constructor(capacity: number, at: number, firstCount: number) {
 		this.counts = new Ring(capacity);
 		this.ats = new Ring(capacity);
 		this.firstCount = firstCount;
@@ -66,7 +66,7 @@ export class GroupHistory {
 			// A group that appears after the epoch's first poll grew from nothing: its series starts
 			// with a 0 at the previous poll, so a burst of 12 leaked goroutines reads +12, not 0.
 			const grewFromNothing = this.lastAt !== undefined;
-			const entry = new GroupSeries(this.capacity, count, at, grewFromNothing ? 0 : count);
+			const entry = new GroupSeries(this.capacity, at, grewFromNothing ? 0 : count);
 			if (grewFromNothing) {
 				entry.counts.push(0);
 				entry.ats.push(this.lastAt!);

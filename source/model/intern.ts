@@ -25,7 +25,7 @@ export class Interner {
 // String concatenation + a number lookup makes V8 build a new flat sequential string, dropping
 // any reference to a larger parent string.
 function flatCopy(text: string): string {
-	const copy = (' ' + text).slice(1);
+	const copy = ` ${text}`.slice(1);
 	void copy.charCodeAt(0);
 	return copy;
 }

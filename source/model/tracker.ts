@@ -105,7 +105,22 @@ export interface PollFeed {
 }
 
 function newAcc(place: Place, g: Goroutine): PlaceAcc {
-	return {place, count: 0, ids: place.lastCount > 0 ? new Array<number>(place.lastCount) : [], stuck: 0, leakShaped: 0, leakStuck: 0, stuckNewcomers: 0, stuckMaxWaitMs: 0, leaked: 0, idle: 0, minWaitMs: Infinity, maxWaitMs: 0, sample: g, sampleWaitMs: -1};
+	return {
+		place,
+		count: 0,
+		ids: place.lastCount > 0 ? new Array<number>(place.lastCount) : [],
+		stuck: 0,
+		leakShaped: 0,
+		leakStuck: 0,
+		stuckNewcomers: 0,
+		stuckMaxWaitMs: 0,
+		leaked: 0,
+		idle: 0,
+		minWaitMs: Infinity,
+		maxWaitMs: 0,
+		sample: g,
+		sampleWaitMs: -1,
+	};
 }
 
 /**
@@ -151,7 +166,9 @@ function creatorContradicts(rec: Rec, g: Goroutine): boolean {
 	const now = g.createdBy;
 	if (!was || !now) return !was !== !now;
 	// Lengths, not contents: enough to tell two go statements apart, without reading names.
-	return was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId);
+	return (
+		was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId)
+	);
 }
 
 export class Tracker implements TrackerLike {
@@ -359,7 +376,22 @@ export class Tracker implements TrackerLike {
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
 	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined, expected: number): Pass {
 		const sized = <T>(): T[] => (expected > 0 ? new Array<T>(expected) : []);
-		return {at, poll, prevPoll, firstOfEpoch, evidence, stamp: ++this.stamp, tracked: sized(), order: sized(), guess: 0, placesOf: sized(), n: 0, accs: [], newIds: [], anyMinutes: false};
+		return {
+			at,
+			poll,
+			prevPoll,
+			firstOfEpoch,
+			evidence,
+			stamp: ++this.stamp,
+			tracked: sized(),
+			order: sized(),
+			guess: 0,
+			placesOf: sized(),
+			n: 0,
+			accs: [],
+			newIds: [],
+			anyMinutes: false,
+		};
 	}
 
 	private track(pass: Pass, gs: readonly Goroutine[]): void {
@@ -395,7 +427,24 @@ export class Tracker implements TrackerLike {
 			let isNew = false;
 			if (rec === undefined) {
 				const place = this.places.placeOf(g, at);
-				rec = {id: g.id, place, parentId: g.createdBy?.parentId, firstSeen: at, sameSince: at, samePolls: 1, lastPoll: poll, lastAt: at, lastMinutes: g.waitMinutes, periodic: false, stuck: false, view: undefined, viewPlace: undefined, viewFacts: -1, viewRawLength: -1, slot: -1};
+				rec = {
+					id: g.id,
+					place,
+					parentId: g.createdBy?.parentId,
+					firstSeen: at,
+					sameSince: at,
+					samePolls: 1,
+					lastPoll: poll,
+					lastAt: at,
+					lastMinutes: g.waitMinutes,
+					periodic: false,
+					stuck: false,
+					view: undefined,
+					viewPlace: undefined,
+					viewFacts: -1,
+					viewRawLength: -1,
+					slot: -1,
+				};
 				records.set(g.id, rec);
 				if (!firstOfEpoch) {
 					isNew = true;
@@ -520,7 +569,11 @@ export class Tracker implements TrackerLike {
 		let states = this.lastStates;
 		const accs = this.lastAccs;
 		if (accs.length > 0) {
-			const shares = profileShares(accs.map(acc => stackKey(acc.place.frames)), accs.map(acc => acc.count), records);
+			const shares = profileShares(
+				accs.map(acc => stackKey(acc.place.frames)),
+				accs.map(acc => acc.count),
+				records,
+			);
 			const counts = new Map<PlaceAcc, number>();
 			states = {};
 			for (let i = 0; i < accs.length; i++) {

@@ -56,8 +56,13 @@ export function diffSnapshots(before: ModelSnapshot, after: ModelSnapshot, names
 	}
 
 	// Stable order: by kind, then the biggest change first, then the bigger group, then the key.
-	changes.sort((x, y) => changeOrder[x.change] - changeOrder[y.change]
-		|| Math.abs(y.delta) - Math.abs(x.delta) || Math.max(y.before, y.after) - Math.max(x.before, x.after) || byKeyText(x.key, y.key));
+	changes.sort(
+		(x, y) =>
+			changeOrder[x.change] - changeOrder[y.change] ||
+			Math.abs(y.delta) - Math.abs(x.delta) ||
+			Math.max(y.before, y.after) - Math.max(x.before, x.after) ||
+			byKeyText(x.key, y.key),
+	);
 	return {
 		by: after.groups[0]?.by ?? before.groups[0]?.by ?? 'stack',
 		before: {name: names.before, total: before.total, groups: a.size},
@@ -69,7 +74,13 @@ export function diffSnapshots(before: ModelSnapshot, after: ModelSnapshot, names
 function changeOf(group: Group, change: ChangeKind, before: number, after: number): GroupChange {
 	const where = group.where ?? group.sample.frames[0];
 	return {
-		key: group.key, change, state: group.state, before, after, delta: after - before, frames: group.sample.frames,
+		key: group.key,
+		change,
+		state: group.state,
+		before,
+		after,
+		delta: after - before,
+		frames: group.sample.frames,
 		...(where ? {where} : {}),
 		...(group.sample.createdBy ? {createdBy: group.sample.createdBy.func} : {}),
 	};
@@ -83,7 +94,11 @@ export interface DiffJson {
 	after: DumpDiff['after'];
 	delta: number;
 	changes: Array<{
-		change: ChangeKind; state: string; before: number; after: number; delta: number;
+		change: ChangeKind;
+		state: string;
+		before: number;
+		after: number;
+		delta: number;
 		where: {function: string; file: string; line: number} | null;
 		stack: Array<{function: string; file: string; line: number}>;
 		createdBy: string | null;
@@ -125,7 +140,14 @@ export function formatDiffText(diff: DumpDiff, options: {color: boolean; width?:
 	const width = options.width ?? 100;
 	const lines: string[] = [];
 	const delta = diff.after.total - diff.before.total;
-	lines.push(style.bold(fitEnd(`gmon diff by ${diff.by}: ${diff.before.total} → ${diff.after.total} goroutines (${signed(delta)}), ${diff.before.groups} → ${diff.after.groups} groups`, width)));
+	lines.push(
+		style.bold(
+			fitEnd(
+				`gmon diff by ${diff.by}: ${diff.before.total} → ${diff.after.total} goroutines (${signed(delta)}), ${diff.before.groups} → ${diff.after.groups} groups`,
+				width,
+			),
+		),
+	);
 	lines.push(`  before  ${fitMiddle(clean(diff.before.name), width - 10)}`, `  after   ${fitMiddle(clean(diff.after.name), width - 10)}`);
 	const countWidth = Math.max(4, ...diff.changes.map(change => String(Math.max(change.before, change.after)).length));
 	const stateWidth = Math.min(24, Math.max(5, ...diff.changes.map(change => (change.state || 'profile').length)));

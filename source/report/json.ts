@@ -75,8 +75,7 @@ export interface JsonReport {
 	preamble?: string;
 }
 
-export const toWhere = (frame: Frame | undefined): JsonWhere | null =>
-	frame ? {function: frame.func, file: frame.file, line: frame.line} : null;
+export const toWhere = (frame: Frame | undefined): JsonWhere | null => (frame ? {function: frame.func, file: frame.file, line: frame.line} : null);
 
 export function buildJsonReport(input: ReportInput): JsonReport {
 	const {snapshot} = input;
@@ -119,8 +118,12 @@ function jsonGoroutine({g, stuck, waitMs, where, groupKey}: TrackedGoroutine, gr
 		leaked: g.leaked || groupProven,
 		where: toWhere(where ?? g.frames[0]),
 		createdBy: g.createdBy
-			? {function: g.createdBy.func, file: g.createdBy.file, line: g.createdBy.line,
-				...(g.createdBy.parentId === undefined ? {} : {parentId: g.createdBy.parentId})}
+			? {
+					function: g.createdBy.func,
+					file: g.createdBy.file,
+					line: g.createdBy.line,
+					...(g.createdBy.parentId === undefined ? {} : {parentId: g.createdBy.parentId}),
+				}
 			: null,
 		group: groupKey,
 	};

@@ -15,8 +15,19 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const total = dump.profileTotal ?? groups.reduce((sum, group) => sum + group.count, 0);
 	const suspects = proven ? groups.map(group => provenSuspect(group)) : [];
 	return {
-		epoch: 1, poll: 1, at, total, states: {}, goroutines: [], groups, suspects,
-		totalHistory: [total], stateHistory: {}, newIds: [], goneIds: [], restarted: false,
+		epoch: 1,
+		poll: 1,
+		at,
+		total,
+		states: {},
+		goroutines: [],
+		groups,
+		suspects,
+		totalHistory: [total],
+		stateHistory: {},
+		newIds: [],
+		goneIds: [],
+		restarted: false,
 	};
 }
 
@@ -37,22 +48,53 @@ function mergeRecords(records: readonly ProfileRecord[]): ProfileRecord[] {
 
 function recordGroup(record: ProfileRecord, proven: boolean): Group {
 	const sample: Goroutine = {
-		id: 0, state: '', rawState: '', waitMinutes: 0, locked: false, scan: false, leaked: false, durable: false,
-		frames: record.frames, ...(record.labels ? {labels: record.labels} : {}),
+		id: 0,
+		state: '',
+		rawState: '',
+		waitMinutes: 0,
+		locked: false,
+		scan: false,
+		leaked: false,
+		durable: false,
+		frames: record.frames,
+		...(record.labels ? {labels: record.labels} : {}),
 	};
 	const where = whereFrame(sample);
 	return {
-		key: recordKey(record), by: 'stack', count: record.count, states: {}, state: '', stateClass: 'other', sample,
-		...(where ? {where} : {}), ids: [], minWaitMs: 0, maxWaitMs: 0,
-		history: [record.count], growth: 0, growthPerMin: 0, delta: 0, stuck: 0, leaked: proven ? record.count : 0, idle: false,
+		key: recordKey(record),
+		by: 'stack',
+		count: record.count,
+		states: {},
+		state: '',
+		stateClass: 'other',
+		sample,
+		...(where ? {where} : {}),
+		ids: [],
+		minWaitMs: 0,
+		maxWaitMs: 0,
+		history: [record.count],
+		growth: 0,
+		growthPerMin: 0,
+		delta: 0,
+		stuck: 0,
+		leaked: proven ? record.count : 0,
+		idle: false,
 	};
 }
 
 function provenSuspect(group: Group): Suspect {
 	const where = group.where ? ` at ${baseName(group.where.file) || group.where.func}${group.where.line ? `:${group.where.line}` : ''}` : '';
 	return {
-		groupKey: group.key, count: group.count, state: '', ...(group.where ? {where: group.where} : {}),
+		groupKey: group.key,
+		count: group.count,
+		state: '',
+		...(group.where ? {where: group.where} : {}),
 		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where}`,
-		proven: true, score: 1e9 + 1000 * group.count, stuck: 0, leaked: group.count, growthPerMin: 0, maxWaitMs: 0,
+		proven: true,
+		score: 1e9 + 1000 * group.count,
+		stuck: 0,
+		leaked: group.count,
+		growthPerMin: 0,
+		maxWaitMs: 0,
 	};
 }

@@ -3,9 +3,7 @@
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, Suspect} from '../model/types.ts';
 import {rank, suspectCount} from './rank.ts';
-import {
-	clean, createStyle, fitEnd, fitMiddle, formatBytes, formatDuration, shortLocation, signed, type Style,
-} from './style.ts';
+import {clean, createStyle, fitEnd, fitMiddle, formatBytes, formatDuration, shortLocation, signed, type Style} from './style.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {
@@ -76,16 +74,17 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	// The target is never cut: a report read later in a CI log must say which file or host it was.
 	// When title and facts do not share a line, the facts get their own.
 	const oneLine = [title, ...facts].join(' · ');
-	const header = oneLine.length <= width
-		? [style.bold(oneLine)]
-		: [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
+	const header = oneLine.length <= width ? [style.bold(oneLine)] : [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
 	const suspects = suspectCount(snapshot.suspects);
 	const proven = suspectCount(snapshot.suspects.filter(suspect => suspect.proven));
-	const verdict = suspects === 0
-		? style.green('no leak suspects')
-		: style.red(`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`);
+	const verdict =
+		suspects === 0
+			? style.green('no leak suspects')
+			: style.red(
+					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
+				);
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
 	return lines;
@@ -109,13 +108,13 @@ function stateLines(states: Record<string, number>, total: number, style: Style,
 
 function suspectLines(suspects: readonly Suspect[], style: Style, width: number, perGoroutine: boolean): string[] {
 	if (suspects.length === 0) {
-		const why = perGoroutine
-			? 'nothing blocked in your own code is growing or stuck'
-			: 'a debug=1 profile has no states; fetch ?debug=2 to rank suspects';
+		const why = perGoroutine ? 'nothing blocked in your own code is growing or stuck' : 'a debug=1 profile has no states; fetch ?debug=2 to rank suspects';
 		return [style.bold('Suspects: none'), style.dim(fitEnd(`  ${why}`, width))];
 	}
 
-	const lines = [style.bold(`Suspects (${suspects.length} group${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`)];
+	const lines = [
+		style.bold(`Suspects (${suspects.length} group${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`),
+	];
 	const numberWidth = String(suspects.length).length;
 	for (const [index, suspect] of suspects.entries()) {
 		// The model's reason already opens with "proven leak" for these; bold red sets them apart.

@@ -71,38 +71,47 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const listKindNow = useCallback(() => currentListKind(uiRef.current), []);
 	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow);
 
-	const handleKey = useCallback((input: string, key: KeyLike) => {
-		const intent = keyIntent(input, key, uiRef.current);
-		if (!intent) return;
-		if ('command' in intent) run(intent.command);
-		else dispatch(intent.action);
-	}, [run, dispatch]);
+	const handleKey = useCallback(
+		(input: string, key: KeyLike) => {
+			const intent = keyIntent(input, key, uiRef.current);
+			if (!intent) return;
+			if ('command' in intent) run(intent.command);
+			else dispatch(intent.action);
+		},
+		[run, dispatch],
+	);
 
-	const handleInput = useCallback((input: string, key: KeyLike) => {
-		const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
-		if (!plain || input.length <= 1) {
-			handleKey(input, key);
-			return;
-		}
-		// A burst (fast typing, paste, tmux send-keys): Enter/Tab/Backspace inside it are keys; text
-		// typed into the filter prompt goes in whole; outside the prompt every character is a key.
-		for (const part of splitBurst(input)) {
-			if ('key' in part) {
-				handleKey('', part.key);
-				continue;
+	const handleInput = useCallback(
+		(input: string, key: KeyLike) => {
+			const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
+			if (!plain || input.length <= 1) {
+				handleKey(input, key);
+				return;
 			}
-			let rest = part.text;
-			while (rest !== '' && !uiRef.current.editing) {
-				handleKey(rest[0]!, {});
-				rest = rest.slice(1);
+			// A burst (fast typing, paste, tmux send-keys): Enter/Tab/Backspace inside it are keys; text
+			// typed into the filter prompt goes in whole; outside the prompt every character is a key.
+			for (const part of splitBurst(input)) {
+				if ('key' in part) {
+					handleKey('', part.key);
+					continue;
+				}
+				let rest = part.text;
+				while (rest !== '' && !uiRef.current.editing) {
+					handleKey(rest[0]!, {});
+					rest = rest.slice(1);
+				}
+				if (rest !== '') handleKey(rest, {});
 			}
-			if (rest !== '') handleKey(rest, {});
-		}
-	}, [handleKey]);
+		},
+		[handleKey],
+	);
 
-	useInput((input, key) => {
-		for (const event of splitMeta(input, key)) handleInput(event.input, event.key);
-	}, {isActive: isRawModeSupported === true});
+	useInput(
+		(input, key) => {
+			for (const event of splitMeta(input, key)) handleInput(event.input, event.key);
+		},
+		{isActive: isRawModeSupported === true},
+	);
 
 	if (tooSmall) {
 		return (
@@ -126,7 +135,17 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	if (ui.overlay === 'help') {
 		body = <Help height={bodyRows} width={columns} noColor={noColor} />;
 	} else if (ui.overlay === 'states') {
-		body = <StatePicker states={select.stateOrder(model, ui)} counts={model?.states ?? {}} active={ui.states} cursor={ui.picker} height={bodyRows} width={columns} noColor={noColor} />;
+		body = (
+			<StatePicker
+				states={select.stateOrder(model, ui)}
+				counts={model?.states ?? {}}
+				active={ui.states}
+				cursor={ui.picker}
+				height={bodyRows}
+				width={columns}
+				noColor={noColor}
+			/>
+		);
 	} else if (view.kind === 'stack') {
 		const content = stackContent(view, env);
 		body = <StackView lines={content.lines} scroll={view.scroll} height={bodyRows} noColor={noColor} />;
@@ -136,7 +155,18 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		const list = select.groups(model, ui, view, listRows(bodyRows));
 		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
 		gone = list.gone;
-		body = <GroupList visible={list.items.slice(list.top, list.top + listRows(bodyRows))} top={list.top} index={list.index} height={bodyRows} width={columns} suspects={suspects} noColor={noColor} empty={model ? 'no group matches the filters (Esc clears)' : noData} />;
+		body = (
+			<GroupList
+				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				top={list.top}
+				index={list.index}
+				height={bodyRows}
+				width={columns}
+				suspects={suspects}
+				noColor={noColor}
+				empty={model ? 'no group matches the filters (Esc clears)' : noData}
+			/>
+		);
 	} else {
 		const list = select.goroutines(model, ui, view, listRows(bodyRows));
 		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
@@ -146,15 +176,38 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 			const frame = group ? groupWhere(group) : undefined;
 			groupLabel = group ? `${stripControl(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
 		}
-		body = <GoroutineList idDigits={select.idDigits(model)} visible={list.items.slice(list.top, list.top + listRows(bodyRows))} top={list.top} index={list.index} height={bodyRows} width={columns} suspects={suspects} noColor={noColor} empty={model ? 'no goroutine matches the filters (Esc clears)' : noData} />;
+		body = (
+			<GoroutineList
+				idDigits={select.idDigits(model)}
+				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				top={list.top}
+				index={list.index}
+				height={bodyRows}
+				width={columns}
+				suspects={suspects}
+				noColor={noColor}
+				empty={model ? 'no goroutine matches the filters (Esc clears)' : noData}
+			/>
+		);
 	}
 
-	const status = statusLine({ui, view, listKind, width: columns, groupBy: model?.groups[0]?.by ?? groupBy, ...(position ? {position} : {}), ...(gone ? {gone} : {}), ...(groupLabel ? {groupLabel} : {})});
+	const status = statusLine({
+		ui,
+		view,
+		listKind,
+		width: columns,
+		groupBy: model?.groups[0]?.by ?? groupBy,
+		...(position ? {position} : {}),
+		...(gone ? {gone} : {}),
+		...(groupLabel ? {groupLabel} : {}),
+	});
 	const keys = keysLine(view, columns, ui.overlay);
 
 	return (
 		<Box flexDirection="column" width={columns} height={frameRows}>
-			{header.map((line, i) => <Line key={`h${i}`} text={line.text} tone={line.tone} noColor={noColor} />)}
+			{header.map((line, i) => (
+				<Line key={`h${i}`} text={line.text} tone={line.tone} noColor={noColor} />
+			))}
 			{body}
 			<Line text={status.text} tone={status.tone} noColor={noColor} />
 			<Line text={keys.text} tone={keys.tone} noColor={noColor} />

@@ -32,10 +32,19 @@ type TextStyle = Parameters<typeof Text>[0];
 
 function Runs({text, style}: {text: string; style: TextStyle}) {
 	const runs = asciiRuns(text);
-	if (runs.length <= 1) return <Text wrap="truncate" {...style}>{text}</Text>;
+	if (runs.length <= 1)
+		return (
+			<Text wrap="truncate" {...style}>
+				{text}
+			</Text>
+		);
 	return (
 		<Box flexDirection="row">
-			{runs.map((run, i) => <Text key={i} wrap="truncate" {...style}>{run}</Text>)}
+			{runs.map((run, i) => (
+				<Text key={i} wrap="truncate" {...style}>
+					{run}
+				</Text>
+			))}
 		</Box>
 	);
 }
@@ -61,5 +70,9 @@ export const RowLine = memo(function RowLine({text, tone, selected, noColor}: {t
  * slice every line through slice-ansi on every frame.
  */
 export function Body({height, children}: {height: number; children: React.ReactNode}) {
-	return <Box flexDirection="column" height={height}>{children}</Box>;
+	return (
+		<Box flexDirection="column" height={height}>
+			{children}
+		</Box>
+	);
 }

@@ -22,11 +22,19 @@ export function GoroutineList({visible, top, index, height, width, suspects, noC
 	const cols = goroutineColumns(width, idDigits);
 	return (
 		<Body height={height}>
-			<Text bold wrap="truncate">{goroutineHeader(cols)}</Text>
-			{visible.length === 0 ? <Text dimColor wrap="truncate">{empty}</Text> : visible.map((t, i) => {
-				const row = goroutineRow(t, cols, {suspects});
-				return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
-			})}
+			<Text bold wrap="truncate">
+				{goroutineHeader(cols)}
+			</Text>
+			{visible.length === 0 ? (
+				<Text dimColor wrap="truncate">
+					{empty}
+				</Text>
+			) : (
+				visible.map((t, i) => {
+					const row = goroutineRow(t, cols, {suspects});
+					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
+				})
+			)}
 		</Body>
 	);
 }
@@ -35,11 +43,19 @@ export function GroupList({visible, top, index, height, width, suspects, noColor
 	const cols = groupColumns(width);
 	return (
 		<Body height={height}>
-			<Text bold wrap="truncate">{groupHeader(cols)}</Text>
-			{visible.length === 0 ? <Text dimColor wrap="truncate">{empty}</Text> : visible.map((group, i) => {
-				const row = groupRow(group, cols, {suspects});
-				return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
-			})}
+			<Text bold wrap="truncate">
+				{groupHeader(cols)}
+			</Text>
+			{visible.length === 0 ? (
+				<Text dimColor wrap="truncate">
+					{empty}
+				</Text>
+			) : (
+				visible.map((group, i) => {
+					const row = groupRow(group, cols, {suspects});
+					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
+				})
+			)}
 		</Body>
 	);
 }

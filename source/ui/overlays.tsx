@@ -17,7 +17,15 @@ export function Help({height, width, noColor}: {height: number; width: number; n
 	);
 }
 
-export function StatePicker({states, counts, active, cursor, height, width, noColor}: {
+export function StatePicker({
+	states,
+	counts,
+	active,
+	cursor,
+	height,
+	width,
+	noColor,
+}: {
 	states: readonly string[];
 	counts: Record<string, number>;
 	active: readonly string[];
@@ -31,14 +39,20 @@ export function StatePicker({states, counts, active, cursor, height, width, noCo
 	const first = Math.max(0, Math.min(top, cursor));
 	return (
 		<Body height={height}>
-			<Text bold wrap="truncate">{truncateEnd('States: Space/Enter toggle · 1–9 toggle · 0 all · f/Esc close', width)}</Text>
-			{states.length === 0 ? <Text dimColor>no states yet</Text> : states.slice(first, first + rows).map((state, i) => {
-				const index = first + i;
-				const on = active.includes(state);
-				// Three leading columns, like list rows: the selected one shows `>` there.
-				const text = `   ${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
-				return <RowLine key={state} text={truncateEnd(text, width)} tone={on ? 'new' : 'normal'} selected={index === cursor} noColor={noColor} />;
-			})}
+			<Text bold wrap="truncate">
+				{truncateEnd('States: Space/Enter toggle · 1–9 toggle · 0 all · f/Esc close', width)}
+			</Text>
+			{states.length === 0 ? (
+				<Text dimColor>no states yet</Text>
+			) : (
+				states.slice(first, first + rows).map((state, i) => {
+					const index = first + i;
+					const on = active.includes(state);
+					// Three leading columns, like list rows: the selected one shows `>` there.
+					const text = `   ${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
+					return <RowLine key={state} text={truncateEnd(text, width)} tone={on ? 'new' : 'normal'} selected={index === cursor} noColor={noColor} />;
+				})
+			)}
 		</Body>
 	);
 }

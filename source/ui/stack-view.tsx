@@ -7,9 +7,11 @@ export function StackView({lines, scroll, height, noColor}: {lines: readonly Sta
 	const visible = lines.slice(top, top + height);
 	return (
 		<Body height={height}>
-			{visible.length === 0
-				? <Line text="nothing to show: the goroutine is gone" tone="dim" noColor={noColor} />
-				: visible.map((line, i) => <Line key={top + i} text={line.text} tone={line.tone} noColor={noColor} />)}
+			{visible.length === 0 ? (
+				<Line text="nothing to show: the goroutine is gone" tone="dim" noColor={noColor} />
+			) : (
+				visible.map((line, i) => <Line key={top + i} text={line.text} tone={line.tone} noColor={noColor} />)
+			)}
 		</Body>
 	);
 }

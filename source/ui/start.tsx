@@ -23,7 +23,11 @@ export interface TuiOptions {
 const enterAlt = '\u001B[?1049h\u001B[H\u001B[?25l';
 const leaveAlt = '\u001B[?25h\u001B[?1049l';
 
-const signals = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const;
+const signals = [
+	['SIGINT', 130],
+	['SIGTERM', 143],
+	['SIGHUP', 129],
+] as const;
 
 /** Resolves when the user quits (q / Ctrl-C). Signals and crashes restore the screen and exit the process. */
 export async function startTui(store: MonitorStore, options: TuiOptions = {}): Promise<void> {
@@ -65,7 +69,9 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 			app.unmount();
 		} catch {}
 		restore();
-		void Promise.resolve(store.control.stop()).catch(() => {}).finally(() => process.exit(code));
+		void Promise.resolve(store.control.stop())
+			.catch(() => {})
+			.finally(() => process.exit(code));
 		// Don't hang on a stuck stop().
 		setTimeout(() => process.exit(code), 500).unref();
 	};
@@ -74,7 +80,7 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 			app.unmount();
 		} catch {}
 		restore();
-		process.stderr.write(`gmon crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+		process.stderr.write(`gmon crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 		process.exit(1);
 	};
 	const handlers = signals.map(([signal, code]) => [signal, onSignal(code)] as const);

@@ -25,43 +25,46 @@ export function useStoreCommands(
 	groupByRef.current = groupBy;
 	const say = useCallback((text: string) => dispatch({type: 'message', text}), [dispatch]);
 
-	return useCallback((command: Command) => {
-		const {control} = store;
-		const poller = stateRef.current.poller;
-		switch (command) {
-			case 'quit':
-				exit();
-				return;
-			case 'pause':
-				if (poller.paused) control.resume();
-				else control.pause();
-				return;
-			case 'refresh':
-				control.refreshNow();
-				say('refreshing now');
-				return;
-			case 'slower':
-			case 'faster': {
-				const ms = nextInterval(poller.intervalMs, command);
-				control.setIntervalMs(ms);
-				say(`poll every ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`);
-				return;
+	return useCallback(
+		(command: Command) => {
+			const {control} = store;
+			const poller = stateRef.current.poller;
+			switch (command) {
+				case 'quit':
+					exit();
+					return;
+				case 'pause':
+					if (poller.paused) control.resume();
+					else control.pause();
+					return;
+				case 'refresh':
+					control.refreshNow();
+					say('refreshing now');
+					return;
+				case 'slower':
+				case 'faster': {
+					const ms = nextInterval(poller.intervalMs, command);
+					control.setIntervalMs(ms);
+					say(`poll every ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`);
+					return;
+				}
+				case 'groupBy': {
+					const by = nextGroupBy(groupByRef.current);
+					groupByRef.current = by;
+					setGroupBy(by);
+					control.setGroupBy(by);
+					const notice = groupByNotice(by, listKind());
+					if (notice) say(notice);
+					return;
+				}
+				case 'write':
+					say('writing the dump…');
+					control.writeDump().then(
+						path => say(`wrote ${path}`),
+						(error: unknown) => say(`write failed: ${error instanceof Error ? error.message : String(error)}`),
+					);
 			}
-			case 'groupBy': {
-				const by = nextGroupBy(groupByRef.current);
-				groupByRef.current = by;
-				setGroupBy(by);
-				control.setGroupBy(by);
-				const notice = groupByNotice(by, listKind());
-				if (notice) say(notice);
-				return;
-			}
-			case 'write':
-				say('writing the dump…');
-				control.writeDump().then(
-					path => say(`wrote ${path}`),
-					(error: unknown) => say(`write failed: ${error instanceof Error ? error.message : String(error)}`),
-				);
-		}
-	}, [store, exit, say, setGroupBy, listKind]);
+		},
+		[store, exit, say, setGroupBy, listKind],
+	);
 }

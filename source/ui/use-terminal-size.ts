@@ -7,14 +7,17 @@ export interface TerminalSize {
 	rows: number;
 }
 
+function readSize(stdout: NodeJS.WriteStream): TerminalSize {
+	return {columns: stdout.columns || 80, rows: stdout.rows || 24};
+}
+
 export function useTerminalSize(): TerminalSize {
 	const {stdout} = useStdout();
-	const read = (): TerminalSize => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
-	const [size, setSize] = useState(read);
+	const [size, setSize] = useState(() => readSize(stdout));
 	useEffect(() => {
 		const onResize = () => {
 			setSize(previous => {
-				const next = read();
+				const next = readSize(stdout);
 				return next.columns === previous.columns && next.rows === previous.rows ? previous : next;
 			});
 		};

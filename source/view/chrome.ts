@@ -111,10 +111,12 @@ function totals(model: ModelSnapshot, width: number): string {
 function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState): string {
 	const count = (state: string): number => model.states[state] ?? 0;
 	const listed = order.map((state, slot) => ({state, slot})).sort((a, b) => count(b.state) - count(a.state) || a.slot - b.slot);
-	return listed.map(({state, slot}) => {
-		const label = `${slot < 9 ? `${slot + 1}:` : ''}${stripControl(state)} ${formatCount(count(state))}`;
-		return ui.states.includes(state) ? `[${label}]` : label;
-	}).join('  ');
+	return listed
+		.map(({state, slot}) => {
+			const label = `${slot < 9 ? `${slot + 1}:` : ''}${stripControl(state)} ${formatCount(count(state))}`;
+			return ui.states.includes(state) ? `[${label}]` : label;
+		})
+		.join('  ');
 }
 
 export function headerLines(input: HeaderInput): ChromeLine[] {
@@ -207,9 +209,10 @@ export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLi
 	if (overlay) {
 		variants = overlayKeys(overlay);
 	} else if (view.kind === 'stack') {
-		variants = view.target.type === 'goroutine'
-			? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
-			: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
+		variants =
+			view.target.type === 'goroutine'
+				? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
+				: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
 	} else if (view.kind === 'groups') {
 		variants = [
 			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit',

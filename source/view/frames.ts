@@ -32,7 +32,7 @@ export function shortFile(file: string): string {
 
 /** `handlers.go:88` (short) or the full path, safe for the terminal. */
 export function fileLine(frame: Pick<Frame, 'file' | 'line'> | undefined, short = true): string {
-	if (!frame || !frame.file) return '';
+	if (!frame?.file) return '';
 	const file = stripControl(short ? shortFile(frame.file) : frame.file);
 	return frame.line > 0 ? `${file}:${frame.line}` : file;
 }

@@ -56,4 +56,3 @@ export class FuzzyIndex {
 		return this.#prepared.size;
 	}
 }
-

@@ -72,29 +72,49 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 	if (key.return) return act({type: 'enter'});
 	if (key.tab) return act({type: 'toggleView'});
 	switch (input) {
-		case 'j': return act({type: 'nav', nav: 'down'});
-		case 'k': return act({type: 'nav', nav: 'up'});
-		case 'g': return act({type: 'nav', nav: 'top'});
-		case 'G': return act({type: 'nav', nav: 'bottom'});
-		case 's': return act({type: 'cycleSort'});
-		case 'S': return act({type: 'reverseSort'});
-		case 'f': return act({type: 'openStates'});
-		case '0': return act({type: 'clearStates'});
-		case '/': return act({type: 'startQuery'});
-		case 'H': return act({type: 'toggleIdle'});
-		case '?': return act({type: 'toggleHelp'});
-		case 'c': return act({type: 'jumpToParent'});
-		case 'v': return act({type: 'openGroupStack'});
-		case 'b': return cmd('groupBy');
+		case 'j':
+			return act({type: 'nav', nav: 'down'});
+		case 'k':
+			return act({type: 'nav', nav: 'up'});
+		case 'g':
+			return act({type: 'nav', nav: 'top'});
+		case 'G':
+			return act({type: 'nav', nav: 'bottom'});
+		case 's':
+			return act({type: 'cycleSort'});
+		case 'S':
+			return act({type: 'reverseSort'});
+		case 'f':
+			return act({type: 'openStates'});
+		case '0':
+			return act({type: 'clearStates'});
+		case '/':
+			return act({type: 'startQuery'});
+		case 'H':
+			return act({type: 'toggleIdle'});
+		case '?':
+			return act({type: 'toggleHelp'});
+		case 'c':
+			return act({type: 'jumpToParent'});
+		case 'v':
+			return act({type: 'openGroupStack'});
+		case 'b':
+			return cmd('groupBy');
 		case 'p':
-		case ' ': return cmd('pause');
-		case 'r': return cmd('refresh');
+		case ' ':
+			return cmd('pause');
+		case 'r':
+			return cmd('refresh');
 		case '+':
-		case '=': return cmd('slower');
+		case '=':
+			return cmd('slower');
 		case '-':
-		case '_': return cmd('faster');
-		case 'w': return cmd('write');
-		case 'q': return cmd('quit');
+		case '_':
+			return cmd('faster');
+		case 'w':
+			return cmd('write');
+		case 'q':
+			return cmd('quit');
 	}
 	if (/^[1-9]$/.test(input)) return act({type: 'toggleStateAt', index: Number(input) - 1});
 	return undefined;
@@ -113,7 +133,10 @@ export interface KeyEvent {
 export function splitMeta(input: string, key: KeyLike): KeyEvent[] {
 	const printable = input.length === 1 && input >= ' ' && input <= '~';
 	if (!key.meta || key.escape || key.ctrl || !printable) return [{input, key}];
-	return [{input: '', key: {escape: true}}, {input, key: {}}];
+	return [
+		{input: '', key: {escape: true}},
+		{input, key: {}},
+	];
 }
 
 const groupByOrder = ['stack', 'where', 'top', 'creator'] as const;

@@ -5,7 +5,20 @@ import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {stripControl} from './sanitize.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
-import {defaultDesc, goroutineSorts, groupSorts, type Action, type GoroutinesView, type GroupsView, type ListKind, type Nav, type Selection, type StackView, type UiState, type View} from './types.ts';
+import {
+	defaultDesc,
+	goroutineSorts,
+	groupSorts,
+	type Action,
+	type GoroutinesView,
+	type GroupsView,
+	type ListKind,
+	type Nav,
+	type Selection,
+	type StackView,
+	type UiState,
+	type View,
+} from './types.ts';
 
 export interface Env {
 	model: ModelSnapshot | undefined;
@@ -101,19 +114,31 @@ function push(state: UiState, view: View): UiState {
 
 function step(nav: Nav, page: number): number {
 	switch (nav) {
-		case 'up': return -1;
-		case 'down': return 1;
-		case 'pageUp': return -page;
-		case 'pageDown': return page;
-		case 'halfUp': return -Math.max(1, Math.floor(page / 2));
-		case 'halfDown': return Math.max(1, Math.floor(page / 2));
-		case 'top': return -Infinity;
-		case 'bottom': return Infinity;
+		case 'up':
+			return -1;
+		case 'down':
+			return 1;
+		case 'pageUp':
+			return -page;
+		case 'pageDown':
+			return page;
+		case 'halfUp':
+			return -Math.max(1, Math.floor(page / 2));
+		case 'halfDown':
+			return Math.max(1, Math.floor(page / 2));
+		case 'top':
+			return -Infinity;
+		case 'bottom':
+			return Infinity;
 	}
 }
 
 /** The list view with its selection resolved against the current data (so Esc returns exactly here). */
-function resolvedList(state: UiState, view: GoroutinesView | GroupsView, env: Env): {view: GoroutinesView | GroupsView; keys: (i: number) => string | undefined; length: number} {
+function resolvedList(
+	state: UiState,
+	view: GoroutinesView | GroupsView,
+	env: Env,
+): {view: GoroutinesView | GroupsView; keys: (i: number) => string | undefined; length: number} {
 	const rows = listRows(env.bodyRows);
 	if (view.kind === 'goroutines') {
 		const list = env.select.goroutines(env.model, state, view, rows);
@@ -229,10 +254,14 @@ function toggleView(state: UiState, env: Env): UiState {
 
 export function reduce(state: UiState, action: Action, env: Env): UiState {
 	switch (action.type) {
-		case 'nav': return navigate(state, action.nav, env);
-		case 'enter': return enter(state, env);
-		case 'back': return back(state);
-		case 'toggleView': return toggleView(state, env);
+		case 'nav':
+			return navigate(state, action.nav, env);
+		case 'enter':
+			return enter(state, env);
+		case 'back':
+			return back(state);
+		case 'toggleView':
+			return toggleView(state, env);
 		case 'cycleSort': {
 			const kind = currentListKind(state);
 			const order = kind === 'groups' ? groupSorts : goroutineSorts;
@@ -243,23 +272,36 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 			const kind = currentListKind(state);
 			return {...state, sort: {...state.sort, [kind]: {...state.sort[kind], desc: !state.sort[kind].desc}}};
 		}
-		case 'openStates': return {...state, overlay: state.overlay === 'states' ? undefined : 'states', picker: 0};
-		case 'toggleState': return toggleState(state, action.state);
+		case 'openStates':
+			return {...state, overlay: state.overlay === 'states' ? undefined : 'states', picker: 0};
+		case 'toggleState':
+			return toggleState(state, action.state);
 		case 'toggleStateAt': {
 			const name = env.select.stateOrder(env.model, state)[action.index];
 			return name === undefined ? state : toggleState(state, name);
 		}
-		case 'togglePicked': return togglePicked(state, env);
-		case 'clearStates': return {...state, states: []};
-		case 'startQuery': return {...state, editing: true, overlay: undefined};
-		case 'typeQuery': return {...state, query: state.query + stripControl(action.text)};
-		case 'backspaceQuery': return {...state, query: state.query.slice(0, -1)};
-		case 'clearQuery': return {...state, query: ''};
-		case 'acceptQuery': return {...state, editing: false};
-		case 'toggleIdle': return {...state, hideIdle: !state.hideIdle};
-		case 'toggleHelp': return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};
-		case 'jumpToParent': return jumpToParent(state, env);
-		case 'openGroupStack': return openGroupStack(state, env);
+		case 'togglePicked':
+			return togglePicked(state, env);
+		case 'clearStates':
+			return {...state, states: []};
+		case 'startQuery':
+			return {...state, editing: true, overlay: undefined};
+		case 'typeQuery':
+			return {...state, query: state.query + stripControl(action.text)};
+		case 'backspaceQuery':
+			return {...state, query: state.query.slice(0, -1)};
+		case 'clearQuery':
+			return {...state, query: ''};
+		case 'acceptQuery':
+			return {...state, editing: false};
+		case 'toggleIdle':
+			return {...state, hideIdle: !state.hideIdle};
+		case 'toggleHelp':
+			return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};
+		case 'jumpToParent':
+			return jumpToParent(state, env);
+		case 'openGroupStack':
+			return openGroupStack(state, env);
 		case 'message': {
 			if (action.text === undefined) {
 				const {message: _drop, ...rest} = state;

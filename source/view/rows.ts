@@ -58,8 +58,18 @@ export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns 
 }
 
 export function goroutineHeader(cols: GoroutineColumns): string {
-	let line = ' '.repeat(markWidth) + padStart('ID', cols.id) + ' ' + padEnd('STATE', cols.state) + ' ' + padStart('WAIT', cols.wait) + ' ' + padEnd('WHERE', cols.where) + ' ' + padEnd('FILE', cols.file);
-	if (cols.created > 0) line += ' ' + padEnd('CREATED BY', cols.created);
+	let line =
+		' '.repeat(markWidth) +
+		padStart('ID', cols.id) +
+		' ' +
+		padEnd('STATE', cols.state) +
+		' ' +
+		padStart('WAIT', cols.wait) +
+		' ' +
+		padEnd('WHERE', cols.where) +
+		' ' +
+		padEnd('FILE', cols.file);
+	if (cols.created > 0) line += ` ${padEnd('CREATED BY', cols.created)}`;
 	return padEnd(line, cols.width);
 }
 
@@ -68,7 +78,7 @@ export interface RowContext {
 }
 
 function mark(first: string, second: string): string {
-	return first + second + ' ';
+	return `${first + second} `;
 }
 
 export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: RowContext): Row {
@@ -77,13 +87,18 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 	const tone: RowTone = proven ? 'proven' : suspect ? 'suspect' : t.stuck ? stuckTone(t.waitMs) : t.isNew ? 'new' : 'normal';
 	const m = mark(proven ? '!' : suspect ? '?' : ' ', t.stuck ? '●' : t.isNew ? '+' : ' ');
 	const frame = whereFrame(t);
-	let line = m
-		+ padStart(String(t.g.id), cols.id) + ' '
-		+ padEnd(stripControl(t.g.state), cols.state) + ' '
-		+ padStart(formatWait(t.waitMs), cols.wait) + ' '
-		+ padEnd(truncateMiddle(shortFunc(whereFunc(t)), cols.where), cols.where) + ' '
-		+ padEnd(truncateMiddle(fileLine(frame), cols.file), cols.file);
-	if (cols.created > 0) line += ' ' + padEnd(createdCell(t.g.createdBy, cols.created), cols.created);
+	let line =
+		m +
+		padStart(String(t.g.id), cols.id) +
+		' ' +
+		padEnd(stripControl(t.g.state), cols.state) +
+		' ' +
+		padStart(formatWait(t.waitMs), cols.wait) +
+		' ' +
+		padEnd(truncateMiddle(shortFunc(whereFunc(t)), cols.where), cols.where) +
+		' ' +
+		padEnd(truncateMiddle(fileLine(frame), cols.file), cols.file);
+	if (cols.created > 0) line += ` ${padEnd(createdCell(t.g.createdBy, cols.created), cols.created)}`;
 	return {key: String(t.g.id), text: padEnd(line, cols.width), tone};
 }
 
@@ -128,7 +143,19 @@ function whereText(func: string, file: string, width: number): string {
 }
 
 export function groupHeader(cols: GroupColumns): string {
-	const line = ' '.repeat(markWidth) + padStart('COUNT', cols.count) + ' ' + padStart('Δ', cols.delta) + ' ' + padEnd('TREND', cols.trend) + ' ' + padEnd('STATE', cols.state) + ' ' + padEnd('WHERE', cols.where) + ' ' + padEnd('WHY', cols.why);
+	const line =
+		' '.repeat(markWidth) +
+		padStart('COUNT', cols.count) +
+		' ' +
+		padStart('Δ', cols.delta) +
+		' ' +
+		padEnd('TREND', cols.trend) +
+		' ' +
+		padEnd('STATE', cols.state) +
+		' ' +
+		padEnd('WHERE', cols.where) +
+		' ' +
+		padEnd('WHY', cols.why);
 	return padEnd(line, cols.width);
 }
 
@@ -154,12 +181,18 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 	const frame = groupWhere(group);
 	const where = whereText(shortFunc(frame?.func ?? ''), fileLine(frame), cols.where);
 	const why = suspect ? suspectWhy(suspect, cols.why) : group.idle ? 'idle' : group.stuck > 0 ? `${group.stuck} stuck` : '';
-	const line = m
-		+ padStart(formatCount(group.count), cols.count) + ' '
-		+ padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) + ' '
-		+ padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) + ' '
-		+ padEnd(stripControl(group.state), cols.state) + ' '
-		+ padEnd(truncateMiddle(where, cols.where), cols.where) + ' '
-		+ padEnd(why, cols.why);
+	const line =
+		m +
+		padStart(formatCount(group.count), cols.count) +
+		' ' +
+		padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) +
+		' ' +
+		padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) +
+		' ' +
+		padEnd(stripControl(group.state), cols.state) +
+		' ' +
+		padEnd(truncateMiddle(where, cols.where), cols.where) +
+		' ' +
+		padEnd(why, cols.why);
 	return {key: group.key, text: padEnd(line, cols.width), tone};
 }

@@ -57,13 +57,13 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 /** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
 export function searchTextOf(t: TrackedGoroutine): string {
 	const frame = whereFrame(t);
-	const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
 	return `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
 }
 
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
-	const file = frame && frame.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
 	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
 }
 
@@ -89,18 +89,35 @@ function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, group
 	const dir = sort.desc ? -1 : 1;
 	let primary: (a: TrackedGoroutine, b: TrackedGoroutine) => number;
 	switch (sort.key) {
-		case 'leak': primary = (a, b) => leakTier(a, suspects) - leakTier(b, suspects) || (suspects.get(a.groupKey)?.score ?? 0) - (suspects.get(b.groupKey)?.score ?? 0) || a.waitMs - b.waitMs; break;
-		case 'id': primary = () => 0; break;
-		case 'state': primary = (a, b) => compareText(a.g.state, b.g.state); break;
-		case 'wait': primary = (a, b) => a.waitMs - b.waitMs; break;
-		case 'function': primary = (a, b) => compareText(whereFunc(a), whereFunc(b)); break;
-		case 'file': primary = (a, b) => {
-			const fa = whereFrame(a);
-			const fb = whereFrame(b);
-			return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
-		}; break;
-		case 'count': primary = (a, b) => (groups.get(a.groupKey)?.count ?? 0) - (groups.get(b.groupKey)?.count ?? 0); break;
-		case 'growth': primary = (a, b) => (groups.get(a.groupKey)?.growth ?? 0) - (groups.get(b.groupKey)?.growth ?? 0); break;
+		case 'leak':
+			primary = (a, b) =>
+				leakTier(a, suspects) - leakTier(b, suspects) || (suspects.get(a.groupKey)?.score ?? 0) - (suspects.get(b.groupKey)?.score ?? 0) || a.waitMs - b.waitMs;
+			break;
+		case 'id':
+			primary = () => 0;
+			break;
+		case 'state':
+			primary = (a, b) => compareText(a.g.state, b.g.state);
+			break;
+		case 'wait':
+			primary = (a, b) => a.waitMs - b.waitMs;
+			break;
+		case 'function':
+			primary = (a, b) => compareText(whereFunc(a), whereFunc(b));
+			break;
+		case 'file':
+			primary = (a, b) => {
+				const fa = whereFrame(a);
+				const fb = whereFrame(b);
+				return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
+			};
+			break;
+		case 'count':
+			primary = (a, b) => (groups.get(a.groupKey)?.count ?? 0) - (groups.get(b.groupKey)?.count ?? 0);
+			break;
+		case 'growth':
+			primary = (a, b) => (groups.get(a.groupKey)?.growth ?? 0) - (groups.get(b.groupKey)?.growth ?? 0);
+			break;
 	}
 	// Ties always by id ascending, so equal rows never swap places between polls.
 	const idDir = sort.key === 'id' ? dir : 1;
@@ -111,22 +128,36 @@ function sortGroups(list: readonly Group[], sort: SortSpec, suspects: Map<string
 	const dir = sort.desc ? -1 : 1;
 	let primary: (a: Group, b: Group) => number;
 	switch (sort.key) {
-		case 'leak': primary = (a, b) => {
-			const sa = suspects.get(a.key);
-			const sb = suspects.get(b.key);
-			return groupLeakTier(a, sa) - groupLeakTier(b, sb) || (sa?.score ?? 0) - (sb?.score ?? 0) || a.count - b.count;
-		}; break;
+		case 'leak':
+			primary = (a, b) => {
+				const sa = suspects.get(a.key);
+				const sb = suspects.get(b.key);
+				return groupLeakTier(a, sa) - groupLeakTier(b, sb) || (sa?.score ?? 0) - (sb?.score ?? 0) || a.count - b.count;
+			};
+			break;
 		case 'id':
-		case 'count': primary = (a, b) => a.count - b.count; break;
-		case 'growth': primary = (a, b) => a.growth - b.growth || a.delta - b.delta; break;
-		case 'wait': primary = (a, b) => a.maxWaitMs - b.maxWaitMs; break;
-		case 'state': primary = (a, b) => compareText(a.state, b.state); break;
-		case 'function': primary = (a, b) => compareText(groupWhere(a)?.func ?? '', groupWhere(b)?.func ?? ''); break;
-		case 'file': primary = (a, b) => {
-			const fa = groupWhere(a);
-			const fb = groupWhere(b);
-			return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
-		}; break;
+		case 'count':
+			primary = (a, b) => a.count - b.count;
+			break;
+		case 'growth':
+			primary = (a, b) => a.growth - b.growth || a.delta - b.delta;
+			break;
+		case 'wait':
+			primary = (a, b) => a.maxWaitMs - b.maxWaitMs;
+			break;
+		case 'state':
+			primary = (a, b) => compareText(a.state, b.state);
+			break;
+		case 'function':
+			primary = (a, b) => compareText(groupWhere(a)?.func ?? '', groupWhere(b)?.func ?? '');
+			break;
+		case 'file':
+			primary = (a, b) => {
+				const fa = groupWhere(a);
+				const fb = groupWhere(b);
+				return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
+			};
+			break;
 	}
 	return list.slice().sort((a, b) => dir * primary(a, b) || compareText(a.key, b.key));
 }
@@ -163,7 +194,7 @@ function keyFinder<T, K>(toKey: (key: string) => K, keyOf: (item: T) => K) {
 
 /** Resolves a selection against a list: follow the key, else keep the neighbourhood. */
 function resolve<T>(items: readonly T[], found: number | undefined, sel: Selection, viewport: number): {index: number; top: number; found: boolean} {
-	const index = items.length === 0 ? 0 : found ?? Math.max(0, Math.min(sel.index, items.length - 1));
+	const index = items.length === 0 ? 0 : (found ?? Math.max(0, Math.min(sel.index, items.length - 1)));
 	return {index, top: windowTop(index, sel.top, items.length, viewport), found: found !== undefined};
 }
 
@@ -201,10 +232,13 @@ export function createSelector(): Selector {
 	});
 	const byId = memo((list: readonly TrackedGoroutine[]) => new Map(list.map(t => [t.g.id, t])));
 	const groupTexts = memo((list: readonly Group[]) => distinct(list.map(groupSearchText)));
-	const sortedGoroutines = memo((list: readonly TrackedGoroutine[], key: SortSpec['key'], desc: boolean, groups: readonly Group[], suspects: readonly Suspect[]) =>
-		sortGoroutines(list, {key, desc}, groupsByKey(groups), suspectsByKey(suspects)));
+	const sortedGoroutines = memo(
+		(list: readonly TrackedGoroutine[], key: SortSpec['key'], desc: boolean, groups: readonly Group[], suspects: readonly Suspect[]) =>
+			sortGoroutines(list, {key, desc}, groupsByKey(groups), suspectsByKey(suspects)),
+	);
 	const sortedGroups = memo((list: readonly Group[], key: SortSpec['key'], desc: boolean, suspects: readonly Suspect[]) =>
-		sortGroups(list, {key, desc}, suspectsByKey(suspects)));
+		sortGroups(list, {key, desc}, suspectsByKey(suspects)),
+	);
 	const texts = new SearchTexts();
 	// Search-text ids in the sorted order, once per poll and sort (only while a query is typed).
 	const textIds = memo((sorted: readonly TrackedGoroutine[]) => texts.idsOf(sorted));
@@ -217,31 +251,35 @@ export function createSelector(): Selector {
 		});
 		return matched;
 	};
-	const filteredGoroutines = memo((sorted: readonly TrackedGoroutine[], groups: readonly Group[], states: string, hideIdle: boolean, query: string, group: string | undefined) => {
-		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
-		const idle = hideIdle ? new Set(groups.filter(g => g.idle).map(g => g.key)) : undefined;
-		const ids = query.trim() === '' ? undefined : textIds(sorted);
-		const matched = ids ? matchedIds(query) : undefined;
-		if (!stateSet && !idle && !matched && group === undefined) return sorted;
-		const out: TrackedGoroutine[] = [];
-		for (let i = 0; i < sorted.length; i++) {
-			const t = sorted[i]!;
-			if (group !== undefined && t.groupKey !== group) continue;
-			if (stateSet && !stateSet.has(t.g.state)) continue;
-			if (idle && (t.idle || idle.has(t.groupKey))) continue;
-			if (matched && ids && matched[ids[i]!] !== 1) continue;
-			out.push(t);
-		}
-		return out;
-	});
+	const filteredGoroutines = memo(
+		(sorted: readonly TrackedGoroutine[], groups: readonly Group[], states: string, hideIdle: boolean, query: string, group: string | undefined) => {
+			const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
+			const idle = hideIdle ? new Set(groups.filter(g => g.idle).map(g => g.key)) : undefined;
+			const ids = query.trim() === '' ? undefined : textIds(sorted);
+			const matched = ids ? matchedIds(query) : undefined;
+			if (!stateSet && !idle && !matched && group === undefined) return sorted;
+			const out: TrackedGoroutine[] = [];
+			for (let i = 0; i < sorted.length; i++) {
+				const t = sorted[i]!;
+				if (group !== undefined && t.groupKey !== group) continue;
+				if (stateSet && !stateSet.has(t.g.state)) continue;
+				if (idle && (t.idle || idle.has(t.groupKey))) continue;
+				if (matched && ids && matched[ids[i]!] !== 1) continue;
+				out.push(t);
+			}
+			return out;
+		},
+	);
 	const filteredGroups = memo((sorted: readonly Group[], all: readonly Group[], states: string, hideIdle: boolean, query: string) => {
 		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
 		const matches = query.trim() === '' ? undefined : groupFuzzy.match(query, groupTexts(all));
 		if (!stateSet && !hideIdle && !matches) return sorted;
-		return sorted.filter(group =>
-			(!stateSet || Object.keys(group.states).some(state => stateSet.has(state)))
-			&& (!hideIdle || !group.idle)
-			&& (!matches || matches.has(groupSearchText(group))));
+		return sorted.filter(
+			group =>
+				(!stateSet || Object.keys(group.states).some(state => stateSet.has(state))) &&
+				(!hideIdle || !group.idle) &&
+				(!matches || matches.has(groupSearchText(group))),
+		);
 	});
 	// One goroutine looked up per render of the stack view: a scan (~1 ms at 100k), remembered.
 	const rawById = memo((raw: readonly Goroutine[], id: number) => raw.find(g => g.id === id));

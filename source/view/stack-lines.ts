@@ -29,7 +29,10 @@ function frameLines(frame: Frame, width: number, argsKept = true): Line[] {
 	const args = argsText(frame, argsKept);
 	const call = truncateEnd(`${stripControl(frame.func)}(${args})`, width);
 	const where = frame.file ? `${stripControl(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
-	return [{text: call, tone}, {text: '    ' + truncateMiddle(where, width - 4), tone: 'dim'}];
+	return [
+		{text: call, tone},
+		{text: `    ${truncateMiddle(where, width - 4)}`, tone: 'dim'},
+	];
 }
 
 function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
@@ -54,7 +57,7 @@ function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
 function createdByLines(createdBy: Goroutine['createdBy'], width: number): Line[] {
 	if (!createdBy) return [];
 	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isStdFrame(createdBy.func) ? 'dim' : 'accent'}];
-	if (createdBy.file) lines.push({text: '    ' + truncateMiddle(`${stripControl(createdBy.file)}:${createdBy.line}`, width - 4), tone: 'dim'});
+	if (createdBy.file) lines.push({text: `    ${truncateMiddle(`${stripControl(createdBy.file)}:${createdBy.line}`, width - 4)}`, tone: 'dim'});
 	return lines;
 }
 
@@ -115,7 +118,7 @@ function idLines(ids: readonly number[], width: number): Line[] {
 	for (const id of ids) {
 		const part = current === '' ? String(id) : `, ${id}`;
 		if (current.length + part.length > width && current !== '') {
-			lines.push({text: current + ',', tone: 'normal'});
+			lines.push({text: `${current},`, tone: 'normal'});
 			current = String(id);
 		} else {
 			current += part;
@@ -129,13 +132,28 @@ function idLines(ids: readonly number[], width: number): Line[] {
 export function groupStackLines(group: Group, width: number, options: StackOptions = {}): Line[] {
 	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
-	lines.push({text: truncateEnd(`group of ${group.count} · ${stripControl(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`, width), tone: 'title'});
+	lines.push({
+		text: truncateEnd(
+			`group of ${group.count} · ${stripControl(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`,
+			width,
+		),
+		tone: 'title',
+	});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
-	const states = Object.entries(group.states).map(([state, n]) => `${stripControl(state)} ${n}`).join(', ');
-	lines.push({text: truncateEnd(`states: ${states} · stuck ${group.stuck} · waits ${formatDuration(group.minWaitMs)}–${formatDuration(group.maxWaitMs)}${group.idle ? ' · idle' : ''}`, width), tone: 'normal'});
+	const states = Object.entries(group.states)
+		.map(([state, n]) => `${stripControl(state)} ${n}`)
+		.join(', ');
+	lines.push({
+		text: truncateEnd(
+			`states: ${states} · stuck ${group.stuck} · waits ${formatDuration(group.minWaitMs)}–${formatDuration(group.maxWaitMs)}${group.idle ? ' · idle' : ''}`,
+			width,
+		),
+		tone: 'normal',
+	});
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
-	if (argsMissing(group.sample, argsKept)) lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
+	if (argsMissing(group.sample, argsKept))
+		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `shared stack (goroutine ${group.sample.id}):`, tone: 'accent'});
 	lines.push(...stackLines(group.sample, width, argsKept));

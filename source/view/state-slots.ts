@@ -16,9 +16,20 @@ export const holdMs = 60_000;
 
 /** Leak-shaped waits first (they are what a leak hunter filters to), on-CPU and runtime last. */
 const knownStates = [
-	'chan send', 'chan receive', 'select', 'chan send (nil chan)', 'chan receive (nil chan)', 'select (no cases)',
-	'sync.Mutex.Lock', 'sync.RWMutex.RLock', 'sync.RWMutex.Lock', 'sync.WaitGroup.Wait', 'sync.Cond.Wait', 'semacquire',
-	'IO wait', 'sleep',
+	'chan send',
+	'chan receive',
+	'select',
+	'chan send (nil chan)',
+	'chan receive (nil chan)',
+	'select (no cases)',
+	'sync.Mutex.Lock',
+	'sync.RWMutex.RLock',
+	'sync.RWMutex.Lock',
+	'sync.WaitGroup.Wait',
+	'sync.Cond.Wait',
+	'semacquire',
+	'IO wait',
+	'sleep',
 ];
 const classRank: Record<StateClass, number> = {channel: 1, sync: 2, io: 3, sleep: 4, other: 5, running: 6, runtime: 7};
 
@@ -41,7 +52,9 @@ export function nextSlots(previous: readonly StateSlot[], counts: Record<string,
 	const slots = previous.map(slot => (present(slot.state) ? {state: slot.state, seenAt: at} : slot));
 	const free = (slot: StateSlot) => at - slot.seenAt > holdMs && !keep.includes(slot.state);
 	const known = new Set(slots.map(slot => slot.state));
-	const arrivals = Object.keys(counts).filter(state => present(state) && !known.has(state)).sort(compareStates);
+	const arrivals = Object.keys(counts)
+		.filter(state => present(state) && !known.has(state))
+		.sort(compareStates);
 	for (const state of arrivals) {
 		const i = slots.findIndex(free);
 		if (i >= 0) slots[i] = {state, seenAt: at};

@@ -30,10 +30,12 @@ export function frame(func: string, file: string, line: number, args = '0xc00001
 }
 
 export function goroutine(spec: GoroutineSpec): Goroutine {
-	const frames = (spec.frames ?? [
-		['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
-		[`main.worker${spec.id % 7}`, '/home/dev/app/worker.go', 40 + (spec.id % 7)],
-	]).map(([func, file, line]) => frame(func, file, line, spec.args ?? '0xc000012345?'));
+	const frames = (
+		spec.frames ?? [
+			['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 398],
+			[`main.worker${spec.id % 7}`, '/home/dev/app/worker.go', 40 + (spec.id % 7)],
+		]
+	).map(([func, file, line]) => frame(func, file, line, spec.args ?? '0xc000012345?'));
 	const state = spec.state ?? 'chan receive';
 	return {
 		id: spec.id,
@@ -46,7 +48,16 @@ export function goroutine(spec: GoroutineSpec): Goroutine {
 		durable: false,
 		frames,
 		...(spec.labels ? {labels: spec.labels} : {}),
-		...(spec.createdBy ? {createdBy: {func: spec.createdBy.func, file: spec.createdBy.file ?? '/home/dev/app/main.go', line: spec.createdBy.line ?? 20, ...(spec.createdBy.parentId === undefined ? {} : {parentId: spec.createdBy.parentId})}} : {}),
+		...(spec.createdBy
+			? {
+					createdBy: {
+						func: spec.createdBy.func,
+						file: spec.createdBy.file ?? '/home/dev/app/main.go',
+						line: spec.createdBy.line ?? 20,
+						...(spec.createdBy.parentId === undefined ? {} : {parentId: spec.createdBy.parentId}),
+					},
+				}
+			: {}),
 	};
 }
 
@@ -83,13 +94,20 @@ export function groupsOf(list: readonly TrackedGoroutine[], by: GroupBy = 'stack
 		const sample = members.reduce((a, b) => (b.waitMs > a.waitMs ? b : a));
 		const waits = members.map(t => t.waitMs);
 		const group: Group = {
-			key, by, count: members.length, states,
+			key,
+			by,
+			count: members.length,
+			states,
 			state: Object.entries(states).sort((a, b) => b[1] - a[1])[0]![0],
 			sample: sample.g,
 			...(sample.where ? {where: sample.where} : {}),
 			ids: members.map(t => t.g.id),
-			minWaitMs: Math.min(...waits), maxWaitMs: Math.max(...waits),
-			history: [members.length], growth: 0, growthPerMin: 0, delta: 0,
+			minWaitMs: Math.min(...waits),
+			maxWaitMs: Math.max(...waits),
+			history: [members.length],
+			growth: 0,
+			growthPerMin: 0,
+			delta: 0,
 			stuck: members.filter(t => t.stuck).length,
 			leaked: members.filter(t => t.g.leaked).length,
 			idle: members.every(t => t.idle),
@@ -101,7 +119,18 @@ export function groupsOf(list: readonly TrackedGoroutine[], by: GroupBy = 'stack
 }
 
 export function suspect(partial: Partial<Suspect> & {groupKey: string}): Suspect {
-	return {count: 1, state: 'chan send', reason: 'blocked in user code', proven: false, score: 1, stuck: 0, leaked: 0, growthPerMin: 0, maxWaitMs: 0, ...partial};
+	return {
+		count: 1,
+		state: 'chan send',
+		reason: 'blocked in user code',
+		proven: false,
+		score: 1,
+		stuck: 0,
+		leaked: 0,
+		growthPerMin: 0,
+		maxWaitMs: 0,
+		...partial,
+	};
 }
 
 export interface SnapshotOptions {

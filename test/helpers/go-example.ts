@@ -33,7 +33,14 @@ export interface LeakSite {
 }
 
 const sites: Omit<LeakSite, 'line' | 'file'>[] = [
-	{name: 'forgotten-sender', func: 'main.searchWorker', state: 'chan send', path: '/leak/forgotten-sender', leakedPerCall: 1, fixedPath: '/fixed/forgotten-sender'},
+	{
+		name: 'forgotten-sender',
+		func: 'main.searchWorker',
+		state: 'chan send',
+		path: '/leak/forgotten-sender',
+		leakedPerCall: 1,
+		fixedPath: '/fixed/forgotten-sender',
+	},
 	{name: 'fanout', func: 'main.fanoutWorker', state: 'chan send', path: '/leak/fanout?n=5', leakedPerCall: 4, fixedPath: '/fixed/fanout?n=5'},
 	{name: 'producer', func: 'main.produceResults', state: 'chan send', path: '/leak/producer', leakedPerCall: 1, fixedPath: '/fixed/producer'},
 	{name: 'ticker', func: 'main.tickerLoop', state: 'chan receive', path: '/leak/ticker', leakedPerCall: 1, fixedPath: '/fixed/ticker'},

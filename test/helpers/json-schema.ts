@@ -5,9 +5,7 @@ type Json = null | boolean | number | string | Json[] | {[key: string]: Json};
 type Schema = boolean | {[keyword: string]: unknown};
 
 const annotations = new Set(['$schema', '$id', 'title', 'description', '$defs', 'examples', '$comment']);
-const supported = new Set([
-	'$ref', 'oneOf', 'anyOf', 'type', 'const', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'minimum', 'format',
-]);
+const supported = new Set(['$ref', 'oneOf', 'anyOf', 'type', 'const', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'minimum', 'format']);
 
 export interface SchemaError {
 	/** JSON pointer into the instance, e.g. `/goroutines/3/where`. */

@@ -19,7 +19,10 @@ export function stripAnsi(text: string): string {
 class FakeStdout extends EventEmitter {
 	frames: string[] = [];
 	isTTY = true;
-	constructor(public columns: number, public rows: number) {
+	constructor(
+		public columns: number,
+		public rows: number,
+	) {
 		super();
 	}
 

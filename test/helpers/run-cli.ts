@@ -30,9 +30,10 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
 	return new Promise((resolve, reject) => {
 		const gmon = ['source/bin.js', ...args];
 		// setpriv execs node with the same arguments: only the user changes.
-		const [command, argv] = options.uid === undefined
-			? [process.execPath, gmon]
-			: ['setpriv', [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath, ...gmon]];
+		const [command, argv] =
+			options.uid === undefined
+				? [process.execPath, gmon]
+				: ['setpriv', [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath, ...gmon]];
 		const child = spawn(command, argv, {
 			cwd: repoDir,
 			// CI=true as in .ci/run; NO_COLOR unset so colour decisions are gmon's own (no TTY → none).

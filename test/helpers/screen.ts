@@ -18,10 +18,10 @@ export function save(name: string, screen: string): void {
 	const dir = process.env['GMON_CAPTURES_DIR'];
 	if (!dir) return;
 	mkdirSync(dir, {recursive: true});
-	writeFileSync(join(dir, name), screen.endsWith('\n') ? screen : screen + '\n');
+	writeFileSync(join(dir, name), screen.endsWith('\n') ? screen : `${screen}\n`);
 }
 
-export const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface ListRow {
 	mark: string;
@@ -86,14 +86,26 @@ export function groupRows(screen: string): GroupRow[] {
 	for (const line of lines.slice(head + 1)) {
 		const count = /^..[ >] *(\d+) /.exec(line);
 		if (!count) break;
-		rows.push({mark: line.slice(0, 2), selected: line[2] === '>', count: Number(count[1]), state: line.slice(stateAt, whereAt).trim(), where: line.slice(whereAt, whyAt).trim(), why: line.slice(whyAt).trim()});
+		rows.push({
+			mark: line.slice(0, 2),
+			selected: line[2] === '>',
+			count: Number(count[1]),
+			state: line.slice(stateAt, whereAt).trim(),
+			where: line.slice(whereAt, whyAt).trim(),
+			why: line.slice(whyAt).trim(),
+		});
 	}
 	return rows;
 }
 
 /** The footer's status line (the last but one drawn line). */
 export function statusOf(screen: string): string {
-	return screen.split('\n').filter(line => line.trim() !== '').at(-2) ?? '';
+	return (
+		screen
+			.split('\n')
+			.filter(line => line.trim() !== '')
+			.at(-2) ?? ''
+	);
 }
 
 /** "1/12" at the end of the footer's status line: the cursor row and the list's length. */
@@ -104,7 +116,7 @@ export function listLength(screen: string): number | undefined {
 
 /** The per-state count the header shows, e.g. `3:chan receive 6`. */
 export function headerStateCount(screen: string, state: string): number | undefined {
-	const match = new RegExp(`\\d:${escape(state)} (\\d+)`).exec(screen.split('\n').slice(0, 4).join('\n'));
+	const match = new RegExp(`\\d:${escapeRegExp(state)} (\\d+)`).exec(screen.split('\n').slice(0, 4).join('\n'));
 	return match ? Number(match[1]) : undefined;
 }
 

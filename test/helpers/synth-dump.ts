@@ -47,33 +47,51 @@ const METHODS = ['run', 'loop', 'Serve', 'handle', 'process', 'flush', 'Read', '
 const FILES = ['worker.go', 'pool.go', 'conn.go', 'server.go', 'client.go', 'batch.go', 'consumer.go', 'http2_client.go', 'controlbuf.go', 'store.go'];
 
 const TOPS: Record<string, TemplateFrame[][]> = {
-	'IO wait': [[
-		{func: 'internal/poll.runtime_pollWait', file: `${GOROOT}/runtime/netpoll.go`, line: 305, offset: 0x89, inlined: false, argCount: 2},
-		{func: 'internal/poll.(*pollDesc).wait', file: `${GOROOT}/internal/poll/fd_poll_runtime.go`, line: 84, offset: 0x32, inlined: false, argCount: 3},
-		{func: 'internal/poll.(*pollDesc).waitRead', file: `${GOROOT}/internal/poll/fd_poll_runtime.go`, line: 89, offset: 0, inlined: true, argCount: 0},
-		{func: 'internal/poll.(*FD).Read', file: `${GOROOT}/internal/poll/fd_unix.go`, line: 167, offset: 0x25a, inlined: false, argCount: 2},
-		{func: 'net.(*netFD).Read', file: `${GOROOT}/net/fd_posix.go`, line: 55, offset: 0x29, inlined: false, argCount: 2},
-		{func: 'net.(*conn).Read', file: `${GOROOT}/net/net.go`, line: 183, offset: 0x45, inlined: false, argCount: 2},
-		{func: 'bufio.(*Reader).Read', file: `${GOROOT}/bufio/bufio.go`, line: 237, offset: 0x1bb, inlined: false, argCount: 2},
-	]],
-	semacquire: [[
-		{func: 'sync.runtime_SemacquireMutex', file: `${GOROOT}/runtime/sema.go`, line: 77, offset: 0x25, inlined: false, argCount: 3},
-		{func: 'sync.(*Mutex).lockSlow', file: `${GOROOT}/sync/mutex.go`, line: 171, offset: 0x165, inlined: false, argCount: 1},
-		{func: 'sync.(*Mutex).Lock', file: `${GOROOT}/sync/mutex.go`, line: 90, offset: 0, inlined: true, argCount: 0},
-	], [
-		{func: 'sync.runtime_Semacquire', file: `${GOROOT}/runtime/sema.go`, line: 62, offset: 0x25, inlined: false, argCount: 1},
-		{func: 'sync.(*WaitGroup).Wait', file: `${GOROOT}/sync/waitgroup.go`, line: 139, offset: 0x52, inlined: false, argCount: 1},
-	]],
-	sleep: [[
-		{func: 'time.Sleep', file: `${GOROOT}/runtime/time.go`, line: 195, offset: 0x135, inlined: false, argCount: 1},
-	]],
-	syscall: [[
-		{func: 'syscall.Syscall', file: `${GOROOT}/syscall/syscall_linux.go`, line: 68, offset: 0x27, inlined: false, argCount: 4},
-		{func: 'syscall.read', file: `${GOROOT}/syscall/zsyscall_linux_amd64.go`, line: 696, offset: 0x45, inlined: false, argCount: 2},
-	]],
+	'IO wait': [
+		[
+			{func: 'internal/poll.runtime_pollWait', file: `${GOROOT}/runtime/netpoll.go`, line: 305, offset: 0x89, inlined: false, argCount: 2},
+			{func: 'internal/poll.(*pollDesc).wait', file: `${GOROOT}/internal/poll/fd_poll_runtime.go`, line: 84, offset: 0x32, inlined: false, argCount: 3},
+			{func: 'internal/poll.(*pollDesc).waitRead', file: `${GOROOT}/internal/poll/fd_poll_runtime.go`, line: 89, offset: 0, inlined: true, argCount: 0},
+			{func: 'internal/poll.(*FD).Read', file: `${GOROOT}/internal/poll/fd_unix.go`, line: 167, offset: 0x25a, inlined: false, argCount: 2},
+			{func: 'net.(*netFD).Read', file: `${GOROOT}/net/fd_posix.go`, line: 55, offset: 0x29, inlined: false, argCount: 2},
+			{func: 'net.(*conn).Read', file: `${GOROOT}/net/net.go`, line: 183, offset: 0x45, inlined: false, argCount: 2},
+			{func: 'bufio.(*Reader).Read', file: `${GOROOT}/bufio/bufio.go`, line: 237, offset: 0x1bb, inlined: false, argCount: 2},
+		],
+	],
+	semacquire: [
+		[
+			{func: 'sync.runtime_SemacquireMutex', file: `${GOROOT}/runtime/sema.go`, line: 77, offset: 0x25, inlined: false, argCount: 3},
+			{func: 'sync.(*Mutex).lockSlow', file: `${GOROOT}/sync/mutex.go`, line: 171, offset: 0x165, inlined: false, argCount: 1},
+			{func: 'sync.(*Mutex).Lock', file: `${GOROOT}/sync/mutex.go`, line: 90, offset: 0, inlined: true, argCount: 0},
+		],
+		[
+			{func: 'sync.runtime_Semacquire', file: `${GOROOT}/runtime/sema.go`, line: 62, offset: 0x25, inlined: false, argCount: 1},
+			{func: 'sync.(*WaitGroup).Wait', file: `${GOROOT}/sync/waitgroup.go`, line: 139, offset: 0x52, inlined: false, argCount: 1},
+		],
+	],
+	sleep: [[{func: 'time.Sleep', file: `${GOROOT}/runtime/time.go`, line: 195, offset: 0x135, inlined: false, argCount: 1}]],
+	syscall: [
+		[
+			{func: 'syscall.Syscall', file: `${GOROOT}/syscall/syscall_linux.go`, line: 68, offset: 0x27, inlined: false, argCount: 4},
+			{func: 'syscall.read', file: `${GOROOT}/syscall/zsyscall_linux_amd64.go`, line: 696, offset: 0x45, inlined: false, argCount: 2},
+		],
+	],
 };
 
-const STATES = ['chan receive', 'chan receive', 'chan receive', 'select', 'select', 'IO wait', 'IO wait', 'semacquire', 'sleep', 'chan send', 'runnable', 'syscall'];
+const STATES = [
+	'chan receive',
+	'chan receive',
+	'chan receive',
+	'select',
+	'select',
+	'IO wait',
+	'IO wait',
+	'semacquire',
+	'sleep',
+	'chan send',
+	'runnable',
+	'syscall',
+];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
 	return items[Math.floor(random() * items.length)]!;
@@ -84,9 +102,17 @@ function userFrame(random: () => number): TemplateFrame {
 	const type = pick(random, TYPES);
 	const method = pick(random, METHODS);
 	const shape = random();
-	const func = shape < 0.5 ? `${pkg}.(*${type}).${method}` : shape < 0.75 ? `${pkg}.${type}.${method}.func${1 + Math.floor(random() * 4)}` : `${pkg}.${method}${type}`;
+	const func =
+		shape < 0.5 ? `${pkg}.(*${type}).${method}` : shape < 0.75 ? `${pkg}.${type}.${method}.func${1 + Math.floor(random() * 4)}` : `${pkg}.${method}${type}`;
 	const inlined = random() < 0.08;
-	return {func, file: `${dir}/${pick(random, FILES)}`, line: 20 + Math.floor(random() * 900), offset: inlined ? 0 : 0x20 + Math.floor(random() * 0x400), inlined, argCount: Math.floor(random() * 4)};
+	return {
+		func,
+		file: `${dir}/${pick(random, FILES)}`,
+		line: 20 + Math.floor(random() * 900),
+		offset: inlined ? 0 : 0x20 + Math.floor(random() * 0x400),
+		inlined,
+		argCount: Math.floor(random() * 4),
+	};
 }
 
 function makeTemplate(random: () => number): Template {
@@ -123,7 +149,12 @@ const RUNNING: Template = {
 };
 
 function hex(random: () => number): string {
-	return '0xc000' + Math.floor(random() * 0xffffff).toString(16).padStart(6, '0');
+	return (
+		'0xc000' +
+		Math.floor(random() * 0xffffff)
+			.toString(16)
+			.padStart(6, '0')
+	);
 }
 
 function args(random: () => number, count: number): string {
@@ -132,7 +163,14 @@ function args(random: () => number, count: number): string {
 	for (let i = 0; i < count; i++) {
 		if (i > 0) out += ', ';
 		const kind = random();
-		out += kind < 0.45 ? hex(random) + (kind < 0.25 ? '?' : '') : kind < 0.7 ? `{${hex(random)}, 0x${Math.floor(random() * 64).toString(16)}}` : kind < 0.9 ? '0x0?' : '0x0';
+		out +=
+			kind < 0.45
+				? hex(random) + (kind < 0.25 ? '?' : '')
+				: kind < 0.7
+					? `{${hex(random)}, 0x${Math.floor(random() * 64).toString(16)}}`
+					: kind < 0.9
+						? '0x0?'
+						: '0x0';
 	}
 	return out;
 }
@@ -143,7 +181,9 @@ function block(random: () => number, id: number, t: Template): string {
 	if (t.locked) header += ', locked to thread';
 	let text = `goroutine ${id} [${header}]:\n`;
 	for (const f of t.frames) {
-		text += f.inlined ? `${f.func}(...)\n\t${f.file}:${f.line}\n` : `${f.func}(${f.fixedArgs ?? args(random, f.argCount)})\n\t${f.file}:${f.line} +0x${f.offset.toString(16)}\n`;
+		text += f.inlined
+			? `${f.func}(...)\n\t${f.file}:${f.line}\n`
+			: `${f.func}(${f.fixedArgs ?? args(random, f.argCount)})\n\t${f.file}:${f.line} +0x${f.offset.toString(16)}\n`;
 	}
 	const c = t.createdBy;
 	text += `created by ${c.func}\n\t${c.file}:${c.line} +0x${c.offset.toString(16)}\n`;

@@ -78,19 +78,39 @@ export function startTmux(options: TmuxOptions): TmuxSession {
 	const rows = options.rows ?? 24;
 	const name = `gmon-test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
 	const env = tmuxEnv();
-	const tmux = (...args: string[]) =>
-		execFileSync('tmux', ['-L', name, ...args], {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 
 	const envFlags = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 	live.add(name);
 	// -f /dev/null: no user config. remain-on-exit is set in the same command sequence so a
 	// program that exits at once still leaves its last screen to capture (and its status).
 	tmux(
-		'-f', '/dev/null',
-		'new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows),
-		'-c', options.cwd ?? process.cwd(), ...envFlags, options.command,
-		';', 'set-option', '-t', name, 'remain-on-exit', 'on',
-		';', 'set-option', '-t', name, 'status', 'off',
+		'-f',
+		'/dev/null',
+		'new-session',
+		'-d',
+		'-s',
+		name,
+		'-x',
+		String(cols),
+		'-y',
+		String(rows),
+		'-c',
+		options.cwd ?? process.cwd(),
+		...envFlags,
+		options.command,
+		';',
+		'set-option',
+		'-t',
+		name,
+		'remain-on-exit',
+		'on',
+		';',
+		'set-option',
+		'-t',
+		name,
+		'status',
+		'off',
 	);
 
 	let killed = false;

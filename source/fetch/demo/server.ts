@@ -66,9 +66,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		url: `http://127.0.0.1:${port}`,
 		port,
 		world,
-		close: () => new Promise<void>(resolve => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise<void>(resolve => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }

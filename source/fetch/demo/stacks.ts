@@ -34,8 +34,7 @@ const GO = '/usr/local/go/src';
 const APP = '/src/shop';
 const MOD = 'github.com/acme/shop';
 
-const frame = (func: string, args: string, file: string, line: number, off?: number): FrameTemplate =>
-	({func, args, file, line, off});
+const frame = (func: string, args: string, file: string, line: number, off?: number): FrameTemplate => ({func, args, file, line, off});
 const inlined = (func: string, file: string, line: number): FrameTemplate => frame(func, '...', file, line);
 const creator = (func: string, file: string, line: number, off: number): CreatorTemplate => ({func, file, line, off});
 
@@ -75,8 +74,7 @@ const bufferedPeek = (owner: FrameTemplate, peek: number): FrameTemplate[] => [
 	frame('bufio.(*Reader).Peek', `@3, 0x${peek.toString(16)}`, `${GO}/bufio/bufio.go`, 148, 0x53),
 ];
 
-const connServe = (line: number, off: number) =>
-	frame('net/http.(*conn).serve', `@1, ${CTX}`, `${GO}/net/http/server.go`, line, off);
+const connServe = (line: number, off: number) => frame('net/http.(*conn).serve', `@1, ${CTX}`, `${GO}/net/http/server.go`, line, off);
 
 /** The frames every handler runs under, below the shop's own middleware. */
 const handlerTail: FrameTemplate[] = [
@@ -116,14 +114,10 @@ export const pprofListener: FrameTemplate[] = [
 ];
 export const pprofListenerCreator = creator('main.run', `${APP}/cmd/shop/main.go`, 60, 0x26c);
 
-export const dbOpener: FrameTemplate[] = [
-	frame('database/sql.(*DB).connectionOpener', `@P, ${CTX}`, `${GO}/database/sql/sql.go`, 1218, 0x87),
-];
+export const dbOpener: FrameTemplate[] = [frame('database/sql.(*DB).connectionOpener', `@P, ${CTX}`, `${GO}/database/sql/sql.go`, 1218, 0x87)];
 export const dbOpenerCreator = creator('database/sql.OpenDB', `${GO}/database/sql/sql.go`, 791, 0x165);
 
-export const metricsLoop: FrameTemplate[] = [
-	frame(`${MOD}/internal/metrics.(*Reporter).loop`, `@P, ${CTX}`, `${APP}/internal/metrics/reporter.go`, 52, 0x11d),
-];
+export const metricsLoop: FrameTemplate[] = [frame(`${MOD}/internal/metrics.(*Reporter).loop`, `@P, ${CTX}`, `${APP}/internal/metrics/reporter.go`, 52, 0x11d)];
 export const metricsCreator = creator(`${MOD}/internal/metrics.Start`, `${APP}/internal/metrics/reporter.go`, 33, 0x8f);
 
 export const sessionJanitor: FrameTemplate[] = [
@@ -131,9 +125,7 @@ export const sessionJanitor: FrameTemplate[] = [
 ];
 export const sessionCreator = creator(`${MOD}/internal/session.NewStore`, `${APP}/internal/session/store.go`, 71, 0x1b8);
 
-export const scheduler: FrameTemplate[] = [
-	frame(`${MOD}/internal/jobs.(*Scheduler).run`, `@P, ${CTX}`, `${APP}/internal/jobs/scheduler.go`, 37, 0x125),
-];
+export const scheduler: FrameTemplate[] = [frame(`${MOD}/internal/jobs.(*Scheduler).run`, `@P, ${CTX}`, `${APP}/internal/jobs/scheduler.go`, 37, 0x125)];
 export const schedulerCreator = creator(`${MOD}/internal/jobs.NewScheduler`, `${APP}/internal/jobs/scheduler.go`, 24, 0x9c);
 
 export const workerIdle = (index: number): FrameTemplate[] => [
@@ -156,10 +148,7 @@ export const serverConnIdle: FrameTemplate[] = [
 ];
 
 /** While a handler runs, the server reads ahead on the connection in its own goroutine. */
-export const backgroundRead: FrameTemplate[] = [
-	...socketRead,
-	frame('net/http.(*connReader).backgroundRead', '@2', `${GO}/net/http/server.go`, 681, 0x37),
-];
+export const backgroundRead: FrameTemplate[] = [...socketRead, frame('net/http.(*connReader).backgroundRead', '@2', `${GO}/net/http/server.go`, 681, 0x37)];
 export const backgroundReadCreator = creator('net/http.(*connReader).startBackgroundRead', `${GO}/net/http/server.go`, 677, 0xba);
 
 /** An outbound keep-alive connection: its read loop and its write loop. */
@@ -169,9 +158,7 @@ export const clientReadLoop: FrameTemplate[] = [
 	frame('net/http.(*persistConn).readLoop', '@1', `${GO}/net/http/transport.go`, 2141, 0x3aa),
 ];
 export const clientReadLoopCreator = creator('net/http.(*Transport).dialConn', `${GO}/net/http/transport.go`, 1799, 0x152f);
-export const clientWriteLoop: FrameTemplate[] = [
-	frame('net/http.(*persistConn).writeLoop', '@P', `${GO}/net/http/transport.go`, 2444, 0xf0),
-];
+export const clientWriteLoop: FrameTemplate[] = [frame('net/http.(*persistConn).writeLoop', '@P', `${GO}/net/http/transport.go`, 2444, 0xf0)];
 export const clientWriteLoopCreator = creator('net/http.(*Transport).dialConn', `${GO}/net/http/transport.go`, 1800, 0x1585);
 
 /** The goroutine answering this very dump request (always first, `[running]`). */
@@ -254,7 +241,5 @@ export const exportProducer: FrameTemplate[] = [
 export const exportProducerCreator = creator(`${MOD}/internal/export.(*Exporter).Rows`, `${APP}/internal/export/csv.go`, 74, 0xe5);
 
 // 4. The loop that outlives its request: a cache warmer waits for a ready channel nobody closes.
-export const warmerLeaked: FrameTemplate[] = [
-	frame(`${MOD}/internal/cache.(*Warmer).run`, '@P', `${APP}/internal/cache/warmer.go`, 41, 0x7d),
-];
+export const warmerLeaked: FrameTemplate[] = [frame(`${MOD}/internal/cache.(*Warmer).run`, '@P', `${APP}/internal/cache/warmer.go`, 41, 0x7d)];
 export const warmerCreator = creator(`${MOD}/internal/cache.NewWarmer`, `${APP}/internal/cache/warmer.go`, 27, 0x145);

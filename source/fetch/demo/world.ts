@@ -25,9 +25,7 @@ export interface RenderOptions {
 	servingConnection?: number;
 }
 
-type Kind =
-	| 'main' | 'background' | 'worker' | 'server-conn' | 'pprof-conn' | 'background-read'
-	| 'client-conn' | 'request-child' | LeakKind;
+type Kind = 'main' | 'background' | 'worker' | 'server-conn' | 'pprof-conn' | 'background-read' | 'client-conn' | 'request-child' | LeakKind;
 
 interface SimGoroutine {
 	id: number;
@@ -56,7 +54,6 @@ interface Timer {
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-
 
 export class DemoWorld {
 	private readonly random: () => number;
@@ -168,8 +165,7 @@ export class DemoWorld {
 			return formatProfile('goroutine', all);
 		}
 		const blocks = [
-			formatHeader(servingId, 'running', 0) + servingFrames.map(formatFrame).join('') +
-				formatCreatedBy(stacks.createdByServe, this.pprofListenerId),
+			formatHeader(servingId, 'running', 0) + servingFrames.map(formatFrame).join('') + formatCreatedBy(stacks.createdByServe, this.pprofListenerId),
 		];
 		for (const g of this.goroutines.values()) {
 			if (g.id === servingId) continue;
@@ -202,8 +198,7 @@ export class DemoWorld {
 
 	private setStack(g: SimGoroutine, frames: FrameTemplate[]): void {
 		g.frames = this.fill(frames, g.pointers);
-		g.body = g.frames.map(formatFrame).join('') +
-			(g.creator && g.parentId !== undefined ? formatCreatedBy(g.creator, g.parentId) : '');
+		g.body = g.frames.map(formatFrame).join('') + (g.creator && g.parentId !== undefined ? formatCreatedBy(g.creator, g.parentId) : '');
 	}
 
 	private exit(g: SimGoroutine): void {
@@ -229,10 +224,11 @@ export class DemoWorld {
 
 	/** Run `run` roughly every `meanMs` (jittered ±50%, or exactly when `exact`). */
 	private every(meanMs: number, run: () => void, exact = false): void {
-		const schedule = () => this.after(exact ? meanMs : this.between(meanMs / 2, meanMs * 1.5), () => {
-			run();
-			schedule();
-		});
+		const schedule = () =>
+			this.after(exact ? meanMs : this.between(meanMs / 2, meanMs * 1.5), () => {
+				run();
+				schedule();
+			});
 		schedule();
 	}
 
@@ -249,20 +245,27 @@ export class DemoWorld {
 	 * goroutine's own stable pointers (a receiver keeps its address across frames and polls).
 	 */
 	private fill(frames: FrameTemplate[], own: string[] = []): FilledFrame[] {
-		const hex = (digits: number) => Math.floor(this.random() * 16 ** digits).toString(16).padStart(digits, '0');
+		const hex = (digits: number) =>
+			Math.floor(this.random() * 16 ** digits)
+				.toString(16)
+				.padStart(digits, '0');
 		const pointer = () => `0xc000${hex(4)}${(Math.floor(this.random() * 8) * 0x20).toString(16).padStart(2, '0')}`;
-		return frames.map(frame => frame.off === undefined || !frame.args.includes('@') ? frame : {
-			...frame,
-			args: frame.args.replace(/@([PQXN1-9])(\?)?/g, (_, kind: string, mark: string | undefined) => {
-				if (kind === 'X') return `0x7f${hex(2)}${hex(6)}${hex(2)}`;
-				if (kind === 'N') return `0x${(3 + Math.floor(this.random() * 28)).toString(16)}`;
-				if (kind === 'P') return pointer() + (mark ?? '');
-				if (kind === 'Q') return `${pointer()}?`;
-				const slot = Number(kind);
-				own[slot] ??= pointer();
-				return own[slot] + (mark ?? '');
-			}),
-		});
+		return frames.map(frame =>
+			frame.off === undefined || !frame.args.includes('@')
+				? frame
+				: {
+						...frame,
+						args: frame.args.replace(/@([PQXN1-9])(\?)?/g, (_, kind: string, mark: string | undefined) => {
+							if (kind === 'X') return `0x7f${hex(2)}${hex(6)}${hex(2)}`;
+							if (kind === 'N') return `0x${(3 + Math.floor(this.random() * 28)).toString(16)}`;
+							if (kind === 'P') return pointer() + (mark ?? '');
+							if (kind === 'Q') return `${pointer()}?`;
+							const slot = Number(kind);
+							own[slot] ??= pointer();
+							return own[slot] + (mark ?? '');
+						}),
+					},
+		);
 	}
 
 	// --- the background --------------------------------------------------------------------------
