@@ -6,9 +6,10 @@ import {prepareArgv} from './source/cli/argv.ts';
 import {exitCodes, UsageError} from './source/cli/exit-codes.ts';
 import {description, flagDefinitions, helpText} from './source/cli/flags.ts';
 import {main} from './source/cli/main.ts';
+import {sayError} from './source/cli/say.ts';
 
 function usageExit(message: string): never {
-	process.stderr.write(`gmon: ${message}\n`);
+	sayError(process.stderr, message);
 	process.exit(exitCodes.usage);
 }
 

@@ -4,6 +4,7 @@
 import type {Readable, Writable} from 'node:stream';
 import {InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import {buildCliOptions, chooseOutput, type RawFlags} from './options.ts';
+import {sayError} from './say.ts';
 
 export interface MainIo {
 	stdout: Writable & {isTTY?: boolean};
@@ -41,7 +42,7 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 		}
 	} catch (error) {
 		if (error instanceof UsageError || error instanceof TargetError || error instanceof InterruptedError) {
-			io.stderr.write(`gmon: ${error.message}\n`);
+			sayError(io.stderr, error.message);
 			return error.exitCode;
 		}
 

@@ -2,6 +2,8 @@
 // stack-by-stack difference as text or JSON.
 import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
+import {terminalSafe} from '../text/sanitize.ts';
 import type {Dump} from '../dump/types.ts';
 import {PollFault} from '../fetch/faults.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
@@ -19,8 +21,8 @@ export async function runDiff(options: CliOptions, io: ReportIo): Promise<ExitCo
 	// Each side through its own model: the groups (and their keys) are exactly the TUI's.
 	const snapshot = (dump: Dump, at: number) => createReportModel({groupBy: options.groupBy}).update(dump, {at});
 	const diff = diffSnapshots(snapshot(before.dump, before.at), snapshot(after.dump, after.at), {before: before.name, after: after.name});
-	if (options.json) io.stdout.write(`${JSON.stringify(buildDiffJson(diff, schemaVersion), null, 2)}\n`);
-	else io.stdout.write(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true}));
+	if (options.json) await writePieces(io.stdout, jsonPieces({...buildDiffJson(diff, schemaVersion)}, true), '\n');
+	else io.stdout.write(terminalSafe(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true})));
 	return exitCodes.ok;
 }
 

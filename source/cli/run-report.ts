@@ -5,7 +5,9 @@ import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump, ProfileRecord} from '../dump/types.ts';
 import {leakGate} from '../report/gate.ts';
-import {buildJsonReport} from '../report/json.ts';
+import {jsonReportParts} from '../report/json.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
+import {terminalSafe} from '../text/sanitize.ts';
 import {formatTextReport} from '../report/text.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {formatMs, PollFault} from '../fetch/faults.ts';
@@ -13,6 +15,7 @@ import type {DumpSource} from '../fetch/source.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {createReportModel} from './report-model.ts';
+import {sayError} from './say.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 
 /** Failed polls a report keeps (a --watch run may see thousands). */
@@ -72,7 +75,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 			if (!last && !options.watch) throw new TargetError(error.message);
 			errors.push({at: Date.now(), kind: error.kind, message: error.message});
 			if (errors.length > maxErrors) errors.shift();
-			if (options.watch) io.stderr.write(`gmon: ${error.message}\n`);
+			if (options.watch) sayError(io.stderr, error.message);
 			if (!options.watch && isLast) break;
 			await pause(config.intervalMs, io.signal);
 			continue;
@@ -89,7 +92,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 
 		if (!blindGateNoted && gateIsBlind(dump, options)) {
 			blindGateNoted = true;
-			io.stderr.write('gmon: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2\n');
+			sayError(io.stderr, 'the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
 		}
 
 		polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
@@ -105,7 +108,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 		};
 
 		if (options.watch) {
-			writeReport(last, options, color, io);
+			await writeReport(last, options, color, io);
 			const code = gateCode(last, options, io);
 			if (code !== exitCodes.ok) return code;
 		}
@@ -114,8 +117,9 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 			const delay = source.hasProfiles ? nextDelay(config, costMs) : config.intervalMs;
 			if (delay > config.intervalMs && !stretchNoted) {
 				stretchNoted = true;
-				io.stderr.write(
-					`gmon: a dump costs the target ${formatMs(costMs)}; polling every ${formatMs(delay + costMs)} to keep it under ${config.maxOverheadPct}% (--max-overhead 0 turns this off)\n`,
+				sayError(
+					io.stderr,
+					`a dump costs the target ${formatMs(costMs)}; polling every ${formatMs(delay + costMs)} to keep it under ${config.maxOverheadPct}% (--max-overhead 0 turns this off)`,
 				);
 			}
 
@@ -129,7 +133,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 		throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
 	}
 
-	if (!options.watch) writeReport(last, options, color, io);
+	if (!options.watch) await writeReport(last, options, color, io);
 	return gateCode(last, options, io);
 }
 
@@ -148,23 +152,23 @@ export function stuckRule(
 	return {stuckAfterPolls: Math.max(2, Math.min(3, options.polls - 1))};
 }
 
-function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): void {
+async function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): Promise<void> {
 	if (options.json) {
 		// --watch --json is NDJSON: one compact document per line, so `jq` and log shippers read it as it comes.
-		const document = buildJsonReport(input);
-		io.stdout.write(options.watch ? `${JSON.stringify(document)}\n` : `${JSON.stringify(document, null, 2)}\n`);
+		// Streamed: a 64 MB dump of tiny goroutines is a document larger than any one string may be.
+		await writePieces(io.stdout, jsonPieces(jsonReportParts(input), !options.watch), '\n');
 		return;
 	}
 
 	if (options.watch && input.polls.count > 1) io.stdout.write('\n');
-	io.stdout.write(formatTextReport(input, {color}));
+	io.stdout.write(terminalSafe(formatTextReport(input, {color})));
 }
 
 function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCode {
 	if (options.failOnSuspects === undefined) return exitCodes.ok;
 	const gate = leakGate(input.snapshot.suspects, options.failOnSuspects);
 	if (!gate.failed) return exitCodes.ok;
-	io.stderr.write(`gmon: ${gate.message}\n`);
+	sayError(io.stderr, gate.message);
 	return exitCodes.suspects;
 }
 

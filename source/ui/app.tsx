@@ -10,7 +10,7 @@ import {keyIntent, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts'
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
-import {stripControl} from '../view/sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList} from './list-views.tsx';
 import {Line} from './lines.tsx';
@@ -174,7 +174,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		if (view.group !== undefined) {
 			const group = select.groupsByKey(model).get(view.group);
 			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `${stripControl(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+			groupLabel = group ? `${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
 		}
 		body = (
 			<GoroutineList

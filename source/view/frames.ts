@@ -1,7 +1,7 @@
 // Which frames belong to the Go runtime and standard library (dimmed in the stack view), and how
-// one frame or a created-by reads on a single line. Pure; all text passes through stripControl.
+// one frame or a created-by reads on a single line. Pure; all text passes through visible.
 import type {CreatedBy, Frame} from '../dump/types.ts';
-import {stripControl} from './sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 
 /**
  * The package path of a function as Go prints it: `net/http.(*conn).serve` → `net/http`,
@@ -33,19 +33,19 @@ export function shortFile(file: string): string {
 /** `handlers.go:88` (short) or the full path, safe for the terminal. */
 export function fileLine(frame: Pick<Frame, 'file' | 'line'> | undefined, short = true): string {
 	if (!frame?.file) return '';
-	const file = stripControl(short ? shortFile(frame.file) : frame.file);
+	const file = visible(short ? shortFile(frame.file) : frame.file);
 	return frame.line > 0 ? `${file}:${frame.line}` : file;
 }
 
 /** A function name without its package path: `github.com/x/y.(*T).M` → `y.(*T).M`. */
 export function shortFunc(func: string): string {
 	const slash = func.lastIndexOf('/');
-	return stripControl(slash === -1 ? func : func.slice(slash + 1));
+	return visible(slash === -1 ? func : func.slice(slash + 1));
 }
 
 /** `created by main.startWorkers in goroutine 1` as one line, or '' when Go printed none. */
 export function createdByText(createdBy: CreatedBy | undefined): string {
 	if (!createdBy) return '';
 	const parent = createdBy.parentId === undefined ? '' : ` in goroutine ${createdBy.parentId}`;
-	return `${stripControl(createdBy.func)}${parent}`;
+	return `${visible(createdBy.func)}${parent}`;
 }
