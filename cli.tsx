@@ -49,7 +49,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	// The reason tells a one-shot run which exit code to give (130 or 143); --watch just ends.
-	process.once(signal, () => stop.abort(signal));
+	process.on(signal, () => {
+		// A second signal, or a run that has not wound down a second after the first, ends at once:
+		// a signal always stops gmon, whatever it was waiting on.
+		const code = signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+		if (stop.signal.aborted) process.exit(code);
+		stop.abort(signal);
+		setTimeout(() => process.exit(code), 1000).unref();
+	});
 }
 
 const code = await main(cli.input, cli.flags, {

@@ -98,7 +98,7 @@ describe('a hostile dump (payloads in names, paths, states, creators)', () => {
 	for (const [mode, args] of [
 		['--once text from a file', ['--once']],
 		['--once text from a live target', ['--once', 'LIVE']],
-	] as const) {
+	] as Array<[string, string[]]>) {
 		test(`${mode}: every payload shows as an escape, none raw`, async () => {
 			const result = await runCli([...args.filter(arg => arg !== 'LIVE'), args.includes('LIVE') ? `${base}/debug/pprof/goroutine?debug=2` : file]);
 			assert.equal(result.code, 0, result.stderr);

@@ -28,6 +28,13 @@ export function formatMs(ms: number): string {
 	return `${Math.round(ms / 60_000)}m`;
 }
 
+/** `64 MiB`, `512 KiB`, `900 B`: a byte count in a message. */
+export function formatSize(bytes: number): string {
+	if (bytes >= 1 << 20) return `${Math.round((bytes / (1 << 20)) * 10) / 10} MiB`;
+	if (bytes >= 1 << 10) return `${Math.round((bytes / (1 << 10)) * 10) / 10} KiB`;
+	return `${bytes} B`;
+}
+
 export const enablePprofHint = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
 
 export interface FaultContext {
@@ -183,7 +190,19 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 }
 
 /** A 200 whose body is not a goroutine dump. */
-export function notADump(what: 'html' | 'empty' | 'text', path: string): PollFault {
+export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', path: string, encoding = ''): PollFault {
+	if (what === 'gzip') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is gzip-compressed (a debug=0 protobuf profile or a compressed body), not a text goroutine dump — ask for ?debug=2`,
+		);
+	}
+	if (what === 'encoded') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is compressed (Content-Encoding: ${encoding.slice(0, 40)}): gmon reads the plain text of ?debug=2`,
+		);
+	}
 	if (what === 'html') return new PollFault('not-a-dump', `the response to ${path} is an HTML page, not a goroutine dump — is this the pprof endpoint?`);
 	if (what === 'empty') return new PollFault('not-a-dump', `the response to ${path} is empty, not a goroutine dump`);
 	return new PollFault('not-a-dump', `the response to ${path} is not a goroutine dump — is this the pprof endpoint?`);

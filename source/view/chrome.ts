@@ -56,7 +56,13 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	if (last) {
 		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
 		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
-	} else if (!poller.error) parts.push('waiting for the first poll…');
+	}
+	// A poll taking long (a slow link, a target dripping bytes) shows its time, in whole seconds so
+	// the once-a-second clock redraws only then; --poll-timeout ends it.
+	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
+	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}` : '';
+	if (!last && !poller.error) parts.push(`waiting for the first poll…${slow}`);
+	else if (slow !== '') parts.push(`polling for${slow}`);
 	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
 	if (poller.effectiveIntervalMs > poller.intervalMs) {
 		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${visible(poller.stretchedReason)}` : ' to spare the target'})`;
