@@ -48,12 +48,12 @@ function stringify(value: unknown, pretty: boolean, indent: string): string {
 	return pretty ? safe.replaceAll('\n', `\n${indent}`) : safe;
 }
 
-/** Writes the pieces in ~1 MB batches, waiting whenever the stream asks to (a slow pipe). */
+/** Writes the pieces in ~64 KB batches (small: pieces die young, before a scavenge can promote them), waiting whenever the stream asks to (a slow pipe). */
 export async function writePieces(stream: Writable, pieces: Iterable<string>, end = ''): Promise<void> {
 	let batch = '';
 	for (const piece of pieces) {
 		batch += piece;
-		if (batch.length >= 1 << 20) {
+		if (batch.length >= 64 << 10) {
 			if (!stream.write(batch)) await once(stream, 'drain');
 			batch = '';
 		}
