@@ -25,6 +25,10 @@ const dump = readFileSync(fixture('go1.19-statezoo-all-states.debug2.txt'));
 /** A loopback target whose behaviour the test switches: 'drip' sends one byte every 200 ms forever. */
 async function target(t: {after(fn: () => unknown): void}) {
 	let mode: 'drip' | 'ok' | 'gzip' | 'encoded' = 'drip';
+	let requested: () => void = () => {};
+	const firstRequest = new Promise<void>(resolve => {
+		requested = resolve;
+	});
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const drip = (res: ServerResponse) => {
@@ -38,6 +42,7 @@ async function target(t: {after(fn: () => unknown): void}) {
 		res.on('close', () => clearInterval(timer));
 	};
 	const server = createServer((_req, res) => {
+		requested();
 		if (mode === 'drip') drip(res);
 		else if (mode === 'gzip') res.writeHead(200, {'content-type': 'application/octet-stream'}).end(gzipSync(dump));
 		else if (mode === 'encoded') res.writeHead(200, {'content-type': 'text/plain', 'content-encoding': 'gzip'}).end(gzipSync(dump));
@@ -55,6 +60,8 @@ async function target(t: {after(fn: () => unknown): void}) {
 	});
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/goroutine?debug=2`,
+		/** Resolves when the first request arrived (gmon is up, its signal handlers too). */
+		firstRequest,
 		set: (next: typeof mode) => {
 			mode = next;
 		},
@@ -126,7 +133,7 @@ for (const [signal, code] of [
 	['SIGINT', 130],
 ] as const) {
 	test(`${signal} ends a --once run stuck on a drip-feeding target at once, with ${code}`, async t => {
-		const {url} = await target(t);
+		const {url, firstRequest} = await target(t);
 		const child = spawn(process.execPath, ['source/bin.js', '--once', url], {
 			cwd: repoDir,
 			env: {...process.env, CI: 'true'},
@@ -136,8 +143,9 @@ for (const [signal, code] of [
 		let stderr = '';
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 		const exited = new Promise<number | null>(resolve => child.once('close', resolve));
-		// Let it connect and start reading the drip.
-		await new Promise(resolve => setTimeout(resolve, 1500));
+		// Once it is reading the drip (and a little more, so a few bytes have come).
+		await firstRequest;
+		await new Promise(resolve => setTimeout(resolve, 500));
 		const sent = Date.now();
 		child.kill(signal);
 		assert.equal(await exited, code, stderr);
