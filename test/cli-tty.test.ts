@@ -2,11 +2,12 @@
 // on a terminal and only when allowed, and the live TUI even with CI exported.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {binPath} from './helpers/built.ts';
 import {fixture, repoDir} from './helpers/run-cli.ts';
 import {startTmux, type TmuxSession} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
-const gmon = (args: string) => `node source/bin.js ${args}`;
+const gmon = (args: string) => `node ${binPath} ${args}`;
 // The shell reports gmon's exit status on screen and keeps the pane (and its text) alive.
 const reportingExit = (args: string) => `${gmon(args)}; echo "exit=$?"; sleep 60`;
 

@@ -9,12 +9,13 @@ import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites} from './helpers/go-example.ts';
+import {binPath} from './helpers/built.ts';
 import {startTmux, type TmuxSession} from './helpers/tmux.ts';
 import {curl, groupRows, listLength, listRows, parked, save, slow, statusOf, toPlainList, waitForScreen} from './helpers/screen.ts';
 
 const skipGo = skipUnless('go', 'tmux');
 const skipTmux = skipUnless('tmux');
-const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
+const bin = binPath;
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
 /**
