@@ -53,7 +53,7 @@ describe('the packed and installed gmon', () => {
 	});
 
 	test('draws the live demo in a real terminal from another folder, and quits on q', {skip: skipUnless('tmux')}, async t => {
-		const tmux = startTmux({command: gmon + ' --demo', cwd: elsewhere, cols: 100, rows: 30, env: {CI: 'false'}});
+		const tmux = startTmux({command: `${gmon} --demo`, cwd: elsewhere, cols: 100, rows: 30, env: {CI: 'false'}});
 		t.after(() => tmux.kill());
 		await tmux.waitForText(/^total \d+/m, 15_000);
 		await tmux.waitForText(/pricing\.fetchQuote/, 15_000);

@@ -17,6 +17,7 @@ import {HttpSource} from '../source/fetch/http-source.ts';
 import {Poller} from '../source/fetch/poller.ts';
 import {headerLines} from '../source/view/chrome.ts';
 import {initialUiState} from '../source/view/reducer.ts';
+import {binPath} from './helpers/built.ts';
 import {pollerState} from './helpers/fake-store.ts';
 import {fixture, repoDir, runCli} from './helpers/run-cli.ts';
 
@@ -134,7 +135,7 @@ for (const [signal, code] of [
 ] as const) {
 	test(`${signal} ends a --once run stuck on a drip-feeding target at once, with ${code}`, async t => {
 		const {url, firstRequest} = await target(t);
-		const child = spawn(process.execPath, ['source/bin.js', '--once', url], {
+		const child = spawn(process.execPath, [binPath, '--once', url], {
 			cwd: repoDir,
 			env: {...process.env, CI: 'true'},
 			stdio: ['ignore', 'pipe', 'pipe'],

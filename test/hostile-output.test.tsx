@@ -3,6 +3,7 @@
 // clears the screen and writes the clipboard, a redirect Location with a raw 0x9B byte) from a
 // real loopback server, through every output path: --once text, --json, --watch (text and
 // NDJSON), diff (text and JSON), error lines on stderr, and the live TUI's frames.
+import {binPath} from './helpers/built.ts';
 import {stripAnsi, renderTty} from './helpers/render-tty.tsx';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -71,7 +72,7 @@ function assertClean(result: {stdout: string; stderr: string}, what: string): vo
 /** Runs gmon until `done(stdout, stderr)` holds, then sends SIGINT (for --watch). */
 function runUntil(args: string[], done: (stdout: string, stderr: string) => boolean): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['source/bin.js', ...args], {cwd: repoDir, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(process.execPath, [binPath, ...args], {cwd: repoDir, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		const check = () => {
