@@ -6,6 +6,7 @@ import {prepareArgv} from './source/cli/argv.ts';
 import {exitCodes, UsageError} from './source/cli/exit-codes.ts';
 import {description, flagDefinitions, helpText} from './source/cli/flags.ts';
 import {main} from './source/cli/main.ts';
+import {abortOnSignals} from './source/cli/signals.ts';
 
 function usageExit(message: string): never {
 	process.stderr.write(`gmon: ${message}\n`);
@@ -45,17 +46,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	throw error;
 });
 
-const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	// The reason tells a one-shot run which exit code to give (130 or 143); --watch just ends.
-	process.once(signal, () => stop.abort(signal));
-}
-
 const code = await main(cli.input, cli.flags, {
 	stdout: process.stdout,
 	stderr: process.stderr,
 	stdin: process.stdin,
 	env: process.env,
-	signal: stop.signal,
+	signal: abortOnSignals(),
 });
 process.exitCode = code;

@@ -1,7 +1,7 @@
 // The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
 // It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
 // keys into reducer intents or store commands. Everything it shows is computed by source/view/.
-import {Box, Text, useInput, useStdin} from 'ink';
+import {Box, Text, useInput, useStdin, useWindowSize} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../monitor-types.ts';
@@ -19,7 +19,6 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
-import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -43,7 +42,7 @@ const defaultClock = () => Date.now();
 
 export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock}: AppProps) {
 	const state = useMonitor(store);
-	const {columns, rows} = useTerminalSize();
+	const {columns, rows} = useWindowSize();
 	const [select] = useState(createSelector);
 	const [ui, setUi] = useState<UiState>(() => initialUiState({hideIdle: hideIdle ?? false, ...(initialView ? {view: initialView} : {})}));
 	const [groupBy, setGroupBy] = useState<GroupBy>(initialGroupBy ?? 'stack');

@@ -87,6 +87,9 @@ export const keys = {
 	ctrlU: '\u0015',
 };
 
+/** Ink's wait for the rest of an escape sequence (pendingInputFlushDelayMilliseconds), with a margin. */
+const escapeFlushMs = 40;
+
 export async function renderTty(tree: ReactElement, size: {columns: number; rows: number} = {columns: 80, rows: 24}): Promise<TtyRender> {
 	const stdout = new FakeStdout(size.columns, size.rows);
 	const stdin = new FakeStdin();
@@ -112,7 +115,9 @@ export async function renderTty(tree: ReactElement, size: {columns: number; rows
 			for (const key of sequence) {
 				await delay(0);
 				stdin.write(key);
-				// A lone ESC is flushed one tick later (Ink disambiguates it from escape sequences).
+				// Ink holds a lone ESC for 20 ms in case the rest of an escape sequence follows, then
+				// delivers it as Escape: wait that out.
+				if (key === keys.escape) await delay(escapeFlushMs);
 				await settle();
 			}
 		},
