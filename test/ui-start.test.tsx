@@ -152,7 +152,7 @@ if (process.env['GMON_UI_START_CHILD']) {
 		assert.equal(alternateOn(child.session), false);
 		const screen = screenAndHistory(child.session);
 		// Between the two lines, bash's own report of the signal ("… Hangup  node …").
-		assert.match(screen, /shell before gmon\n[^]*Hangup[^]*\nchild exited with 129/);
+		assert.match(screen, /shell before gmon\n.*Hangup[\s\S]*?\nchild exited with 129/);
 		assert.doesNotMatch(screen, /tui ended|ID STATE/);
 	});
 
