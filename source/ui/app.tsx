@@ -49,8 +49,9 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const now = useNow(clock);
 	const {isRawModeSupported} = useStdin();
 
-	// Ink repaints the whole screen (and wipes scrollback) once a frame is as tall as the terminal (ink#450).
-	const frameRows = rows - 1;
+	// The frame fills the terminal: since Ink 7 a frame as tall as the terminal is drawn in place
+	// (it used to clear the whole screen on every frame, ink#450, so the frame was rows - 1).
+	const frameRows = rows;
 	const tooSmall = columns < minColumns || rows < minRows;
 	const compact = rows < 20;
 	const model = state.model;
