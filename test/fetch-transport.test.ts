@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createSecureServer} from 'node:http2';
 import {createServer as createHttpsServer} from 'node:https';
 import {connect as connectTcp, type AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -110,6 +111,20 @@ test('TLS with a self-signed certificate: the fault names the problem and both f
 			return true;
 		},
 	);
+});
+
+test('an https target that offers HTTP/2 (as a Go server does) is still read over HTTP/1.1', async t => {
+	const versions: string[] = [];
+	const server = createSecureServer({cert, key, allowHTTP1: true}, (req, res) => {
+		versions.push(req.httpVersion);
+		serve(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => server.close());
+	const source = new HttpSource(buildConfig(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`, {...quick, cacert: caFile}));
+	t.after(() => source.close());
+	assert.equal((await source.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
+	assert.deepEqual(versions, ['1.1']);
 });
 
 test('TLS: a certificate for another name, an unknown host, and https spoken to a plain http port', async t => {

@@ -106,6 +106,9 @@ export class HttpSource implements DumpSource {
 			headersTimeout: config.headersTimeoutMs,
 			bodyTimeout: config.bodyTimeoutMs,
 			connect,
+			// undici 8 speaks HTTP/2 to a TLS server that offers it (Go's does). One request per poll gains
+			// nothing from it, and the timeouts and fault wording here are HTTP/1.1's, tested as such.
+			allowH2: false,
 		};
 		const env = options.env ?? process.env;
 		const proxied = target.kind === 'http' && proxyVariables.some(name => (env[name] ?? '') !== '');
