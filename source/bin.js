@@ -9,7 +9,7 @@
 import {readFileSync} from 'node:fs';
 import module from 'node:module';
 
-// An older Node fails somewhere deep (undici 8 and Ink 8 need 22.19): say so in one line instead.
+// An older Node fails somewhere deep (undici 8 needs 22.19, Ink 8 needs 22): say so in one line instead.
 // The version lives in package.json's engines (`>=MAJOR.MINOR`).
 const engines = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node;
 const [, needMajor, needMinor] = /^>=(\d+)\.(\d+)/.exec(engines).map(Number);

@@ -49,7 +49,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const now = useNow(clock);
 	const {isRawModeSupported} = useStdin();
 
-	// The frame fills the terminal: since Ink 7 a frame as tall as the terminal is drawn in place
+	// The frame fills the terminal: Ink 8 draws a frame as tall as the terminal in place
 	// (it used to clear the whole screen on every frame, ink#450, so the frame was rows - 1).
 	const frameRows = rows;
 	const tooSmall = columns < minColumns || rows < minRows;
