@@ -178,6 +178,21 @@ test('/ types a fuzzy filter with spaces; Backspace edits; Enter keeps it; Esc c
 	assert.doesNotMatch(r.frame(), /filter "/);
 });
 
+test('a paste (bracketed) goes into the filter as one line, opening it from the list; its letters never run as keys', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />);
+	t.after(() => r.unmount());
+	// A copied line: its trailing newline and a `q` would otherwise accept the filter and quit.
+	await r.press(keys.paste('chan\tsend\n'));
+	assert.match(r.frame(), /\/chan send█/);
+	await r.press(keys.paste(' q\n'));
+	assert.match(r.frame(), /\/chan send q█/);
+	await r.press(keys.backspace, keys.backspace, keys.enter);
+	assert.match(r.frame(), /filter "chan send" · 1\/12/);
+	// Over the help, a paste is ignored (the help stays).
+	await r.press('?', keys.paste('j'));
+	assert.match(r.frame(), /gmon keys/);
+});
+
 test('H hides idle goroutines and says so', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />);
 	t.after(() => r.unmount());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyIntent, nextGroupBy, nextInterval, splitBurst, splitMeta} from '../source/view/keymap.ts';
+import {keyIntent, nextGroupBy, nextInterval, pasteActions, splitBurst, splitMeta} from '../source/view/keymap.ts';
 import {createSelector} from '../source/view/select.ts';
 import {initialUiState, reduce, type Env} from '../source/view/reducer.ts';
 import type {UiState} from '../source/view/types.ts';
@@ -116,4 +116,12 @@ test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so i
 	}
 	assert.equal(state.overlay, undefined);
 	assert.deepEqual(state.sort.goroutines, {key: 'wait', desc: true});
+});
+
+test('a paste is filter text, one line: it opens the prompt from a list, and is ignored over an overlay', () => {
+	assert.deepEqual(pasteActions('main.(*Server).publish\n', ui), [{type: 'startQuery'}, {type: 'typeQuery', text: 'main.(*Server).publish'}]);
+	assert.deepEqual(pasteActions('chan\r\n  send', {...ui, editing: true}), [{type: 'typeQuery', text: 'chan send'}]);
+	assert.deepEqual(pasteActions(' \n', ui), []);
+	assert.deepEqual(pasteActions('q', {...ui, overlay: 'help'}), []);
+	assert.deepEqual(pasteActions('q', {...ui, overlay: 'states'}), []);
 });

@@ -1,12 +1,12 @@
 // The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
 // It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
 // keys into reducer intents or store commands. Everything it shows is computed by source/view/.
-import {Box, Text, useInput, useStdin, useWindowSize} from 'ink';
+import {Box, Text, useInput, usePaste, useStdin, useWindowSize} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../monitor-types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
-import {keyIntent, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
+import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
@@ -109,6 +109,12 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	useInput(
 		(input, key) => {
 			for (const event of splitMeta(input, key)) handleInput(event.input, event.key);
+		},
+		{isActive: isRawModeSupported === true},
+	);
+	usePaste(
+		text => {
+			for (const action of pasteActions(text, uiRef.current)) dispatch(action);
 		},
 		{isActive: isRawModeSupported === true},
 	);

@@ -119,6 +119,20 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 	return undefined;
 }
 
+/**
+ * A paste (Ink's bracketed paste: the whole text at once, never as keys). It goes into the filter
+ * prompt as one line, opening the prompt from a list; pasted text never runs as commands (a stray
+ * `q` would quit). Over the help or the state picker it is ignored.
+ */
+export function pasteActions(text: string, ui: UiState): Action[] {
+	// A copied line's trailing newline is no part of it; a leading space only matters after text.
+	const line = text.replace(/\s+/g, ' ').trimEnd();
+	if (ui.editing) return line.trim() === '' ? [] : [{type: 'typeQuery', text: ui.query === '' ? line.trimStart() : line}];
+	if (line.trim() === '') return [];
+	if (ui.overlay !== undefined) return [];
+	return [{type: 'startQuery'}, {type: 'typeQuery', text: line.trimStart()}];
+}
+
 export interface KeyEvent {
 	input: string;
 	key: KeyLike;

@@ -85,6 +85,8 @@ export const keys = {
 	ctrlC: '\u0003',
 	ctrlD: '\u0004',
 	ctrlU: '\u0015',
+	/** Text pasted in a terminal in bracketed-paste mode (which Ink's usePaste turns on). */
+	paste: (text: string) => `\u001B[200~${text}\u001B[201~`,
 };
 
 /** Ink's wait for the rest of an escape sequence (pendingInputFlushDelayMilliseconds), with a margin. */
