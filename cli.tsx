@@ -7,6 +7,7 @@ import {exitCodes, UsageError} from './source/cli/exit-codes.ts';
 import {description, flagDefinitions, helpText} from './source/cli/flags.ts';
 import {main} from './source/cli/main.ts';
 import {sayError} from './source/cli/say.ts';
+import {abortOnSignals} from './source/cli/signals.ts';
 
 function usageExit(message: string): never {
 	sayError(process.stderr, message);
@@ -46,24 +47,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	throw error;
 });
 
-const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	// The reason tells a one-shot run which exit code to give (130 or 143); --watch just ends.
-	process.on(signal, () => {
-		// A second signal, or a run that has not wound down a second after the first, ends at once:
-		// a signal always stops gmon, whatever it was waiting on.
-		const code = signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
-		if (stop.signal.aborted) process.exit(code);
-		stop.abort(signal);
-		setTimeout(() => process.exit(code), 1000).unref();
-	});
-}
-
 const code = await main(cli.input, cli.flags, {
 	stdout: process.stdout,
 	stderr: process.stderr,
 	stdin: process.stdin,
 	env: process.env,
-	signal: stop.signal,
+	signal: abortOnSignals(),
 });
 process.exitCode = code;

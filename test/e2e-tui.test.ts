@@ -69,12 +69,12 @@ function styledLines(escaped: string): StyledLine[] {
 	});
 }
 
-/** Ink's frame is `rows - 1` tall (ink#450): the keys line is the last but one terminal row. */
+/** The frame fills the terminal: the header on the first row, the keys line on the last, none scrolled off. */
 function assertFrameHeight(screen: string, rows: number): void {
 	const lines = screen.split('\n');
 	assert.equal(lines.length, rows, 'capture-pane gives one line per terminal row');
-	assert.match(lines[rows - 2]!, /\? help +q quit/, 'the keys line is on row rows-1');
-	assert.equal(lines[rows - 1], '', 'the last row stays empty');
+	assert.match(lines[0]!, /^gmon /, 'the header is on the first row');
+	assert.match(lines[rows - 1]!, /\? help +q quit/, 'the keys line is on the last row');
 }
 
 /** Each step is a subtest (one failing check does not hide the others); its screen is saved on failure. */

@@ -32,7 +32,7 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 			const target = demo?.url ?? options.targets[0] ?? '';
 			if (output === 'tui') {
 				const {runTui} = await import('./run-tui.ts');
-				return await runTui(target, options, {});
+				return await runTui(target, options, io.signal ? {signal: io.signal} : {});
 			}
 
 			const {runReport} = await import('./run-report.ts');

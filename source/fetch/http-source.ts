@@ -106,10 +106,15 @@ export class HttpSource implements DumpSource {
 			headersTimeout: config.headersTimeoutMs,
 			bodyTimeout: config.bodyTimeoutMs,
 			connect,
+			// undici 8 speaks HTTP/2 to a TLS server that offers it (Go's does). One request per poll gains
+			// nothing from it, and the timeouts and fault wording here are HTTP/1.1's, tested as such.
+			allowH2: false,
 		};
 		const env = options.env ?? process.env;
 		const proxied = target.kind === 'http' && proxyVariables.some(name => (env[name] ?? '') !== '');
-		// A plain Agent unless a proxy is configured: no surprises for localhost targets.
+		// A plain Agent unless a proxy is configured: no surprises for localhost targets. Through a
+		// proxy, an http target is forwarded in absolute form and an https one tunnelled with CONNECT
+		// (curl's rule, undici 8's default: proxies often allow CONNECT to port 443 only).
 		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;

@@ -28,13 +28,12 @@ const cmd = (command: Command): Intent => ({command});
 
 export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 	if (key.ctrl && input === 'c') return cmd('quit');
-	// Ink 6.8 sets key.meta on a lone Escape too: test escape first.
 	if (key.escape) return act({type: 'back'});
 
 	if (ui.editing) {
 		if (key.return) return act({type: 'acceptQuery'});
-		// Ink 6.8 reports the Backspace key (0x7f) as key.delete.
-		if (key.backspace || key.delete) return act({type: 'backspaceQuery'});
+		// The prompt's cursor is always at the end: forward Delete (key.delete) has nothing to delete.
+		if (key.backspace) return act({type: 'backspaceQuery'});
 		if (key.upArrow) return act({type: 'nav', nav: 'up'});
 		if (key.downArrow) return act({type: 'nav', nav: 'down'});
 		if (key.ctrl && input === 'u') return act({type: 'clearQuery'});
@@ -120,6 +119,20 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 	return undefined;
 }
 
+/**
+ * A paste (Ink's bracketed paste: the whole text at once, never as keys). It goes into the filter
+ * prompt as one line, opening the prompt from a list; pasted text never runs as commands (a stray
+ * `q` would quit). Over the help or the state picker it is ignored.
+ */
+export function pasteActions(text: string, ui: UiState): Action[] {
+	// A copied line's trailing newline is no part of it; a leading space only matters after text.
+	const line = text.replace(/\s+/g, ' ').trimEnd();
+	if (ui.editing) return line.trim() === '' ? [] : [{type: 'typeQuery', text: ui.query === '' ? line.trimStart() : line}];
+	if (line.trim() === '') return [];
+	if (ui.overlay !== undefined) return [];
+	return [{type: 'startQuery'}, {type: 'typeQuery', text: line.trimStart()}];
+}
+
 export interface KeyEvent {
 	input: string;
 	key: KeyLike;
@@ -173,7 +186,7 @@ export function splitBurst(input: string): BurstPart[] {
 		let key: KeyLike | undefined;
 		if (char === '\r' || char === '\n') key = {return: true};
 		else if (char === '\t') key = {tab: true};
-		else if (char === '\u007F' || char === '\b') key = {delete: true};
+		else if (char === '\u007F' || char === '\b') key = {backspace: true};
 		else if (char === '\u001B') key = {escape: true};
 		else if (char < ' ') key = {};
 		if (key === undefined) {
