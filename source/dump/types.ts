@@ -78,8 +78,12 @@ export interface Goroutine {
 	durable: boolean;
 	/** `, synctest group N` (1.24) / `, synctest bubble N` (1.25+). */
 	synctestBubble?: number;
-	/** Go 1.26+ `labels:{"k": "v", …}` inside the header brackets. */
-	labels?: Record<string, string>;
+	/**
+	 * pprof labels from the header: Go 1.26 `labels:{"k": "v", …}` inside the brackets
+	 * (`GODEBUG=tracebacklabels=1`), Go 1.27 `{k: v, …}` after them. Unquoted; frozen and shared by
+	 * every goroutine with the same header.
+	 */
+	labels?: Readonly<Record<string, string>>;
 	/** Header `key=value` fields before the bracket: `gp=0x…`, `m=0`/`m=nil`, `mp=0x…`. */
 	fields?: Record<string, string>;
 	/** Bracket tokens the parser did not recognise, kept verbatim (never fatal). */
@@ -140,4 +144,10 @@ export interface Dump {
 	bytes: number;
 	/** Lines the parser skipped as not part of any grammar it knows (count only; the text is noise). */
 	skippedLines: number;
+	/**
+	 * Lines shaped like a goroutine header (`goroutine 7 …:`) of a shape the parser does not know: those
+	 * goroutines are missing from `goroutines`, so every output says so. `first` is the first such line,
+	 * as printed (raw target text: sanitize before showing). Absent when there were none.
+	 */
+	unparsedHeaders?: {count: number; first: string};
 }

@@ -319,7 +319,9 @@ export class Tracker implements TrackerLike {
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
 		// Matched afresh each poll: places are few next to goroutines, records fewer still.
 		if (!this.leaks.empty) {
-			for (const acc of accs) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			for (const acc of accs) {
+				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			}
 		}
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
@@ -525,7 +527,8 @@ export class Tracker implements TrackerLike {
 				acc.sample = view;
 			}
 			if (idle) acc.idle++;
-			if (g.leaked) acc.leaked++;
+			// Go 1.26 marks main parked in `select {}` (leaked) too: never a proven leak (isDeliberatePark).
+			if (g.leaked && !place.deliberatePark) acc.leaked++;
 			if (place.leakShaped && !periodic) acc.leakShaped++;
 			if (stuck) {
 				acc.stuck++;
