@@ -27,7 +27,8 @@ function signature(frames: readonly Frame[]): string[] {
  * §9.3). It stands for no goroutine and no place: never a suspect, never counted.
  */
 export function isEmptyRecord(record: ProfileRecord): boolean {
-	return record.frames.every(frame => frame.func === '');
+	// (Not a record with PCs but no frame lines: that is a goroutine that has not started yet.)
+	return record.pcs.length === 0 && record.frames.every(frame => frame.func === '');
 }
 
 /**

@@ -14,7 +14,7 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const leakProfile = dump.profileName === 'goroutineleak';
 	// A record with no function (Go 1.27.3's empty leak record) is no goroutine and no place: left
 	// out of the groups and of the total (the `total N` line counted it).
-	const empty = dump.records.filter(record => isEmptyRecord(record));
+	const empty = leakProfile ? dump.records.filter(record => isEmptyRecord(record)) : [];
 	const records = empty.length === 0 ? dump.records : dump.records.filter(record => !isEmptyRecord(record));
 	const groups = mergeRecords(records).map(record => recordGroup(record, leakProfile && !isDeliberateParkRecord(record)));
 	groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
