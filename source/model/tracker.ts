@@ -154,10 +154,10 @@ function compactView(g: Goroutine, place: Place, intern: (text: string) => strin
 
 /**
  * The header facts a compact view copies, as one number: equal numbers (with the same place and
- * raw state) mean the last view still fits, without reading it. -1: never reuse (labels, a cut block).
+ * raw state and labels object) mean the last view still fits, without reading it. -1: never reuse (a cut block).
  */
 function viewFacts(g: Goroutine): number {
-	if (g.labels !== undefined || g.truncated) return -1;
+	if (g.truncated) return -1;
 	return g.waitMinutes * 8 + (g.leaked ? 4 : 0) + (g.locked ? 2 : 0) + (g.scan ? 1 : 0);
 }
 
@@ -488,7 +488,15 @@ export class Tracker implements TrackerLike {
 			} else {
 				const facts = viewFacts(g);
 				const rawLength = g.rawState.length;
-				if (rec.view !== undefined && facts >= 0 && facts === rec.viewFacts && rec.viewPlace === place && rawLength === rec.viewRawLength) {
+				// Labels by identity: the parser shares one frozen object per header text (Go 1.27 prints them by default).
+				if (
+					rec.view !== undefined &&
+					facts >= 0 &&
+					facts === rec.viewFacts &&
+					rec.viewPlace === place &&
+					rawLength === rec.viewRawLength &&
+					rec.view.labels === g.labels
+				) {
 					view = rec.view;
 				} else {
 					view = rec.view = compactView(g, place, intern);
