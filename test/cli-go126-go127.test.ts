@@ -64,7 +64,10 @@ async function reportAll(): Promise<Map<string, Report>> {
 }
 
 let reports: Promise<Map<string, Report>> | undefined;
-const report = async (name: string): Promise<Report> => (await (reports ??= reportAll())).get(name)!;
+async function report(name: string): Promise<Report> {
+	reports ??= reportAll();
+	return (await reports).get(name)!;
+}
 
 test('gmon --once --json counts every goroutine of every Go 1.26 / 1.27 fixture', async () => {
 	const readme = readFileSync(fixture('README.md'), 'utf8');
