@@ -66,7 +66,11 @@ export interface Goroutine {
 	state: string;
 	/** The whole bracket body as printed, for display and for anything the fields below miss. */
 	rawState: string;
-	/** Go's own `, N minutes` (a floor; absent until a GC stamps the wait). 0 when not printed. */
+	/**
+	 * Go's own `, N minutes`, as printed. 0 when not printed. Weak evidence of age: the GC stamps the
+	 * wait with the start of the *previous* GC, so it can overstate by up to one GC interval (a 500 ms
+	 * ticker loop showed `1 minutes`), and a wait that began after the last GC shows none (formats.md §9.4).
+	 */
 	waitMinutes: number;
 	/** `, locked to thread`. */
 	locked: boolean;
