@@ -239,3 +239,40 @@ test('footer: the filter prompt while typing; sort, filters and position otherwi
 	for (const width of [60, 80, 120, 200]) assert.ok(keysLine(view, width).text.length <= width);
 	assert.match(keysLine(view, 200).text, /w write/);
 });
+
+test('header: goroutine headers gmon did not understand are counted in the title, as a warning', () => {
+	const ui = initialUiState();
+	const model = snapshot([tracked({id: 1})]);
+	const dump = {unparsedHeaders: {count: 3, first: 'goroutine 7 [x] <y>:'}} as never;
+	const lines = headerLines({
+		model,
+		now: 6000,
+		width: 160,
+		compact: false,
+		stateOrder: ['chan receive'],
+		ui,
+		poller: pollerState({last: {at: 5000, durationMs: 250, bytes: 2_500, debug: 2, dump, truncated: false}}),
+	});
+	assert.match(lines[0]!.text, / · 3 goroutine headers not understood · /);
+	assert.equal(lines[0]!.tone, 'warn');
+	const clean = headerLines({
+		model,
+		now: 6000,
+		width: 160,
+		compact: false,
+		stateOrder: [],
+		ui,
+		poller: pollerState({last: {at: 5000, durationMs: 250, bytes: 2_500, debug: 2, dump: {} as never, truncated: false}}),
+	});
+	assert.doesNotMatch(clean[0]!.text, /not understood/);
+	assert.equal(clean[0]!.tone, 'title');
+});
+
+test('stack view: main parked in select {} that Go marked (leaked) is not called a proven leak', () => {
+	const main = tracked({id: 1, state: 'select (no cases)', leaked: true, frames: [['main.main', '/app/main.go', 26]]});
+	const lines = goroutineStackLines(main, 120).map(line => line.text);
+	assert.ok(lines.some(line => line.includes('main parked on purpose, not a leak')));
+	assert.ok(!lines.some(line => line.includes('proven leak')));
+	const sender = tracked({id: 22, state: 'chan send', leaked: true, frames: [['main.forgottenSender.func1', '/app/main.go', 18]]});
+	assert.ok(goroutineStackLines(sender, 120).some(line => line.text.includes('proven leak (goroutineleak)')));
+});

@@ -105,6 +105,7 @@ async function pollAndReport(source: DumpSource, config: Config, options: CliOpt
 			errors: [...errors],
 			hideIdle: options.hideIdle,
 			...(dump.preamble ? {preamble: dump.preamble} : {}),
+			...(dump.unparsedHeaders ? {unparsedHeaders: dump.unparsedHeaders} : {}),
 		};
 
 		if (options.watch) {

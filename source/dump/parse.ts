@@ -98,6 +98,12 @@ class Parser {
 			this.kind = 'traceback';
 			return;
 		}
+		// A header of a shape no grammar here knows (a newer Go): the input is still a traceback, and
+		// the header is counted as not understood rather than taken for preamble.
+		if (at >= 0 && first === start + at && this.traceback.unknownHeader(line, at, line.length)) {
+			this.kind = 'traceback';
+			return;
+		}
 		const text = s.slice(first, end);
 		const profile = parseProfileHeader(text);
 		if (profile) {
@@ -435,6 +441,8 @@ class StreamingDumpParser implements DumpParser {
 		};
 		if (parser.profileName !== undefined) dump.profileName = parser.profileName;
 		if (parser.profileTotal !== undefined) dump.profileTotal = parser.profileTotal;
+		const traceback = parser.traceback;
+		if (traceback.unparsedHeaders > 0) dump.unparsedHeaders = {count: traceback.unparsedHeaders, first: traceback.firstUnparsedHeader ?? ''};
 		if (parser.preamble.length > 0) dump.preamble = own(parser.preamble.join('\n'));
 		return dump;
 	}

@@ -154,10 +154,10 @@ function compactView(g: Goroutine, place: Place, intern: (text: string) => strin
 
 /**
  * The header facts a compact view copies, as one number: equal numbers (with the same place and
- * raw state) mean the last view still fits, without reading it. -1: never reuse (labels, a cut block).
+ * raw state and labels object) mean the last view still fits, without reading it. -1: never reuse (a cut block).
  */
 function viewFacts(g: Goroutine): number {
-	if (g.labels !== undefined || g.truncated) return -1;
+	if (g.truncated) return -1;
 	return g.waitMinutes * 8 + (g.leaked ? 4 : 0) + (g.locked ? 2 : 0) + (g.scan ? 1 : 0);
 }
 
@@ -319,7 +319,9 @@ export class Tracker implements TrackerLike {
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
 		// Matched afresh each poll: places are few next to goroutines, records fewer still.
 		if (!this.leaks.empty) {
-			for (const acc of accs) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			for (const acc of accs) {
+				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			}
 		}
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
@@ -486,7 +488,15 @@ export class Tracker implements TrackerLike {
 			} else {
 				const facts = viewFacts(g);
 				const rawLength = g.rawState.length;
-				if (rec.view !== undefined && facts >= 0 && facts === rec.viewFacts && rec.viewPlace === place && rawLength === rec.viewRawLength) {
+				// Labels by identity: the parser shares one frozen object per header text (Go 1.27 prints them by default).
+				if (
+					rec.view !== undefined &&
+					facts >= 0 &&
+					facts === rec.viewFacts &&
+					rec.viewPlace === place &&
+					rawLength === rec.viewRawLength &&
+					rec.view.labels === g.labels
+				) {
 					view = rec.view;
 				} else {
 					view = rec.view = compactView(g, place, intern);
@@ -525,7 +535,8 @@ export class Tracker implements TrackerLike {
 				acc.sample = view;
 			}
 			if (idle) acc.idle++;
-			if (g.leaked) acc.leaked++;
+			// Go 1.26 marks main parked in `select {}` (leaked) too: never a proven leak (isDeliberatePark).
+			if (g.leaked && !place.deliberatePark) acc.leaked++;
 			if (place.leakShaped && !periodic) acc.leakShaped++;
 			if (stuck) {
 				acc.stuck++;

@@ -1,6 +1,7 @@
 // The `--json` document: a stable contract for scripts (jq, CI, log pipelines), described by
 // schema.json next to this file. Add fields freely; never rename or retype one without bumping
 // schemaVersion.
+import {isProvenLeak} from '../dump/classify.ts';
 import type {Frame} from '../dump/types.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {rank} from './rank.ts';
@@ -73,6 +74,8 @@ export interface JsonReport {
 	suspects: JsonSuspect[];
 	errors: Array<{at: string; kind: string; message: string}>;
 	preamble?: string;
+	/** Goroutine headers of a shape gmon does not know: their goroutines are in no count. */
+	unparsedHeaders?: {count: number; first: string};
 }
 
 export const toWhere = (frame: Frame | undefined): JsonWhere | null => (frame ? {function: frame.func, file: frame.file, line: frame.line} : null);
@@ -116,6 +119,7 @@ export function jsonReportParts(input: ReportInput): JsonReportParts {
 		suspects: ranked.suspects.map(suspect => jsonSuspect(suspect)),
 		errors: input.errors.map(error => ({at: new Date(error.at).toISOString(), kind: error.kind, message: error.message})),
 		...(input.preamble ? {preamble: input.preamble} : {}),
+		...(input.unparsedHeaders ? {unparsedHeaders: {...input.unparsedHeaders}} : {}),
 	};
 }
 
@@ -136,7 +140,8 @@ function jsonGoroutine({g, stuck, waitMs, where, groupKey}: TrackedGoroutine, gr
 		waitMs,
 		stuck,
 		locked: g.locked,
-		leaked: g.leaked || groupProven,
+		// (A `(leaked)` main parked in `select {}` on purpose is no proven leak: isProvenLeak.)
+		leaked: isProvenLeak(g) || groupProven,
 		where: toWhere(where ?? g.frames[0]),
 		createdBy: g.createdBy
 			? {

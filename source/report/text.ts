@@ -88,7 +88,13 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 				);
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
+	if (input.unparsedHeaders) lines.push(style.yellow(fitEnd(unparsedNote(input.unparsedHeaders), width)));
 	return lines;
+}
+
+/** `1 goroutine header not understood: goroutine 7 …`: those goroutines are in no count, and the reader must know. */
+function unparsedNote({count, first}: {count: number; first: string}): string {
+	return `${count} goroutine header${count === 1 ? '' : 's'} not understood: ${visible(first)}`;
 }
 
 function stateLines(states: Record<string, number>, total: number, style: Style, width: number): string[] {

@@ -53,6 +53,9 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	// The poller stretches full dumps and fills in the counts from debug=1 between them: say how old each is.
 	const countsNewer = last !== undefined && profile !== undefined && profile.at > last.at;
 	if (last?.truncated) parts.push(cutNote(last, countsNewer ? model?.total : undefined));
+	// Goroutines behind a header shape gmon does not know are in no count: say so (`--once` prints the line).
+	const unparsed = last?.dump.unparsedHeaders?.count ?? 0;
+	if (unparsed > 0) parts.push(`${formatCount(unparsed)} goroutine header${unparsed === 1 ? '' : 's'} not understood`);
 	if (last) {
 		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
 		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
@@ -129,7 +132,7 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
 	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
-	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated ? 'warn' : 'title'});
+	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders ? 'warn' : 'title'});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
 	if (!model) {

@@ -1,6 +1,7 @@
 // The stack view's content as plain lines: every frame (function and args, then file:line),
 // runtime and standard-library frames marked dim, the elision marker where Go put it, created-by;
 // for a group its shared stack and member ids. The UI only colours and windows these lines.
+import {isProvenLeak} from '../dump/classify.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText, isStdFrame} from './frames.ts';
@@ -99,11 +100,13 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (t.waitMs >= 1000) facts.push(`waiting ${formatDuration(t.waitMs)}`);
 	if (t.stuck) facts.push(`stuck ${t.samePolls} polls`);
 	if (t.isNew) facts.push('new');
-	if (g.leaked) facts.push('proven leak (goroutineleak)');
+	const proven = isProvenLeak(g);
+	if (proven) facts.push('proven leak (goroutineleak)');
+	else if (g.leaked) facts.push('marked (leaked) by Go: main parked on purpose, not a leak');
 	else if (options.suspect) facts.push('suspect');
 	const labels = labelsText(g.labels);
 	if (labels) facts.push(labels);
-	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: g.leaked || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
+	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
