@@ -30,7 +30,7 @@ const [{render}, React, {App}, {createMonitor}, {buildConfig}, {Tracker}, {creat
 	import('ink'),
 	import('react'),
 	import('../source/ui/app.tsx'),
-	import('../source/monitor.ts'),
+	import('../source/watch/store.ts'),
 	import('../source/config.ts'),
 	import('../source/model/index.ts'),
 	import('../source/dump/index.ts'),

@@ -6,7 +6,7 @@ import {describe, test} from 'node:test';
 import {parseDump, type Dump} from '../source/dump/index.ts';
 import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
 import {buildJsonReport} from '../source/report/json.ts';
-import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
+import {snapshotFromProfile} from '../source/model/profile-snapshot.ts';
 import schema from '../source/report/schema.json' with {type: 'json'};
 import type {ReportInput} from '../source/report/types.ts';
 import {validate} from './helpers/json-schema.ts';

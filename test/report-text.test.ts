@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {parseDump, type Dump} from '../source/dump/index.ts';
 import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
-import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
+import {snapshotFromProfile} from '../source/model/profile-snapshot.ts';
 import {formatTextReport} from '../source/report/text.ts';
 import type {ReportInput} from '../source/report/types.ts';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatBytes, formatDuration, padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
+import {formatBytes} from '../source/text/units.ts';
+import {formatDuration, padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
 import {isStdFrame, packageOf} from '../source/view/frames.ts';
 import {stripControl} from '../source/view/sanitize.ts';
 
@@ -27,8 +28,8 @@ test('durations read short at every scale', () => {
 	assert.equal(formatDuration(185_000), '3m05s');
 	assert.equal(formatDuration(2 * 3_600_000 + 14 * 60_000), '2h14m');
 	assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d04h');
-	assert.equal(formatBytes(25 * 1024 * 1024), '25 MB');
-	assert.equal(formatBytes(1200), '1.2 KB');
+	assert.equal(formatBytes(25 * 1024 * 1024), '25 MiB');
+	assert.equal(formatBytes(1200), '1.2 KiB');
 });
 
 test('sparkline scales between min and max and keeps the last values', () => {

@@ -119,7 +119,7 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 		now: 13_000,
 		poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}}),
 	});
-	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MB · every 2s$/);
+	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MiB · every 2s$/);
 	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
 	const steady = headerLines({
 		...base,
@@ -165,17 +165,17 @@ test('header: a cut dump says how many goroutines it listed of how many; a newer
 	const model = {...snapshot([tracked({id: 1})]), total: 100_000};
 	const base = {model, now: 21_000, width: 200, compact: false, stateOrder: ['chan receive'], ui};
 	const both = headerLines({...base, poller: pollerState({last: cut, lastProfile: counts})});
-	assert.equal(both[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k of 100k listed · full dump 19s ago in 1s, 64 MB · counts just now · every 2s');
+	assert.equal(both[0]!.text, 'gmon localhost:6060 · cut at 64 MiB: 27.0k of 100k listed · full dump 19s ago in 1s, 64 MiB · counts just now · every 2s');
 	assert.equal(both[0]!.tone, 'warn');
 	// Without a newer profile the model counted only what the dump listed: no total to claim.
 	const alone = headerLines({...base, poller: pollerState({last: cut, lastProfile: {...counts, at: -5000}})});
-	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k listed · polled 19s ago in 1s, 64 MB · every 2s');
+	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MiB: 27.0k listed · polled 19s ago in 1s, 64 MiB · every 2s');
 	const whole = headerLines({
 		...base,
 		now: 23_400,
 		poller: pollerState({last: {...cut, bytes: 25 * 1024 * 1024, truncated: false}, lastProfile: {...counts, at: 22_000}}),
 	});
-	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MB · counts just now · every 2s');
+	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MiB · counts just now · every 2s');
 	assert.equal(whole[0]!.tone, 'title');
 });
 

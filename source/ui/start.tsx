@@ -3,7 +3,7 @@
 // process.exit, because once we listen for a signal nobody else exits for us).
 import {render} from 'ink';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorStore} from '../monitor-types.ts';
+import type {MonitorStore} from '../watch/types.ts';
 import type {ListKind} from '../view/types.ts';
 import {App} from './app.tsx';
 

@@ -54,20 +54,6 @@ export function formatWait(ms: number): string {
 	return ms < 1000 ? '' : formatDuration(ms);
 }
 
-/** `512 B`, `1.2 KB`, `25 MB`. */
-export function formatBytes(bytes: number): string {
-	if (!Number.isFinite(bytes) || bytes < 0) return '-';
-	if (bytes < 1024) return `${bytes} B`;
-	const units = ['KB', 'MB', 'GB'];
-	let value = bytes / 1024;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
 /** `+3`, `-2`, `0`. */
 export function formatDelta(delta: number): string {
 	if (delta > 0) return `+${delta}`;

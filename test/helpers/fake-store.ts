@@ -3,7 +3,7 @@
 import type {StateClass} from '../../source/dump/api.ts';
 import type {Frame, Goroutine} from '../../source/dump/types.ts';
 import type {GroupBy, Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../../source/model/types.ts';
-import type {MonitorControl, MonitorState, MonitorStore} from '../../source/monitor-types.ts';
+import type {MonitorControl, MonitorState, MonitorStore} from '../../source/watch/types.ts';
 import type {PollerState} from '../../source/fetch/types.ts';
 import {isStdFrame} from '../../source/view/frames.ts';
 

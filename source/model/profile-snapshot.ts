@@ -5,8 +5,8 @@
 // proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it.
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
-import {baseName} from '../model/format.ts';
-import type {Group, ModelSnapshot, Suspect} from '../model/types.ts';
+import {baseName} from './format.ts';
+import type {Group, ModelSnapshot, Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const proven = dump.profileName === 'goroutineleak';
