@@ -49,7 +49,7 @@ test('at 80x24 the frame is 23 lines: header, column titles, rows, status and ke
 		lines.every(line => line.length <= 80),
 		'no line wider than the terminal',
 	);
-	assert.match(lines[0]!, /gmon localhost:6060 · polled .* in 40ms, 244 KB · every 2s/);
+	assert.match(lines[0]!, /gmon localhost:6060 · polled .* in 40ms, 244 KiB · every 2s/);
 	assert.match(lines[1]!, /total 40/);
 	assert.match(lines[2]!, /1:chan receive 40/);
 	assert.match(lines[3]!, /ID STATE\s+WAIT WHERE\s+FILE/);
