@@ -3,7 +3,9 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
-import {createDumpParser, createParseCache, type Dump, type ParseCache} from '../dump/index.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import type {Dump} from '../dump/types.ts';
 import {PollFault} from './faults.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';

@@ -4,7 +4,8 @@
 import {readFileSync} from 'node:fs';
 import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
-import {createDumpParser, createParseCache, type ParseCache} from '../dump/index.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
 import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
