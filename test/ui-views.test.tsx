@@ -249,11 +249,11 @@ test('an error keeps the last data and shows the retry countdown; a stretched in
 		error: {message: 'connection refused: is the target running?', kind: 'refused', at: now - 1000, retryAt: now + 4000, attempt: 3},
 		intervalMs: 1000,
 		effectiveIntervalMs: 8000,
-		stretchedReason: 'dump costs 400 ms',
+		stretchedReason: 'dump costs 400ms',
 	});
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
 	t.after(() => r.unmount());
-	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400 ms\)/);
+	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400ms\)/);
 	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from just now/);
 	assert.match(r.frame(), /chan send/);
 	assert.equal(r.lines().length, 29);

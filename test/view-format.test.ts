@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatBytes} from '../source/text/units.ts';
-import {formatDuration, padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
+import {formatBytes, formatDuration} from '../source/text/units.ts';
+import {padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
 import {isStdFrame, packageOf} from '../source/view/frames.ts';
 import {stripControl} from '../source/view/sanitize.ts';
 
@@ -28,6 +28,12 @@ test('durations read short at every scale', () => {
 	assert.equal(formatDuration(185_000), '3m05s');
 	assert.equal(formatDuration(2 * 3_600_000 + 14 * 60_000), '2h14m');
 	assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d04h');
+	// Floored like Go's wait minutes, and a zero last part left off: "stuck 2m", never "2m00s".
+	assert.equal(formatDuration(119_999), '1m59s');
+	assert.equal(formatDuration(120_000), '2m');
+	assert.equal(formatDuration(3_600_000), '1h');
+	assert.equal(formatDuration(999.6), '1s');
+	assert.equal(formatDuration(-1), '-');
 	assert.equal(formatBytes(25 * 1024 * 1024), '25 MiB');
 	assert.equal(formatBytes(1200), '1.2 KiB');
 });

@@ -48,11 +48,4 @@ export function shortLocation(file: string, line: number): string {
 	return line > 0 ? `${base}:${line}` : base;
 }
 
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-	if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-	return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
-}
-
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

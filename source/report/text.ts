@@ -3,8 +3,8 @@
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, Suspect} from '../model/types.ts';
 import {rank, suspectCount} from './rank.ts';
-import {formatBytes} from '../text/units.ts';
-import {clean, createStyle, fitEnd, fitMiddle, formatDuration, shortLocation, signed, type Style} from './style.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {clean, createStyle, fitEnd, fitMiddle, shortLocation, signed, type Style} from './style.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {

@@ -17,3 +17,22 @@ export function formatBytes(bytes: number): string {
 	}
 	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `850ms`, `12s`, `3m05s`, `2m`, `2h14m`, `3d04h`: short, sortable by eye, and floored like Go's own
+ * wait minutes (a goroutine waiting 119 s has not waited 2 minutes). A zero last part is left off.
+ */
+export function formatDuration(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '-';
+	if (ms < 999.5) return `${Math.round(ms)}ms`; // 999.6 ms reads 1s, not 1000ms
+	const s = Math.max(1, Math.floor(ms / 1000));
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return s % 60 === 0 ? `${m}m` : `${m}m${pad2(s % 60)}s`;
+	const h = Math.floor(m / 60);
+	if (h < 24) return m % 60 === 0 ? `${h}h` : `${h}h${pad2(m % 60)}m`;
+	const d = Math.floor(h / 24);
+	return h % 24 === 0 ? `${d}d` : `${d}d${pad2(h % 24)}h`;
+}

@@ -2,11 +2,10 @@
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
-import {formatBytes} from '../text/units.ts';
-import {formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
 import {stripControl} from './sanitize.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
-import {sparkline} from './format.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 

@@ -1,3 +1,5 @@
+import {formatDuration} from '../text/units.ts';
+
 // Pure text formatting for fixed-width terminal cells. Widths count UTF-16 code units: dump text is
 // almost always ASCII, and the few symbols gmon draws itself are one column wide.
 
@@ -33,20 +35,6 @@ export function padEnd(text: string, width: number): string {
 export function padStart(text: string, width: number): string {
 	const cut = truncateEnd(text, width);
 	return cut.length < width ? ' '.repeat(width - cut.length) + cut : cut;
-}
-
-/** `850ms`, `12s`, `3m05s`, `2h14m`, `3d04h`: short and sortable by eye. */
-export function formatDuration(ms: number): string {
-	if (!Number.isFinite(ms) || ms < 0) return '-';
-	if (ms < 1000) return `${Math.round(ms)}ms`;
-	const s = Math.floor(ms / 1000);
-	if (s < 60) return `${s}s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-	const h = Math.floor(m / 60);
-	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-	const d = Math.floor(h / 24);
-	return `${d}d${String(h % 24).padStart(2, '0')}h`;
 }
 
 /** Wait column: blank under a second (nothing to see), otherwise a duration. */

@@ -1,9 +1,10 @@
 // One list row as one fixed-width string plus a tone the UI maps to a colour. Building the whole
 // line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
+import {formatDuration} from '../text/units.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatDuration, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {stripControl} from './sanitize.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 

@@ -1,10 +1,11 @@
 // The stack view's content as plain lines: every frame (function and args, then file:line),
 // runtime and standard-library frames marked dim, the elision marker where Go put it, created-by;
 // for a group its shared stack and member ids. The UI only colours and windows these lines.
+import {formatDuration} from '../text/units.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText, isStdFrame} from './frames.ts';
-import {formatDelta, formatDuration, truncateEnd, truncateMiddle} from './format.ts';
+import {formatDelta, truncateEnd, truncateMiddle} from './format.ts';
 import {stripControl} from './sanitize.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
