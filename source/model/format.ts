@@ -7,9 +7,3 @@ export function formatRate(perMin: number): string {
 	const text = abs >= 10 ? String(Math.round(abs)) : String(Math.round(abs * 10) / 10);
 	return `${sign}${text}/min`;
 }
-
-/** Last path element: `/home/x/handlers.go` → `handlers.go`, `C:/a b/x.go` → `x.go`. */
-export function baseName(file: string): string {
-	const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-	return slash < 0 ? file : file.slice(slash + 1);
-}

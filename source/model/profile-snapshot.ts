@@ -3,9 +3,9 @@
 // dumps go through the model's Tracker instead; this covers what it cannot. A saved
 // `goroutineleak` profile (Go 1.26+) lists only goroutines Go proved leaked: every group is a
 // proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it.
+import {baseName} from '../dump/names.ts';
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
-import {baseName} from './format.ts';
 import type {Group, ModelSnapshot, Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {

@@ -14,7 +14,8 @@
 //         receiver is gone — unlike a receive, which is how idle workers wait.
 // Go's goroutineleak profile outranks all of it: `(leaked)` goroutines are proven.
 import {formatDuration} from '../text/units.ts';
-import {formatRate, baseName} from './format.ts';
+import {baseName} from '../dump/names.ts';
+import {formatRate} from './format.ts';
 import type {Group, Suspect} from './types.ts';
 
 export interface GroupFacts {

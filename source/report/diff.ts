@@ -5,7 +5,8 @@
 // different processes (before and after a deploy) compare too.
 import type {Frame} from '../dump/types.ts';
 import type {Group, ModelSnapshot} from '../model/types.ts';
-import {clean, fitEnd, fitMiddle, shortLocation, signed, createStyle} from './style.ts';
+import {shortLocation} from '../dump/names.ts';
+import {clean, fitEnd, fitMiddle, signed, createStyle} from './style.ts';
 
 export type ChangeKind = 'appeared' | 'vanished' | 'grew' | 'shrank' | 'unchanged';
 

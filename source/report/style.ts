@@ -42,10 +42,4 @@ export function fitEnd(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** `lab.go:120` from `/home/x/lab/lab.go`, line 120. */
-export function shortLocation(file: string, line: number): string {
-	const base = file.split(/[\\/]/).pop() ?? file;
-	return line > 0 ? `${base}:${line}` : base;
-}
-
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

@@ -4,7 +4,8 @@ import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, Suspect} from '../model/types.ts';
 import {rank, suspectCount} from './rank.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
-import {clean, createStyle, fitEnd, fitMiddle, shortLocation, signed, type Style} from './style.ts';
+import {shortLocation} from '../dump/names.ts';
+import {clean, createStyle, fitEnd, fitMiddle, signed, type Style} from './style.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {

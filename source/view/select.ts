@@ -4,7 +4,7 @@
 // lookup and a slice, and a new poll costs one sort and one filter pass.
 import type {Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
-import {shortFile} from './frames.ts';
+import {baseName} from '../dump/names.ts';
 import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
@@ -57,13 +57,13 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 /** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
 export function searchTextOf(t: TrackedGoroutine): string {
 	const frame = whereFrame(t);
-	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
 	return `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
 }
 
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
-	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
 	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
 }
 
