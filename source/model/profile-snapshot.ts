@@ -6,6 +6,7 @@
 import {baseName} from '../dump/names.ts';
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
+import {stackGroupKey} from './place.ts';
 import type {Group, ModelSnapshot, Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
@@ -31,8 +32,8 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	};
 }
 
-/** Shaped like the model's stack key (state|frames|<creator) with no state and no creator. */
-const recordKey = (record: ProfileRecord) => `|${record.frames.map(frame => `${frame.func}:${frame.line}`).join('|')}|<`;
+/** The model's stack key, with no state and no creator. */
+const recordKey = (record: ProfileRecord) => stackGroupKey('', record.frames, undefined);
 
 /** Records with the same frames (distinct PCs or labels) count as one stack. */
 function mergeRecords(records: readonly ProfileRecord[]): ProfileRecord[] {

@@ -17,9 +17,7 @@ import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {Ring} from './ring.ts';
 import {rankSuspects, type GroupFacts} from './suspects.ts';
-import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
-
-const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
+import {GROUP_BYS, type Group, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)

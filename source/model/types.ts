@@ -27,7 +27,9 @@ export interface TrackedGoroutine {
 	idle: boolean;
 }
 
-export type GroupBy = 'stack' | 'where' | 'top' | 'creator';
+/** What groups can be keyed by, in the order `b` cycles through them; the first is the default. */
+export const GROUP_BYS = ['stack', 'where', 'top', 'creator'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface Group {
 	key: string;

@@ -1,5 +1,6 @@
 // Keys → intents. Pure (a subset of Ink's Key shape, no Ink import), so every binding is tested
 // without a terminal. Conventions from htop, k9s and lazygit; Esc goes back or clears, never quits.
+import {GROUP_BYS, type GroupBy} from '../model/types.ts';
 import type {Action, UiState} from './types.ts';
 
 export interface KeyLike {
@@ -139,12 +140,10 @@ export function splitMeta(input: string, key: KeyLike): KeyEvent[] {
 	];
 }
 
-const groupByOrder = ['stack', 'where', 'top', 'creator'] as const;
-
 /** `b`: the next group-by key. */
-export function nextGroupBy(current: string | undefined): (typeof groupByOrder)[number] {
-	const i = groupByOrder.indexOf((current ?? 'stack') as (typeof groupByOrder)[number]);
-	return groupByOrder[(i + 1) % groupByOrder.length]!;
+export function nextGroupBy(current: GroupBy | undefined): GroupBy {
+	const i = GROUP_BYS.indexOf(current ?? GROUP_BYS[0]);
+	return GROUP_BYS[(i + 1) % GROUP_BYS.length]!;
 }
 
 /** `+`/`-`: the interval steps, so a few presses cover 250 ms to a minute. */
