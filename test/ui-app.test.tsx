@@ -150,7 +150,7 @@ test('Enter shows every frame with args and file:line, created-by; Esc returns',
 	await r.press(keys.enter);
 	const frame = r.frame();
 	assert.match(frame, /goroutine 42 \[chan send\]/);
-	assert.match(frame, /waiting 5m00s · stuck 5 polls/);
+	assert.match(frame, /waiting 5m · stuck 5 polls/);
 	assert.match(frame, /runtime\.chansend1\(0xc0000a0000, 0x2a\)/);
 	assert.match(frame, /github\.com\/acme\/svc\/handlers\.\(\*Server\)\.publish\(0xc0000a0000, 0x2a\)/);
 	assert.match(frame, /\/src\/svc\/handlers\/publish\.go:88/);

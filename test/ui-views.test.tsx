@@ -224,7 +224,7 @@ test('? shows the help over the list; any key closes it', async t => {
 	t.after(() => r.unmount());
 	await r.press('?');
 	assert.match(r.frame(), /gmon keys/);
-	assert.match(r.frame(), /Quit {4}q or Ctrl-C/);
+	assert.match(r.frame(), /Quit {4}.*q Ctrl-C quit/);
 	assert.match(r.frame(), /count growth {3}S reverse$/m, 'the Sort line is whole at 80 columns');
 	assert.ok(r.lines().every(line => line.length <= 80 && !line.endsWith('…')));
 	assert.equal(r.lines().at(-1), 'any key closes the help  q quit');
@@ -238,9 +238,9 @@ test('in a 60x12 pane the help keeps quit and the marks, and says how much it le
 	t.after(() => r.unmount());
 	await r.press('?');
 	const frame = r.frame();
-	assert.match(frame, /^gmon keys \(4 more lines in a taller pane\)$/m);
+	assert.match(frame, /^gmon keys \(\d+ more lines in a taller pane\)$/m);
 	assert.match(frame, /^Marks {3}● stuck, deepening {2}\+ new {2}\? suspect {2}! proven leak$/m);
-	assert.match(frame, /^Quit {4}q or Ctrl-C {3}any other key closes this help$/m);
+	assert.match(frame, /^Quit {4}\? this help {3}any key closes it {3}q Ctrl-C quit$/m);
 	assert.match(frame, /^Move /m);
 });
 

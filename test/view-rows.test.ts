@@ -182,21 +182,26 @@ test('header: a cut dump says how many goroutines it listed of how many; a newer
 test('the help fits 80 columns whole; a small pane keeps quit and the marks', () => {
 	for (const line of helpText) assert.ok(line.length <= 80, `${line.length}: ${line}`);
 	assert.match(helpText.join('\n'), /S reverse$/m);
-	assert.deepEqual(helpLines(20), ['gmon keys', ...helpText]);
+	assert.deepEqual(helpLines(helpText.length + 1), ['gmon keys', ...helpText]);
 	const small = helpLines(7); // the body of a 60x12 pane
 	assert.equal(small.length, 7);
-	assert.match(small[0]!, /^gmon keys \(4 more lines in a taller pane\)$/);
+	assert.equal(small[0], `gmon keys (${helpText.length - 6} more lines in a taller pane)`);
 	assert.match(small.at(-2)!, /^Marks {3}● stuck/);
-	assert.match(small.at(-1)!, /^Quit {4}q or Ctrl-C/);
+	assert.match(small.at(-1)!, /^Quit {4}.*q Ctrl-C quit$/);
 	assert.ok(small.slice(1).every(line => helpText.includes(line)));
 	for (const line of small.slice(-2)) assert.ok(line.length <= 60, line);
-	assert.ok(small.indexOf(helpText[0]!) < small.indexOf(helpText[1]!), 'the lines keep their usual order');
+	const positions = small.slice(1).map(line => helpText.indexOf(line));
+	assert.deepEqual(
+		positions,
+		[...positions].sort((a, b) => a - b),
+		'the lines keep their usual order',
+	);
 });
 
 test('footer keys: the state picker shows its own keys; b needs a word only where the status shows no group-by', () => {
 	const view = initialUiState().views[0]!;
 	assert.equal(keysLine(view, 80, 'states').text, '↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit');
-	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit');
+	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎/Space toggle  0 clear all  f/Esc close  q quit');
 	assert.doesNotMatch(keysLine(view, 200, 'states').text, /⏎ stack|Tab/);
 	assert.equal(keysLine(view, 80, 'help').text, 'any key closes the help  q quit');
 	assert.equal(groupByNotice('where', 'groups'), undefined);
