@@ -7,12 +7,12 @@ import {baseName} from '../dump/names.ts';
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
 import {stackGroupKey} from './place.ts';
-import type {Group, ModelSnapshot, Suspect} from './types.ts';
+import {compareGroups, type Group, type ModelSnapshot, type Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const proven = dump.profileName === 'goroutineleak';
 	const groups = mergeRecords(dump.records).map(record => recordGroup(record, proven));
-	groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	groups.sort(compareGroups);
 	const total = dump.profileTotal ?? groups.reduce((sum, group) => sum + group.count, 0);
 	const suspects = proven ? groups.map(group => provenSuspect(group)) : [];
 	return {

@@ -17,7 +17,7 @@ import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {Ring} from './ring.ts';
 import {rankSuspects, type GroupFacts} from './suspects.ts';
-import {GROUP_BYS, type Group, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
+import {compareGroups, GROUP_BYS, type Group, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
@@ -739,7 +739,7 @@ export class Tracker implements TrackerLike {
 				stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recent),
 			});
 		}
-		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		groups.sort(compareGroups);
 		return {
 			epoch: this.epoch,
 			poll: this.poll,

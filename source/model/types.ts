@@ -104,3 +104,8 @@ export interface ModelSnapshot {
 	/** This poll detected a restart and began a new epoch. */
 	restarted: boolean;
 }
+
+/** The model's order of groups: largest first, then by key, so equal counts never swap between polls. */
+export function compareGroups(a: Pick<Group, 'count' | 'key'>, b: Pick<Group, 'count' | 'key'>): number {
+	return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
