@@ -20,7 +20,7 @@ export const allowed: Record<Layer, readonly Layer[]> = {
 	model: ['dump', 'text'],
 	watch: ['fetch', 'model', 'dump', 'config', 'text'],
 	view: ['watch', 'fetch', 'model', 'dump', 'text'],
-	report: ['view', 'model', 'dump', 'text'],
+	report: ['model', 'dump', 'text'],
 	ui: ['view', 'watch', 'model', 'dump', 'text'],
 	cli: ['ui', 'report', 'view', 'watch', 'model', 'fetch', 'dump', 'config', 'text'],
 };
@@ -159,6 +159,8 @@ test('a wrong import, a package out of its layer, a file in no layer and a cycle
 	assert.deepEqual(violations([{from: 'source/dump/parse.ts', to: 'source/fetch/poller.ts'}]).length, 1, 'the parser does no I/O');
 	assert.deepEqual(violations([{from: 'source/view/select.ts', to: 'react'}]), ['source/view/select.ts imports react, which only ui may use']);
 	assert.deepEqual(violations([{from: 'source/report/text.ts', to: 'undici'}]).length, 1);
+	assert.deepEqual(violations([{from: 'source/report/text.ts', to: 'source/view/format.ts'}]).length, 1, 'reports escape through text/, not the TUI');
+	assert.deepEqual(violations([{from: 'source/text/sanitize.ts', to: 'source/view/format.ts'}]).length, 1, 'text is the bottom layer');
 	assert.deepEqual(violations([{from: 'source/monitor.ts', to: 'source/model/tracker.ts'}]), ['source/monitor.ts is in no layer']);
 	assert.deepEqual(
 		violations([
@@ -177,6 +179,9 @@ test('a wrong import, a package out of its layer, a file in no layer and a cycle
 			{from: 'source/fetch/http-source.ts', to: 'undici'},
 			{from: 'source/model/tracker.ts', to: 'source/dump/types.ts'},
 			{from: 'source/report/text.ts', to: 'source/text/units.ts'},
+			{from: 'source/view/rows.ts', to: 'source/text/sanitize.ts'},
+			{from: 'source/cli/say.ts', to: 'source/text/sanitize.ts'},
+			{from: 'source/cli/signals.ts', to: 'source/cli/exit-codes.ts'},
 		]),
 		[],
 	);

@@ -35,9 +35,11 @@ describe('prepareArgv', () => {
 		assert.deepEqual(prepareArgv(['--fail-on-suspects', '6060']), ['--fail-on-suspects=1', '6060']);
 	});
 
-	test('keeps known flags, their values, negations, - and everything after --', () => {
+	test('keeps known flags, their values (glued with =), negations, - and everything after --', () => {
 		const argv = ['-H', 'A: b', '--interval', '1s', '--no-color', '-', '--', '--not-a-flag'];
-		assert.deepEqual(prepareArgv(argv), argv);
+		assert.deepEqual(prepareArgv(argv), ['--header=A: b', '--interval=1s', '--no-color', '-', '--', '--not-a-flag']);
+		// A value that looks like a flag stays the option's value, for the option's own check to judge.
+		assert.deepEqual(prepareArgv(['--interval', '-1s', '-i', '-2s']), ['--interval=-1s', '--interval=-2s']);
 		assert.deepEqual(prepareArgv(['--max-bytes=1MB', '-iX']), ['--max-bytes=1MB', '-iX']);
 	});
 

@@ -6,7 +6,7 @@ import {isUserFunc} from '../source/dump/user-frame.ts';
 import {shortFunc} from '../source/view/frames.ts';
 import {goroutineStackLines} from '../source/view/stack-lines.ts';
 import {tracked} from './helpers/fake-store.ts';
-import {stripControl} from '../source/view/sanitize.ts';
+import {visible} from '../source/text/sanitize.ts';
 
 test('truncateMiddle keeps both ends and fits the width exactly', () => {
 	const text = 'github.com/acme/service/internal/handlers.(*Server).handleUpload';
@@ -52,13 +52,13 @@ test('sparkline scales between min and max and keeps the last values', () => {
 	assert.equal(sparkline([5, 5, 5], 3, {fromZero: true}), '███');
 });
 
-test('stripControl removes escape sequences, C1 controls and bidi overrides', () => {
-	assert.equal(stripControl('main.\u001B[2J\u001B]0;pwned\u0007evil'), 'main.[2J]0;pwnedevil');
-	assert.equal(stripControl('a\u009Bb\u202Ec\u0000d'), 'abcd');
-	assert.equal(stripControl('tab\there\nnew'), 'tab here new');
-	const plain = 'main.(*Server).Serve';
-	assert.equal(stripControl(plain), plain);
-	assert.doesNotMatch(stripControl('x\u001Bx'), /\u001B/);
+test('visible shows escape sequences, C1 controls and bidi overrides as escapes, never raw', () => {
+	assert.equal(visible('main.\u001B[2J\u001B]0;pwned\u0007evil'), 'main.\\x1b[2J\\x1b]0;pwned\\x07evil');
+	assert.equal(visible('a\u009Bb\u202Ec\u0000d\u200Be\uFEFFf\u2066g'), 'a\\x9bb\\u202ec\\x00d\\u200be\\ufefff\\u2066g');
+	assert.equal(visible('tab\there\nnew'), 'tab here new');
+	const plain = 'main.(*Server).Serve(0xc000010000)';
+	assert.equal(visible(plain), plain);
+	assert.doesNotMatch(visible('x\u001Bx'), /\u001B/);
 });
 
 test("the stack view dims exactly the frames the model does not call the user's (one rule: dump/user-frame.ts)", () => {

@@ -15,6 +15,7 @@ export const flagDefinitions = {
 	insecure: {type: 'boolean', default: false},
 	maxOverhead: {type: 'string'},
 	maxBytes: {type: 'string'},
+	pollTimeout: {type: 'string'},
 	stuckAfter: {type: 'string'},
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
@@ -65,6 +66,7 @@ export const helpText = `
 	  --insecure             skip TLS certificate verification
 	  --max-overhead PCT     keep the target's dump time under PCT% of wall time (default 5; 0 = off)
 	  --max-bytes SIZE       stop reading a dump after SIZE bytes: 64MB (default), 512KB, 1GB
+	  --poll-timeout D       give up on a poll (or file read) taking longer: 5m (default), 30s
 
 	Exit codes
 	  0  ok      1  suspects found (--fail-on-suspects)      2  usage error

@@ -17,6 +17,7 @@ export interface RawFlags {
 	insecure: boolean;
 	maxOverhead?: string;
 	maxBytes?: string;
+	pollTimeout?: string;
 	stuckAfter?: string;
 	groupBy?: string;
 	hideIdle: boolean;
@@ -113,6 +114,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	if (flags.interval !== undefined) config.interval = flags.interval;
 	if (flags.maxOverhead !== undefined) config.maxOverhead = flags.maxOverhead;
 	if (flags.maxBytes !== undefined) config.maxBytes = flags.maxBytes;
+	if (flags.pollTimeout !== undefined) config.pollTimeout = flags.pollTimeout;
 	if (flags.stuckAfter !== undefined) config.stuckAfter = flags.stuckAfter;
 	if (flags.cacert !== undefined) config.cacert = flags.cacert;
 	const intervalMs = checkConfigFlags(config);

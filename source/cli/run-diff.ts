@@ -4,6 +4,8 @@
 import type {ModelSnapshot} from '../model/types.ts';
 import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
+import {terminalSafe} from '../text/sanitize.ts';
 import {configWatchOptions, createWatch} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
@@ -18,8 +20,8 @@ export async function runDiff(options: CliOptions, io: ReportIo): Promise<ExitCo
 	const after = await readOnce(configs[1], options, io);
 	if (io.signal?.aborted) throw new InterruptedError(io.signal.reason);
 	const diff = diffSnapshots(before.snapshot, after.snapshot, {before: before.name, after: after.name});
-	if (options.json) io.stdout.write(`${JSON.stringify(buildDiffJson(diff, schemaVersion), null, 2)}\n`);
-	else io.stdout.write(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true}));
+	if (options.json) await writePieces(io.stdout, jsonPieces({...buildDiffJson(diff, schemaVersion)}, true), '\n');
+	else io.stdout.write(terminalSafe(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true})));
 	return exitCodes.ok;
 }
 

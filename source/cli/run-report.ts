@@ -6,13 +6,16 @@ import type {Config} from '../config.ts';
 import type {Dump} from '../dump/types.ts';
 import type {DumpSource} from '../fetch/source.ts';
 import {leakGate} from '../report/gate.ts';
-import {buildJsonReport} from '../report/json.ts';
+import {jsonReportParts} from '../report/json.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {formatTextReport} from '../report/text.ts';
+import {terminalSafe} from '../text/sanitize.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
+import {sayError} from './say.ts';
 
 /** Failed polls a report keeps (a --watch run may see thousands). */
 const maxErrors = 20;
@@ -55,7 +58,20 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 	return new Promise<ExitCode>((resolve, reject) => {
 		let done = false;
 		let unsubscribe = (): void => {};
-		const finish = (outcome: () => ExitCode): void => {
+		// Reports are written in order, each after the one before it has left (a streamed --json
+		// document may take a while); the run's verdict waits for the last of them.
+		let written: Promise<void> = Promise.resolve();
+		const write = (input: ReportInput): Promise<void> => {
+			written = written.then(() => writeReport(input, options, color, io));
+			// A stdout that fails (a closed pipe) ends the run with that error.
+			written.catch((error: unknown) =>
+				finish(() => {
+					throw error;
+				}),
+			);
+			return written;
+		};
+		const finish = (outcome: () => ExitCode | Promise<ExitCode>): void => {
 			if (done) return;
 			done = true;
 			unsubscribe();
@@ -71,7 +87,8 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			finish(() => {
 				// A one-shot report cut short has no verdict to give; --watch simply ends on a signal.
 				if (!options.watch || !last) throw new InterruptedError(io.signal?.reason);
-				return gateCode(last, options, io);
+				const input = last;
+				return written.then(() => gateCode(input, options, io));
 			});
 
 		/** Turns one change of the engine's state into the report's polls, errors and notes. */
@@ -92,13 +109,13 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				};
 				if (!blindGateNoted && gateIsBlind(dump, options)) {
 					blindGateNoted = true;
-					io.stderr.write('gmon: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2\n');
+					sayError(io.stderr, 'the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
 				}
 				if (options.watch) {
-					writeReport(last, options, color, io);
-					const code = gateCode(last, options, io);
-					if (code !== exitCodes.ok) {
-						finish(() => code);
+					const input = last;
+					const wrote = write(input);
+					if (failedGate(input, options)) {
+						finish(() => wrote.then(() => gateCode(input, options, io)));
 						return;
 					}
 				}
@@ -114,14 +131,15 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				}
 				errors.push({at: error.at, kind: error.kind, message: error.message});
 				if (errors.length > maxErrors) errors.shift();
-				if (options.watch) io.stderr.write(`gmon: ${error.message}\n`);
+				if (options.watch) sayError(io.stderr, error.message);
 			}
 
 			if (attempts >= wanted) {
 				finish(() => {
 					if (!last) throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
-					if (!options.watch) writeReport(last, options, color, io);
-					return gateCode(last, options, io);
+					const input = last;
+					if (!options.watch) write(input);
+					return written.then(() => gateCode(input, options, io));
 				});
 				return;
 			}
@@ -129,7 +147,7 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			const reason = state.poller.stretchedReason;
 			if (reason && !stretchNoted) {
 				stretchNoted = true;
-				io.stderr.write(`gmon: ${reason} (--max-overhead 0 turns this off)\n`);
+				sayError(io.stderr, `${reason} (--max-overhead 0 turns this off)`);
 			}
 		};
 
@@ -163,23 +181,29 @@ export function stuckRule(
 	return {stuckAfterPolls: Math.max(2, Math.min(3, options.polls - 1))};
 }
 
-function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): void {
+async function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): Promise<void> {
 	if (options.json) {
 		// --watch --json is NDJSON: one compact document per line, so `jq` and log shippers read it as it comes.
-		const document = buildJsonReport(input);
-		io.stdout.write(options.watch ? `${JSON.stringify(document)}\n` : `${JSON.stringify(document, null, 2)}\n`);
+		// Streamed: a 64 MB dump of tiny goroutines is a document larger than any one string may be.
+		await writePieces(io.stdout, jsonPieces(jsonReportParts(input), !options.watch), '\n');
 		return;
 	}
 
 	if (options.watch && input.polls.count > 1) io.stdout.write('\n');
-	io.stdout.write(formatTextReport(input, {color}));
+	io.stdout.write(terminalSafe(formatTextReport(input, {color})));
+}
+
+/** The leak gate's verdict when it fails this input; undefined without a gate or when it passes. */
+function failedGate(input: ReportInput, options: CliOptions): ReturnType<typeof leakGate> | undefined {
+	if (options.failOnSuspects === undefined) return undefined;
+	const gate = leakGate(input.snapshot.suspects, options.failOnSuspects);
+	return gate.failed ? gate : undefined;
 }
 
 function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCode {
-	if (options.failOnSuspects === undefined) return exitCodes.ok;
-	const gate = leakGate(input.snapshot.suspects, options.failOnSuspects);
-	if (!gate.failed) return exitCodes.ok;
-	io.stderr.write(`gmon: ${gate.message}\n`);
+	const gate = failedGate(input, options);
+	if (!gate) return exitCodes.ok;
+	sayError(io.stderr, gate.message);
 	return exitCodes.suspects;
 }
 

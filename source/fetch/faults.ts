@@ -21,7 +21,6 @@ export class PollFault extends Error {
 	}
 }
 
-/** `1.4s`, `250ms`, `28s`, `2m`. */
 export const enablePprofHint = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
 
 export interface FaultContext {
@@ -177,7 +176,19 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 }
 
 /** A 200 whose body is not a goroutine dump. */
-export function notADump(what: 'html' | 'empty' | 'text', path: string): PollFault {
+export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', path: string, encoding = ''): PollFault {
+	if (what === 'gzip') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is gzip-compressed (a debug=0 protobuf profile or a compressed body), not a text goroutine dump — ask for ?debug=2`,
+		);
+	}
+	if (what === 'encoded') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is compressed (Content-Encoding: ${encoding.slice(0, 40)}): gmon reads the plain text of ?debug=2`,
+		);
+	}
 	if (what === 'html') return new PollFault('not-a-dump', `the response to ${path} is an HTML page, not a goroutine dump — is this the pprof endpoint?`);
 	if (what === 'empty') return new PollFault('not-a-dump', `the response to ${path} is empty, not a goroutine dump`);
 	return new PollFault('not-a-dump', `the response to ${path} is not a goroutine dump — is this the pprof endpoint?`);

@@ -158,7 +158,7 @@ export class Poller {
 		const abort = new AbortController();
 		this.abort = abort;
 		const {signal} = abort;
-		this.publish({polling: true, nextPollAt: undefined});
+		this.publish({polling: true, pollStartedAt: startedAt, nextPollAt: undefined});
 		const patch: Partial<PollerState> = {};
 		try {
 			const interval = this.options.intervalMs;
@@ -209,6 +209,7 @@ export class Poller {
 			if (this.abort === abort) this.abort = undefined;
 		}
 		patch.polling = false;
+		patch.pollStartedAt = undefined;
 		this.publish(patch);
 	}
 

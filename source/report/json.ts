@@ -77,7 +77,19 @@ export interface JsonReport {
 
 export const toWhere = (frame: Frame | undefined): JsonWhere | null => (frame ? {function: frame.func, file: frame.file, line: frame.line} : null);
 
+/** The document with its two long lists as lazy sequences: written piece by piece (see json-stream.ts). */
+export type JsonReportParts = Omit<JsonReport, 'goroutines' | 'groups'> & {goroutines: Iterable<JsonGoroutine>; groups: Iterable<JsonGroup>};
+
 export function buildJsonReport(input: ReportInput): JsonReport {
+	const parts = jsonReportParts(input);
+	return {...parts, goroutines: [...parts.goroutines], groups: [...parts.groups]};
+}
+
+/**
+ * The report with its goroutines and groups built one at a time as they are written: 2 million
+ * goroutines as objects and then one string would need gigabytes (and pass V8's string limit).
+ */
+export function jsonReportParts(input: ReportInput): JsonReportParts {
 	const {snapshot} = input;
 	const ranked = rank(snapshot, input.hideIdle);
 	const suspectKeys = new Set(snapshot.suspects.map(suspect => suspect.groupKey));
@@ -99,11 +111,20 @@ export function buildJsonReport(input: ReportInput): JsonReport {
 			bytes: last.bytes,
 			truncated: last.truncated,
 		},
-		goroutines: ranked.goroutines.map(tracked => jsonGoroutine(tracked, provenGroups.has(tracked.groupKey))),
-		groups: ranked.groups.map(group => jsonGroup(group, suspectKeys.has(group.key))),
+		goroutines: mapLazily(ranked.goroutines, tracked => jsonGoroutine(tracked, provenGroups.has(tracked.groupKey))),
+		groups: mapLazily(ranked.groups, group => jsonGroup(group, suspectKeys.has(group.key))),
 		suspects: ranked.suspects.map(suspect => jsonSuspect(suspect)),
 		errors: input.errors.map(error => ({at: new Date(error.at).toISOString(), kind: error.kind, message: error.message})),
 		...(input.preamble ? {preamble: input.preamble} : {}),
+	};
+}
+
+/** A re-readable lazy map (each iteration maps afresh; nothing is kept). */
+function mapLazily<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
+	return {
+		*[Symbol.iterator]() {
+			for (const item of items) yield map(item);
+		},
 	};
 }
 

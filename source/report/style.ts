@@ -1,6 +1,6 @@
 // Terminal text helpers for the reports: colour only when asked (a TTY without NO_COLOR or
-// --no-color), control characters from the dump never reach the terminal, and long names are
-// cut in the middle so both the package and the method stay visible.
+// --no-color), and long names cut in the middle so both the package and the method stay visible.
+// Text from a dump or a target goes through text/sanitize.ts `visible` before it is styled.
 
 export interface Style {
 	bold(text: string): string;
@@ -20,13 +20,6 @@ export function createStyle(color: boolean): Style {
 
 	return {bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39)};
 }
-
-// C0, DEL and C1 controls: a dump must never be able to move the cursor or change colours.
-// eslint-disable-next-line no-control-regex
-const controls = /[\u0000-\u001F\u007F-\u009F]/g;
-
-/** Dump text made safe to print: control characters become `?`. */
-export const clean = (text: string) => text.replaceAll(controls, '?');
 
 /** Cuts `text` to `width` characters with `…` in the middle. */
 export function fitMiddle(text: string, width: number): string {

@@ -22,7 +22,7 @@ export type FooterPlace = 'goroutines' | 'members' | 'groups' | 'stack' | 'group
 /**
  * A key as matched and as printed: `↑ ↓ PgUp PgDn Home End Enter Tab Esc Backspace Space`,
  * `Ctrl-x`, `1–9` (a digit), `text` (any printable text: the prompt), `any` (any key at all),
- * or one printable character.
+ * `Paste` (a bracketed paste, as one line: keymap.ts pasteActions), or one printable character.
  */
 export type KeyName = string;
 
@@ -67,8 +67,8 @@ const wideLists = {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}}
 export const bindings: readonly Binding[] = [
 	// The filter prompt: typing is text; these keys edit it.
 	{keys: ['Enter'], does: 'accept the filter', in: ['editing'], intent: act({type: 'acceptQuery'})},
-	// Ink 6.8 reports the Backspace key (0x7f) as key.delete.
 	{keys: ['Backspace'], does: 'delete a character', in: ['editing'], intent: act({type: 'backspaceQuery'})},
+	{keys: ['Paste'], does: 'type the pasted line', in: ['editing'], intent: (_key, text) => act({type: 'typeQuery', text})},
 	{keys: ['Ctrl-u'], does: 'clear the filter', in: ['editing'], intent: act({type: 'clearQuery'})},
 	{keys: ['↑', '↓'], does: 'move', in: ['editing'], intent: key => nav(key === '↑' ? 'up' : 'down')},
 	{
@@ -194,6 +194,14 @@ export const bindings: readonly Binding[] = [
 		in: lists,
 		intent: act({type: 'startQuery'}),
 		footer: allLists,
+	},
+	{
+		keys: ['Paste'],
+		show: 'paste',
+		does: 'goes into the filter as one line (opening it); never runs as keys',
+		section: 'Filter',
+		in: lists,
+		intent: (_key, text) => act({type: 'startQuery', text}),
 	},
 	{
 		keys: ['f'],

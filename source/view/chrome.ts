@@ -4,7 +4,7 @@ import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
-import {stripControl} from './sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace, type Section} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 
@@ -57,10 +57,16 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	if (last) {
 		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
 		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
-	} else if (!poller.error) parts.push('waiting for the first poll…');
+	}
+	// A poll taking long (a slow link, a target dripping bytes) shows its time, in whole seconds so
+	// the once-a-second clock redraws only then; --poll-timeout ends it.
+	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
+	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}` : '';
+	if (!last && !poller.error) parts.push(`waiting for the first poll…${slow}`);
+	else if (slow !== '') parts.push(`polling for${slow}`);
 	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
 	if (poller.effectiveIntervalMs > poller.intervalMs) {
-		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${stripControl(poller.stretchedReason)}` : ' to spare the target'})`;
+		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${visible(poller.stretchedReason)}` : ' to spare the target'})`;
 	}
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
 	parts.push(interval);
@@ -81,7 +87,7 @@ function errorLine({poller, now, width}: HeaderInput): ChromeLine | undefined {
 		tail.push(`${wait >= 1000 ? `retry in ${formatDuration(wait)}` : 'retrying'}${error.attempt > 1 ? ` (attempt ${error.attempt})` : ''}`);
 	}
 	if (poller.last) tail.push(`showing data from ${ago(now - poller.last.at)}`);
-	const message = `✖ ${stripControl(error.message)}`;
+	const message = `✖ ${visible(error.message)}`;
 	let suffix = tail.map(part => ` · ${part}`).join('');
 	// Keep at least a readable start of the message; drop the data's age before the countdown.
 	if (width - suffix.length < 40 && tail.length > 1) suffix = ` · ${tail[0]}`;
@@ -114,7 +120,7 @@ function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState
 	const listed = order.map((state, slot) => ({state, slot})).sort((a, b) => count(b.state) - count(a.state) || a.slot - b.slot);
 	return listed
 		.map(({state, slot}) => {
-			const label = `${slot < 9 ? `${slot + 1}:` : ''}${stripControl(state)} ${formatCount(count(state))}`;
+			const label = `${slot < 9 ? `${slot + 1}:` : ''}${visible(state)} ${formatCount(count(state))}`;
 			return ui.states.includes(state) ? `[${label}]` : label;
 		})
 		.join('  ');
@@ -123,7 +129,7 @@ function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState
 export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
-	const title = `gmon ${stripControl(poller.target)} · ${pollStatus(input)}`;
+	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
 	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated ? 'warn' : 'title'});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
@@ -172,7 +178,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 	else if (input.groupLabel) parts.push(`group: ${input.groupLabel}`);
 	if (input.view.kind !== 'stack') parts.push(sortLabel(ui, input.listKind));
 	if (input.listKind === 'groups' && input.groupBy) parts.push(`by ${input.groupBy}`);
-	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(stripControl).join(', ')}`);
+	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
 	if (ui.hideIdle) parts.push('idle hidden');
 	if (input.position) parts.push(input.position);
@@ -182,7 +188,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 		tone = 'warn';
 	}
 	if (ui.message) {
-		parts.unshift(stripControl(ui.message));
+		parts.unshift(visible(ui.message));
 		tone = 'warn';
 	}
 	return {text: truncateEnd(parts.join(' · '), width), tone};

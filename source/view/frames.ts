@@ -1,24 +1,24 @@
 // How one frame or a created-by reads on a single line.
-// Pure; all text passes through stripControl.
+// Pure; all text passes through visible (text/sanitize.ts).
 import {shortFuncName, shortLocation} from '../dump/names.ts';
 import type {CreatedBy, Frame} from '../dump/types.ts';
-import {stripControl} from './sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 
 /** `handlers.go:88` (short) or the full path, safe for the terminal. */
 export function fileLine(frame: Pick<Frame, 'file' | 'line'> | undefined, short = true): string {
 	if (!frame?.file) return '';
-	if (short) return stripControl(shortLocation(frame.file, frame.line));
-	return stripControl(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file);
+	if (short) return visible(shortLocation(frame.file, frame.line));
+	return visible(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file);
 }
 
 /** A function name without its package path (dump/names.ts), safe for the terminal. */
 export function shortFunc(func: string): string {
-	return stripControl(shortFuncName(func));
+	return visible(shortFuncName(func));
 }
 
 /** `created by main.startWorkers in goroutine 1` as one line, or '' when Go printed none. */
 export function createdByText(createdBy: CreatedBy | undefined): string {
 	if (!createdBy) return '';
 	const parent = createdBy.parentId === undefined ? '' : ` in goroutine ${createdBy.parentId}`;
-	return `${stripControl(createdBy.func)}${parent}`;
+	return `${visible(createdBy.func)}${parent}`;
 }

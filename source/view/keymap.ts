@@ -2,7 +2,7 @@
 // shape, no Ink import), so every binding is tested without a terminal.
 import {GROUP_BYS, type GroupBy} from '../model/types.ts';
 import {bindings, type Binding, type Intent, type KeyName, type Mode} from './bindings.ts';
-import type {UiState} from './types.ts';
+import type {Action, UiState} from './types.ts';
 
 export type {Command, Intent} from './bindings.ts';
 
@@ -33,12 +33,15 @@ function keyNames(input: string, key: KeyLike): KeyName[] {
 	if (key.end) return ['End'];
 	if (key.return) return ['Enter'];
 	if (key.tab) return ['Tab'];
-	if (key.backspace || key.delete) return ['Backspace'];
+	if (key.backspace) return ['Backspace'];
+	// Forward Delete: the prompt's cursor is always at the end, so it has nothing to delete.
+	if (key.delete) return [];
 	if (key.ctrl) return input.length === 1 ? [`Ctrl-${input.toLowerCase()}`] : [];
 	if (key.meta || input === '') return [];
 	if (input === ' ') return ['Space', 'text'];
 	if (/^[1-9]$/.test(input)) return [input, '1–9', 'text'];
-	return [input, 'text'];
+	// A burst typed into the prompt is text only: typing "Enter" or "Paste" must not name a binding.
+	return input.length === 1 ? [input, 'text'] : ['text'];
 }
 
 function modeOf(ui: UiState): Mode {
@@ -65,6 +68,23 @@ export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
 		return typeof binding.intent === 'function' ? binding.intent(name, input) : binding.intent;
 	}
 	return undefined;
+}
+
+/**
+ * A paste (Ink's bracketed paste: the whole text at once, never as keys), as one line for the
+ * `Paste` binding of the mode (bindings.ts): pasted text never runs as commands (a stray `q` would
+ * quit). A mode without that binding (the help, the state picker) ignores it.
+ */
+export function pasteActions(text: string, ui: UiState): Action[] {
+	// A copied line's trailing newline is no part of it; a leading space only matters after text.
+	const line = text.replace(/\s+/g, ' ').trimEnd();
+	if (line.trim() === '') return [];
+	// Only a binding that names `Paste`: the help's "any key closes it" is about keys.
+	const binding = byMode.get(modeOf(ui))!.find(candidate => candidate.keys.includes('Paste'));
+	if (!binding) return [];
+	const typed = ui.editing && ui.query !== '' ? line : line.trimStart();
+	const intent = typeof binding.intent === 'function' ? binding.intent('Paste', typed) : binding.intent;
+	return intent && 'action' in intent ? [intent.action] : [];
 }
 
 export interface KeyEvent {
@@ -118,7 +138,7 @@ export function splitBurst(input: string): BurstPart[] {
 		let key: KeyLike | undefined;
 		if (char === '\r' || char === '\n') key = {return: true};
 		else if (char === '\t') key = {tab: true};
-		else if (char === '\u007F' || char === '\b') key = {delete: true};
+		else if (char === '\u007F' || char === '\b') key = {backspace: true};
 		else if (char === '\u001B') key = {escape: true};
 		else if (char < ' ') key = {};
 		if (key === undefined) {

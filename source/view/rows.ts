@@ -5,7 +5,7 @@ import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
 import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
-import {stripControl} from './sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
 /**
@@ -93,7 +93,7 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 		m +
 		padStart(String(t.g.id), cols.id) +
 		' ' +
-		padEnd(stripControl(t.g.state), cols.state) +
+		padEnd(visible(t.g.state), cols.state) +
 		' ' +
 		padStart(formatWait(t.waitMs), cols.wait) +
 		' ' +
@@ -160,7 +160,7 @@ export function groupHeader(cols: GroupColumns): string {
  * row already shows the count, state and place the full reason repeats).
  */
 export function suspectWhy(suspect: Suspect, width: number): string {
-	const reason = stripControl(suspect.reason);
+	const reason = visible(suspect.reason);
 	if (reason.length <= width) return reason;
 	const parts: string[] = [];
 	if (suspect.proven) parts.push(`${suspect.leaked} leaked (proven)`);
@@ -185,7 +185,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 		' ' +
 		padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) +
 		' ' +
-		padEnd(stripControl(group.state), cols.state) +
+		padEnd(visible(group.state), cols.state) +
 		' ' +
 		padEnd(truncateMiddle(where, cols.where), cols.where) +
 		' ' +
