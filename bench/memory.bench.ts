@@ -12,11 +12,11 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {formatBytes} from '../source/text/units.ts';
 import {gmonNodeFlags} from './node-flags.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_BYTES = 64 * 1024 * 1024;
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Runs gmon, polling the child's VmHWM (peak RSS) until it exits. */
 function peakRss(args: string[], stdoutPath: string): Promise<{code: number | null; peak: number; ms: number}> {
@@ -66,7 +66,7 @@ try {
 	}
 	writeSync(fd, batch.join(''));
 	closeSync(fd);
-	console.log(`dump: ${count} goroutines, ${mib(bytes)}`);
+	console.log(`dump: ${count} goroutines, ${formatBytes(bytes)}`);
 
 	const jsonOut = join(dir, 'out.json');
 	const json = await peakRss(['--json', file], jsonOut);
@@ -74,12 +74,12 @@ try {
 	const tail = readFileSync(jsonOut).subarray(-40).toString();
 	const whole = json.code === 0 && /"errors": \[\]\n\}\n$/.test(tail);
 	console.log(
-		`--json: exit ${json.code}, ${mib(size)} written${whole ? ', ends as a whole document' : ' — INCOMPLETE'}, peak RSS ${mib(json.peak)} (${(json.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(json.ms / 1000).toFixed(1)} s`,
+		`--json: exit ${json.code}, ${formatBytes(size)} written${whole ? ', ends as a whole document' : ' — INCOMPLETE'}, peak RSS ${formatBytes(json.peak)} (${(json.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(json.ms / 1000).toFixed(1)} s`,
 	);
 
 	const text = await peakRss(['--once', file], join(dir, 'out.txt'));
 	console.log(
-		`--once text: exit ${text.code}, peak RSS ${mib(text.peak)} (${(text.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(text.ms / 1000).toFixed(1)} s`,
+		`--once text: exit ${text.code}, peak RSS ${formatBytes(text.peak)} (${(text.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(text.ms / 1000).toFixed(1)} s`,
 	);
 
 	// An endless body of ordinary blocks (a real fixture's goroutines, ids renumbered).
@@ -106,7 +106,7 @@ try {
 	server.closeAllConnections();
 	server.close();
 	console.log(
-		`endless body, --once: exit ${endless.code}, peak RSS ${mib(endless.peak)} (${(endless.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(endless.ms / 1000).toFixed(1)} s`,
+		`endless body, --once: exit ${endless.code}, peak RSS ${formatBytes(endless.peak)} (${(endless.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(endless.ms / 1000).toFixed(1)} s`,
 	);
 } finally {
 	rmSync(dir, {recursive: true, force: true});

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {isDeliberatePark, isProvenLeak, parseDump, userFrame, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {isDeliberatePark, isProvenLeak} from '../source/dump/classify.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Dump, Goroutine} from '../source/dump/types.ts';
+import {isUserFunc, userFrame} from '../source/dump/user-frame.ts';
 import {isDeliberateParkRecord, isEmptyRecord, leakMatcher} from '../source/model/leak-match.ts';
-import {isStdFrame} from '../source/view/frames.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, dumps));
@@ -776,7 +778,7 @@ test('a Mutex wait passes through internal/sync: standard library, the user fram
 		],
 	);
 	assert.equal(userFrame(g)?.func, 'main.(*Server).handleLocked');
-	for (const frame of g.frames.slice(0, 4)) assert.equal(isStdFrame(frame.func), true, `${frame.func} is dimmed as the standard library`);
+	for (const frame of g.frames.slice(0, 4)) assert.equal(isUserFunc(frame.func), false, `${frame.func} is dimmed as the standard library`);
 	const g27 = parsed('go1.27-statezoo-all-states.debug2.txt').goroutines.find(candidate => candidate.id === 27)!;
 	assert.deepEqual([g27.state, g27.frames[0]?.func], ['sync.Mutex.Lock', 'internal/sync.runtime_SemacquireMutex']);
 	assert.equal(userFrame(g27)?.func.startsWith('main.'), true);

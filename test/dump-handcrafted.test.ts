@@ -2,7 +2,8 @@
 // the Go source and real third-party dumps quoted in shared/research/formats.md.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createDumpParser, parseDump, type Goroutine} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
+import type {Goroutine} from '../source/dump/types.ts';
 
 const one = (text: string): Goroutine => {
 	const dump = parseDump(text);

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {test} from 'node:test';
-import {createDumpParser, type Dump} from '../source/dump/index.ts';
+import {createDumpParser} from '../source/dump/parse.ts';
+import type {Dump} from '../source/dump/types.ts';
 import {prng} from '../source/fetch/demo/prng.ts';
 import {sansShapes} from './helpers/sans-shapes.ts';
 

@@ -10,7 +10,8 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {parseDump, type Goroutine} from '../source/dump/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Goroutine} from '../source/dump/types.ts';
 import {goEnv} from './helpers/go-example.ts';
 import {skipUnless} from './helpers/tools.ts';
 

@@ -14,10 +14,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
-import {createMonitor} from '../source/monitor.ts';
+import {createMonitor} from '../source/watch/store.ts';
 import {formatTextReport} from '../source/report/text.ts';
-import {createReportModel} from '../source/cli/report-model.ts';
-import {parseDump} from '../source/dump/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
+import {parseDump} from '../source/dump/parse.ts';
 import {App} from '../source/ui/app.tsx';
 import {hostileDump, payloads, rawUnsafe} from './helpers/hostile.ts';
 import {repoDir, runCli, type CliResult} from './helpers/run-cli.ts';
@@ -152,7 +152,7 @@ describe('a hostile dump (payloads in names, paths, states, creators)', () => {
 	});
 
 	test('the text report keeps only gmon’s own colour codes, even with colour on', () => {
-		const snapshot = createReportModel({groupBy: 'stack'}).update(parseDump(dump), {at: 1});
+		const snapshot = new Tracker({groupBy: 'stack'}).update({goroutines: parseDump(dump).goroutines, at: 1});
 		const meta = {at: 1, fetchMs: 1, bytes: dump.length, truncated: false};
 		const text = formatTextReport(
 			{target: `x${payloads.clear}`, kind: 'traceback', snapshot, polls: {count: 1, first: meta, last: meta}, errors: [], hideIdle: false},

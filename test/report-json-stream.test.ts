@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {Writable} from 'node:stream';
 import {test} from 'node:test';
-import {createReportModel} from '../source/cli/report-model.ts';
-import {parseDump} from '../source/dump/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import {buildJsonReport, jsonReportParts} from '../source/report/json.ts';
 import {jsonPieces, writePieces} from '../source/report/json-stream.ts';
 import {hostileDump} from './helpers/hostile.ts';
 import {fixture} from './helpers/run-cli.ts';
 
 function reportOf(text: string | Buffer) {
-	const snapshot = createReportModel({groupBy: 'stack'}).update(parseDump(text), {at: 1000});
+	const snapshot = new Tracker({groupBy: 'stack'}).update({goroutines: parseDump(text).goroutines, at: 1000});
 	const meta = {at: 1000, fetchMs: 3, bytes: text.length, truncated: false};
 	return {target: 'x', kind: 'traceback' as const, snapshot, polls: {count: 1, first: meta, last: meta}, errors: [], hideIdle: false};
 }

@@ -49,7 +49,7 @@ test('at 80x24 the frame is 24 lines: header, column titles, rows, status and ke
 		lines.every(line => line.length <= 80),
 		'no line wider than the terminal',
 	);
-	assert.match(lines[0]!, /gmon localhost:6060 · polled .* in 40ms, 244 KB · every 2s/);
+	assert.match(lines[0]!, /gmon localhost:6060 · polled .* in 40ms, 244 KiB · every 2s/);
 	assert.match(lines[1]!, /total 40/);
 	assert.match(lines[2]!, /1:chan receive 40/);
 	assert.match(lines[3]!, /ID STATE\s+WAIT WHERE\s+FILE/);
@@ -150,7 +150,7 @@ test('Enter shows every frame with args and file:line, created-by; Esc returns',
 	await r.press(keys.enter);
 	const frame = r.frame();
 	assert.match(frame, /goroutine 42 \[chan send\]/);
-	assert.match(frame, /waiting 5m00s · stuck 5 polls/);
+	assert.match(frame, /waiting 5m · stuck 5 polls/);
 	assert.match(frame, /runtime\.chansend1\(0xc0000a0000, 0x2a\)/);
 	assert.match(frame, /github\.com\/acme\/svc\/handlers\.\(\*Server\)\.publish\(0xc0000a0000, 0x2a\)/);
 	assert.match(frame, /\/src\/svc\/handlers\/publish\.go:88/);

@@ -96,9 +96,9 @@ async function running(session: TmuxSession): Promise<void> {
 	// Keys reach gmon only once Ink has the terminal in raw mode (set in an effect after the first
 	// frame); before that Ctrl-C is a real SIGINT (exit 130). A key that visibly works proves it.
 	session.send('?');
-	await session.waitForText(/Quit +q or Ctrl-C/, 20_000);
+	await session.waitForText(/Quit +.*q Ctrl-C quit/, 20_000);
 	session.send('Escape');
-	await session.waitForNoText(/Quit +q or Ctrl-C/, 20_000);
+	await session.waitForNoText(/Quit +.*q Ctrl-C quit/, 20_000);
 }
 
 if (process.env['GMON_UI_START_CHILD']) {

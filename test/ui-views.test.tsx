@@ -239,7 +239,7 @@ test('? shows the help over the list; any key closes it', async t => {
 	t.after(() => r.unmount());
 	await r.press('?');
 	assert.match(r.frame(), /gmon keys/);
-	assert.match(r.frame(), /Quit {4}q or Ctrl-C/);
+	assert.match(r.frame(), /Quit {4}.*q Ctrl-C quit/);
 	assert.match(r.frame(), /count growth {3}S reverse$/m, 'the Sort line is whole at 80 columns');
 	assert.ok(r.lines().every(line => line.length <= 80 && !line.endsWith('…')));
 	assert.equal(r.lines().at(-1), 'any key closes the help  q quit');
@@ -253,9 +253,9 @@ test('in a 60x12 pane the help keeps quit and the marks, and says how much it le
 	t.after(() => r.unmount());
 	await r.press('?');
 	const frame = r.frame();
-	assert.match(frame, /^gmon keys \(3 more lines in a taller pane\)$/m);
+	assert.match(frame, /^gmon keys \(\d+ more lines in a taller pane\)$/m);
 	assert.match(frame, /^Marks {3}● stuck, deepening {2}\+ new {2}\? suspect {2}! proven leak$/m);
-	assert.match(frame, /^Quit {4}q or Ctrl-C {3}any other key closes this help$/m);
+	assert.match(frame, /^Quit {4}\? this help {3}any key closes it {3}q Ctrl-C quit$/m);
 	assert.match(frame, /^Move /m);
 });
 
@@ -264,11 +264,11 @@ test('an error keeps the last data and shows the retry countdown; a stretched in
 		error: {message: 'connection refused: is the target running?', kind: 'refused', at: now - 1000, retryAt: now + 4000, attempt: 3},
 		intervalMs: 1000,
 		effectiveIntervalMs: 8000,
-		stretchedReason: 'dump costs 400 ms',
+		stretchedReason: 'dump costs 400ms',
 	});
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
 	t.after(() => r.unmount());
-	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400 ms\)/);
+	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400ms\)/);
 	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from just now/);
 	assert.match(r.frame(), /chan send/);
 	assert.equal(r.lines().length, 30);

@@ -119,9 +119,19 @@ test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so i
 });
 
 test('a paste is filter text, one line: it opens the prompt from a list, and is ignored over an overlay', () => {
-	assert.deepEqual(pasteActions('main.(*Server).publish\n', ui), [{type: 'startQuery'}, {type: 'typeQuery', text: 'main.(*Server).publish'}]);
+	assert.deepEqual(pasteActions('main.(*Server).publish\n', ui), [{type: 'startQuery', text: 'main.(*Server).publish'}]);
+	const env: Env = {model: snapshot([tracked({id: 1})]), bodyRows: 10, columns: 80, select: createSelector()};
+	const opened = reduce(ui, pasteActions('main.(*Server).publish\n', ui)[0]!, env);
+	assert.equal(opened.editing, true);
+	assert.equal(opened.query, 'main.(*Server).publish');
 	assert.deepEqual(pasteActions('chan\r\n  send', {...ui, editing: true}), [{type: 'typeQuery', text: 'chan send'}]);
 	assert.deepEqual(pasteActions(' \n', ui), []);
 	assert.deepEqual(pasteActions('q', {...ui, overlay: 'help'}), []);
 	assert.deepEqual(pasteActions('q', {...ui, overlay: 'states'}), []);
+});
+
+test('text typed fast into the prompt is text, even when it spells a key name', () => {
+	const editing = {...ui, editing: true};
+	assert.deepEqual(keyIntent('Enter', {}, editing), {action: {type: 'typeQuery', text: 'Enter'}});
+	assert.deepEqual(keyIntent('Paste', {}, editing), {action: {type: 'typeQuery', text: 'Paste'}});
 });

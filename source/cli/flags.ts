@@ -1,6 +1,8 @@
 // The command line: every flag meow parses, and the help text that documents them.
 // Numbers and durations are taken as strings and validated in options.ts, so a bad value
 // gets one clear line ("--polls must be a whole number ≥ 1, got 'abc'") instead of a silent NaN.
+import {GROUP_BYS} from '../model/types.ts';
+import {orList} from '../text/words.ts';
 
 export const flagDefinitions = {
 	once: {type: 'boolean', default: false},
@@ -48,7 +50,7 @@ export const helpText = `
 	  --polls N              poll a live target N times before reporting (default 1)
 	  -i, --interval D       time between polls: 500ms, 2s, 1m (default 2s)
 	  --watch                keep polling (a FILE is re-read); one report per poll, NDJSON with --json
-	  --group-by KEY         stack (default), where, top or creator
+	  --group-by KEY         ${GROUP_BYS[0]} (default), ${orList(GROUP_BYS.slice(1))}
 	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
 	  --no-color             no colour (NO_COLOR is honoured too)
 

@@ -52,6 +52,6 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 
 /** `gmon --demo`: the embedded simulated service, on a loopback port, for as long as gmon runs. */
 async function startDemo(): Promise<{url: string; close(): Promise<void>}> {
-	const {startDemoServer} = await import('../fetch/demo/index.ts');
+	const {startDemoServer} = await import('../fetch/demo/server.ts');
 	return startDemoServer();
 }

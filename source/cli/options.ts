@@ -1,7 +1,8 @@
 // Pure: meow's parsed flags and positionals → validated options, and the choice between the
 // live TUI and a printed report. Every mistake becomes a UsageError with one line to show.
 import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
-import type {GroupBy} from '../model/types.ts';
+import {GROUP_BYS, type GroupBy} from '../model/types.ts';
+import {orList} from '../text/words.ts';
 import {UsageError} from './exit-codes.ts';
 
 /** The flags as meow returns them (all numbers still strings; see flags.ts). */
@@ -62,8 +63,6 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['hideIdle', '--hide-idle'],
 ];
 
-const groupByChoices: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
-
 function invalid(flag: string, expected: string, got: string): UsageError {
 	return new UsageError(`--${flag} must be ${expected}, got '${got}'`);
 }
@@ -99,8 +98,8 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	const polls = flags.polls === undefined ? 1 : parseCount(flags.polls, 1);
 	if (polls === undefined) throw invalid('polls', 'a whole number ≥ 1', flags.polls!);
 
-	const groupBy = (flags.groupBy ?? 'stack') as GroupBy;
-	if (!groupByChoices.includes(groupBy)) throw invalid('group-by', 'stack, where, top or creator', flags.groupBy!);
+	const groupBy = (flags.groupBy ?? GROUP_BYS[0]) as GroupBy;
+	if (!GROUP_BYS.includes(groupBy)) throw invalid('group-by', orList(GROUP_BYS), flags.groupBy!);
 
 	let failOnSuspects: number | undefined;
 	if (flags.failOnSuspects !== undefined) {

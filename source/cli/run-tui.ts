@@ -18,9 +18,8 @@ export async function runTui(targetText: string, options: CliOptions, io: {stdin
 	// We only get here with a terminal on both ends: a person is watching. Clear the variables
 	// before the first import of Ink (and chalk).
 	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
-	const [{createMonitor}, {startTui}] = await Promise.all([import('../monitor.ts'), import('../ui/start.tsx')]);
-	const monitor = createMonitor(config, io.stdin ? {stdin: io.stdin} : {});
-	monitor.control.setGroupBy(options.groupBy);
+	const [{createMonitor}, {startTui}] = await Promise.all([import('../watch/store.ts'), import('../ui/start.tsx')]);
+	const monitor = createMonitor(config, io.stdin ? {stdin: io.stdin} : {}, {groupBy: options.groupBy});
 	await startTui(monitor, {initialGroupBy: options.groupBy, hideIdle: options.hideIdle, noColor: !options.color, ...(io.signal ? {signal: io.signal} : {})});
 	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.
 	if (io.signal?.aborted) return signalExitCode(io.signal.reason);

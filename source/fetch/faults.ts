@@ -1,6 +1,7 @@
 // Everything that can go wrong between gmon and a dump, as one line a person can act on.
 // Messages are built from templates and known codes only: a header value or password can never
 // reach one (scrub() is the last guard for the rare raw error text we do pass through).
+import {formatDuration} from '../text/units.ts';
 import type {PollError} from './types.ts';
 
 export type FaultKind = PollError['kind'];
@@ -18,21 +19,6 @@ export class PollFault extends Error {
 		this.kind = kind;
 		if (status !== undefined) this.status = status;
 	}
-}
-
-/** `1.4s`, `250ms`, `28s`, `2m`. */
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)}ms`;
-	if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()}s`;
-	if (ms < 120_000) return `${Math.round(ms / 1000)}s`;
-	return `${Math.round(ms / 60_000)}m`;
-}
-
-/** `64 MiB`, `512 KiB`, `900 B`: a byte count in a message. */
-export function formatSize(bytes: number): string {
-	if (bytes >= 1 << 20) return `${Math.round((bytes / (1 << 20)) * 10) / 10} MiB`;
-	if (bytes >= 1 << 10) return `${Math.round((bytes / (1 << 10)) * 10) / 10} KiB`;
-	return `${bytes} B`;
 }
 
 export const enablePprofHint = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
@@ -116,10 +102,10 @@ function mapError(error: unknown, context: FaultContext): PollFault {
 		case 'UND_ERR_HEADERS_TIMEOUT':
 			return new PollFault(
 				'timeout',
-				`no response from ${context.where} after ${formatMs(context.headersTimeoutMs)} — the connection is open but the target does not answer`,
+				`no response from ${context.where} after ${formatDuration(context.headersTimeoutMs)} — the connection is open but the target does not answer`,
 			);
 		case 'UND_ERR_BODY_TIMEOUT':
-			return new PollFault('timeout', `the dump stalled: no data for ${formatMs(context.bodyTimeoutMs)} after ${context.bytes} bytes`);
+			return new PollFault('timeout', `the dump stalled: no data for ${formatDuration(context.bodyTimeoutMs)} after ${context.bytes} bytes`);
 		case 'ECONNRESET':
 		case 'EPIPE':
 		case 'UND_ERR_SOCKET':

@@ -4,8 +4,11 @@ import {constants, createReadStream, openSync} from 'node:fs';
 import {Socket} from 'node:net';
 import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
-import {createDumpParser, createParseCache, type Dump, type ParseCache} from '../dump/index.ts';
-import {formatMs, formatSize, PollFault} from './faults.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import type {Dump} from '../dump/types.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {PollFault} from './faults.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 
@@ -155,7 +158,7 @@ async function readDump(
 		if (late) {
 			throw new PollFault(
 				'timeout',
-				`reading ${name} took longer than ${formatMs(options.deadlineMs ?? 0)} (--poll-timeout) after ${formatSize(bytes)}: it is too slow or never ends`,
+				`reading ${name} took longer than ${formatDuration(options.deadlineMs ?? 0)} (--poll-timeout) after ${formatBytes(bytes)}: it is too slow or never ends`,
 			);
 		}
 		throw ioFault(name, error);
@@ -173,7 +176,7 @@ async function readDump(
 			dump.kind === 'protobuf'
 				? 'it is gzip-compressed (a debug=0 protobuf profile, or a .gz file): save ?debug=2, or gunzip it first'
 				: hitCap
-					? `no "goroutine N [state]:" blocks or "goroutine profile:" header in its first ${formatSize(bytes)} (--max-bytes)`
+					? `no "goroutine N [state]:" blocks or "goroutine profile:" header in its first ${formatBytes(bytes)} (--max-bytes)`
 					: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
 		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
 	}

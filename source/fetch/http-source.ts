@@ -4,8 +4,10 @@
 import {readFileSync} from 'node:fs';
 import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
-import {createDumpParser, createParseCache, type ParseCache} from '../dump/index.ts';
-import {connectionLostCodes, faultFromError, faultFromStatus, formatMs, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import {formatDuration} from '../text/units.ts';
+import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 
@@ -148,7 +150,7 @@ export class HttpSource implements DumpSource {
 			if (deadline.signal.aborted) {
 				throw new PollFault(
 					'timeout',
-					`the poll took longer than ${formatMs(this.config.pollTimeoutMs)} (--poll-timeout): ${state.bytes} bytes read from ${this.where} — the target is too slow or drip-feeding; raise --poll-timeout on a slow link`,
+					`the poll took longer than ${formatDuration(this.config.pollTimeoutMs)} (--poll-timeout): ${state.bytes} bytes read from ${this.where} — the target is too slow or drip-feeding; raise --poll-timeout on a slow link`,
 				);
 			}
 			throw error;

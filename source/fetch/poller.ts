@@ -3,7 +3,8 @@
 // across errors; and cost awareness — debug=2 stops the target's world for the whole dump, so the
 // debug=2 interval is stretched to keep that pause under --max-overhead % of wall time, with cheap
 // debug=1 profiles filling the gaps. Publishes immutable PollerState objects.
-import {formatMs, PollFault} from './faults.ts';
+import {formatDuration} from '../text/units.ts';
+import {PollFault} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {realTimers, type Timers} from './timers.ts';
 import type {PollerState, PollError} from './types.ts';
@@ -256,7 +257,7 @@ export class Poller {
 		if (needed <= interval) return {effectiveIntervalMs: interval, stretchedReason: undefined};
 		return {
 			effectiveIntervalMs: needed,
-			stretchedReason: `dump costs ${formatMs(this.costMs)}; a full dump every ${formatMs(needed)} keeps the target under ${pct}%, counts every ${formatMs(interval)}`,
+			stretchedReason: `dump costs ${formatDuration(this.costMs)}; a full dump every ${formatDuration(needed)} keeps the target under ${pct}%, counts every ${formatDuration(interval)}`,
 		};
 	}
 

@@ -155,16 +155,22 @@ export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames'
 	return true;
 }
 
-function frameKey(frame: Frame): string {
+function frameKey(frame: Pick<Frame, 'func' | 'line'>): string {
 	return `${frame.func}:${frame.line}`;
 }
 
+/**
+ * A group's key under `--group-by stack`: `state|func:line|…|<creator:line`. Keys are content, not
+ * ids: they stay the same across polls, restarts and gmon runs, so a selection (and a diff of two
+ * reports) can follow them. A debug=1 record has no state or creator: `|frames…|<`.
+ */
+export function stackGroupKey(state: string, frames: readonly Frame[], creator: CreatedBy | undefined): string {
+	return `${state}|${frames.map(frameKey).join('|')}|<${creator ? frameKey(creator) : ''}`;
+}
+
 function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<GroupBy, string> {
-	const creatorText = creator ? `${creator.func}:${creator.line}` : '';
-	// Keys are content, not ids: they stay the same across polls, restarts and gmon runs, so a
-	// selection (and a diff of two reports) can follow them.
 	return {
-		stack: `${state}|${frames.map(frameKey).join('|')}|<${creatorText}`,
+		stack: stackGroupKey(state, frames, creator),
 		where: where ? `${where.func} ${where.file}:${where.line}` : `${state} (no frames)`,
 		top: frames[0]?.func ?? `${state} (no frames)`,
 		creator: creator ? creator.func : '(no creator)',

@@ -13,7 +13,9 @@
 //       · a channel send parked for SEND_STUCK_MS or more (Go's own minutes count): its
 //         receiver is gone — unlike a receive, which is how idle workers wait.
 // Go's goroutineleak profile outranks all of it: `(leaked)` goroutines are proven.
-import {formatDuration, formatRate, baseName} from './format.ts';
+import {formatDuration} from '../text/units.ts';
+import {baseName} from '../dump/names.ts';
+import {formatRate} from './format.ts';
 import type {Group, Suspect} from './types.ts';
 
 export interface GroupFacts {

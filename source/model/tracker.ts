@@ -15,11 +15,11 @@ import {leakMatcher, type LeakMatcher} from './leak-match.ts';
 import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
-import {Ring} from './ring.ts';
-import {rankSuspects, type GroupFacts} from './suspects.ts';
-import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
-
-const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
+import {TotalsHistory} from './totals-history.ts';
+import {buildGroups, newAcc, type PlaceAcc} from './grouping.ts';
+import {compactView, creatorContradicts, type Rec, viewFacts} from './identity.ts';
+import {rankSuspects} from './suspects.ts';
+import {compareGroups, GROUP_BYS, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
@@ -31,49 +31,6 @@ const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
  * trusted once some goroutine in the epoch showed minutes (GOGC=off disables the forced GC).
  */
 export const PERIODIC_AFTER_MS = 3.5 * 60_000;
-
-interface Rec {
-	readonly id: number;
-	place: Place;
-	parentId: number | undefined;
-	firstSeen: number;
-	sameSince: number;
-	samePolls: number;
-	lastPoll: number;
-	lastAt: number;
-	lastMinutes: number;
-	/** Seen waking and parking again at the same place: not stuck, idle. */
-	periodic: boolean;
-	/** Stuck as of its last poll. */
-	stuck: boolean;
-	/** The compact copy handed out last poll, reused while nothing in it changed. */
-	view: Goroutine | undefined;
-	/** What `view` was built from: its place and the header facts it copies (see viewFacts). */
-	viewPlace: Place | undefined;
-	viewFacts: number;
-	/** Length of the raw state the view was built from (its text beyond the facts: bubbles, unknown flags). */
-	viewRawLength: number;
-	/** Index in the previous poll's order (see Tracker.order): where to look for the next id. */
-	slot: number;
-}
-
-/** One place's members in the current poll. */
-interface PlaceAcc {
-	place: Place;
-	count: number;
-	ids: number[];
-	stuck: number;
-	leakShaped: number;
-	leakStuck: number;
-	stuckNewcomers: number;
-	stuckMaxWaitMs: number;
-	leaked: number;
-	idle: number;
-	minWaitMs: number;
-	maxWaitMs: number;
-	sample: Goroutine;
-	sampleWaitMs: number;
-}
 
 /** One tracking pass over a poll's goroutines, fed whole or chunk by chunk. */
 interface Pass {
@@ -104,73 +61,6 @@ export interface PollFeed {
 	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
 }
 
-function newAcc(place: Place, g: Goroutine): PlaceAcc {
-	return {
-		place,
-		count: 0,
-		ids: place.lastCount > 0 ? new Array<number>(place.lastCount) : [],
-		stuck: 0,
-		leakShaped: 0,
-		leakStuck: 0,
-		stuckNewcomers: 0,
-		stuckMaxWaitMs: 0,
-		leaked: 0,
-		idle: 0,
-		minWaitMs: Infinity,
-		maxWaitMs: 0,
-		sample: g,
-		sampleWaitMs: -1,
-	};
-}
-
-/**
- * What the model keeps of a parsed goroutine: the header, and the place's interned frames
- * (no args). The parser's own objects hold every arg string and slices of its input chunks;
- * keeping them would make the model as big as the dump (~4 KB per goroutine at 100k).
- */
-function compactView(g: Goroutine, place: Place, intern: (text: string) => string): Goroutine {
-	const view: Goroutine = {
-		id: g.id,
-		state: place.state,
-		rawState: intern(g.rawState),
-		waitMinutes: g.waitMinutes,
-		locked: g.locked,
-		scan: g.scan,
-		leaked: g.leaked,
-		durable: g.durable,
-		frames: place.frames as Goroutine['frames'],
-	};
-	if (g.synctestBubble !== undefined) view.synctestBubble = g.synctestBubble;
-	if (g.labels) view.labels = g.labels;
-	if (g.fields) view.fields = g.fields;
-	if (g.unknownFlags) view.unknownFlags = g.unknownFlags;
-	if (g.elided) view.elided = g.elided;
-	if (place.creator) view.createdBy = g.createdBy?.parentId === undefined ? place.creator : {...place.creator, parentId: g.createdBy.parentId};
-	if (g.ancestors) view.ancestors = g.ancestors;
-	if (g.unavailable) view.unavailable = true;
-	if (g.truncated) view.truncated = true;
-	return view;
-}
-
-/**
- * The header facts a compact view copies, as one number: equal numbers (with the same place and
- * raw state and labels object) mean the last view still fits, without reading it. -1: never reuse (a cut block).
- */
-function viewFacts(g: Goroutine): number {
-	if (g.truncated) return -1;
-	return g.waitMinutes * 8 + (g.leaked ? 4 : 0) + (g.locked ? 2 : 0) + (g.scan ? 1 : 0);
-}
-
-function creatorContradicts(rec: Rec, g: Goroutine): boolean {
-	const was = rec.place.creator;
-	const now = g.createdBy;
-	if (!was || !now) return !was !== !now;
-	// Lengths, not contents: enough to tell two go statements apart, without reading names.
-	return (
-		was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId)
-	);
-}
-
 export class Tracker implements TrackerLike {
 	private readonly stuckAfterPolls: number;
 	private readonly stuckAfterMs: number | undefined;
@@ -190,8 +80,7 @@ export class Tracker implements TrackerLike {
 	 */
 	private order: Rec[] = [];
 	private readonly histories: Record<GroupBy, GroupHistory>;
-	private readonly totalHistory: Ring;
-	private readonly stateHistory = new Map<string, {ring: Ring; lastNonZero: number}>();
+	private readonly totals: TotalsHistory;
 
 	private epoch = 1;
 	private epochStartAt = 0;
@@ -233,7 +122,7 @@ export class Tracker implements TrackerLike {
 			top: new GroupHistory(this.historyLength, windowMs),
 			creator: new GroupHistory(this.historyLength, windowMs),
 		};
-		this.totalHistory = new Ring(this.historyLength);
+		this.totals = new TotalsHistory(this.historyLength);
 	}
 
 	get snapshot(): ModelSnapshot | undefined {
@@ -358,7 +247,7 @@ export class Tracker implements TrackerLike {
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
 		if (!input.countsFollow) {
 			this.recordGroups(accs, at, forgetBefore);
-			this.recordTotals(tracked.length, states);
+			this.totals.record(tracked.length, states, this.poll);
 		}
 
 		this.prevCount = tracked.length;
@@ -596,7 +485,7 @@ export class Tracker implements TrackerLike {
 			this.profileCounts = counts;
 			this.recordGroups(accs, at, at - this.forgetAfterMs);
 		}
-		this.recordTotals(total, states);
+		this.totals.record(total, states, this.poll);
 		this.lastAt = at;
 		this.current = {...this.build(this.lastTracked), at, total, states, newIds: [], goneIds: [], restarted: false};
 		return this.current;
@@ -638,121 +527,14 @@ export class Tracker implements TrackerLike {
 		this.minutesSeen = false;
 	}
 
-	private recordTotals(total: number, states: Record<string, number>): void {
-		const cap = this.historyLength;
-		const before = this.totalHistory.length;
-		this.totalHistory.push(total);
-		for (const [state, count] of Object.entries(states)) {
-			if (this.stateHistory.has(state)) continue;
-			const ring = new Ring(cap);
-			for (let i = 0; i < Math.min(before, cap - 1); i++) ring.push(0);
-			this.stateHistory.set(state, {ring, lastNonZero: this.poll});
-			void count;
-		}
-		for (const [state, entry] of this.stateHistory) {
-			const count = states[state] ?? 0;
-			entry.ring.push(count);
-			if (count > 0) entry.lastNonZero = this.poll;
-			else if (this.poll - entry.lastNonZero >= cap) this.stateHistory.delete(state);
-		}
-	}
-
-	private stateHistoryArrays(): Record<string, number[]> {
-		const out: Record<string, number[]> = {};
-		for (const [state, entry] of this.stateHistory) out[state] = entry.ring.toArray();
-		return out;
-	}
-
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
-		const by = this.groupBy;
-		const history = this.histories[by];
-		const merged = new Map<string, PlaceAcc[]>();
-		for (const acc of this.lastAccs) {
-			const key = acc.place.keys[by];
-			const list = merged.get(key);
-			if (list) list.push(acc);
-			else merged.set(key, [acc]);
-		}
-		const groups: Group[] = [];
-		const facts: GroupFacts[] = [];
-		for (const [key, list] of merged) {
-			let count = 0;
-			// Members seen in the last full dump (count differs after a debug=1 profile).
-			let members = 0;
-			let stuck = 0;
-			let leaked = 0;
-			let idle = 0;
-			let leakStuck = 0;
-			let leakShaped = 0;
-			let stuckNewcomers = 0;
-			let stuckMaxWaitMs = 0;
-			let minWaitMs = Infinity;
-			let maxWaitMs = 0;
-			let best = list[0]!;
-			const states: Record<string, number> = {};
-			const ids: number[] = [];
-			for (const acc of list) {
-				count += this.countOf(acc);
-				members += acc.count;
-				stuck += acc.stuck;
-				leaked += acc.leaked;
-				idle += acc.idle;
-				leakStuck += acc.leakStuck;
-				leakShaped += acc.leakShaped;
-				stuckNewcomers += acc.stuckNewcomers;
-				stuckMaxWaitMs = Math.max(stuckMaxWaitMs, acc.stuckMaxWaitMs);
-				minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
-				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
-				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
-				states[acc.place.state] = (states[acc.place.state] ?? 0) + this.countOf(acc);
-				if (list.length > 1) for (const id of acc.ids) ids.push(id);
-			}
-			// Gone by the profile read since the last full dump.
-			if (count === 0 && members > 0) continue;
-			let state = best.place.state;
-			let most = -1;
-			for (const [s, n] of Object.entries(states)) {
-				if (n > most) {
-					most = n;
-					state = s;
-				}
-			}
-			const trend = history.trend(key);
-			const group: Group = {
-				key,
-				by,
-				count,
-				states,
-				state,
-				sample: best.sample,
-				where: best.place.where,
-				// One place (the usual case under 'stack'): its id list as is (never written after its poll).
-				ids: list.length === 1 ? list[0]!.ids : ids,
-				minWaitMs: minWaitMs === Infinity ? 0 : minWaitMs,
-				maxWaitMs,
-				history: trend?.history ?? [count],
-				growth: trend?.growth ?? 0,
-				growthPerMin: trend?.growthPerMin ?? 0,
-				delta: trend?.delta ?? count,
-				// A group that shrank since (per the profile) cannot have more stuck or leaked than it has.
-				stuck: Math.min(stuck, count),
-				leaked: Math.min(leaked, count),
-				idle: idle === members,
-				stateClass: best.place.stateClass,
-			};
-			groups.push(group);
-			const recent = this.lastAt - this.windowMs;
-			facts.push({
-				group,
-				leakShaped,
-				leakStuck: Math.min(leakStuck, count),
-				stuckNewcomers: Math.min(stuckNewcomers, count),
-				stuckMaxWaitMs,
-				neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0),
-				stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recent),
-			});
-		}
-		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		const {groups, facts} = buildGroups(this.lastAccs, {
+			by: this.groupBy,
+			history: this.histories[this.groupBy],
+			countOf: acc => this.countOf(acc),
+			recentSince: this.lastAt - this.windowMs,
+		});
+		groups.sort(compareGroups);
 		return {
 			epoch: this.epoch,
 			poll: this.poll,
@@ -762,8 +544,8 @@ export class Tracker implements TrackerLike {
 			goroutines: tracked,
 			groups,
 			suspects: rankSuspects(facts, {leakThreshold: this.leakThreshold}),
-			totalHistory: this.totalHistory.toArray(),
-			stateHistory: this.stateHistoryArrays(),
+			totalHistory: this.totals.totalArray(),
+			stateHistory: this.totals.stateArrays(),
 			newIds: this.lastNew,
 			goneIds: this.lastGone,
 			restarted: this.lastRestarted,

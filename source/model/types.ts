@@ -27,7 +27,9 @@ export interface TrackedGoroutine {
 	idle: boolean;
 }
 
-export type GroupBy = 'stack' | 'where' | 'top' | 'creator';
+/** What groups can be keyed by, in the order `b` cycles through them; the first is the default. */
+export const GROUP_BYS = ['stack', 'where', 'top', 'creator'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface Group {
 	key: string;
@@ -101,4 +103,9 @@ export interface ModelSnapshot {
 	goneIds: number[];
 	/** This poll detected a restart and began a new epoch. */
 	restarted: boolean;
+}
+
+/** The model's order of groups: largest first, then by key, so equal counts never swap between polls. */
+export function compareGroups(a: Pick<Group, 'count' | 'key'>, b: Pick<Group, 'count' | 'key'>): number {
+	return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }

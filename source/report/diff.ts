@@ -6,7 +6,8 @@
 import type {Frame} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Group, ModelSnapshot} from '../model/types.ts';
-import {fitEnd, fitMiddle, shortLocation, signed, createStyle} from './style.ts';
+import {shortLocation} from '../dump/names.ts';
+import {fitEnd, fitMiddle, signed, createStyle} from './style.ts';
 
 export type ChangeKind = 'appeared' | 'vanished' | 'grew' | 'shrank' | 'unchanged';
 

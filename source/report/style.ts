@@ -35,24 +35,4 @@ export function fitEnd(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** `lab.go:120` from `/home/x/lab/lab.go`, line 120. */
-export function shortLocation(file: string, line: number): string {
-	const base = file.split(/[\\/]/).pop() ?? file;
-	return line > 0 ? `${base}:${line}` : base;
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
-	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-	return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
-
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-	if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-	return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
-}
-
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

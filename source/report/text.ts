@@ -4,7 +4,9 @@ import type {Frame, Goroutine} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Group, Suspect} from '../model/types.ts';
 import {rank, suspectCount} from './rank.ts';
-import {createStyle, fitEnd, fitMiddle, formatBytes, formatDuration, shortLocation, signed, type Style} from './style.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {shortLocation} from '../dump/names.ts';
+import {createStyle, fitEnd, fitMiddle, signed, type Style} from './style.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {

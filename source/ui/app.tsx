@@ -4,7 +4,7 @@
 import {Box, Text, useInput, usePaste, useStdin, useWindowSize} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorStore} from '../monitor-types.ts';
+import type {MonitorStore} from '../watch/types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';

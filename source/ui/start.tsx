@@ -6,7 +6,7 @@
 // 'exit', which would land on the alternate screen and vanish with it.
 import {render} from 'ink';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorStore} from '../monitor-types.ts';
+import type {MonitorStore} from '../watch/types.ts';
 import type {ListKind} from '../view/types.ts';
 import {App} from './app.tsx';
 

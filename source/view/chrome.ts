@@ -2,10 +2,11 @@
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
-import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
 import {visible} from '../text/sanitize.ts';
+import {bindings, footerCell, sections, shownKeys, type FooterPlace, type Section} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
-import {sparkline} from './format.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -205,59 +206,65 @@ export function groupByNotice(by: string, listKind: ListKind): string | undefine
 	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
 }
 
-/** An overlay has the keyboard: its own keys, not the list's (Enter toggles a state in the picker). */
-function overlayKeys(overlay: Overlay): string[] {
-	return overlay === 'states'
-		? ['↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit', '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit']
-		: ['any key closes the help  q quit'];
+/** Which footer a view (or the overlay over it) shows. */
+function footerPlace(view: View, overlay?: Overlay): FooterPlace {
+	if (overlay) return overlay;
+	if (view.kind === 'stack') return view.target.type === 'goroutine' ? 'stack' : 'groupStack';
+	if (view.kind === 'groups') return 'groups';
+	return view.group === undefined ? 'goroutines' : 'members';
 }
 
-/** Footer line 2: the keys that matter in this view; the shortest set that fits (`?` lists them all). */
+/** Footer line 2: the keys that matter in this view, from the bindings table; the most that fit (`?` lists them all). */
 export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLine {
-	let variants: string[];
-	if (overlay) {
-		variants = overlayKeys(overlay);
-	} else if (view.kind === 'stack') {
-		variants =
-			view.target.type === 'goroutine'
-				? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
-				: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
-	} else if (view.kind === 'groups') {
-		variants = [
-			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit',
-			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s sort  ? help  q quit',
-			'⏎ open  v stack  b by  Tab list  / filter  f states  s sort  ? help  q quit',
-		];
-	} else {
-		const tab = view.group === undefined ? 'Tab groups' : 'Esc back';
-		variants = [
-			`↑↓ move  ⏎ stack  v group  ${tab}  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit`,
-			`↑↓ move  ⏎ stack  ${tab}  / filter  f states  s sort  H idle  ? help  q quit`,
-			`⏎ stack  ${tab}  / filter  f states  s sort  ? help  q quit`,
-		];
+	const place = footerPlace(view, overlay);
+	const cells = bindings.flatMap(binding => footerCell(binding, place) ?? []);
+	let text = '';
+	for (const tier of [3, 2, 1]) {
+		text = cells
+			.filter(cell => cell.tier <= tier)
+			.map(cell => cell.text)
+			.join('  ');
+		if (text.length <= width) break;
 	}
-	const fits = variants.find(text => text.length <= width) ?? variants[variants.length - 1]!;
-	return {text: truncateEnd(fits, width), tone: 'dim'};
+	return {text: truncateEnd(text, width), tone: 'dim'};
 }
+
+/** What the marks in the lists mean: not a key, but the help is where people look. */
+const marksLine = 'Marks   ● stuck, deepening  + new  ? suspect  ! proven leak';
+
+/** The order of the help's lines, and how much each is needed (1 most) when the pane is short. */
+const sectionNeed: Record<Section, number> = {Quit: 1, Move: 3, Open: 4, Filter: 5, Sort: 6, Views: 7, Target: 8};
+
+const helpWidth = 80;
 
 /**
- * The help overlay's lines, each with how much it is needed (1 most): each fits 80 columns, and
- * quit and the marks fit 60, so a small pane (60x12 has room for 6) keeps how to quit and what
- * the marks mean. A continuation line ranks below the line it continues.
+ * The help overlay's lines, each with how much it is needed (1 most), generated from the bindings
+ * table: one line per section, wrapped at 80 columns; quit and the marks come first when a small
+ * pane keeps only a few. A continuation line ranks below every first line.
  */
-const help: ReadonlyArray<readonly [text: string, need: number]> = [
-	['Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End', 3],
-	['Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear', 4],
-	['Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine', 7],
-	['        b group by: stack → where (user frame) → top frame → creator', 10],
-	['Sort    s next column: leak wait id state function file count growth   S reverse', 6],
-	['Filter  f state picker   1–9 toggle a state   0 all states   H hide idle', 5],
-	['        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)', 9],
-	['Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump', 8],
-	['Marks   ● stuck, deepening  + new  ? suspect  ! proven leak', 2],
-	['Quit    q or Ctrl-C   any other key closes this help', 1],
-];
-
+const help: ReadonlyArray<readonly [text: string, need: number]> = (() => {
+	const lines: Array<readonly [string, number]> = [];
+	let continuation = 10;
+	for (const section of sections) {
+		const need = sectionNeed[section];
+		if (section === 'Quit') lines.push([marksLine, 2]);
+		const fragments = bindings.filter(binding => binding.section === section).map(binding => `${shownKeys(binding)} ${binding.does}`);
+		let line = section.padEnd(8);
+		let first = true;
+		for (const fragment of fragments) {
+			const joined = line.trim() === section || line.trim() === '' ? line + fragment : `${line}   ${fragment}`;
+			if (joined.length <= helpWidth || line.trim() === section || line.trim() === '') {
+				line = joined;
+				continue;
+			}
+			lines.push([line, first ? need : continuation++]);
+			first = false;
+			line = ' '.repeat(8) + fragment;
+		}
+		lines.push([line, first ? need : continuation++]);
+	}
+	return lines;
+})();
 /** The help overlay's lines, in their usual order. */
 export const helpText: readonly string[] = help.map(([text]) => text);
 

@@ -285,7 +285,8 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 		case 'clearStates':
 			return {...state, states: []};
 		case 'startQuery':
-			return {...state, editing: true, overlay: undefined};
+			// A paste opens the prompt with its text typed in.
+			return {...state, editing: true, overlay: undefined, ...(action.text ? {query: state.query + withoutUnsafe(action.text)} : {})};
 		case 'typeQuery':
 			return {...state, query: state.query + withoutUnsafe(action.text)};
 		case 'backspaceQuery':

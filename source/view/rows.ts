@@ -1,9 +1,10 @@
 // One list row as one fixed-width string plus a tone the UI maps to a colour. Building the whole
 // line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
+import {formatDuration} from '../text/units.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatDuration, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
@@ -57,20 +58,21 @@ export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns 
 	return {width, id, state, wait, where, file: rest - where - 1, created: 0};
 }
 
+/** A column title row: after the mark column, each title fitted to its width (right-aligned for numbers), one space apart. */
+function headerRow(width: number, cells: ReadonlyArray<readonly [title: string, width: number, align: 'left' | 'right']>): string {
+	const titles = cells.filter(([, cellWidth]) => cellWidth > 0).map(([title, cellWidth, align]) => (align === 'right' ? padStart : padEnd)(title, cellWidth));
+	return padEnd(' '.repeat(markWidth) + titles.join(' '), width);
+}
+
 export function goroutineHeader(cols: GoroutineColumns): string {
-	let line =
-		' '.repeat(markWidth) +
-		padStart('ID', cols.id) +
-		' ' +
-		padEnd('STATE', cols.state) +
-		' ' +
-		padStart('WAIT', cols.wait) +
-		' ' +
-		padEnd('WHERE', cols.where) +
-		' ' +
-		padEnd('FILE', cols.file);
-	if (cols.created > 0) line += ` ${padEnd('CREATED BY', cols.created)}`;
-	return padEnd(line, cols.width);
+	return headerRow(cols.width, [
+		['ID', cols.id, 'right'],
+		['STATE', cols.state, 'left'],
+		['WAIT', cols.wait, 'right'],
+		['WHERE', cols.where, 'left'],
+		['FILE', cols.file, 'left'],
+		['CREATED BY', cols.created, 'left'],
+	]);
 }
 
 export interface RowContext {
@@ -143,20 +145,14 @@ function whereText(func: string, file: string, width: number): string {
 }
 
 export function groupHeader(cols: GroupColumns): string {
-	const line =
-		' '.repeat(markWidth) +
-		padStart('COUNT', cols.count) +
-		' ' +
-		padStart('Δ', cols.delta) +
-		' ' +
-		padEnd('TREND', cols.trend) +
-		' ' +
-		padEnd('STATE', cols.state) +
-		' ' +
-		padEnd('WHERE', cols.where) +
-		' ' +
-		padEnd('WHY', cols.why);
-	return padEnd(line, cols.width);
+	return headerRow(cols.width, [
+		['COUNT', cols.count, 'right'],
+		['Δ', cols.delta, 'right'],
+		['TREND', cols.trend, 'left'],
+		['STATE', cols.state, 'left'],
+		['WHERE', cols.where, 'left'],
+		['WHY', cols.why, 'left'],
+	]);
 }
 
 /**

@@ -2,10 +2,12 @@
 // runtime and standard-library frames marked dim, the elision marker where Go put it, created-by;
 // for a group its shared stack and member ids. The UI only colours and windows these lines.
 import {isProvenLeak} from '../dump/classify.ts';
+import {formatDuration} from '../text/units.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
+import {isUserFunc} from '../dump/user-frame.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
-import {createdByText, isStdFrame} from './frames.ts';
-import {formatDelta, formatDuration, truncateEnd, truncateMiddle} from './format.ts';
+import {createdByText} from './frames.ts';
+import {formatDelta, truncateEnd, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
@@ -26,7 +28,7 @@ function argsText(frame: Frame, argsKept: boolean): string {
 }
 
 function frameLines(frame: Frame, width: number, argsKept = true): Line[] {
-	const tone: Tone = isStdFrame(frame.func) ? 'dim' : 'normal';
+	const tone: Tone = isUserFunc(frame.func) ? 'normal' : 'dim';
 	const args = argsText(frame, argsKept);
 	const call = truncateEnd(`${visible(frame.func)}(${args})`, width);
 	const where = frame.file ? `${visible(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
@@ -57,7 +59,7 @@ function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
 
 function createdByLines(createdBy: Goroutine['createdBy'], width: number): Line[] {
 	if (!createdBy) return [];
-	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isStdFrame(createdBy.func) ? 'dim' : 'accent'}];
+	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isUserFunc(createdBy.func) ? 'accent' : 'dim'}];
 	if (createdBy.file) lines.push({text: `    ${truncateMiddle(`${visible(createdBy.file)}:${createdBy.line}`, width - 4)}`, tone: 'dim'});
 	return lines;
 }

@@ -4,11 +4,12 @@
 // `goroutineleak` profile (Go 1.26+) lists only goroutines Go proved leaked: every group is a
 // proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it — except main parked in
 // `select {}` (Go 1.26 lists it) and Go 1.27.3's empty record (see leak-match.ts).
+import {baseName} from '../dump/names.ts';
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
-import {baseName} from '../model/format.ts';
-import {isDeliberateParkRecord, isEmptyRecord} from '../model/leak-match.ts';
-import type {Group, ModelSnapshot, Suspect} from '../model/types.ts';
+import {isDeliberateParkRecord, isEmptyRecord} from './leak-match.ts';
+import {stackGroupKey} from './place.ts';
+import {compareGroups, type Group, type ModelSnapshot, type Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const leakProfile = dump.profileName === 'goroutineleak';
@@ -17,7 +18,7 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	const empty = leakProfile ? dump.records.filter(record => isEmptyRecord(record)) : [];
 	const records = empty.length === 0 ? dump.records : dump.records.filter(record => !isEmptyRecord(record));
 	const groups = mergeRecords(records).map(record => recordGroup(record, leakProfile && !isDeliberateParkRecord(record)));
-	groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	groups.sort(compareGroups);
 	const listed = dump.profileTotal ?? dump.records.reduce((sum, record) => sum + record.count, 0);
 	const total = Math.max(0, listed - empty.reduce((sum, record) => sum + record.count, 0));
 	const suspects = groups.filter(group => group.leaked > 0).map(group => provenSuspect(group));
@@ -38,8 +39,8 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	};
 }
 
-/** Shaped like the model's stack key (state|frames|<creator) with no state and no creator. */
-const recordKey = (record: ProfileRecord) => `|${record.frames.map(frame => `${frame.func}:${frame.line}`).join('|')}|<`;
+/** The model's stack key, with no state and no creator. */
+const recordKey = (record: ProfileRecord) => stackGroupKey('', record.frames, undefined);
 
 /** Records with the same frames (distinct PCs or labels) count as one stack. */
 function mergeRecords(records: readonly ProfileRecord[]): ProfileRecord[] {
