@@ -5,4 +5,4 @@ export {Tracker, PERIODIC_AFTER_MS, type PollFeed} from './tracker.ts';
 export {formatDuration, formatRate, baseName} from './format.ts';
 export {benignReason, type BenignReason} from './benign.ts';
 export {isRestart, type RestartEvidence} from './restart.ts';
-export {suspectReason} from './suspects.ts';
+export {atLeast, TIERS, type Tier} from './verdict.ts';

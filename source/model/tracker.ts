@@ -16,7 +16,7 @@ import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {Ring} from './ring.ts';
-import {rankSuspects, type GroupFacts} from './suspects.ts';
+import {rankSites, type SiteMember} from './suspects.ts';
 import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
 
 const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
@@ -69,6 +69,13 @@ interface PlaceAcc {
 	stuckMaxWaitMs: number;
 	leaked: number;
 	idle: number;
+	/** Go's largest `N minutes` among the leak-shaped members. */
+	maxMinutes: number;
+	/** Leak-shaped members whose creating function has returned (see creatorsGone). */
+	creatorGone: number;
+	creatorKnown: number;
+	/** Leak-shaped members absent from the baseline dump. */
+	sinceBaseline: number;
 	minWaitMs: number;
 	maxWaitMs: number;
 	sample: Goroutine;
@@ -116,6 +123,10 @@ function newAcc(place: Place, g: Goroutine): PlaceAcc {
 		stuckMaxWaitMs: 0,
 		leaked: 0,
 		idle: 0,
+		maxMinutes: 0,
+		creatorGone: 0,
+		creatorKnown: 0,
+		sinceBaseline: 0,
 		minWaitMs: Infinity,
 		maxWaitMs: 0,
 		sample: g,
@@ -171,6 +182,18 @@ function creatorContradicts(rec: Rec, g: Goroutine): boolean {
 	);
 }
 
+/** Index of the first element ≥ value in an ascending array. */
+function lowerBound(sorted: Float64Array, value: number): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (sorted[mid]! < value) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
 export class Tracker implements TrackerLike {
 	private readonly stuckAfterPolls: number;
 	private readonly stuckAfterMs: number | undefined;
@@ -190,6 +213,10 @@ export class Tracker implements TrackerLike {
 	 */
 	private order: Rec[] = [];
 	private readonly histories: Record<GroupBy, GroupHistory>;
+	/** Count history per blocking site (the suspects' key), for the growth story. */
+	private readonly siteHistory: GroupHistory;
+	/** Goroutine ids of the --baseline dump, taken before the workload. */
+	private readonly baseline: ReadonlySet<number> | undefined;
 	private readonly totalHistory: Ring;
 	private readonly stateHistory = new Map<string, {ring: Ring; lastNonZero: number}>();
 
@@ -233,6 +260,8 @@ export class Tracker implements TrackerLike {
 			top: new GroupHistory(this.historyLength, windowMs),
 			creator: new GroupHistory(this.historyLength, windowMs),
 		};
+		this.siteHistory = new GroupHistory(this.historyLength, windowMs);
+		this.baseline = options.baselineIds;
 		this.totalHistory = new Ring(this.historyLength);
 	}
 
@@ -321,6 +350,7 @@ export class Tracker implements TrackerLike {
 		if (!this.leaks.empty) {
 			for (const acc of accs) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 		}
+		this.creatorsGone(accs, poll);
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -373,6 +403,37 @@ export class Tracker implements TrackerLike {
 		return this.current;
 	}
 
+	/**
+	 * For each leak-shaped member: has the function that started it returned? Go 1.21+ names the
+	 * creating goroutine (`created by F in goroutine N`): gone from the dump, or no longer inside F,
+	 * means F returned. Older dumps have no parent id: F on no stack at all says the same. A sender
+	 * whose starter returned has most likely lost its receiver (see verdict.ts). Only leak-shaped
+	 * places are read, and only their members' records: a few lookups per poll.
+	 */
+	private creatorsGone(accs: readonly PlaceAcc[], poll: number): void {
+		let live: Set<string> | undefined;
+		for (const acc of accs) {
+			const creator = acc.place.creator;
+			if (!acc.place.leakShaped || !creator) continue;
+			let gone = 0;
+			for (const id of acc.ids) {
+				const parentId = this.records.get(id)?.parentId;
+				if (parentId !== undefined) {
+					const parent = this.records.get(parentId);
+					if (!parent || parent.lastPoll !== poll || !parent.place.frames.some(frame => frame.func === creator.func)) gone++;
+				} else {
+					if (!live) {
+						live = new Set();
+						for (const other of accs) for (const frame of other.place.frames) live.add(frame.func);
+					}
+					if (!live.has(creator.func)) gone++;
+				}
+			}
+			acc.creatorGone = gone;
+			acc.creatorKnown = acc.ids.length;
+		}
+	}
+
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
 	private newPass(at: number, poll: number, prevPoll: number, firstOfEpoch: boolean, evidence: RestartEvidence | undefined, expected: number): Pass {
 		const sized = <T>(): T[] => (expected > 0 ? new Array<T>(expected) : []);
@@ -405,6 +466,7 @@ export class Tracker implements TrackerLike {
 		const stuckAfterMs = this.stuckAfterMs;
 		const stuckAfterPolls = this.stuckAfterPolls;
 		const periodicTrusted = this.minutesSeen;
+		const baseline = this.baseline;
 		const strings = this.places.strings;
 		const intern = (text: string): string => strings.intern(text);
 		for (let i = 0; i < gs.length; i++) {
@@ -504,7 +566,9 @@ export class Tracker implements TrackerLike {
 			}
 			const periodic = rec.periodic;
 			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
-			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			// Stuck means something only where leaks live: blocked in user code, not a known-benign
+			// loop (accept, connection, signal, runtime), not seen waking (a timer select).
+			const stuck = waiting && place.leakShaped && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
 			rec.stuck = stuck;
 			const idle = place.benign !== undefined || periodic;
 
@@ -526,7 +590,11 @@ export class Tracker implements TrackerLike {
 			}
 			if (idle) acc.idle++;
 			if (g.leaked) acc.leaked++;
-			if (place.leakShaped && !periodic) acc.leakShaped++;
+			if (place.leakShaped && !periodic) {
+				acc.leakShaped++;
+				if (g.waitMinutes > acc.maxMinutes) acc.maxMinutes = g.waitMinutes;
+				if (baseline !== undefined && !baseline.has(g.id)) acc.sinceBaseline++;
+			}
 			if (stuck) {
 				acc.stuck++;
 				if (place.leakShaped && !periodic) {
@@ -601,6 +669,9 @@ export class Tracker implements TrackerLike {
 			}
 			this.histories[key].record(counts, at, forgetBefore);
 		}
+		const sites = new Map<string, number>();
+		for (const acc of accs) if (acc.place.leakShaped) sites.set(acc.place.site, (sites.get(acc.place.site) ?? 0) + this.countOf(acc));
+		this.siteHistory.record(sites, at, forgetBefore);
 	}
 
 	/** A place's count: from the last full dump, or its share of the debug=1 profile read since. */
@@ -623,6 +694,7 @@ export class Tracker implements TrackerLike {
 		this.records.clear();
 		this.order = [];
 		for (const key of GROUP_BYS) this.histories[key].clear();
+		this.siteHistory.clear();
 		this.leaks = leakMatcher([]);
 		this.minutesSeen = false;
 	}
@@ -652,6 +724,34 @@ export class Tracker implements TrackerLike {
 		return out;
 	}
 
+	/** One suspect per blocking site, judged from this poll's members and the sites' histories. */
+	private suspects(by: GroupBy) {
+		const members: SiteMember[] = [];
+		for (const acc of this.lastAccs) {
+			if (!acc.place.leakShaped && acc.leaked === 0) continue;
+			const count = this.countOf(acc);
+			members.push(count === acc.count ? acc : {...acc, count});
+		}
+		const sites = this.siteHistory;
+		let sorted: Float64Array | undefined;
+		const aliveIn = (min: number, max: number): number => {
+			if (!sorted) {
+				sorted = Float64Array.from(this.lastTracked, t => t.g.id).sort();
+			}
+			return lowerBound(sorted, max + 1) - lowerBound(sorted, min);
+		};
+		return rankSites(members, {
+			aliveIn,
+			leakThreshold: this.leakThreshold,
+			by,
+			now: this.lastAt,
+			recentSince: this.lastAt - this.windowMs,
+			baseline: this.baseline !== undefined,
+			growth: site => sites.growthStory(site),
+			growthPerMin: site => sites.trend(site)?.growthPerMin ?? 0,
+		});
+	}
+
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
 		const by = this.groupBy;
 		const history = this.histories[by];
@@ -663,7 +763,6 @@ export class Tracker implements TrackerLike {
 			else merged.set(key, [acc]);
 		}
 		const groups: Group[] = [];
-		const facts: GroupFacts[] = [];
 		for (const [key, list] of merged) {
 			let count = 0;
 			// Members seen in the last full dump (count differs after a debug=1 profile).
@@ -671,10 +770,6 @@ export class Tracker implements TrackerLike {
 			let stuck = 0;
 			let leaked = 0;
 			let idle = 0;
-			let leakStuck = 0;
-			let leakShaped = 0;
-			let stuckNewcomers = 0;
-			let stuckMaxWaitMs = 0;
 			let minWaitMs = Infinity;
 			let maxWaitMs = 0;
 			let best = list[0]!;
@@ -686,10 +781,6 @@ export class Tracker implements TrackerLike {
 				stuck += acc.stuck;
 				leaked += acc.leaked;
 				idle += acc.idle;
-				leakStuck += acc.leakStuck;
-				leakShaped += acc.leakShaped;
-				stuckNewcomers += acc.stuckNewcomers;
-				stuckMaxWaitMs = Math.max(stuckMaxWaitMs, acc.stuckMaxWaitMs);
 				minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
 				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
 				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
@@ -730,16 +821,6 @@ export class Tracker implements TrackerLike {
 				stateClass: best.place.stateClass,
 			};
 			groups.push(group);
-			const recent = this.lastAt - this.windowMs;
-			facts.push({
-				group,
-				leakShaped,
-				leakStuck: Math.min(leakStuck, count),
-				stuckNewcomers: Math.min(stuckNewcomers, count),
-				stuckMaxWaitMs,
-				neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0),
-				stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recent),
-			});
 		}
 		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		return {
@@ -750,7 +831,7 @@ export class Tracker implements TrackerLike {
 			states: {...this.lastStates},
 			goroutines: tracked,
 			groups,
-			suspects: rankSuspects(facts, {leakThreshold: this.leakThreshold}),
+			suspects: this.suspects(by),
 			totalHistory: this.totalHistory.toArray(),
 			stateHistory: this.stateHistoryArrays(),
 			newIds: this.lastNew,

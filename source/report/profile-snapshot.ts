@@ -85,11 +85,15 @@ function recordGroup(record: ProfileRecord, proven: boolean): Group {
 function provenSuspect(group: Group): Suspect {
 	const where = group.where ? ` at ${baseName(group.where.file) || group.where.func}${group.where.line ? `:${group.where.line}` : ''}` : '';
 	return {
+		siteKey: group.key,
 		groupKey: group.key,
+		groupKeys: [group.key],
+		variants: 1,
+		tier: 'proven',
 		count: group.count,
 		state: '',
 		...(group.where ? {where: group.where} : {}),
-		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where}`,
+		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where} — Go's leak profile proved ${group.count === 1 ? 'it' : 'all'} unreachable`,
 		proven: true,
 		score: 1e9 + 1000 * group.count,
 		stuck: 0,

@@ -160,17 +160,15 @@ export function groupHeader(cols: GroupColumns): string {
 }
 
 /**
- * The model's one-line reason when it fits; otherwise the parts a narrow column can hold (the
- * row already shows the count, state and place the full reason repeats).
+ * The model's one sentence when it fits; otherwise its tier and the why after the dash (the row
+ * already shows the count, state and place the sentence opens with). Never another text: the
+ * list, the stack view and the reports say the same thing.
  */
 export function suspectWhy(suspect: Suspect, width: number): string {
 	const reason = stripControl(suspect.reason);
 	if (reason.length <= width) return reason;
-	const parts: string[] = [];
-	if (suspect.proven) parts.push(`${suspect.leaked} leaked (proven)`);
-	if (suspect.growthPerMin >= 0.5) parts.push(`+${Math.round(suspect.growthPerMin)}/min`);
-	if (suspect.stuck > 0) parts.push(`${suspect.stuck} stuck ${formatDuration(suspect.maxWaitMs)}`);
-	return parts.length > 0 ? parts.join(', ') : reason;
+	const dash = reason.indexOf(' — ');
+	return dash < 0 ? reason : `${suspect.tier ?? (suspect.proven ? 'proven' : 'likely')}: ${reason.slice(dash + 3)}`;
 }
 
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
