@@ -117,25 +117,26 @@ export interface Verdict {
 }
 
 /**
- * Members born at many different times: at least three, and between the first and the last of
- * them at least half as many other goroutines were born and have since exited (ids in their span
- * that the dump does not hold). Go never reuses an id and hands them out in increasing order, so
- * a pile that grew one request at a time is interleaved with the requests' own, finished,
- * goroutines; a pool started in one loop has (nearly) consecutive ids, all alive.
- * `aliveIn(min, max)` counts the dump's goroutines with ids in [min, max].
+ * Members born at many different times: at least three, sorted by id, and between many pairs of
+ * neighbours (at least one in eight, and two) some other goroutine was born and has since exited
+ * (an id in the gap the dump does not hold). Go never reuses an id and hands them out in
+ * increasing order, so a pile that grew request by request is interleaved with finished
+ * goroutines; a pool started in one loop has consecutive ids, broken only where the runtime's
+ * per-P id cache (16 ids) ran out. `aliveIn(min, max)` counts the dump's goroutines with ids in
+ * [min, max].
  */
 export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number} {
 	if (ids.length === 0) return {accumulated: false, span: 0};
-	let min = Infinity;
-	let max = -Infinity;
-	for (const id of ids) {
-		if (id < min) min = id;
-		if (id > max) max = id;
+	const sorted = [...ids].sort((a, b) => a - b);
+	const span = sorted.at(-1)! - sorted[0]! + 1;
+	if (sorted.length < 3) return {accumulated: false, span};
+	let gaps = 0;
+	for (let i = 1; i < sorted.length; i++) {
+		const a = sorted[i - 1]!;
+		const b = sorted[i]!;
+		if (b - a > 1 && aliveIn(a + 1, b - 1) < b - a - 1) gaps++;
 	}
-	const span = max - min + 1;
-	if (ids.length < 3) return {accumulated: false, span};
-	const exited = span - aliveIn(min, max);
-	return {accumulated: exited >= Math.max(2, ids.length / 2), span};
+	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span};
 }
 
 function plural(n: number, word: string): string {
@@ -169,7 +170,13 @@ function evidence(f: SiteFacts): Evidence[] {
 	if (f.leaked > 0) add('proven', 100, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
 	if (f.neverWakes) add('likely', 90, baseState(f.state) === 'select (no cases)' ? 'select {} outside main can never wake' : 'a nil channel can never wake');
 	if (f.sinceBaseline !== undefined && f.sinceBaseline > 0) add('likely', 80, `${f.sinceBaseline} appeared since the baseline and ${f.sinceBaseline === 1 ? 'is' : 'are'} still parked`);
-	if (f.stuckNewcomers >= 2 && !f.leftRecently) add('likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
+	if (f.stuckNewcomers >= 2 && !f.leftRecently) {
+		// Growth that stays is a leak's signature for senders and locks. Receivers and selects grow
+		// and stay in healthy programs too (a dispatcher's per-key loops, long-poll handlers), unless
+		// the functions that started them are gone.
+		const waitsForWork = f.primitive === 'receive' || f.primitive === 'select' || f.primitive === 'cond' || f.primitive === 'other';
+		add(waitsForWork && f.creatorGone === 0 ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
+	}
 	const big = f.count >= f.leakThreshold;
 
 	switch (f.primitive) {
@@ -182,13 +189,14 @@ function evidence(f: SiteFacts): Evidence[] {
 			add('possible', 10, 'a send parked in your own code');
 			break;
 		case 'lock':
+			// Contention under load is transient and its waiters were born together; a lock that is
+			// never released collects waiters one request at a time.
 			if (f.maxMinutes >= 1) add('likely', 50, `waiting for the lock ${f.maxMinutes}m (Go's count)`);
-			if (f.creatorGone > 0 && f.accumulated) add('likely', 45, `piling up over ${f.idSpan} goroutine ids after their starters returned`);
-			add('possible', 10, 'waiting for a lock in your own code');
+			if (f.accumulated) add(f.creatorGone > 0 ? 'likely' : 'possible', 45, `waiters piling up over ${f.idSpan} goroutine ids`);
 			break;
 		case 'wait-group':
 			if (f.creatorGone > 0 && (f.accumulated || f.maxMinutes >= 1)) add('likely', 45, `${creatorText}${f.maxMinutes >= 1 ? `, ${minutes}` : ''}`);
-			add('possible', 10, 'waiting on a WaitGroup in your own code');
+			if (f.accumulated) add('possible', 30, `waiters piling up over ${f.idSpan} goroutine ids`);
 			break;
 		case 'receive':
 		case 'select':
@@ -196,6 +204,7 @@ function evidence(f: SiteFacts): Evidence[] {
 			// Idle workers, subscribers and per-key loops wait like this for hours: only a pile of
 			// members born one by one after their starters returned is worth a look.
 			if (f.creatorGone > 0 && f.accumulated) add('possible', 30, `${creatorText}, born over ${f.idSpan} goroutine ids`);
+			else if (f.accumulated) add('possible', 20, `piling up over ${f.idSpan} goroutine ids`);
 			if (big && f.accumulated) add('possible', 25, `${f.count} at one site (LeakProf's rule)`);
 			break;
 		default:
