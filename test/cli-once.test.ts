@@ -36,7 +36,7 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 		assert.equal(result.stderr, '');
 		assert.match(result.stdout, /^gmon report: .*go1\.19-statezoo-all-states\.debug2\.txt/);
 		// Four goroutines block forever on nil channels / `select {}` in main: the model's suspects.
-		assert.match(result.stdout, /^42 goroutines · 4 suspect goroutines in 4 groups$/m);
+		assert.match(result.stdout, /^42 goroutines · 4 suspect goroutines at 4 sites · 3 possible at 2 sites$/m);
 		for (const [state, count] of Object.entries(statezooStates)) {
 			const escaped = state.replaceAll(/[.()]/g, character => `\\${character}`);
 			assert.match(result.stdout, new RegExp(`^  ${escaped} +${count} +\\d+\\.\\d%`, 'm'), `state line for ${state}`);

@@ -10,6 +10,8 @@ export interface ReportModelOptions {
 	groupBy: GroupBy;
 	stuckAfterPolls?: number;
 	stuckAfterMs?: number;
+	/** Goroutine ids of the --baseline dump. */
+	baselineIds?: ReadonlySet<number>;
 }
 
 export interface PollFacts {
@@ -29,6 +31,7 @@ export function createReportModel(options: ReportModelOptions): ReportModel {
 	const trackerOptions: TrackerOptions = {groupBy: options.groupBy};
 	if (options.stuckAfterPolls !== undefined) trackerOptions.stuckAfterPolls = options.stuckAfterPolls;
 	if (options.stuckAfterMs !== undefined) trackerOptions.stuckAfterMs = options.stuckAfterMs;
+	if (options.baselineIds !== undefined) trackerOptions.baselineIds = options.baselineIds;
 	const tracker = new Tracker(trackerOptions);
 	return {
 		update(dump, poll) {

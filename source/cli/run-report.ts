@@ -1,6 +1,8 @@
 // The non-interactive run: poll the target N times (or forever with --watch) through the model,
 // print the text or JSON report, and turn the outcome into the documented exit code.
+import {readFile} from 'node:fs/promises';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {parseDump} from '../dump/index.ts';
 import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump, ProfileRecord} from '../dump/types.ts';
@@ -11,7 +13,7 @@ import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/ty
 import {formatMs, PollFault} from '../fetch/faults.ts';
 import type {DumpSource} from '../fetch/source.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
-import type {CliOptions} from './options.ts';
+import {gateOptions, type CliOptions} from './options.ts';
 import {createReportModel} from './report-model.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 
@@ -37,7 +39,8 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 }
 
 async function pollAndReport(source: DumpSource, config: Config, options: CliOptions, io: ReportIo): Promise<ExitCode> {
-	const model = createReportModel({groupBy: options.groupBy, ...stuckRule(config, options)});
+	const baselineIds = options.baseline === undefined ? undefined : await readBaseline(options.baseline);
+	const model = createReportModel({groupBy: options.groupBy, ...stuckRule(config, options), ...(baselineIds ? {baselineIds} : {})});
 	let polls: PollSummary | undefined;
 	const errors: ReportError[] = [];
 	const color = options.color && io.stdout.isTTY === true;
@@ -161,8 +164,9 @@ function writeReport(input: ReportInput, options: CliOptions, color: boolean, io
 }
 
 function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCode {
-	if (options.failOnSuspects === undefined) return exitCodes.ok;
-	const gate = leakGate(input.snapshot.suspects, options.failOnSuspects);
+	const settings = gateOptions(options);
+	if (!settings) return exitCodes.ok;
+	const gate = leakGate(input.snapshot.suspects, settings);
 	if (!gate.failed) return exitCodes.ok;
 	io.stderr.write(`gmon: ${gate.message}\n`);
 	return exitCodes.suspects;
@@ -175,7 +179,7 @@ function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCo
  * without a word. A saved goroutineleak profile is all proven leaks: nothing is missing there.
  */
 function gateIsBlind(dump: Dump, options: CliOptions): boolean {
-	return options.failOnSuspects !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
+	return gateOptions(options) !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
 }
 
 /** Keep the target's time spent dumping under --max-overhead: a 1.4 s dump at 5% polls every 28 s. */
@@ -195,6 +199,20 @@ async function fetchLeakProfile(source: DumpSource, signal?: AbortSignal): Promi
 		if (error instanceof PollFault && (error.kind === 'not-found' || error.kind === 'not-a-dump')) return 'absent';
 		return undefined;
 	}
+}
+
+/** The goroutine ids of the --baseline dump (a file, as a TARGET would be read): the goroutines that predate the workload. */
+async function readBaseline(path: string): Promise<Set<number>> {
+	let dump: Dump;
+	try {
+		dump = parseDump(await readFile(path));
+	} catch (error) {
+		throw new TargetError(`cannot read --baseline ${path}: ${(error as Error).message}`);
+	}
+	if (dump.kind !== 'traceback' || dump.goroutines.length === 0) {
+		throw new TargetError(`--baseline ${path} is not a goroutine dump with goroutine ids (save ?debug=2 before the workload)`);
+	}
+	return new Set(dump.goroutines.map(g => g.id));
 }
 
 async function pause(ms: number, signal?: AbortSignal): Promise<void> {

@@ -568,7 +568,11 @@ export class Tracker implements TrackerLike {
 			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
 			// Stuck means something only where leaks live: blocked in user code, not a known-benign
 			// loop (accept, connection, signal, runtime), not seen waking (a timer select).
-			const stuck = waiting && place.leakShaped && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			const stuck =
+				waiting &&
+				place.leakShaped &&
+				!periodic &&
+				(stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
 			rec.stuck = stuck;
 			const idle = place.benign !== undefined || periodic;
 

@@ -147,6 +147,7 @@ function plural(n: number, word: string): string {
 export function describeGrowth(growth: GrowthStory, now: number): string {
 	if (growth.steps <= 1) return `+${growth.added} in one burst ${formatDuration(now - growth.lastRiseAt)} ago`;
 	const over = growth.lastRiseAt - growth.firstRiseAt;
+	if (over < 1000) return `+${growth.added} over ${growth.steps} polls`;
 	const still = now - growth.lastRiseAt;
 	return `+${growth.added} in a trickle over ${formatDuration(over)}${still >= 60_000 ? `, none for ${formatDuration(still)}` : ''}`;
 }
@@ -167,9 +168,11 @@ function evidence(f: SiteFacts): Evidence[] {
 		: `${f.creatorGone} of ${f.count} outlived the function that started them`;
 	const minutes = f.maxMinutes >= 1 ? `parked ${f.maxMinutes}m without waking (Go's count)` : '';
 
-	if (f.leaked > 0) add('proven', 100, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
+	if (f.leaked > 0)
+		add('proven', 100, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
 	if (f.neverWakes) add('likely', 90, baseState(f.state) === 'select (no cases)' ? 'select {} outside main can never wake' : 'a nil channel can never wake');
-	if (f.sinceBaseline !== undefined && f.sinceBaseline > 0) add('likely', 80, `${f.sinceBaseline} appeared since the baseline and ${f.sinceBaseline === 1 ? 'is' : 'are'} still parked`);
+	if (f.sinceBaseline !== undefined && f.sinceBaseline > 0)
+		add('likely', 80, `${f.sinceBaseline} appeared since the baseline and ${f.sinceBaseline === 1 ? 'is' : 'are'} still parked`);
 	if (f.stuckNewcomers >= 2 && !f.leftRecently) {
 		// Growth that stays is a leak's signature for senders and locks. Receivers and selects grow
 		// and stay in healthy programs too (a dispatcher's per-key loops, long-poll handlers), unless
@@ -183,7 +186,10 @@ function evidence(f: SiteFacts): Evidence[] {
 		case 'send':
 			// A sender with its creator gone is the forgotten sender: nobody is left to receive.
 			if (f.creatorGone > 0) add('likely', 60, `${creatorText}, so nobody will receive`);
-			if (f.maxMinutes >= 1) add('likely', 50, minutes);
+			// Go's minutes: a send parked a minute is odd, five minutes is a lost receiver (a slow
+			// consumer wakes its senders far more often).
+			if (f.maxMinutes >= 5) add('likely', 50, minutes);
+			else if (f.maxMinutes >= 1) add('possible', 15, minutes);
 			if (big) add('likely', 40, `${f.count} senders at one site (LeakProf's rule)`);
 			if (f.accumulated) add(f.creatorGone > 0 ? 'likely' : 'possible', 30, `born over ${f.idSpan} goroutine ids`);
 			add('possible', 10, 'a send parked in your own code');
@@ -221,7 +227,11 @@ export function judgeSite(f: SiteFacts): Verdict | undefined {
 	const all = evidence(f);
 	// Growth and minutes only describe: they never make a verdict alone.
 	if (!all.some(e => e.weight >= 10)) return undefined;
-	const tier = all.reduce<Tier>((best, e) => (tierRank(e.tier) > tierRank(best) ? e.tier : best), 'possible');
+	let tier = all.reduce<Tier>((best, e) => (tierRank(e.tier) > tierRank(best) ? e.tier : best), 'possible');
+	// Members that were stuck and then left (exited, moved on, woke): the site drains, so however
+	// it looks it is not a leak's pile — at most worth a look, unless Go proved it.
+	const draining = f.leftRecently && tier === 'likely' && !f.neverWakes;
+	if (draining) tier = 'possible';
 	const ranked = [...all].sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || b.weight - a.weight);
 	// The strongest reasons, then how it grew (a fact every reader wants), at most three.
 	const texts: string[] = [];
@@ -231,6 +241,7 @@ export function judgeSite(f: SiteFacts): Verdict | undefined {
 		if (e.weight < 10 || (e.weight === 10 && texts.length > 0)) continue;
 		texts.push(e.text);
 	}
+	if (draining) texts.splice(1, texts.length, 'but stuck members left recently (draining, not piling up)');
 	const growth = all.find(e => e.weight === 2);
 	if (growth) texts.push(growth.text);
 	const reason = `${tier} leak: ${plural(f.count, 'goroutine')} in ${f.state} at ${f.location} — ${texts.join('; ')}`;

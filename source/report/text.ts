@@ -77,14 +77,18 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	const header = oneLine.length <= width ? [style.bold(oneLine)] : [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
-	const suspects = suspectCount(snapshot.suspects);
+	// The headline counts what the gate counts by default (likely and proven); possible ones follow.
+	const strong = snapshot.suspects.filter(suspect => suspect.tier !== 'possible');
+	const weak = snapshot.suspects.filter(suspect => suspect.tier === 'possible');
+	const suspects = suspectCount(strong);
 	const proven = suspectCount(snapshot.suspects.filter(suspect => suspect.proven));
+	const possible = weak.length > 0 ? ` · ${suspectCount(weak)} possible at ${weak.length} site${weak.length === 1 ? '' : 's'}` : '';
 	const verdict =
 		suspects === 0
-			? style.green('no leak suspects')
-			: style.red(
-					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
-				);
+			? `${style.green('no likely leaks')}${style.yellow(possible)}`
+			: `${style.red(
+					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} at ${strong.length} site${strong.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
+				)}${style.yellow(possible)}`;
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
 	return lines;
@@ -117,10 +121,14 @@ function suspectLines(suspects: readonly Suspect[], style: Style, width: number,
 	];
 	const numberWidth = String(suspects.length).length;
 	for (const [index, suspect] of suspects.entries()) {
-		// The model's reason already opens with "proven leak" for these; bold red sets them apart.
-		const text = fitEnd(clean(suspect.reason), width - 4 - numberWidth);
-		const styled = suspect.proven ? style.red(style.bold(text)) : style.red(text);
-		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${styled}`);
+		// The model's one sentence, on two lines: what and where, then why (after its dash), so a
+		// cut at the width never eats the file:line. Proven in bold red, likely red, possible yellow.
+		const reason = clean(suspect.reason);
+		const dash = reason.indexOf(' — ');
+		const head = dash < 0 ? reason : reason.slice(0, dash);
+		const tone = suspect.tier === 'proven' ? (text: string) => style.red(style.bold(text)) : suspect.tier === 'likely' ? style.red : style.yellow;
+		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${tone(fitMiddle(head, width - 4 - numberWidth))}`);
+		if (dash >= 0) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(fitEnd(`— ${reason.slice(dash + 3)}`, width - 4 - numberWidth))}`);
 	}
 
 	return lines;

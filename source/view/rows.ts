@@ -3,7 +3,7 @@
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatDuration, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {stripControl} from './sanitize.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 

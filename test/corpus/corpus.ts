@@ -96,16 +96,21 @@ export interface Running {
 	stop(): Promise<void>;
 }
 
+// Scenarios left running when the process exits (a failed test) are killed: one listener for all.
+const children = new Set<ReturnType<typeof spawn>>();
+process.once('exit', () => {
+	for (const child of children) child.kill('SIGKILL');
+});
+
 /** Start one scenario on 127.0.0.1 and resolve once it prints its port. Always stop() it. */
 export function startScenario(binary: string, name: string, args: readonly string[] = []): Promise<Running> {
 	const child = spawn(binary, ['-scenario', name, '-port', '0', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 	const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-	const onExit = () => child.kill('SIGKILL');
-	process.once('exit', onExit);
+	children.add(child);
 	const stop = async () => {
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		await exited;
-		process.removeListener('exit', onExit);
+		children.delete(child);
 	};
 	return new Promise((resolve, reject) => {
 		let out = '';
