@@ -42,8 +42,9 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 			assert.match(result.stdout, new RegExp(`^  ${escaped} +${count} +\\d+\\.\\d%`, 'm'), `state line for ${state}`);
 		}
 
-		assert.match(result.stdout, /^Suspects \(4 groups, 4 goroutines\), most likely leak first$/m);
-		assert.match(result.stdout, /^ {2}1\. 1 goroutine in chan receive \(nil chan\) at main\.go:250, never wakes$/m);
+		assert.match(result.stdout, /^Suspects \(6 sites, 7 goroutines\), most likely leak first$/m);
+		// One sentence per site, on two lines: what and where, then why.
+		assert.match(result.stdout, /^ {2}\d\. likely leak: 1 goroutine in chan receive \(nil chan\) at main\.go:250\n {5}— a nil channel can never wake$/m);
 		assert.match(result.stdout, /^Groups by stack \(10 of \d+\), suspects first$/m);
 		// The 6 labelled workers are the largest group that is not a suspect.
 		assert.match(result.stdout, /^ {6}6 {2}chan receive +main\.labelledWorkers\.func1\.1\.1 {2}main\.go:141/m);

@@ -117,7 +117,7 @@ function suspectLines(suspects: readonly Suspect[], style: Style, width: number,
 	}
 
 	const lines = [
-		style.bold(`Suspects (${suspects.length} group${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`),
+		style.bold(`Suspects (${suspects.length} site${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`),
 	];
 	const numberWidth = String(suspects.length).length;
 	for (const [index, suspect] of suspects.entries()) {
