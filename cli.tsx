@@ -6,9 +6,11 @@ import {prepareArgv} from './source/cli/argv.ts';
 import {exitCodes, UsageError} from './source/cli/exit-codes.ts';
 import {description, flagDefinitions, helpText} from './source/cli/flags.ts';
 import {main} from './source/cli/main.ts';
+import {sayError} from './source/cli/say.ts';
+import {abortOnSignals} from './source/cli/signals.ts';
 
 function usageExit(message: string): never {
-	process.stderr.write(`gmon: ${message}\n`);
+	sayError(process.stderr, message);
 	process.exit(exitCodes.usage);
 }
 
@@ -45,17 +47,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	throw error;
 });
 
-const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	// The reason tells a one-shot run which exit code to give (130 or 143); --watch just ends.
-	process.once(signal, () => stop.abort(signal));
-}
-
 const code = await main(cli.input, cli.flags, {
 	stdout: process.stdout,
 	stderr: process.stderr,
 	stdin: process.stdin,
 	env: process.env,
-	signal: stop.signal,
+	signal: abortOnSignals(),
 });
 process.exitCode = code;

@@ -11,9 +11,10 @@
 // exactly the objects production hands it: frames shared between goroutines where the text is
 // the same, unique where args differ. Only `tracker.update` is timed; text and parse are not.
 import {loadavg, cpus} from 'node:os';
-import {createDumpParser, createParseCache, type ParseCache} from '../source/dump/index.ts';
+import {createDumpParser} from '../source/dump/parse.ts';
+import {createParseCache, type ParseCache} from '../source/dump/parse-cache.ts';
 import type {Goroutine} from '../source/dump/types.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import {ChurningDump} from './churning-dump.ts';
 
 const GOROUTINES = Number(process.env['GMON_BENCH_GOROUTINES'] ?? 100_000);

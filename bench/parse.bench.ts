@@ -15,7 +15,8 @@ import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmS
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {createDumpParser, type DumpParser} from '../source/dump/index.ts';
+import {createDumpParser} from '../source/dump/parse.ts';
+import type {DumpParser} from '../source/dump/api.ts';
 import {gmonNodeFlags} from './node-flags.ts';
 import {synthDumpChunks} from '../test/helpers/synth-dump.ts';
 

@@ -26,14 +26,15 @@ import {ChurningDump} from './churning-dump.ts';
 if (!process.env['GMON_BENCH_DEV']) process.env['NODE_ENV'] = 'production';
 delete process.env['CI'];
 
-const [{render}, React, {App}, {createMonitor}, {buildConfig}, {Tracker}, {createDumpParser, createParseCache}, {createSource}] = await Promise.all([
+const [{render}, React, {App}, {createMonitor}, {buildConfig}, {Tracker}, {createDumpParser}, {createParseCache}, {createSource}] = await Promise.all([
 	import('ink'),
 	import('react'),
 	import('../source/ui/app.tsx'),
-	import('../source/monitor.ts'),
+	import('../source/watch/store.ts'),
 	import('../source/config.ts'),
-	import('../source/model/index.ts'),
-	import('../source/dump/index.ts'),
+	import('../source/model/tracker.ts'),
+	import('../source/dump/parse.ts'),
+	import('../source/dump/parse-cache.ts'),
 	import('../source/fetch/create-source.ts'),
 ]);
 type DumpSource = import('../source/fetch/source.ts').DumpSource;

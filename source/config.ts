@@ -33,6 +33,12 @@ export interface Config {
 	headersTimeoutMs: number;
 	/** Longest silence between body chunks (default 30 s). */
 	bodyTimeoutMs: number;
+	/**
+	 * `--poll-timeout`: the most one poll may take from connect to the body's last byte, and the most
+	 * one file read may take (default 5 min). A target that drips a byte a second never ends a poll
+	 * by silence; this deadline does.
+	 */
+	pollTimeoutMs: number;
 }
 
 /** A bad flag or target: `message` is one line, printed as is. */
@@ -188,6 +194,7 @@ export interface ConfigFlags {
 	stuckAfter?: string | number;
 	headersTimeout?: string | number;
 	bodyTimeout?: string | number;
+	pollTimeout?: string | number;
 }
 
 export const defaults = {
@@ -196,12 +203,25 @@ export const defaults = {
 	maxBytes: 64 * 1024 * 1024,
 	headersTimeoutMs: 60_000,
 	bodyTimeoutMs: 30_000,
+	// 64 MB (Go's cap and the default --max-bytes) in 5 min needs ~220 KB/s (~1.8 Mbit/s): a slow
+	// VPN still fits; a target dripping bytes does not hold gmon for longer than this.
+	pollTimeoutMs: 5 * 60_000,
 } as const;
+
+/**
+ * The longest --interval and --poll-timeout: Node's timers hold at most 2^31-1 ms (~24.8 days) and
+ * fire at once beyond it (`--interval 600h` polled back to back). A day is far beyond any use.
+ */
+export const maxDurationMs = 24 * 3_600_000;
 
 export function buildConfig(targetText: string, flags: ConfigFlags = {}, options: ParseTargetOptions = {}): Config {
 	const target = parseTarget(targetText, options);
 	const intervalMs = flags.interval === undefined ? defaults.intervalMs : parseDuration(flags.interval, '--interval');
 	if (intervalMs < 100) throw new ConfigError(`--interval ${flags.interval} is too short (at least 100ms)`);
+	if (intervalMs > maxDurationMs) throw new ConfigError(`--interval ${flags.interval} is too long (at most 24h)`);
+	const pollTimeoutMs = flags.pollTimeout === undefined ? defaults.pollTimeoutMs : parseDuration(flags.pollTimeout, '--poll-timeout');
+	if (pollTimeoutMs < 100) throw new ConfigError(`--poll-timeout ${flags.pollTimeout} is too short (at least 100ms)`);
+	if (pollTimeoutMs > maxDurationMs) throw new ConfigError(`--poll-timeout ${flags.pollTimeout} is too long (at most 24h)`);
 	const maxOverheadPct = flags.maxOverhead === undefined ? defaults.maxOverheadPct : parsePercent(flags.maxOverhead);
 	const maxBytes = flags.maxBytes === undefined ? defaults.maxBytes : parseBytes(flags.maxBytes);
 	const headers = parseHeaders(flags.header);
@@ -218,6 +238,7 @@ export function buildConfig(targetText: string, flags: ConfigFlags = {}, options
 		watch: flags.watch === true,
 		headersTimeoutMs: flags.headersTimeout === undefined ? defaults.headersTimeoutMs : parseDuration(flags.headersTimeout, '--headers-timeout'),
 		bodyTimeoutMs: flags.bodyTimeout === undefined ? defaults.bodyTimeoutMs : parseDuration(flags.bodyTimeout, '--body-timeout'),
+		pollTimeoutMs,
 	};
 	if (flags.cacert !== undefined && flags.cacert !== '') config.caFile = flags.cacert;
 	if (flags.stuckAfter !== undefined) Object.assign(config, parseStuckAfter(flags.stuckAfter));
@@ -233,6 +254,7 @@ export function parseDuration(value: string | number, flag: string): number {
 		return Math.round(value * 1000);
 	}
 	const text = value.trim();
+	if (text.startsWith('-')) throw new ConfigError(`${flag} ${JSON.stringify(value)}: a duration cannot be negative`);
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
 	const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
 	if (!parts) throw new ConfigError(`${flag} ${JSON.stringify(value)}: expected a duration like 2s, 500ms or 1m`);

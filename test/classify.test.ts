@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {baseState, canonicalState, classifyState, isBlockingClass, isWaitingState, neverWakes} from '../source/dump/classify.ts';
-import {parseDump} from '../source/dump/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
 import type {Frame, Goroutine} from '../source/dump/types.ts';
 import {isUserFunc, packageOf, userFrame, whereFrame} from '../source/dump/user-frame.ts';
 

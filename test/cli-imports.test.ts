@@ -62,7 +62,7 @@ test('the report formatters are pure: no ink, react or undici', () => {
 		'source/report/json.ts',
 		'source/report/diff.ts',
 		'source/report/gate.ts',
-		'source/report/profile-snapshot.ts',
+		'source/model/profile-snapshot.ts',
 	]) {
 		const {packages} = staticGraph(entry);
 		assert.deepEqual(

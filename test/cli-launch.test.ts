@@ -5,6 +5,7 @@ import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {gmonNodeFlags} from '../bench/node-flags.ts';
+import './helpers/built.ts';
 import {repoDir} from './helpers/run-cli.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

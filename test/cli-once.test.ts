@@ -84,6 +84,24 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 		assert.match(result.stdout, /^42 goroutines/m);
 		assert.match(result.stdout, /debug=1 profile: counts per stack only/);
 	});
+
+	test('--baseline is read once like a file TARGET: a missing file or one without goroutine ids ends with exit 3 and one visible line', async () => {
+		const missing = await runCli(['--once', '--baseline', '/nonexistent/before\x1b[2J.txt', statezoo]);
+		assert.equal(missing.code, 3, missing.stderr);
+		assert.match(missing.stderr, /^gmon: cannot read --baseline: .*before\\x1b\[2J\.txt.*no such file/m);
+		assert.doesNotMatch(missing.stderr, /\x1b/, 'the file name is shown escaped');
+		assert.equal(missing.stdout, '');
+		const profile = await runCli(['--once', '--baseline', fixture('go1.19-big-1642-goroutines.debug1.txt'), statezoo]);
+		assert.equal(profile.code, 3, profile.stderr);
+		assert.match(profile.stderr, /^gmon: --baseline .* is not a goroutine dump with goroutine ids \(save \?debug=2 before the workload\)$/m);
+	});
+
+	test("--baseline of the same dump: nothing appeared since, so the verdicts are the dump's own and the gate counts them", async () => {
+		const result = await runCli(['--once', '--baseline', statezoo, statezoo]);
+		assert.equal(result.code, 1, result.stderr);
+		assert.doesNotMatch(result.stdout, /appeared since the baseline/);
+		assert.match(result.stderr, /^gmon: leak gate failed: 4 likely-or-above suspect goroutines \(threshold 1\); top: likely leak: /m);
+	});
 });
 
 describe('gmon --json FILE', {concurrency: 4}, () => {

@@ -35,9 +35,11 @@ describe('prepareArgv', () => {
 		assert.deepEqual(prepareArgv(['--fail-on-suspects', '6060']), ['--fail-on-suspects=1', '6060']);
 	});
 
-	test('keeps known flags, their values, negations, - and everything after --', () => {
+	test('keeps known flags, their values (glued with =), negations, - and everything after --', () => {
 		const argv = ['-H', 'A: b', '--interval', '1s', '--no-color', '-', '--', '--not-a-flag'];
-		assert.deepEqual(prepareArgv(argv), argv);
+		assert.deepEqual(prepareArgv(argv), ['--header=A: b', '--interval=1s', '--no-color', '-', '--', '--not-a-flag']);
+		// A value that looks like a flag stays the option's value, for the option's own check to judge.
+		assert.deepEqual(prepareArgv(['--interval', '-1s', '-i', '-2s']), ['--interval=-1s', '--interval=-2s']);
 		assert.deepEqual(prepareArgv(['--max-bytes=1MB', '-iX']), ['--max-bytes=1MB', '-iX']);
 	});
 
@@ -118,6 +120,8 @@ describe('buildCliOptions', () => {
 		['--stuck-after forever', ['x'], {stuckAfter: 'forever'}, /--stuck-after/],
 		['--group-by color', ['x'], {groupBy: 'color'}, /--group-by must be stack, where, top or creator/],
 		['--fail-on-suspects=0', ['x'], {failOnSuspects: '0'}, /--fail-on-suspects must be a whole number ≥ 1/],
+		['--fail-on sometimes', ['x'], {failOn: 'sometimes'}, /--fail-on must be proven, likely or possible, got 'sometimes'/],
+		['--baseline -', ['x'], {baseline: '-'}, /--baseline needs a dump file taken before the workload/],
 		['-H without a colon', ['x'], {header: ['Authorization Bearer x']}, /expected 'Name: value'/],
 		['--polls with stdin', ['-'], {polls: '2'}, /stdin can be read only once/],
 		['--watch with stdin', ['-'], {watch: true}, /stdin can be read only once/],
@@ -148,6 +152,8 @@ describe('chooseOutput', () => {
 		assert.equal(chooseOutput(options({once: true}), tty), 'report');
 		assert.equal(chooseOutput(options({json: true}), tty), 'report');
 		assert.equal(chooseOutput(options({failOnSuspects: '1'}), tty), 'report');
+		assert.equal(chooseOutput(options({failOn: 'proven'}), tty), 'report');
+		assert.equal(chooseOutput(options({baseline: 'before.txt'}), tty), 'report');
 		assert.equal(chooseOutput(options({}, ['-']), tty), 'report');
 		assert.equal(chooseOutput(options({}, ['diff', 'a', 'b']), tty), 'report');
 	});

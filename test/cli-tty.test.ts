@@ -1,12 +1,16 @@
 // What the CLI decides when it runs in a real terminal (tmux): hints instead of hangs, colour only
 // on a terminal and only when allowed, and the live TUI even with CI exported.
 import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, test} from 'node:test';
+import {binPath} from './helpers/built.ts';
 import {fixture, repoDir} from './helpers/run-cli.ts';
 import {startTmux, type TmuxSession} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
-const gmon = (args: string) => `node source/bin.js ${args}`;
+const gmon = (args: string) => `node ${binPath} ${args}`;
 // The shell reports gmon's exit status on screen and keeps the pane (and its text) alive.
 const reportingExit = (args: string) => `${gmon(args)}; echo "exit=$?"; sleep 60`;
 
@@ -54,5 +58,23 @@ describe('gmon in a terminal', {skip: skipUnless('tmux'), concurrency: 3}, () =>
 		await session.waitForText(/total \d+/, 20_000);
 		session.send('q');
 		assert.equal(await exitOf(session), 0);
+	});
+
+	test('SIGTERM ends the live TUI like q: the screen is given back, and the exit code says SIGTERM (143)', async t => {
+		const dir = mkdtempSync(join(tmpdir(), 'gmon-tty-'));
+		const pidFile = join(dir, 'pid');
+		// The inner shell writes its pid and becomes gmon (exec), so the pid is gmon's.
+		const command = `printf 'shell before gmon\\n'; sh -c 'echo $$ > ${pidFile}; exec ${gmon('--demo')}'; echo "exit=$?"; sleep 60`;
+		const session = startTmux({command, cwd: repoDir, cols: 100, rows: 30});
+		t.after(async () => {
+			await session.kill();
+			rmSync(dir, {recursive: true, force: true});
+		});
+		await session.waitForText(/total \d+/, 20_000);
+		process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+		assert.equal(await exitOf(session), 143);
+		const screen = session.capture();
+		assert.match(screen, /^shell before gmon\nexit=143$/m);
+		assert.doesNotMatch(screen, /total \d+/, 'the alternate screen is gone');
 	});
 });

@@ -9,6 +9,7 @@ import type {AddressInfo} from 'node:net';
 import {createInterface} from 'node:readline';
 import {test} from 'node:test';
 import schema from '../source/report/schema.json' with {type: 'json'};
+import {binPath} from './helpers/built.ts';
 import {validate} from './helpers/json-schema.ts';
 import {fixture, repoDir, runCli} from './helpers/run-cli.ts';
 
@@ -18,7 +19,7 @@ test('re-reads a watched file when it changes and prints one validated document 
 	const file = join(dir, 'dump.txt');
 	copyFileSync(fixture('go1.19-statezoo-all-states.debug2.txt'), file);
 
-	const child = spawn(process.execPath, ['source/bin.js', '--watch', '--json', '--interval', '200ms', file], {
+	const child = spawn(process.execPath, [binPath, '--watch', '--json', '--interval', '200ms', file], {
 		cwd: repoDir,
 		env: {...process.env, CI: 'true'},
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +78,7 @@ test('a one-shot report interrupted before it is complete exits 130 (SIGINT) or 
 		['SIGTERM', 143],
 	] as const) {
 		const requested = new Promise<void>(resolve => (arrived = resolve));
-		const child = spawn(process.execPath, ['source/bin.js', '--once', '--fail-on-suspects', target], {
+		const child = spawn(process.execPath, [binPath, '--once', '--fail-on-suspects', target], {
 			cwd: repoDir,
 			env: {...process.env, CI: 'true'},
 			stdio: ['ignore', 'pipe', 'pipe'],

@@ -123,7 +123,16 @@ test('buildConfig: defaults', () => {
 		watch: false,
 		headersTimeoutMs: 60_000,
 		bodyTimeoutMs: 30_000,
+		pollTimeoutMs: 300_000,
 	});
+});
+
+test('buildConfig: --interval and --poll-timeout stay within what a timer can hold, and are never negative', () => {
+	assert.throws(() => buildConfig('localhost:6060', {interval: '600h'}, nothingOnDisk), /^ConfigError: --interval 600h is too long \(at most 24h\)$/);
+	assert.throws(() => buildConfig('localhost:6060', {interval: '-1s'}, nothingOnDisk), /--interval "-1s": a duration cannot be negative/);
+	assert.throws(() => buildConfig('localhost:6060', {pollTimeout: '25h'}, nothingOnDisk), /--poll-timeout 25h is too long/);
+	assert.throws(() => buildConfig('localhost:6060', {pollTimeout: '10ms'}, nothingOnDisk), /--poll-timeout 10ms is too short/);
+	assert.equal(buildConfig('localhost:6060', {interval: '24h', pollTimeout: '30s'}, nothingOnDisk).pollTimeoutMs, 30_000);
 });
 
 test('buildConfig: every flag', () => {

@@ -3,18 +3,16 @@
 // model must flag each leak at its labelled line with the expected tier, and never flag the
 // healthy shapes likely. The baseline gate runs through the real CLI.
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {fileURLToPath} from 'node:url';
 import {buildCorpus, buildSpecs, labelledSites, model, poll, score, startScenario} from './corpus/corpus.ts';
+import {runCli} from './helpers/run-cli.ts';
 import {skipUnless} from './helpers/tools.ts';
 
 const skip = skipUnless('go');
-const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
 
 // One dump, 1.5 s after start: a burst of 6 requests and a few more have leaked.
 const expected: ReadonlyArray<[string, 'likely' | 'possible' | 'none']> = [
@@ -28,13 +26,8 @@ const expected: ReadonlyArray<[string, 'likely' | 'possible' | 'none']> = [
 	['backpressure', 'none'],
 ];
 
-function gmon(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		execFile('node', [bin, ...args], {env: {...process.env, NO_COLOR: '1'}}, (error, stdout, stderr) => {
-			resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr});
-		});
-	});
-}
+/** The built gmon (binPath), as a CI job runs it. */
+const gmon = (args: string[]) => runCli(args, {env: {NO_COLOR: '1'}});
 
 test('the corpus: each leak flagged at its labelled line with its tier from ONE dump; healthy shapes never likely; the baseline gate', {
 	skip,

@@ -7,10 +7,12 @@ import {readFileSync} from 'node:fs';
 import {request, Agent} from 'node:http';
 import {networkInterfaces} from 'node:os';
 import {setTimeout as delay} from 'node:timers/promises';
-import {parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
-import {DemoWorld, startDemoServer} from '../source/fetch/demo/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Dump, Goroutine} from '../source/dump/types.ts';
+import {DemoWorld} from '../source/fetch/demo/world.ts';
+import {startDemoServer} from '../source/fetch/demo/server.ts';
 import {tabAlign} from '../source/fetch/demo/format.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites} from './helpers/go-example.ts';
 

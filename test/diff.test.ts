@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
-import {parseDump} from '../source/dump/index.ts';
-import {Tracker} from '../source/model/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import type {GroupBy} from '../source/model/types.ts';
 import {buildDiffJson, diffSnapshots, formatDiffText} from '../source/report/diff.ts';
 import schema from '../source/report/schema.json' with {type: 'json'};

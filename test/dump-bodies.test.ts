@@ -3,7 +3,8 @@
 // equals the same goroutine parsed alone (the first goroutine of a dump is always parsed line by line).
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createDumpParser, parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
+import type {Dump, Goroutine} from '../source/dump/types.ts';
 import {sansShapes} from './helpers/sans-shapes.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {test} from 'node:test';
-import {createDumpParser, createParseCache, parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
+import {createParseCache} from '../source/dump/parse-cache.ts';
+import type {Dump, Goroutine} from '../source/dump/types.ts';
 import {sansShapes} from './helpers/sans-shapes.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 

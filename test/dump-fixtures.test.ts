@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {parseDump, type Dump, type Goroutine} from '../source/dump/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Dump, Goroutine} from '../source/dump/types.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, dumps));

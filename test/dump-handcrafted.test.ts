@@ -2,7 +2,8 @@
 // the Go source and real third-party dumps quoted in shared/research/formats.md.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createDumpParser, parseDump, type Goroutine} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
+import type {Goroutine} from '../source/dump/types.ts';
 
 const one = (text: string): Goroutine => {
 	const dump = parseDump(text);
@@ -90,6 +91,52 @@ test('Go 1.26 labels inside the brackets: values holding `, `, `]`, `}` and esca
 	assert.equal(asItem.state, 'select');
 	assert.equal(asItem.waitMinutes, 4);
 	assert.deepEqual(asItem.labels, {a: '1'});
+});
+
+test('Go 1.27 labels after the bracket: quoted only when needed, a quoted value may hold `, `, `]`, `}` and `:`', () => {
+	const g = one(
+		'goroutine 9 [chan receive (leaked), 3 minutes, locked to thread] {a: 1, "k\\"x": "v}, ]: w", path: /api/v1/x.y_z}:\nmain.f()\n\t/app/f.go:1 +0x1\n',
+	);
+	assert.deepEqual(
+		[g.state, g.rawState, g.leaked, g.waitMinutes, g.locked],
+		['chan receive', 'chan receive (leaked), 3 minutes, locked to thread', true, 3, true],
+	);
+	assert.deepEqual(g.labels, {a: '1', 'k"x': 'v}, ]: w', path: '/api/v1/x.y_z'});
+	assert.equal(g.unknownFlags, undefined);
+	const crash = one('goroutine 7 gp=0xc000007c00 m=nil [select (no cases)] {handler: /api}:\nmain.f()\n\t/app/f.go:1 +0x1\n');
+	assert.deepEqual([crash.state, crash.fields, crash.labels], ['select (no cases)', {gp: '0xc000007c00', m: 'nil'}, {handler: '/api'}]);
+	// Labels are shared between goroutines with the same header (the bracket cache), so never writable.
+	const pool = parseDump(
+		'goroutine 1 [select] {pool: jobs}:\nmain.w()\n\t/app/w.go:1 +0x1\n\ngoroutine 2 [select] {pool: jobs}:\nmain.w()\n\t/app/w.go:1 +0x1\n',
+	).goroutines;
+	assert.deepEqual(
+		pool.map(p => p.labels),
+		[{pool: 'jobs'}, {pool: 'jobs'}],
+	);
+	assert.ok(pool.every(p => Object.isFrozen(p.labels)));
+});
+
+test('a header shape gmon does not know is counted and kept, never dropped in silence', () => {
+	const frame = (name: string) => `main.${name}()\n\t/app/${name}.go:1 +0x1\n`;
+	const dump = parseDump(
+		`goroutine 1 [running]:\n${frame('a')}\ngoroutine 7 [chan receive] <future: x>:\n${frame('b')}\ngoroutine 8 [chan send]:\n${frame('c')}` +
+			// Pasted without a blank line: the unknown goroutine's frames must not join goroutine 8.
+			`goroutine 9 {new shape}:\n${frame('d')}goroutine 10 [select]:\n${frame('e')}`,
+	);
+	assert.deepEqual(
+		dump.goroutines.map(g => [g.id, g.frames.map(f => f.func)]),
+		[
+			[1, ['main.a']],
+			[8, ['main.c']],
+			[10, ['main.e']],
+		],
+	);
+	assert.deepEqual(dump.unparsedHeaders, {count: 2, first: 'goroutine 7 [chan receive] <future: x>:'});
+	// The first header unknown: still a traceback (not "not a dump"), its goroutine counted as not understood.
+	const only = parseDump('goroutine 3 [idle] ~ {x}:\nruntime.futex()\n\t/go/src/runtime/sys.s:1 +0x1\n');
+	assert.deepEqual([only.kind, only.goroutines.length, only.unparsedHeaders?.count], ['traceback', 0, 1]);
+	// Prose mentioning a goroutine is no header.
+	assert.equal(parseDump('goroutine 5 is fine\ngoroutine 1 [running]:\nmain.f()\n\t/app/f.go:1 +0x1\n').unparsedHeaders, undefined);
 });
 
 test('unknown header tokens are kept, never fatal', () => {

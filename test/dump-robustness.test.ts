@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {test} from 'node:test';
-import {createDumpParser, parseDump, type Dump} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
+import type {Dump} from '../source/dump/types.ts';
 import {prng, synthDumpChunks} from './helpers/synth-dump.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {test} from 'node:test';
-import {createParseCache, parseDump, type Goroutine} from '../source/dump/index.ts';
+import {createParseCache} from '../source/dump/parse-cache.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Goroutine} from '../source/dump/types.ts';
 import {prng, synthDump} from './helpers/synth-dump.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);

@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites, type LeakSite} from './helpers/go-example.ts';
+import {binPath} from './helpers/built.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {
 	curl,
@@ -28,7 +29,7 @@ import {
 } from './helpers/screen.ts';
 
 const skip = skipUnless('go', 'tmux');
-const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
+const bin = binPath;
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
 test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects on top, filters, stack, error banner, recovery, quit', {

@@ -9,12 +9,13 @@ import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {skipUnless} from './helpers/tools.ts';
 import {startLeaky, leakSites} from './helpers/go-example.ts';
+import {binPath} from './helpers/built.ts';
 import {startTmux, type TmuxSession} from './helpers/tmux.ts';
 import {curl, groupRows, listLength, listRows, parked, save, slow, statusOf, toPlainList, waitForScreen} from './helpers/screen.ts';
 
 const skipGo = skipUnless('go', 'tmux');
 const skipTmux = skipUnless('tmux');
-const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
+const bin = binPath;
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
 /**
@@ -68,12 +69,12 @@ function styledLines(escaped: string): StyledLine[] {
 	});
 }
 
-/** Ink's frame is `rows - 1` tall (ink#450): the keys line is the last but one terminal row. */
+/** The frame fills the terminal: the header on the first row, the keys line on the last, none scrolled off. */
 function assertFrameHeight(screen: string, rows: number): void {
 	const lines = screen.split('\n');
 	assert.equal(lines.length, rows, 'capture-pane gives one line per terminal row');
-	assert.match(lines[rows - 2]!, /\? help +q quit/, 'the keys line is on row rows-1');
-	assert.equal(lines[rows - 1], '', 'the last row stays empty');
+	assert.match(lines[0]!, /^gmon /, 'the header is on the first row');
+	assert.match(lines[rows - 1]!, /\? help +q quit/, 'the keys line is on the last row');
 }
 
 /** Each step is a subtest (one failing check does not hide the others); its screen is saved on failure. */

@@ -109,7 +109,7 @@ test('files that are not goroutine dumps say what they are', async t => {
 		[empty, `${empty} is empty: expected a goroutine dump`],
 		[
 			fixture('go1.19-statezoo.debug0.pb.gz'),
-			`${fixture('go1.19-statezoo.debug0.pb.gz')} is not a goroutine dump: it is a gzipped protobuf profile (debug=0); save ?debug=2 instead`,
+			`${fixture('go1.19-statezoo.debug0.pb.gz')} is not a goroutine dump: it is gzip-compressed (a debug=0 protobuf profile, or a .gz file): save ?debug=2, or gunzip it first`,
 		],
 	];
 	for (const [path, message] of cases) {

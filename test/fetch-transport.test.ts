@@ -2,12 +2,14 @@
 // (test/fixtures/tls), DNS failure, and the proxy switch.
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {createServer as createHttpServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createSecureServer} from 'node:http2';
 import {createServer as createHttpsServer} from 'node:https';
 import {connect as connectTcp, type AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
+import {setTimeout as delay} from 'node:timers/promises';
 import {buildConfig, ConfigError, type ConfigFlags} from '../source/config.ts';
 import {PollFault} from '../source/fetch/faults.ts';
 import {HttpSource} from '../source/fetch/http-source.ts';
@@ -111,6 +113,20 @@ test('TLS with a self-signed certificate: the fault names the problem and both f
 	);
 });
 
+test('an https target that offers HTTP/2 (as a Go server does) is still read over HTTP/1.1', async t => {
+	const versions: string[] = [];
+	const server = createSecureServer({cert, key, allowHTTP1: true}, (req, res) => {
+		versions.push(req.httpVersion);
+		serve(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => server.close());
+	const source = new HttpSource(buildConfig(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`, {...quick, cacert: caFile}));
+	t.after(() => source.close());
+	assert.equal((await source.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
+	assert.deepEqual(versions, ['1.1']);
+});
+
 test('TLS: a certificate for another name, an unknown host, and https spoken to a plain http port', async t => {
 	const server = createHttpsServer({cert, key}, serve);
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -169,6 +185,42 @@ test('proxy variables route through EnvHttpProxyAgent, NO_PROXY still reaches lo
 		error.message,
 		`connection refused at 127.0.0.1:${port} (or the proxy from http(s)_proxy) — is the service running, and is that its pprof port?`,
 	);
+});
+
+test('http through an http proxy: the request is forwarded in absolute form, as curl does (undici 8), kept alive across polls', async t => {
+	const server = createHttpServer(serve);
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	// A real forwarding proxy: it reads the absolute URL and fetches it; it refuses CONNECT.
+	const forwarded: string[] = [];
+	const proxySockets = new Set<unknown>();
+	const proxy = createHttpServer((req, res) => {
+		forwarded.push(`${req.method} ${req.url}`);
+		const upstream = httpRequest(req.url ?? '', {method: req.method, headers: req.headers}, answer => {
+			res.writeHead(answer.statusCode ?? 502, answer.headers);
+			answer.pipe(res);
+		});
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
+	});
+	proxy.on('connection', socket => proxySockets.add(socket));
+	proxy.on('connect', (_req: IncomingMessage, client: import('node:net').Socket) => client.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n'));
+	await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+	t.after(() => {
+		server.closeAllConnections();
+		server.close();
+		proxy.closeAllConnections();
+		proxy.close();
+	});
+	const {port} = server.address() as AddressInfo;
+	const source = new HttpSource(buildConfig(`127.0.0.1:${port}`, quick), {env: {http_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`}});
+	t.after(() => source.close());
+	for (let poll = 0; poll < 3; poll++) {
+		assert.equal((await source.fetch({profile: 'goroutine', debug: 2})).result.dump.goroutines.length, 42);
+		// Polls are apart (250 ms at the least); back to back, undici may not have the connection back yet.
+		await delay(100);
+	}
+	assert.deepEqual(forwarded, Array(3).fill(`GET http://127.0.0.1:${port}/debug/pprof/goroutine?debug=2`));
+	assert.equal(proxySockets.size, 1, 'one connection to the proxy, reused');
 });
 
 test('https through a CONNECT proxy: --cacert and --insecure still apply to the target behind the tunnel', async t => {

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {createDumpParser, parseDump} from '../source/dump/index.ts';
+import {createDumpParser, parseDump} from '../source/dump/parse.ts';
 import type {Goroutine} from '../source/dump/types.ts';
-import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
 const text = (name: string): string => readFileSync(new URL(name, dumps), 'utf8');

@@ -4,9 +4,10 @@
 // goroutine that moved: these cases move one goroutine while its neighbours keep the objects.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createParseCache, parseDump, type ParseCache} from '../source/dump/index.ts';
+import {createParseCache, type ParseCache} from '../source/dump/parse-cache.ts';
+import {parseDump} from '../source/dump/parse.ts';
 import type {Goroutine} from '../source/dump/types.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
 
 interface Spec {
 	id: number;

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
-import {parseDump} from '../source/dump/index.ts';
-import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import {Tracker} from '../source/model/tracker.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
 import {leakSites, startLeaky, type LeakyProcess} from './helpers/go-example.ts';
 import {skipUnless} from './helpers/tools.ts';
 

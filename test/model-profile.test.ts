@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {parseDump} from '../source/dump/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
 import type {ProfileRecord} from '../source/dump/types.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import {profileShares, stackKey} from '../source/model/profile-counts.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Goroutine} from '../source/dump/types.ts';
-import {Tracker} from '../source/model/index.ts';
+import {Tracker} from '../source/model/tracker.ts';
 
 function parked(id: number, state: string, func: string, line: number, minutes: number): Goroutine {
 	return {

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Goroutine, ProfileRecord} from '../source/dump/types.ts';
-import {Tracker, PERIODIC_AFTER_MS, isRestart, type ModelSnapshot} from '../source/model/index.ts';
+import {Tracker, PERIODIC_AFTER_MS} from '../source/model/tracker.ts';
+import {isRestart} from '../source/model/restart.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
 
 interface Spec {
 	state?: string;

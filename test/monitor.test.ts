@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
-import {createMonitor, dumpFileName} from '../source/monitor.ts';
+import {createMonitor, dumpFileName} from '../source/watch/store.ts';
 import {ManualTimers} from '../source/fetch/timers.ts';
 
 const dumps = new URL('./fixtures/dumps/', import.meta.url);
@@ -58,7 +58,7 @@ test('a dump over the raw limit is still shown but not kept for writing, and `w`
 	assert.equal(monitor.getState().model?.total, 42, 'the whole dump was parsed');
 	assert.equal(monitor.poller.lastRaw, undefined);
 	await assert.rejects(monitor.control.writeDump(), {
-		message: 'the last dump (22 KB) was too large to keep for writing (gmon keeps up to 9.8 KB); save one with curl',
+		message: 'the last dump (22 KiB) was too large to keep for writing (gmon keeps up to 9.8 KiB); save one with curl',
 	});
 	assert.equal(readdirSync(cwd).length, 0);
 });

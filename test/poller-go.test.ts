@@ -10,7 +10,7 @@ import {test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
 import {promisify} from 'node:util';
 import {buildConfig} from '../source/config.ts';
-import {createMonitor} from '../source/monitor.ts';
+import {createMonitor} from '../source/watch/store.ts';
 import {HttpSource} from '../source/fetch/http-source.ts';
 import {Poller} from '../source/fetch/poller.ts';
 import {ManualTimers} from '../source/fetch/timers.ts';

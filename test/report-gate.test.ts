@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {parseDump} from '../source/dump/index.ts';
-import {Tracker} from '../source/model/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import {Tracker} from '../source/model/tracker.ts';
 import {leakGate} from '../source/report/gate.ts';
 
 // The lab program: four goroutines blocked forever (nil channels, `select {}`), each a likely

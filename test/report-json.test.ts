@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
-import {parseDump, type Dump} from '../source/dump/index.ts';
-import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Dump} from '../source/dump/types.ts';
+import {Tracker} from '../source/model/tracker.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
 import {buildJsonReport} from '../source/report/json.ts';
-import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
+import {snapshotFromProfile} from '../source/model/profile-snapshot.ts';
 import schema from '../source/report/schema.json' with {type: 'json'};
 import type {ReportInput} from '../source/report/types.ts';
 import {validate} from './helpers/json-schema.ts';

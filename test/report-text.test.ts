@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
-import {parseDump, type Dump} from '../source/dump/index.ts';
-import {Tracker, type ModelSnapshot} from '../source/model/index.ts';
-import {snapshotFromProfile} from '../source/report/profile-snapshot.ts';
+import {parseDump} from '../source/dump/parse.ts';
+import type {Dump} from '../source/dump/types.ts';
+import {Tracker} from '../source/model/tracker.ts';
+import type {ModelSnapshot} from '../source/model/types.ts';
+import {snapshotFromProfile} from '../source/model/profile-snapshot.ts';
 import {formatTextReport} from '../source/report/text.ts';
 import type {ReportInput} from '../source/report/types.ts';
 
@@ -45,10 +47,10 @@ describe('formatTextReport', () => {
 		const target = `/check/${'deep/'.repeat(20)}go1.19-big-1642-goroutines.debug2.txt`;
 		const lines = formatTextReport(reportOf([big], {target}), {color: false, width: 80}).split('\n');
 		assert.equal(lines[0], `gmon report: ${target}`);
-		assert.match(lines[1]!, /^\d+ KiB in 12 ms$/);
+		assert.match(lines[1]!, /^\d+ KiB in 12ms$/);
 		assert.match(lines[2]!, /^1642 goroutines/);
 		const short = formatTextReport(reportOf([big]), {color: false, width: 80}).split('\n');
-		assert.match(short[0]!, /^gmon report: localhost:6060 · \d+ KiB in 12 ms$/);
+		assert.match(short[0]!, /^gmon report: localhost:6060 · \d+ KiB in 12ms$/);
 	});
 
 	test('a group row never cuts its file:line, at any width: the creator gives way first', () => {
@@ -63,7 +65,7 @@ describe('formatTextReport', () => {
 		assert.match(formatTextReport(reportOf([big]), {color: true}), /\u001B\[1m42|\u001B\[1m1642 goroutines/);
 	});
 
-	test('control characters from the dump never reach the terminal', () => {
+	test('control characters from the dump never reach the terminal: they show as escapes', () => {
 		const evil = parseDump(
 			[
 				'goroutine 7 [chan send]:',
@@ -77,7 +79,7 @@ describe('formatTextReport', () => {
 		assert.equal(evil.goroutines.length, 1);
 		const text = formatTextReport(reportOf([evil]), {color: false});
 		assert.ok(!text.includes(esc) && !text.includes('\u0007'), text);
-		assert.match(text, /main\.evil\?\]0;pwned\?\?\[2J/);
+		assert.match(text, /main\.evil\\x1b\]0;pwned\\x07\\x1b\[2J/);
 	});
 
 	test('a single poll has no growth column; several polls show growth per group', () => {
@@ -90,7 +92,7 @@ describe('formatTextReport', () => {
 		assert.match(text, /^ {6}2 {6}\+1 {6}0 {2}runnable +main\.spinner {2}main\.go:128/m);
 		// Goroutines Go has seen parked for 2 minutes are stuck at once.
 		assert.match(text, /^ {6}6 {7}0 {6}6 {2}chan receive +main\.labelledWorkers\.func1\.1\.1 {2}main\.go:141/m);
-		assert.match(text, /· 2 polls over 1\.0 s ·/);
+		assert.match(text, /· 2 polls over 1s ·/);
 		assert.match(text, /^44 goroutines \(\+2 since the first poll\)/m);
 	});
 

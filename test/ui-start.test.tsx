@@ -1,6 +1,7 @@
 // startTui in a real terminal (tmux): the alternate screen is entered, and left again on q,
-// Ctrl-C, SIGTERM, SIGHUP and a crash, with the right exit codes. This file is also the program
-// under test: run with GMON_UI_START_CHILD=1 it starts the TUI on a fake store instead.
+// Ctrl-C, SIGINT/SIGTERM (turned into an abort, as cli.tsx does), SIGHUP (Ink's own exit hook)
+// and a crash, with the right exit codes. This file is also the program under test: run with
+// GMON_UI_START_CHILD=1 it starts the TUI on a fake store instead.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -15,7 +16,11 @@ import {skipUnless} from './helpers/tools.ts';
 async function child(): Promise<void> {
 	const pidFile = process.env['GMON_UI_START_PIDFILE'];
 	if (pidFile) writeFileSync(pidFile, String(process.pid));
-	const {startTui} = await import('../source/ui/start.tsx');
+	const [{startTui}, {abortOnSignals}, {signalExitCode}] = await Promise.all([
+		import('../source/ui/start.tsx'),
+		import('../source/cli/signals.ts'),
+		import('../source/cli/exit-codes.ts'),
+	]);
 	const store = new FakeStore(snapshot(Array.from({length: 30}, (_, i) => tracked({id: i + 1, waitMs: i * 1000}))), {
 		last: {
 			at: Date.now(),
@@ -30,8 +35,11 @@ async function child(): Promise<void> {
 		setTimeout(() => {
 			throw new Error('boom in a timer');
 		}, 300);
-	await startTui(store);
+	// As cli.tsx and run-tui.ts: SIGINT and SIGTERM abort, and the exit code follows the signal.
+	const signal = abortOnSignals();
+	await startTui(store, {signal});
 	process.stdout.write(`tui ended; store calls: ${store.calls.join(',')}\n`);
+	if (signal.aborted) process.exitCode = signalExitCode(signal.reason);
 }
 
 function alternateOn(session: TmuxSession): boolean {
@@ -88,9 +96,9 @@ async function running(session: TmuxSession): Promise<void> {
 	// Keys reach gmon only once Ink has the terminal in raw mode (set in an effect after the first
 	// frame); before that Ctrl-C is a real SIGINT (exit 130). A key that visibly works proves it.
 	session.send('?');
-	await session.waitForText(/Quit +q or Ctrl-C/, 20_000);
+	await session.waitForText(/Quit +.*q Ctrl-C quit/, 20_000);
 	session.send('Escape');
-	await session.waitForNoText(/Quit +q or Ctrl-C/, 20_000);
+	await session.waitForNoText(/Quit +.*q Ctrl-C quit/, 20_000);
 }
 
 if (process.env['GMON_UI_START_CHILD']) {
@@ -120,9 +128,9 @@ if (process.env['GMON_UI_START_CHILD']) {
 
 	for (const [signal, code] of [
 		['SIGTERM', 143],
-		['SIGHUP', 129],
+		['SIGINT', 130],
 	] as const) {
-		test(`${signal} restores the screen and exits ${code}`, {skip: skipUnless('tmux')}, async t => {
+		test(`${signal} ends the TUI like q: the screen restored, the store stopped, exit ${code}`, {skip: skipUnless('tmux')}, async t => {
 			const child = start();
 			t.after(child.cleanup);
 			await running(child.session);
@@ -130,10 +138,23 @@ if (process.env['GMON_UI_START_CHILD']) {
 			assert.equal(await exited(child.session), code);
 			assert.equal(alternateOn(child.session), false);
 			const screen = screenAndHistory(child.session);
-			assert.match(screen, /shell before gmon\nchild exited with \d+/);
-			assert.doesNotMatch(screen, /tui ended|ID STATE/);
+			assert.match(screen, /shell before gmon\ntui ended; store calls: stop\nchild exited with \d+/);
+			assert.doesNotMatch(screen, /ID STATE/);
 		});
 	}
+
+	test('SIGHUP (nobody listens but Ink) restores the screen and kills the process with it: 129', {skip: skipUnless('tmux')}, async t => {
+		const child = start();
+		t.after(child.cleanup);
+		await running(child.session);
+		process.kill(child.pid(), 'SIGHUP');
+		assert.equal(await exited(child.session), 129);
+		assert.equal(alternateOn(child.session), false);
+		const screen = screenAndHistory(child.session);
+		// Between the two lines, bash's own report of the signal ("… Hangup  node …").
+		assert.match(screen, /shell before gmon\n.*Hangup[\s\S]*?\nchild exited with 129/);
+		assert.doesNotMatch(screen, /tui ended|ID STATE/);
+	});
 
 	test('a crash restores the screen, prints the error and exits 1', {skip: skipUnless('tmux')}, async t => {
 		const {session, cleanup} = start({GMON_UI_START_CRASH: '1'});

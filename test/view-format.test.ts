@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatBytes, formatDuration, padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
-import {isStdFrame, packageOf} from '../source/view/frames.ts';
-import {stripControl} from '../source/view/sanitize.ts';
+import {formatBytes, formatDuration} from '../source/text/units.ts';
+import {padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
+import {isUserFunc} from '../source/dump/user-frame.ts';
+import {shortFunc} from '../source/view/frames.ts';
+import {goroutineStackLines} from '../source/view/stack-lines.ts';
+import {tracked} from './helpers/fake-store.ts';
+import {visible} from '../source/text/sanitize.ts';
 
 test('truncateMiddle keeps both ends and fits the width exactly', () => {
 	const text = 'github.com/acme/service/internal/handlers.(*Server).handleUpload';
@@ -27,8 +31,14 @@ test('durations read short at every scale', () => {
 	assert.equal(formatDuration(185_000), '3m05s');
 	assert.equal(formatDuration(2 * 3_600_000 + 14 * 60_000), '2h14m');
 	assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d04h');
-	assert.equal(formatBytes(25 * 1024 * 1024), '25 MB');
-	assert.equal(formatBytes(1200), '1.2 KB');
+	// Floored like Go's wait minutes, and a zero last part left off: "stuck 2m", never "2m00s".
+	assert.equal(formatDuration(119_999), '1m59s');
+	assert.equal(formatDuration(120_000), '2m');
+	assert.equal(formatDuration(3_600_000), '1h');
+	assert.equal(formatDuration(999.6), '1s');
+	assert.equal(formatDuration(-1), '-');
+	assert.equal(formatBytes(25 * 1024 * 1024), '25 MiB');
+	assert.equal(formatBytes(1200), '1.2 KiB');
 });
 
 test('sparkline scales between min and max and keeps the last values', () => {
@@ -42,20 +52,43 @@ test('sparkline scales between min and max and keeps the last values', () => {
 	assert.equal(sparkline([5, 5, 5], 3, {fromZero: true}), '███');
 });
 
-test('stripControl removes escape sequences, C1 controls and bidi overrides', () => {
-	assert.equal(stripControl('main.\u001B[2J\u001B]0;pwned\u0007evil'), 'main.[2J]0;pwnedevil');
-	assert.equal(stripControl('a\u009Bb\u202Ec\u0000d'), 'abcd');
-	assert.equal(stripControl('tab\there\nnew'), 'tab here new');
-	const plain = 'main.(*Server).Serve';
-	assert.equal(stripControl(plain), plain);
-	assert.doesNotMatch(stripControl('x\u001Bx'), /\u001B/);
+test('visible shows escape sequences, C1 controls and bidi overrides as escapes, never raw', () => {
+	assert.equal(visible('main.\u001B[2J\u001B]0;pwned\u0007evil'), 'main.\\x1b[2J\\x1b]0;pwned\\x07evil');
+	assert.equal(visible('a\u009Bb\u202Ec\u0000d\u200Be\uFEFFf\u2066g'), 'a\\x9bb\\u202ec\\x00d\\u200be\\ufefff\\u2066g');
+	assert.equal(visible('tab\there\nnew'), 'tab here new');
+	const plain = 'main.(*Server).Serve(0xc000010000)';
+	assert.equal(visible(plain), plain);
+	assert.doesNotMatch(visible('x\u001Bx'), /\u001B/);
 });
 
-test('standard-library and runtime frames are told apart from user code', () => {
-	assert.equal(isStdFrame('runtime.gopark'), true);
-	assert.equal(isStdFrame('net/http.(*conn).serve'), true);
-	assert.equal(isStdFrame('internal/poll.(*FD).Read'), true);
-	assert.equal(isStdFrame('main.worker'), false);
-	assert.equal(isStdFrame('github.com/acme/svc/handlers.(*S).Get'), false);
-	assert.equal(packageOf('github.com/acme/svc/handlers.(*S).Get'), 'github.com/acme/svc/handlers');
+test("the stack view dims exactly the frames the model does not call the user's (one rule: dump/user-frame.ts)", () => {
+	const frames: Array<[string, string, number]> = [
+		['runtime.gopark', '/usr/local/go/src/runtime/proc.go', 381],
+		['internal/poll.(*FD).Read', '/usr/local/go/src/internal/poll/fd_unix.go', 167],
+		['golang.org/x/sync/errgroup.(*Group).Wait', '/go/pkg/mod/golang.org/x/sync/errgroup/errgroup.go', 56],
+		// A module path without a dot (a monorepo's `myservice/…`) is the user's code, not the standard library.
+		['myservice/handlers.(*S).Get', '/src/myservice/handlers/get.go', 88],
+		['github.com/caddyserver/caddy/v2.trapSignalsPosix.func1', '/go/pkg/mod/caddy/sigtrap_posix.go', 33],
+		['main.main', '/src/main.go', 12],
+	];
+	const lines = goroutineStackLines(tracked({id: 7, frames}), 200);
+	for (const [func] of frames) {
+		const line = lines.find(candidate => candidate.text.startsWith(func));
+		assert.ok(line, `${func} is in the stack view`);
+		assert.equal(line.tone, isUserFunc(func) ? 'normal' : 'dim', func);
+	}
+	assert.deepEqual(
+		frames.map(([func]) => isUserFunc(func)),
+		[false, false, false, true, true, true],
+	);
+});
+
+test('a short function name keeps the module element before a /vN major version', () => {
+	assert.equal(shortFunc('github.com/caddyserver/caddy/v2.trapSignalsPosix.func1'), 'caddy/v2.trapSignalsPosix.func1');
+	assert.equal(shortFunc('github.com/caddyserver/caddy/v2/modules/caddyhttp.(*Server).ServeHTTP'), 'caddyhttp.(*Server).ServeHTTP');
+	assert.equal(shortFunc('github.com/jackc/pgx/v5/pgxpool.(*Pool).Acquire'), 'pgxpool.(*Pool).Acquire');
+	assert.equal(shortFunc('github.com/acme/svc/handlers.(*S).Get'), 'handlers.(*S).Get');
+	assert.equal(shortFunc('main.main.func1'), 'main.main.func1');
+	assert.equal(shortFunc('net/http.(*conn).serve'), 'http.(*conn).serve');
+	assert.equal(shortFunc('example.com/v2.Run'), 'example.com/v2.Run');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyIntent, nextGroupBy, nextInterval, splitBurst, splitMeta} from '../source/view/keymap.ts';
+import {keyIntent, nextGroupBy, nextInterval, pasteActions, splitBurst, splitMeta} from '../source/view/keymap.ts';
 import {createSelector} from '../source/view/select.ts';
 import {initialUiState, reduce, type Env} from '../source/view/reducer.ts';
 import type {UiState} from '../source/view/types.ts';
@@ -8,9 +8,10 @@ import {snapshot, tracked} from './helpers/fake-store.ts';
 
 const ui = initialUiState();
 
-test('Escape goes back even though Ink 6.8 also sets key.meta on it; it never quits', () => {
-	assert.deepEqual(keyIntent('', {escape: true, meta: true}, ui), {action: {type: 'back'}});
-	assert.deepEqual(keyIntent('', {escape: true, meta: true}, {...ui, editing: true}), {action: {type: 'back'}});
+test('Escape goes back, in the lists and in the prompt; it never quits', () => {
+	assert.deepEqual(keyIntent('', {escape: true}, ui), {action: {type: 'back'}});
+	assert.deepEqual(keyIntent('', {escape: true}, {...ui, editing: true}), {action: {type: 'back'}});
+	assert.deepEqual(keyIntent('', {escape: true}, {...ui, overlay: 'help'}), {action: {type: 'back'}});
 });
 
 test('q and Ctrl-C quit; in the filter prompt q is a letter but Ctrl-C still quits', () => {
@@ -22,10 +23,10 @@ test('q and Ctrl-C quit; in the filter prompt q is a letter but Ctrl-C still qui
 	assert.deepEqual(keyIntent('c', {ctrl: true}, editing), {command: 'quit'});
 });
 
-test('Backspace arrives as key.delete in Ink 6.8 and deletes in the prompt', () => {
+test('Backspace deletes in the prompt; forward Delete does nothing there (the cursor is at the end)', () => {
 	const editing = {...ui, editing: true};
-	assert.deepEqual(keyIntent('', {delete: true}, editing), {action: {type: 'backspaceQuery'}});
 	assert.deepEqual(keyIntent('', {backspace: true}, editing), {action: {type: 'backspaceQuery'}});
+	assert.equal(keyIntent('', {delete: true}, editing), undefined);
 	assert.deepEqual(keyIntent('', {return: true}, editing), {action: {type: 'acceptQuery'}});
 	assert.deepEqual(keyIntent('u', {ctrl: true}, editing), {action: {type: 'clearQuery'}});
 });
@@ -87,7 +88,7 @@ test('with the help open, any key but q only closes it', () => {
 
 test('a burst of input splits into text runs and the keys inside it', () => {
 	assert.deepEqual(splitBurst('/chan send\r'), [{text: '/chan send'}, {key: {return: true}}]);
-	assert.deepEqual(splitBurst('ab\u007Fc\tq'), [{text: 'ab'}, {key: {delete: true}}, {text: 'c'}, {key: {tab: true}}, {text: 'q'}]);
+	assert.deepEqual(splitBurst('ab\u007Fc\tq'), [{text: 'ab'}, {key: {backspace: true}}, {text: 'c'}, {key: {tab: true}}, {text: 'q'}]);
 	assert.deepEqual(splitBurst('x\u0001y'), [{text: 'x'}, {text: 'y'}]);
 });
 
@@ -100,8 +101,8 @@ test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so i
 		{input: '', key: {escape: true}},
 		{input: 'S', key: {}},
 	]);
-	// A lone Escape (Ink sets meta on it too), Ctrl and named keys are left alone.
-	assert.deepEqual(splitMeta('', {escape: true, meta: true}), [{input: '', key: {escape: true, meta: true}}]);
+	// A lone Escape, Ctrl and named keys are left alone.
+	assert.deepEqual(splitMeta('', {escape: true}), [{input: '', key: {escape: true}}]);
 	assert.deepEqual(splitMeta('s', {}), [{input: 's', key: {}}]);
 	assert.deepEqual(splitMeta('', {meta: true, upArrow: true}), [{input: '', key: {meta: true, upArrow: true}}]);
 	assert.deepEqual(splitMeta('c', {ctrl: true, meta: true}), [{input: 'c', key: {ctrl: true, meta: true}}]);
@@ -115,4 +116,22 @@ test('Esc and a key read together arrive as Alt+key; gmon binds no Alt key, so i
 	}
 	assert.equal(state.overlay, undefined);
 	assert.deepEqual(state.sort.goroutines, {key: 'wait', desc: true});
+});
+
+test('a paste is filter text, one line: it opens the prompt from a list, and is ignored over an overlay', () => {
+	assert.deepEqual(pasteActions('main.(*Server).publish\n', ui), [{type: 'startQuery', text: 'main.(*Server).publish'}]);
+	const env: Env = {model: snapshot([tracked({id: 1})]), bodyRows: 10, columns: 80, select: createSelector()};
+	const opened = reduce(ui, pasteActions('main.(*Server).publish\n', ui)[0]!, env);
+	assert.equal(opened.editing, true);
+	assert.equal(opened.query, 'main.(*Server).publish');
+	assert.deepEqual(pasteActions('chan\r\n  send', {...ui, editing: true}), [{type: 'typeQuery', text: 'chan send'}]);
+	assert.deepEqual(pasteActions(' \n', ui), []);
+	assert.deepEqual(pasteActions('q', {...ui, overlay: 'help'}), []);
+	assert.deepEqual(pasteActions('q', {...ui, overlay: 'states'}), []);
+});
+
+test('text typed fast into the prompt is text, even when it spells a key name', () => {
+	const editing = {...ui, editing: true};
+	assert.deepEqual(keyIntent('Enter', {}, editing), {action: {type: 'typeQuery', text: 'Enter'}});
+	assert.deepEqual(keyIntent('Paste', {}, editing), {action: {type: 'typeQuery', text: 'Paste'}});
 });

@@ -121,7 +121,7 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 		now: 13_000,
 		poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}}),
 	});
-	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MB · every 2s$/);
+	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MiB · every 2s$/);
 	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
 	const steady = headerLines({
 		...base,
@@ -167,38 +167,43 @@ test('header: a cut dump says how many goroutines it listed of how many; a newer
 	const model = {...snapshot([tracked({id: 1})]), total: 100_000};
 	const base = {model, now: 21_000, width: 200, compact: false, stateOrder: ['chan receive'], ui};
 	const both = headerLines({...base, poller: pollerState({last: cut, lastProfile: counts})});
-	assert.equal(both[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k of 100k listed · full dump 19s ago in 1s, 64 MB · counts just now · every 2s');
+	assert.equal(both[0]!.text, 'gmon localhost:6060 · cut at 64 MiB: 27.0k of 100k listed · full dump 19s ago in 1s, 64 MiB · counts just now · every 2s');
 	assert.equal(both[0]!.tone, 'warn');
 	// Without a newer profile the model counted only what the dump listed: no total to claim.
 	const alone = headerLines({...base, poller: pollerState({last: cut, lastProfile: {...counts, at: -5000}})});
-	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MB: 27.0k listed · polled 19s ago in 1s, 64 MB · every 2s');
+	assert.equal(alone[0]!.text, 'gmon localhost:6060 · cut at 64 MiB: 27.0k listed · polled 19s ago in 1s, 64 MiB · every 2s');
 	const whole = headerLines({
 		...base,
 		now: 23_400,
 		poller: pollerState({last: {...cut, bytes: 25 * 1024 * 1024, truncated: false}, lastProfile: {...counts, at: 22_000}}),
 	});
-	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MB · counts just now · every 2s');
+	assert.equal(whole[0]!.text, 'gmon localhost:6060 · full dump 22s ago in 1s, 25 MiB · counts just now · every 2s');
 	assert.equal(whole[0]!.tone, 'title');
 });
 
 test('the help fits 80 columns whole; a small pane keeps quit and the marks', () => {
 	for (const line of helpText) assert.ok(line.length <= 80, `${line.length}: ${line}`);
 	assert.match(helpText.join('\n'), /S reverse$/m);
-	assert.deepEqual(helpLines(20), ['gmon keys', ...helpText]);
+	assert.deepEqual(helpLines(helpText.length + 1), ['gmon keys', ...helpText]);
 	const small = helpLines(7); // the body of a 60x12 pane
 	assert.equal(small.length, 7);
-	assert.match(small[0]!, /^gmon keys \(4 more lines in a taller pane\)$/);
+	assert.equal(small[0], `gmon keys (${helpText.length - 6} more lines in a taller pane)`);
 	assert.match(small.at(-2)!, /^Marks {3}● stuck/);
-	assert.match(small.at(-1)!, /^Quit {4}q or Ctrl-C/);
+	assert.match(small.at(-1)!, /^Quit {4}.*q Ctrl-C quit$/);
 	assert.ok(small.slice(1).every(line => helpText.includes(line)));
 	for (const line of small.slice(-2)) assert.ok(line.length <= 60, line);
-	assert.ok(small.indexOf(helpText[0]!) < small.indexOf(helpText[1]!), 'the lines keep their usual order');
+	const positions = small.slice(1).map(line => helpText.indexOf(line));
+	assert.deepEqual(
+		positions,
+		[...positions].sort((a, b) => a - b),
+		'the lines keep their usual order',
+	);
 });
 
 test('footer keys: the state picker shows its own keys; b needs a word only where the status shows no group-by', () => {
 	const view = initialUiState().views[0]!;
 	assert.equal(keysLine(view, 80, 'states').text, '↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit');
-	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit');
+	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎/Space toggle  0 clear all  f/Esc close  q quit');
 	assert.doesNotMatch(keysLine(view, 200, 'states').text, /⏎ stack|Tab/);
 	assert.equal(keysLine(view, 80, 'help').text, 'any key closes the help  q quit');
 	assert.equal(groupByNotice('where', 'groups'), undefined);
@@ -240,4 +245,41 @@ test('footer: the filter prompt while typing; sort, filters and position otherwi
 	assert.match(statusLine({ui, view, listKind: 'goroutines', width: 200, gone: 'goroutine 7'}).text, /^goroutine 7 is gone; kept your place/);
 	for (const width of [60, 80, 120, 200]) assert.ok(keysLine(view, width).text.length <= width);
 	assert.match(keysLine(view, 200).text, /w write/);
+});
+
+test('header: goroutine headers gmon did not understand are counted in the title, as a warning', () => {
+	const ui = initialUiState();
+	const model = snapshot([tracked({id: 1})]);
+	const dump = {unparsedHeaders: {count: 3, first: 'goroutine 7 [x] <y>:'}} as never;
+	const lines = headerLines({
+		model,
+		now: 6000,
+		width: 160,
+		compact: false,
+		stateOrder: ['chan receive'],
+		ui,
+		poller: pollerState({last: {at: 5000, durationMs: 250, bytes: 2_500, debug: 2, dump, truncated: false}}),
+	});
+	assert.match(lines[0]!.text, / · 3 goroutine headers not understood · /);
+	assert.equal(lines[0]!.tone, 'warn');
+	const clean = headerLines({
+		model,
+		now: 6000,
+		width: 160,
+		compact: false,
+		stateOrder: [],
+		ui,
+		poller: pollerState({last: {at: 5000, durationMs: 250, bytes: 2_500, debug: 2, dump: {} as never, truncated: false}}),
+	});
+	assert.doesNotMatch(clean[0]!.text, /not understood/);
+	assert.equal(clean[0]!.tone, 'title');
+});
+
+test('stack view: main parked in select {} that Go marked (leaked) is not called a proven leak', () => {
+	const main = tracked({id: 1, state: 'select (no cases)', leaked: true, frames: [['main.main', '/app/main.go', 26]]});
+	const lines = goroutineStackLines(main, 120).map(line => line.text);
+	assert.ok(lines.some(line => line.includes('main parked on purpose, not a leak')));
+	assert.ok(!lines.some(line => line.includes('proven leak')));
+	const sender = tracked({id: 22, state: 'chan send', leaked: true, frames: [['main.forgottenSender.func1', '/app/main.go', 18]]});
+	assert.ok(goroutineStackLines(sender, 120).some(line => line.text.includes('proven leak (goroutineleak)')));
 });

@@ -7,6 +7,8 @@ import {flagDefinitions} from './flags.ts';
 const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 
 interface FlagSpec {
+	/** The long name, kebab-case. */
+	name: string;
 	takesValue: boolean;
 	boolean: boolean;
 }
@@ -15,7 +17,7 @@ function knownFlags(): {long: Map<string, FlagSpec>; short: Map<string, FlagSpec
 	const long = new Map<string, FlagSpec>();
 	const short = new Map<string, FlagSpec>();
 	for (const [name, definition] of Object.entries(flagDefinitions)) {
-		const spec = {takesValue: definition.type === 'string', boolean: definition.type === 'boolean'};
+		const spec = {name: kebab(name), takesValue: definition.type === 'string', boolean: definition.type === 'boolean'};
 		long.set(kebab(name), spec);
 		long.set(name, spec);
 		if ('shortFlag' in definition) short.set(definition.shortFlag, spec);
@@ -61,12 +63,15 @@ export function prepareArgv(argv: readonly string[]): string[] {
 			const negated = rawName.startsWith('no-') ? long.get(rawName.slice(3)) : undefined;
 			const spec = long.get(rawName) ?? (negated?.boolean ? negated : undefined);
 			if (!spec) throw new UsageError(`unknown flag --${rawName} (see gmon --help)`);
-			out.push(token);
 			if (spec.takesValue && value === undefined && !negated) {
 				const next = argv[index + 1];
 				if (next === undefined) throw new UsageError(`--${rawName} needs a value (see gmon --help)`);
-				out.push(next);
+				// Glued with `=`: meow would read a value starting with `-` (`--interval -1s`) as a flag
+				// and leave the option empty ("no target"); the option's own check should judge it.
+				out.push(`${token}=${next}`);
 				index++;
+			} else {
+				out.push(token);
 			}
 
 			continue;
@@ -76,12 +81,13 @@ export function prepareArgv(argv: readonly string[]): string[] {
 		const letter = token[1]!;
 		const spec = short.get(letter);
 		if (!spec) throw new UsageError(`unknown flag ${token} (see gmon --help)`);
-		out.push(token);
 		if (spec.takesValue && token.length === 2) {
 			const next = argv[index + 1];
 			if (next === undefined) throw new UsageError(`${token} needs a value (see gmon --help)`);
-			out.push(next);
+			out.push(`--${spec.name}=${next}`);
 			index++;
+		} else {
+			out.push(token);
 		}
 	}
 

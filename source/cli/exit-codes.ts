@@ -23,13 +23,18 @@ export class UsageError extends Error {
 	readonly exitCode = exitCodes.usage;
 }
 
+/** The exit code for a run ended by SIGINT or SIGTERM (the AbortSignal's reason), as a shell gives it. */
+export function signalExitCode(signal: unknown): ExitCode {
+	return signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+}
+
 /** A one-shot run stopped by a signal before it could give its verdict (a CI gate must not pass). */
 export class InterruptedError extends Error {
 	override readonly name = 'InterruptedError';
 	readonly exitCode: ExitCode;
 	constructor(signal: unknown) {
 		super(`interrupted by ${signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'} before the report was complete`);
-		this.exitCode = signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+		this.exitCode = signalExitCode(signal);
 	}
 }
 

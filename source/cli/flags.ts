@@ -1,6 +1,8 @@
 // The command line: every flag meow parses, and the help text that documents them.
 // Numbers and durations are taken as strings and validated in options.ts, so a bad value
 // gets one clear line ("--polls must be a whole number ≥ 1, got 'abc'") instead of a silent NaN.
+import {GROUP_BYS} from '../model/types.ts';
+import {orList} from '../text/words.ts';
 
 export const flagDefinitions = {
 	once: {type: 'boolean', default: false},
@@ -13,6 +15,7 @@ export const flagDefinitions = {
 	insecure: {type: 'boolean', default: false},
 	maxOverhead: {type: 'string'},
 	maxBytes: {type: 'string'},
+	pollTimeout: {type: 'string'},
 	stuckAfter: {type: 'string'},
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
@@ -49,7 +52,7 @@ export const helpText = `
 	  --polls N              poll a live target N times before reporting (default 1)
 	  -i, --interval D       time between polls: 500ms, 2s, 1m (default 2s)
 	  --watch                keep polling (a FILE is re-read); one report per poll, NDJSON with --json
-	  --group-by KEY         stack (default), where, top or creator
+	  --group-by KEY         ${GROUP_BYS[0]} (default), ${orList(GROUP_BYS.slice(1))}
 	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
 	  --no-color             no colour (NO_COLOR is honoured too)
 
@@ -68,6 +71,7 @@ export const helpText = `
 	  --insecure             skip TLS certificate verification
 	  --max-overhead PCT     keep the target's dump time under PCT% of wall time (default 5; 0 = off)
 	  --max-bytes SIZE       stop reading a dump after SIZE bytes: 64MB (default), 512KB, 1GB
+	  --poll-timeout D       give up on a poll (or file read) taking longer: 5m (default), 30s
 
 	Exit codes
 	  0  ok      1  suspects found (--fail-on, --fail-on-suspects, --baseline)      2  usage error

@@ -4,6 +4,7 @@
 import type {Readable, Writable} from 'node:stream';
 import {InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import {buildCliOptions, chooseOutput, type RawFlags} from './options.ts';
+import {sayError} from './say.ts';
 
 export interface MainIo {
 	stdout: Writable & {isTTY?: boolean};
@@ -31,7 +32,7 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 			const target = demo?.url ?? options.targets[0] ?? '';
 			if (output === 'tui') {
 				const {runTui} = await import('./run-tui.ts');
-				return await runTui(target, options, {});
+				return await runTui(target, options, io.signal ? {signal: io.signal} : {});
 			}
 
 			const {runReport} = await import('./run-report.ts');
@@ -41,7 +42,7 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 		}
 	} catch (error) {
 		if (error instanceof UsageError || error instanceof TargetError || error instanceof InterruptedError) {
-			io.stderr.write(`gmon: ${error.message}\n`);
+			sayError(io.stderr, error.message);
 			return error.exitCode;
 		}
 
@@ -51,6 +52,6 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 
 /** `gmon --demo`: the embedded simulated service, on a loopback port, for as long as gmon runs. */
 async function startDemo(): Promise<{url: string; close(): Promise<void>}> {
-	const {startDemoServer} = await import('../fetch/demo/index.ts');
+	const {startDemoServer} = await import('../fetch/demo/server.ts');
 	return startDemoServer();
 }

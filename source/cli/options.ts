@@ -1,7 +1,8 @@
 // Pure: meow's parsed flags and positionals → validated options, and the choice between the
 // live TUI and a printed report. Every mistake becomes a UsageError with one line to show.
 import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
-import type {GroupBy} from '../model/types.ts';
+import {GROUP_BYS, type GroupBy} from '../model/types.ts';
+import {orList} from '../text/words.ts';
 import {TIERS, type Tier} from '../model/verdict.ts';
 import {UsageError} from './exit-codes.ts';
 
@@ -17,6 +18,7 @@ export interface RawFlags {
 	insecure: boolean;
 	maxOverhead?: string;
 	maxBytes?: string;
+	pollTimeout?: string;
 	stuckAfter?: string;
 	groupBy?: string;
 	hideIdle: boolean;
@@ -70,8 +72,6 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['hideIdle', '--hide-idle'],
 ];
 
-const groupByChoices: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
-
 function invalid(flag: string, expected: string, got: string): UsageError {
 	return new UsageError(`--${flag} must be ${expected}, got '${got}'`);
 }
@@ -107,8 +107,8 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	const polls = flags.polls === undefined ? 1 : parseCount(flags.polls, 1);
 	if (polls === undefined) throw invalid('polls', 'a whole number ≥ 1', flags.polls!);
 
-	const groupBy = (flags.groupBy ?? 'stack') as GroupBy;
-	if (!groupByChoices.includes(groupBy)) throw invalid('group-by', 'stack, where, top or creator', flags.groupBy!);
+	const groupBy = (flags.groupBy ?? GROUP_BYS[0]) as GroupBy;
+	if (!GROUP_BYS.includes(groupBy)) throw invalid('group-by', orList(GROUP_BYS), flags.groupBy!);
 
 	let failOnSuspects: number | undefined;
 	if (flags.failOnSuspects !== undefined) {
@@ -119,9 +119,11 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	let failOn: Tier | undefined;
 	if (flags.failOn !== undefined) {
 		failOn = TIERS.find(tier => tier === flags.failOn?.trim());
-		if (failOn === undefined) throw invalid('fail-on', 'proven, likely or possible', flags.failOn);
+		if (failOn === undefined) throw invalid('fail-on', orList(TIERS), flags.failOn);
 	}
-	if (flags.baseline !== undefined && flags.baseline.trim() === '') throw new UsageError('--baseline needs a dump file taken before the workload');
+	if (flags.baseline !== undefined && (flags.baseline.trim() === '' || flags.baseline.trim() === '-')) {
+		throw new UsageError('--baseline needs a dump file taken before the workload (stdin is for the TARGET)');
+	}
 
 	if (targets.includes('-') && polls > 1) throw new UsageError('stdin can be read only once: drop --polls, or save the dump to a file');
 	if (targets.includes('-') && flags.watch) throw new UsageError('--watch re-reads its TARGET; stdin can be read only once');
@@ -130,6 +132,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	if (flags.interval !== undefined) config.interval = flags.interval;
 	if (flags.maxOverhead !== undefined) config.maxOverhead = flags.maxOverhead;
 	if (flags.maxBytes !== undefined) config.maxBytes = flags.maxBytes;
+	if (flags.pollTimeout !== undefined) config.pollTimeout = flags.pollTimeout;
 	if (flags.stuckAfter !== undefined) config.stuckAfter = flags.stuckAfter;
 	if (flags.cacert !== undefined) config.cacert = flags.cacert;
 	const intervalMs = checkConfigFlags(config);

@@ -1,12 +1,14 @@
-// `gmon diff BEFORE AFTER`: read each side once (a file, stdin, or a live target) and print the
+// `gmon diff BEFORE AFTER`: read each side once (a file, stdin, or a live target) through the watch
+// engine, so its groups (and their keys) are exactly the TUI's and the report's, and print the
 // stack-by-stack difference as text or JSON.
+import type {ModelSnapshot} from '../model/types.ts';
 import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
-import type {Dump} from '../dump/types.ts';
-import {PollFault} from '../fetch/faults.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
+import {terminalSafe} from '../text/sanitize.ts';
+import {configWatchOptions, createWatch} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
-import {createReportModel} from './report-model.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import type {ReportIo} from './run-report.ts';
 
@@ -14,26 +16,28 @@ export async function runDiff(options: CliOptions, io: ReportIo): Promise<ExitCo
 	const [beforeText = '', afterText = ''] = options.targets;
 	// Resolve both before reading either, so a typo in AFTER fails fast.
 	const configs = [resolveConfig(beforeText, options), resolveConfig(afterText, options)] as const;
-	const [before, after] = [await readOnce(configs[0], options, io), await readOnce(configs[1], options, io)];
+	const before = await readOnce(configs[0], options, io);
+	const after = await readOnce(configs[1], options, io);
 	if (io.signal?.aborted) throw new InterruptedError(io.signal.reason);
-	// Each side through its own model: the groups (and their keys) are exactly the TUI's.
-	const snapshot = (dump: Dump, at: number) => createReportModel({groupBy: options.groupBy}).update(dump, {at});
-	const diff = diffSnapshots(snapshot(before.dump, before.at), snapshot(after.dump, after.at), {before: before.name, after: after.name});
-	if (options.json) io.stdout.write(`${JSON.stringify(buildDiffJson(diff, schemaVersion), null, 2)}\n`);
-	else io.stdout.write(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true}));
+	const diff = diffSnapshots(before.snapshot, after.snapshot, {before: before.name, after: after.name});
+	if (options.json) await writePieces(io.stdout, jsonPieces({...buildDiffJson(diff, schemaVersion)}, true), '\n');
+	else io.stdout.write(terminalSafe(formatDiffText(diff, {color: options.color && io.stdout.isTTY === true})));
 	return exitCodes.ok;
 }
 
-async function readOnce(config: ReturnType<typeof resolveConfig>, _options: CliOptions, io: ReportIo): Promise<{dump: Dump; name: string; at: number}> {
-	const source = openSource(config, io.stdin);
+/** One poll of one side through its own engine. */
+async function readOnce(config: ReturnType<typeof resolveConfig>, options: CliOptions, io: ReportIo): Promise<{snapshot: ModelSnapshot; name: string}> {
+	const engine = createWatch(openSource(config, io.stdin), {...configWatchOptions(config), groupBy: options.groupBy, autoStart: false});
+	const stop = () => void engine.stop();
+	io.signal?.addEventListener('abort', stop, {once: true});
 	try {
-		const outcome = await source.fetch({profile: 'goroutine', debug: 2}, io.signal);
-		if (outcome === 'unchanged') throw new TargetError(`${source.displayName}: nothing to read`);
-		return {dump: outcome.result.dump, name: source.displayName, at: outcome.result.at};
-	} catch (error) {
-		if (error instanceof PollFault) throw new TargetError(error.message);
-		throw error;
+		await engine.poller.poll();
+		const {model, poller} = engine.getState();
+		if (io.signal?.aborted) throw new InterruptedError(io.signal.reason);
+		if (!model) throw new TargetError(poller.error?.message ?? `${poller.target}: nothing to read`);
+		return {snapshot: model, name: poller.target};
 	} finally {
-		await source.close();
+		io.signal?.removeEventListener('abort', stop);
+		await engine.stop();
 	}
 }

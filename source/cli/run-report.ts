@@ -1,21 +1,22 @@
-// The non-interactive run: poll the target N times (or forever with --watch) through the model,
-// print the text or JSON report, and turn the outcome into the documented exit code.
-import {readFile} from 'node:fs/promises';
-import {setTimeout as sleep} from 'node:timers/promises';
-import {parseDump} from '../dump/index.ts';
+// The non-interactive run: subscribe to the watch engine (the same poller and model as the TUI)
+// for N polls (or forever with --watch), print the text or JSON report, and turn the outcome into
+// the documented exit code.
 import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
-import type {Dump, ProfileRecord} from '../dump/types.ts';
-import {leakGate} from '../report/gate.ts';
-import {buildJsonReport} from '../report/json.ts';
-import {formatTextReport} from '../report/text.ts';
-import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
-import {formatMs, PollFault} from '../fetch/faults.ts';
+import type {Dump} from '../dump/types.ts';
 import type {DumpSource} from '../fetch/source.ts';
+import {leakGate} from '../report/gate.ts';
+import {jsonReportParts} from '../report/json.ts';
+import {jsonPieces, writePieces} from '../report/json-stream.ts';
+import {formatTextReport} from '../report/text.ts';
+import {terminalSafe} from '../text/sanitize.ts';
+import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
+import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
-import {createReportModel} from './report-model.ts';
+import {readBaseline} from './baseline.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
+import {sayError} from './say.ts';
 
 /** Failed polls a report keeps (a --watch run may see thousands). */
 const maxErrors = 20;
@@ -30,110 +31,149 @@ export interface ReportIo {
 
 export async function runReport(targetText: string, options: CliOptions, io: ReportIo): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
+	// The baseline is parsed once, before the first poll: the model compares every poll's ids with it.
+	const baselineIds = options.baseline === undefined ? undefined : await readBaseline(options.baseline, config, io.signal);
 	const source = openSource(config, io.stdin);
+	const engine = createWatch(source, {
+		...configWatchOptions(config),
+		groupBy: options.groupBy,
+		...stuckRule(config, options),
+		...(baselineIds ? {baselineIds} : {}),
+		autoStart: false,
+	});
 	try {
-		return await pollAndReport(source, config, options, io);
+		return await report(engine, source, options, io);
 	} finally {
-		await source.close();
+		await engine.stop(); // closes the source
 	}
 }
 
-async function pollAndReport(source: DumpSource, config: Config, options: CliOptions, io: ReportIo): Promise<ExitCode> {
-	const baselineIds = options.baseline === undefined ? undefined : await readBaseline(options.baseline);
-	const model = createReportModel({groupBy: options.groupBy, ...stuckRule(config, options), ...(baselineIds ? {baselineIds} : {})});
+/**
+ * Every whole dump the engine takes in is one poll of the report, every failed tick one failed
+ * poll; the debug=1 ticks the cost budget puts between full dumps are neither. The run ends after
+ * `--polls` of them (one for a file or stdin), or never with --watch.
+ */
+function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io: ReportIo): Promise<ExitCode> {
+	const color = options.color && io.stdout.isTTY === true;
+	const wanted = !source.repeats ? 1 : options.watch ? Infinity : options.polls;
+	let attempts = 0;
 	let polls: PollSummary | undefined;
 	const errors: ReportError[] = [];
-	const color = options.color && io.stdout.isTTY === true;
 	let last: ReportInput | undefined;
 	let stretchNoted = false;
 	let blindGateNoted = false;
-	let leakProfile: 'unknown' | 'absent' | 'present' = source.hasProfiles ? 'unknown' : 'absent';
-	const wanted = options.watch ? Infinity : source.repeats ? options.polls : 1;
+	let previous: WatchState = engine.getState();
 
-	for (let poll = 1; poll <= wanted; poll++) {
-		if (io.signal?.aborted) break;
-		const isLast = poll === wanted;
-		let dump: Dump;
-		let meta: PollMeta;
-		let costMs: number;
-		try {
-			const outcome = await source.fetch({profile: 'goroutine', debug: 2}, io.signal);
-			if (outcome === 'unchanged') {
-				poll--;
-				await pause(config.intervalMs, io.signal);
-				continue;
+	return new Promise<ExitCode>((resolve, reject) => {
+		let done = false;
+		let unsubscribe = (): void => {};
+		// Reports are written in order, each after the one before it has left (a streamed --json
+		// document may take a while); the run's verdict waits for the last of them.
+		let written: Promise<void> = Promise.resolve();
+		const write = (input: ReportInput): Promise<void> => {
+			written = written.then(() => writeReport(input, options, color, io));
+			// A stdout that fails (a closed pipe) ends the run with that error.
+			written.catch((error: unknown) =>
+				finish(() => {
+					throw error;
+				}),
+			);
+			return written;
+		};
+		const finish = (outcome: () => ExitCode | Promise<ExitCode>): void => {
+			if (done) return;
+			done = true;
+			unsubscribe();
+			io.signal?.removeEventListener('abort', onAbort);
+			try {
+				resolve(outcome());
+			} catch (error) {
+				reject(error);
 			}
-
-			dump = outcome.result.dump;
-			// What the target paid: Go stops the world until the dump is collected, i.e. until headers.
-			costMs = outcome.headersMs ?? outcome.result.durationMs;
-			meta = {at: outcome.result.at, fetchMs: outcome.result.durationMs, bytes: outcome.result.bytes, truncated: outcome.result.truncated};
-		} catch (error) {
-			if (io.signal?.aborted) break;
-			if (!(error instanceof PollFault)) throw error;
-			// Nothing to report yet: the target is unreachable or not a dump (exit 3).
-			if (!last && !options.watch) throw new TargetError(error.message);
-			errors.push({at: Date.now(), kind: error.kind, message: error.message});
-			if (errors.length > maxErrors) errors.shift();
-			if (options.watch) io.stderr.write(`gmon: ${error.message}\n`);
-			if (!options.watch && isLast) break;
-			await pause(config.intervalMs, io.signal);
-			continue;
-		}
-
-		// Go's goroutineleak profile costs the target a GC cycle: probe it once, read it for the final report
-		// (every poll with --watch), and never again when the target does not serve it.
-		let leakRecords: ProfileRecord[] | undefined;
-		if (leakProfile !== 'absent' && (isLast || options.watch)) {
-			const leak = await fetchLeakProfile(source, io.signal);
-			if (leak === 'absent') leakProfile = 'absent';
-			else if (leak) [leakProfile, leakRecords] = ['present', leak];
-		}
-
-		if (!blindGateNoted && gateIsBlind(dump, options)) {
-			blindGateNoted = true;
-			io.stderr.write('gmon: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2\n');
-		}
-
-		polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
-		const snapshot = model.update(dump, {at: meta.at, truncated: meta.truncated, ...(leakRecords ? {leakRecords} : {})});
-		last = {
-			target: source.displayName,
-			kind: dump.kind,
-			snapshot,
-			polls,
-			errors: [...errors],
-			hideIdle: options.hideIdle,
-			...(dump.preamble ? {preamble: dump.preamble} : {}),
 		};
 
-		if (options.watch) {
-			writeReport(last, options, color, io);
-			const code = gateCode(last, options, io);
-			if (code !== exitCodes.ok) return code;
-		}
+		const onAbort = (): void =>
+			finish(() => {
+				// A one-shot report cut short has no verdict to give; --watch simply ends on a signal.
+				if (!options.watch || !last) throw new InterruptedError(io.signal?.reason);
+				const input = last;
+				return written.then(() => gateCode(input, options, io));
+			});
 
-		if (!isLast) {
-			const delay = source.hasProfiles ? nextDelay(config, costMs) : config.intervalMs;
-			if (delay > config.intervalMs && !stretchNoted) {
-				stretchNoted = true;
-				io.stderr.write(
-					`gmon: a dump costs the target ${formatMs(costMs)}; polling every ${formatMs(delay + costMs)} to keep it under ${config.maxOverheadPct}% (--max-overhead 0 turns this off)\n`,
-				);
+		/** Turns one change of the engine's state into the report's polls, errors and notes. */
+		const onChange = (state: WatchState, before: WatchState): void => {
+			if (state.dump && state.model && state.dump !== before.dump) {
+				attempts++;
+				const {dump} = state.dump;
+				const meta: PollMeta = {at: state.dump.at, fetchMs: state.dump.durationMs, bytes: state.dump.bytes, truncated: state.dump.truncated};
+				polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
+				last = {
+					target: source.displayName,
+					kind: dump.kind,
+					snapshot: state.model,
+					polls,
+					errors: [...errors],
+					hideIdle: options.hideIdle,
+					...(dump.preamble ? {preamble: dump.preamble} : {}),
+					...(dump.unparsedHeaders ? {unparsedHeaders: dump.unparsedHeaders} : {}),
+				};
+				if (!blindGateNoted && gateIsBlind(dump, options)) {
+					blindGateNoted = true;
+					sayError(io.stderr, 'the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
+				}
+				if (options.watch) {
+					const input = last;
+					const wrote = write(input);
+					if (failedGate(input, options)) {
+						finish(() => wrote.then(() => gateCode(input, options, io)));
+						return;
+					}
+				}
+			} else if (state.poller.error && state.poller.error !== before.poller.error) {
+				attempts++;
+				const {error} = state.poller;
+				// Nothing to report yet: the target is unreachable or not a dump (exit 3).
+				if (!last && !options.watch) {
+					finish(() => {
+						throw new TargetError(error.message);
+					});
+					return;
+				}
+				errors.push({at: error.at, kind: error.kind, message: error.message});
+				if (errors.length > maxErrors) errors.shift();
+				if (options.watch) sayError(io.stderr, error.message);
 			}
 
-			await pause(delay, io.signal);
+			if (attempts >= wanted) {
+				finish(() => {
+					if (!last) throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
+					const input = last;
+					if (!options.watch) write(input);
+					return written.then(() => gateCode(input, options, io));
+				});
+				return;
+			}
+
+			const reason = state.poller.stretchedReason;
+			if (reason && !stretchNoted) {
+				stretchNoted = true;
+				sayError(io.stderr, `${reason} (--max-overhead 0 turns this off)`);
+			}
+		};
+
+		unsubscribe = engine.subscribe(() => {
+			const state = engine.getState();
+			const before = previous;
+			previous = state;
+			onChange(state, before);
+		});
+		if (io.signal?.aborted) {
+			onAbort();
+			return;
 		}
-	}
-
-	// A one-shot report cut short has no verdict to give; --watch simply ends on a signal.
-	if (io.signal?.aborted && (!options.watch || !last)) throw new InterruptedError(io.signal.reason);
-	if (!last) {
-		throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
-	}
-
-	if (!options.watch) writeReport(last, options, color, io);
-	return gateCode(last, options, io);
+		io.signal?.addEventListener('abort', onAbort, {once: true});
+		engine.start();
+	});
 }
 
 /**
@@ -151,24 +191,30 @@ export function stuckRule(
 	return {stuckAfterPolls: Math.max(2, Math.min(3, options.polls - 1))};
 }
 
-function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): void {
+async function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): Promise<void> {
 	if (options.json) {
 		// --watch --json is NDJSON: one compact document per line, so `jq` and log shippers read it as it comes.
-		const document = buildJsonReport(input);
-		io.stdout.write(options.watch ? `${JSON.stringify(document)}\n` : `${JSON.stringify(document, null, 2)}\n`);
+		// Streamed: a 64 MB dump of tiny goroutines is a document larger than any one string may be.
+		await writePieces(io.stdout, jsonPieces(jsonReportParts(input), !options.watch), '\n');
 		return;
 	}
 
 	if (options.watch && input.polls.count > 1) io.stdout.write('\n');
-	io.stdout.write(formatTextReport(input, {color}));
+	io.stdout.write(terminalSafe(formatTextReport(input, {color})));
+}
+
+/** The leak gate's verdict when it fails this input; undefined without a gate or when it passes. */
+function failedGate(input: ReportInput, options: CliOptions): ReturnType<typeof leakGate> | undefined {
+	const settings = gateOptions(options);
+	if (!settings) return undefined;
+	const gate = leakGate(input.snapshot.suspects, settings);
+	return gate.failed ? gate : undefined;
 }
 
 function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCode {
-	const settings = gateOptions(options);
-	if (!settings) return exitCodes.ok;
-	const gate = leakGate(input.snapshot.suspects, settings);
-	if (!gate.failed) return exitCodes.ok;
-	io.stderr.write(`gmon: ${gate.message}\n`);
+	const gate = failedGate(input, options);
+	if (!gate) return exitCodes.ok;
+	sayError(io.stderr, gate.message);
 	return exitCodes.suspects;
 }
 
@@ -180,45 +226,4 @@ function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCo
  */
 function gateIsBlind(dump: Dump, options: CliOptions): boolean {
 	return gateOptions(options) !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
-}
-
-/** Keep the target's time spent dumping under --max-overhead: a 1.4 s dump at 5% polls every 28 s. */
-export function nextDelay(config: Pick<Config, 'intervalMs' | 'maxOverheadPct'>, costMs: number): number {
-	if (config.maxOverheadPct <= 0) return config.intervalMs;
-	const period = (costMs * 100) / config.maxOverheadPct;
-	return Math.max(config.intervalMs, Math.round(period - costMs));
-}
-
-/** The goroutineleak records; 'absent' when the target does not serve the profile; undefined when this read failed. */
-async function fetchLeakProfile(source: DumpSource, signal?: AbortSignal): Promise<ProfileRecord[] | 'absent' | undefined> {
-	try {
-		const outcome = await source.fetch({profile: 'goroutineleak', debug: 1}, signal);
-		if (outcome === 'unchanged') return undefined;
-		return outcome.result.dump.kind === 'profile' ? outcome.result.dump.records : 'absent';
-	} catch (error) {
-		if (error instanceof PollFault && (error.kind === 'not-found' || error.kind === 'not-a-dump')) return 'absent';
-		return undefined;
-	}
-}
-
-/** The goroutine ids of the --baseline dump (a file, as a TARGET would be read): the goroutines that predate the workload. */
-async function readBaseline(path: string): Promise<Set<number>> {
-	let dump: Dump;
-	try {
-		dump = parseDump(await readFile(path));
-	} catch (error) {
-		throw new TargetError(`cannot read --baseline ${path}: ${(error as Error).message}`);
-	}
-	if (dump.kind !== 'traceback' || dump.goroutines.length === 0) {
-		throw new TargetError(`--baseline ${path} is not a goroutine dump with goroutine ids (save ?debug=2 before the workload)`);
-	}
-	return new Set(dump.goroutines.map(g => g.id));
-}
-
-async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	try {
-		await sleep(ms, undefined, signal ? {signal} : {});
-	} catch {
-		// Aborted: the loop checks the signal next.
-	}
 }

@@ -1,23 +1,27 @@
 // The live TUI: the monitor store (poller + tracker) drawn by Ink. Imported lazily by main.ts so
 // `--once`, `--json` and usage errors never load Ink or React.
 import type {Readable} from 'node:stream';
-import {exitCodes, type ExitCode} from './exit-codes.ts';
+import {exitCodes, signalExitCode, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {resolveConfig} from './resolve-target.ts';
 
-/** Variables `is-in-ci` reads (research §2.6): with any of them set, Ink 6.8 draws nothing until exit. */
+/**
+ * Variables `is-in-ci` reads (research §2.6). Ink's own check no longer matters (startTui passes
+ * `interactive`), but chalk still picks its colours once, at load, and with any `CI` set it picks none.
+ */
 function isCiVariable(name: string): boolean {
 	return name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_');
 }
 
-export async function runTui(targetText: string, options: CliOptions, io: {stdin?: Readable}): Promise<ExitCode> {
+export async function runTui(targetText: string, options: CliOptions, io: {stdin?: Readable; signal?: AbortSignal}): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
-	// We only get here with a terminal on both ends: a person is watching. Ink decides "CI" once,
-	// when it loads, so clear the variables before the first import of it.
+	// We only get here with a terminal on both ends: a person is watching. Clear the variables
+	// before the first import of Ink (and chalk).
 	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
-	const [{createMonitor}, {startTui}] = await Promise.all([import('../monitor.ts'), import('../ui/start.tsx')]);
-	const monitor = createMonitor(config, io.stdin ? {stdin: io.stdin} : {});
-	monitor.control.setGroupBy(options.groupBy);
-	await startTui(monitor, {initialGroupBy: options.groupBy, hideIdle: options.hideIdle, noColor: !options.color});
+	const [{createMonitor}, {startTui}] = await Promise.all([import('../watch/store.ts'), import('../ui/start.tsx')]);
+	const monitor = createMonitor(config, io.stdin ? {stdin: io.stdin} : {}, {groupBy: options.groupBy});
+	await startTui(monitor, {initialGroupBy: options.groupBy, hideIdle: options.hideIdle, noColor: !options.color, ...(io.signal ? {signal: io.signal} : {})});
+	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.
+	if (io.signal?.aborted) return signalExitCode(io.signal.reason);
 	return exitCodes.ok;
 }

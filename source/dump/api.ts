@@ -1,5 +1,4 @@
 // The contract of the dump module, implemented in parse.ts / classify.ts / user-frame.ts.
-// Other layers import from 'source/dump/index.ts' only.
 import type {Dump, Frame, Goroutine} from './types.ts';
 
 export interface DumpParser {

@@ -3,7 +3,7 @@
 // shared/research/formats.md §2.3). Unknown strings never throw: they fall to keyword
 // heuristics, then to 'other', so a new Go release degrades instead of breaking.
 import type {StateClass} from './api.ts';
-import type {Frame} from './types.ts';
+import type {Frame, Goroutine} from './types.ts';
 
 export type {StateClass};
 
@@ -129,11 +129,26 @@ export function isWaitingState(state: string): boolean {
 
 /**
  * Wait reasons that can never end: a nil channel operation, or a `select {}` (except the
- * deliberate one at the end of main, which the caller recognises by its frames).
+ * deliberate one in main, which isDeliberatePark recognises by its frames).
  */
 export function neverWakes(state: string): boolean {
 	const base = baseState(state);
 	return base === 'chan send (nil chan)' || base === 'chan receive (nil chan)' || base === 'select (no cases)';
+}
+
+/**
+ * A wait in main.main that can never end — `select {}` (or a nil-channel operation) — is how a server
+ * parks its main goroutine forever on purpose, not a leak. Go 1.26's goroutineleak profile proves it
+ * leaked all the same (`[select (no cases) (leaked)]`, formats.md §9.3): every output asks this rule
+ * before it calls a goroutine a proven leak or a never-waking suspect.
+ */
+export function isDeliberatePark(state: string, frames: readonly Frame[]): boolean {
+	return neverWakes(state) && frames.some(frame => frame.func === 'main.main');
+}
+
+/** Go marked it `(leaked)` and it is not a deliberate park (isDeliberatePark): a proven leak. */
+export function isProvenLeak(g: Pick<Goroutine, 'leaked' | 'state' | 'frames'>): boolean {
+	return g.leaked && !isDeliberatePark(g.state, g.frames);
 }
 
 /**

@@ -1,6 +1,8 @@
-// The goroutine header: `goroutine <id>[ gp=… m=…[ mp=…]] [<state>[ (scan)][, N minutes][, locked to thread]
-// [, synctest bubble N][ labels:{…}]]:`. Not fixed-shape across Go versions (formats.md §2.2), so the
-// bracket body is taken whole (it ends at the line's final `]:`) and split item by item.
+// The goroutine header: `goroutine <id>[ gp=… m=…[ mp=…]] [<state>[ (leaked)][ (scan)][, N minutes][, locked to thread]
+// [, synctest bubble N][ labels:{…}]][ {…}]:`. Not fixed-shape across Go versions (formats.md §2.2, §9.2), so
+// the bracket body is taken whole (it ends at the line's final `]:`, or at the `] {` before Go 1.27's labels)
+// and split item by item. pprof labels come in two forms: Go 1.26 (`GODEBUG=tracebacklabels=1`) inside the
+// bracket, `labels:{"k": "v"}`, always quoted; Go 1.27 after it, `{k: v, q: "a, b"}`, quoted only when needed.
 import type {CreatedBy, Frame, Goroutine, StackShape} from './types.ts';
 import type {LineCache} from './line-cache.ts';
 import {type Interner, own, parseDecimal, parseLabels, labelsEnd, trimEnd} from './lines.ts';
@@ -17,7 +19,7 @@ export interface BracketState {
 	leaked: boolean;
 	durable: boolean;
 	synctestBubble: number | undefined;
-	labels: Record<string, string> | undefined;
+	labels: Readonly<Record<string, string>> | undefined;
 	unknownFlags: string[] | undefined;
 }
 
@@ -53,7 +55,10 @@ export class HeaderParser {
 		if (!looksLikeHeader(s, start)) return false;
 		end = trimEnd(s, start, end);
 		// The body runs to the final `]:`; label values may hold `]`, so never search forwards for it.
-		if (end - start < 14 || s.charCodeAt(end - 1) !== 58 || s.charCodeAt(end - 2) !== 93) return false;
+		if (end - start < 14 || s.charCodeAt(end - 1) !== 58) return false;
+		const close = s.charCodeAt(end - 2);
+		// `]:`, or Go 1.27's `] {labels}:` (the labels end the line; found after the bracket below).
+		if (close !== 93 /* ] */ && close !== 125 /* } */) return false;
 		let i = start + PREFIX.length;
 		const idStart = i;
 		while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
@@ -76,8 +81,11 @@ export class HeaderParser {
 		}
 		if (s.charCodeAt(i) !== 91) return false;
 		const bodyStart = i + 1;
-		const bodyEnd = end - 2;
+		// For `] {…}:` the cached text runs to the closing brace: the bracket body and the labels are
+		// read (and cached) together, as one text, so a pool of workers with the same labels costs one lookup.
+		const bodyEnd = close === 93 ? end - 2 : end - 1;
 		if (bodyEnd < bodyStart) return false;
+		if (close === 125 && !hasTrailingLabels(s, bodyStart, bodyEnd)) return false;
 
 		let b = this.brackets.get(s, bodyStart, bodyEnd, undefined)?.value;
 		if (b === undefined) {
@@ -151,16 +159,38 @@ export class HeaderParser {
 							shape,
 						};
 		if (b.synctestBubble !== undefined) g.synctestBubble = b.synctestBubble;
-		// Copies: the cached state is shared, the goroutine is the caller's to keep.
-		if (b.labels) g.labels = {...b.labels};
+		// Shared (frozen) with every goroutine of the same header: a pool of labelled workers has one object.
+		if (b.labels) g.labels = b.labels;
 		if (this.fields) g.fields = this.fields;
 		if (this.extra || b.unknownFlags) g.unknownFlags = [...(this.extra ?? []), ...(b.unknownFlags ?? [])];
 		return g;
 	}
 }
 
-/** The bracket body (`chan receive, 2 minutes, locked to thread`) item by item. */
-export function parseBracket(raw: string, strings: Interner): BracketState {
+/**
+ * True when [bodyStart, bodyEnd) is `<bracket body>] {…}` (Go 1.27 labels after the bracket, `bodyEnd`
+ * just past the closing brace): the body holds no `]` (no wait reason or flag does), so the first `]`
+ * closes it, and it must be followed by ` {`.
+ */
+function hasTrailingLabels(s: string, bodyStart: number, bodyEnd: number): boolean {
+	const close = s.indexOf(']', bodyStart);
+	return close > 0 && close + 2 < bodyEnd && s.charCodeAt(close + 1) === 32 && s.charCodeAt(close + 2) === 123;
+}
+
+/**
+ * The bracket body (`chan receive, 2 minutes, locked to thread`) item by item; `text` may also carry
+ * Go 1.27's labels after the bracket (`chan receive] {k: v}`: see hasTrailingLabels).
+ */
+export function parseBracket(text: string, strings: Interner): BracketState {
+	let raw = text;
+	let labels: Record<string, string> | undefined;
+	if (text.charCodeAt(text.length - 1) === 125 /* } */) {
+		const close = text.indexOf('] {');
+		if (close >= 0) {
+			raw = text.slice(0, close);
+			labels = parseLabels(text, close + 2, text.length);
+		}
+	}
 	const b: BracketState = {
 		state: '',
 		rawState: strings.get(raw),
@@ -176,11 +206,12 @@ export function parseBracket(raw: string, strings: Interner): BracketState {
 	// Go 1.26+ labels sit inside the brackets and may contain `, ` and `]`: cut them out by brace
 	// matching before splitting the rest on `, `.
 	let body = raw;
-	const labelAt = findLabels(body);
+	const labelAt = labels === undefined ? findLabels(body) : -1;
 	if (labelAt >= 0) {
-		b.labels = parseLabels(body, labelAt + 7, body.length);
+		labels = parseLabels(body, labelAt + 7, body.length);
 		body = body.slice(0, labelAt) + body.slice(labelsEnd);
 	}
+	if (labels !== undefined) b.labels = internLabels(labels, strings);
 
 	const items = body.split(', ');
 	let state = (items[0] ?? '').trim();
@@ -225,6 +256,13 @@ export function parseBracket(raw: string, strings: Interner): BracketState {
 		(b.unknownFlags ??= []).push(own(item));
 	}
 	return b;
+}
+
+/** Keys and values interned (a pool repeats them), the object frozen: it is shared by every goroutine of the header. */
+function internLabels(labels: Record<string, string>, strings: Interner): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const key of Object.keys(labels)) out[strings.get(key)] = strings.get(labels[key]!);
+	return Object.freeze(out);
 }
 
 /** Index of `labels:{` starting an item (after a space, a `, ` or at the start); -1 when absent. */

@@ -42,6 +42,8 @@ interface CreatedLine {
 }
 
 const NO_LOCATION: Location = {file: '', line: 0};
+/** How much of an unparsed header line is kept to show (a header is short; junk may not be). */
+const MAX_KEPT_HEADER = 200;
 
 export class TracebackParser {
 	readonly goroutines: Goroutine[] = [];
@@ -51,6 +53,10 @@ export class TracebackParser {
 	bytes: Buffer | undefined;
 	skippedLines = 0;
 	truncated = false;
+	/** Lines shaped like a goroutine header that no grammar here reads (a future Go's shape): counted, never silent. */
+	unparsedHeaders = 0;
+	/** The first of them, as printed (capped; the caller sanitizes before showing it). */
+	firstUnparsedHeader: string | undefined;
 
 	private readonly strings: Interner;
 	private readonly files: Interner;
@@ -98,6 +104,22 @@ export class TracebackParser {
 		if (!this.headers.read(s, start, end)) return false;
 		this.close();
 		this.open(complete);
+		return true;
+	}
+
+	/**
+	 * A line at [start, end) that starts like a header (`goroutine 7 `) and looks like one (ends with `:`
+	 * or has a `[`) but did not parse: count it and keep the first. The goroutine before it ends there, so
+	 * the unknown goroutine's frames are skipped rather than added to it. False when it is no header at all.
+	 */
+	unknownHeader(s: string, start: number, end: number): boolean {
+		if (!looksLikeHeader(s, start)) return false;
+		const colon = s.charCodeAt(end - 1) === 58;
+		const bracket = s.indexOf('[', start);
+		if (!colon && (bracket < 0 || bracket >= end)) return false;
+		this.close();
+		this.unparsedHeaders++;
+		this.firstUnparsedHeader ??= own(s.slice(start, Math.min(end, start + MAX_KEPT_HEADER)));
 		return true;
 	}
 
@@ -156,7 +178,7 @@ export class TracebackParser {
 				return next;
 			}
 			// An indented header (pasted text with uneven indentation).
-			if (looksLikeHeader(s, from) && this.header(s, from, end, complete)) return next;
+			if (looksLikeHeader(s, from) && (this.header(s, from, end, complete) || this.unknownHeader(s, from, end))) return next;
 			this.skippedLines++;
 			return next;
 		}
@@ -169,7 +191,7 @@ export class TracebackParser {
 				return this.body(s, next);
 			}
 			if (!complete) this.truncated = true;
-			this.skippedLines++;
+			if (!this.unknownHeader(s, start, end)) this.skippedLines++;
 			return next;
 		}
 

@@ -98,6 +98,12 @@ class Parser {
 			this.kind = 'traceback';
 			return;
 		}
+		// A header of a shape no grammar here knows (a newer Go): the input is still a traceback, and
+		// the header is counted as not understood rather than taken for preamble.
+		if (at >= 0 && first === start + at && this.traceback.unknownHeader(line, at, line.length)) {
+			this.kind = 'traceback';
+			return;
+		}
 		const text = s.slice(first, end);
 		const profile = parseProfileHeader(text);
 		if (profile) {
@@ -149,6 +155,12 @@ class StreamingDumpParser implements DumpParser {
 	private readonly maxBytes: number;
 	/** Bytes of the incomplete last line, decoded together with the next chunk. */
 	private carry: Buffer | undefined;
+	/**
+	 * Chunks without a newline that continue `carry`, joined only when a newline comes: a long line in
+	 * small pieces is then copied once, not once per piece (which went quadratic: seconds per line).
+	 */
+	private carryMore: Buffer[] = [];
+	private carryMoreBytes = 0;
 	/** The same for string input. */
 	private carryText = '';
 	private bytes = 0;
@@ -217,6 +229,8 @@ class StreamingDumpParser implements DumpParser {
 			this.dropping = false;
 			buffer = buffer.subarray(nl + 1);
 		}
+		if (this.carry && buffer.indexOf(10) < 0) return this.carryOn(buffer);
+		this.joinCarry();
 		let head: Goroutine[] | undefined;
 		if (this.carry) {
 			// Finish the held-back block on its own, with the new bytes up to their first blank line:
@@ -233,12 +247,20 @@ class StreamingDumpParser implements DumpParser {
 		}
 		const cut = cutAt(buffer);
 		if (cut < 0) {
+			if (buffer.byteLength > MAX_LINE) {
+				const dropped = this.dropLine(buffer);
+				if (head === undefined) return dropped;
+				for (const g of dropped) head.push(g);
+				return head;
+			}
 			this.keep(buffer);
 			return head ?? [];
 		}
 		const text = this.decode(buffer, cut);
-		this.keep(buffer.subarray(cut));
+		const rest = buffer.subarray(cut);
 		const out = this.lines(text);
+		if (rest.byteLength > MAX_LINE) for (const g of this.dropLine(rest)) out.push(g);
+		else this.keep(rest);
 		if (head === undefined) return out;
 		for (const g of out) head.push(g);
 		return head;
@@ -260,6 +282,40 @@ class StreamingDumpParser implements DumpParser {
 		return bytes.toString(ascii ? 'latin1' : 'utf8');
 	}
 
+	/** More of the carried line (no newline in `piece`); past MAX_LINE the line is dropped as `keep` does. */
+	private carryOn(piece: Buffer): Goroutine[] {
+		this.carryMoreBytes += piece.byteLength;
+		if (this.carry!.byteLength + this.carryMoreBytes > MAX_LINE) {
+			const carry = this.carry!;
+			this.carry = undefined;
+			this.carryMore = [];
+			this.carryMoreBytes = 0;
+			return this.dropLine(carry);
+		}
+		// Copy: the caller may reuse its buffer.
+		this.carryMore.push(Buffer.from(piece));
+		return [];
+	}
+
+	/**
+	 * The last line of `rest` is over MAX_LINE: drop it up to its newline, after parsing the whole
+	 * lines before it (a held block's header must not go with it: the whole input keeps it).
+	 */
+	private dropLine(rest: Buffer): Goroutine[] {
+		const nl = rest.lastIndexOf(10);
+		const out = nl >= 0 ? this.lines(this.decode(rest, nl + 1)) : [];
+		this.parser.skippedLines++;
+		this.dropping = true;
+		return out;
+	}
+
+	private joinCarry(): void {
+		if (this.carryMore.length === 0) return;
+		this.carry = Buffer.concat([this.carry!, ...this.carryMore]);
+		this.carryMore = [];
+		this.carryMoreBytes = 0;
+	}
+
 	private keep(rest: Buffer): void {
 		if (rest.byteLength === 0) return;
 		if (rest.byteLength > MAX_LINE) {
@@ -274,6 +330,7 @@ class StreamingDumpParser implements DumpParser {
 
 	private writeText(chunk: string): Goroutine[] {
 		let s = this.carryText + chunk;
+		this.joinCarry();
 		if (this.carry) {
 			s = this.carry.toString('utf8') + s;
 			this.carry = undefined;
@@ -311,6 +368,22 @@ class StreamingDumpParser implements DumpParser {
 	private lines(s: string): Goroutine[] {
 		const parser = this.parser;
 		const out: Goroutine[] = [];
+		// A line of only blanks is a blank line, whole or streamed: a reader looking ahead for a frame's
+		// file line (TAB first) must not take one for it, as a line read alone never does.
+		if (hasBlankishLine(s)) {
+			s = s.replace(BLANKISH_LINES, '');
+			this.textBytes = undefined;
+		}
+		// A line over MAX_LINE bytes is dropped however it arrived: streamed, `keep` drops it once the
+		// carried part passes the limit; here the same for one that came whole within a big chunk.
+		if (s.length > MAX_LINE / 3) {
+			const kept = withoutLongLines(s);
+			if (kept.dropped > 0) {
+				s = kept.text;
+				parser.skippedLines += kept.dropped;
+				this.textBytes = undefined;
+			}
+		}
 		parser.traceback.out = out;
 		// Only a text just decoded by `decode` has bytes; the caller's buffer is never kept past this call.
 		parser.traceback.bytes = this.textBytes !== undefined && this.textBytes.byteLength === s.length ? this.textBytes : undefined;
@@ -331,6 +404,7 @@ class StreamingDumpParser implements DumpParser {
 			const parser = this.parser;
 			if (!this.protobuf) {
 				let s = this.carryText;
+				this.joinCarry();
 				if (this.carry) s = this.decode(this.carry, this.carry.byteLength) + s;
 				else if (!this.decoded && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
 				this.carry = undefined;
@@ -367,12 +441,57 @@ class StreamingDumpParser implements DumpParser {
 		};
 		if (parser.profileName !== undefined) dump.profileName = parser.profileName;
 		if (parser.profileTotal !== undefined) dump.profileTotal = parser.profileTotal;
+		const traceback = parser.traceback;
+		if (traceback.unparsedHeaders > 0) dump.unparsedHeaders = {count: traceback.unparsedHeaders, first: traceback.firstUnparsedHeader ?? ''};
 		if (parser.preamble.length > 0) dump.preamble = own(parser.preamble.join('\n'));
 		return dump;
 	}
 }
 
 const BLANK_LINE = Buffer.from('\n\n');
+/** `s` without its lines longer than MAX_LINE bytes (newline included in what is removed). */
+function withoutLongLines(s: string): {text: string; dropped: number} {
+	let text = '';
+	let run = 0;
+	let dropped = 0;
+	for (let pos = 0; pos < s.length; ) {
+		let nl = s.indexOf('\n', pos);
+		if (nl < 0) nl = s.length;
+		// Bytes, as `keep` counts them: a line of MAX_LINE/3 chars or fewer cannot pass MAX_LINE bytes.
+		if (nl - pos > MAX_LINE / 3 && Buffer.byteLength(s.slice(pos, nl)) > MAX_LINE) {
+			text += s.slice(run, pos);
+			run = Math.min(s.length, nl + 1);
+			dropped++;
+		}
+		pos = nl + 1;
+	}
+	return dropped === 0 ? {text: s, dropped} : {text: text + s.slice(run), dropped};
+}
+
+/** Lines holding blanks (a space or TAB, CRs aside) and nothing else. */
+const BLANKISH_LINES = /^[ \t\r]*[ \t][ \t\r]*$/gm;
+const blankEnds = ['\t\n', ' \n', '\t\r', ' \r'];
+
+/**
+ * Does `s` hold a line of only blanks? Such a line ends in a blank before its newline (or CR), which
+ * Go never prints: native indexOf scans for those few endings, then a look back along the line —
+ * a regex over every line costs the parser a third of its speed.
+ */
+function hasBlankishLine(s: string): boolean {
+	for (const ending of blankEnds) {
+		for (let at = s.indexOf(ending); at >= 0; at = s.indexOf(ending, at + 1)) {
+			let i = at;
+			while (i >= 0) {
+				const code = s.charCodeAt(i);
+				if (code === 10) return true;
+				if (code !== 32 && code !== 9 && code !== 13) break;
+				i--;
+			}
+			if (i < 0) return true;
+		}
+	}
+	return false;
+}
 
 /** Blocks held back at most: beyond this, text is cut at its last newline (see `cutAt`). */
 const MAX_HELD = 256 << 10;

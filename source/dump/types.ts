@@ -66,7 +66,11 @@ export interface Goroutine {
 	state: string;
 	/** The whole bracket body as printed, for display and for anything the fields below miss. */
 	rawState: string;
-	/** Go's own `, N minutes` (a floor; absent until a GC stamps the wait). 0 when not printed. */
+	/**
+	 * Go's own `, N minutes`, as printed. 0 when not printed. Weak evidence of age: the GC stamps the
+	 * wait with the start of the *previous* GC, so it can overstate by up to one GC interval (a 500 ms
+	 * ticker loop showed `1 minutes`), and a wait that began after the last GC shows none (formats.md §9.4).
+	 */
 	waitMinutes: number;
 	/** `, locked to thread`. */
 	locked: boolean;
@@ -78,8 +82,12 @@ export interface Goroutine {
 	durable: boolean;
 	/** `, synctest group N` (1.24) / `, synctest bubble N` (1.25+). */
 	synctestBubble?: number;
-	/** Go 1.26+ `labels:{"k": "v", …}` inside the header brackets. */
-	labels?: Record<string, string>;
+	/**
+	 * pprof labels from the header: Go 1.26 `labels:{"k": "v", …}` inside the brackets
+	 * (`GODEBUG=tracebacklabels=1`), Go 1.27 `{k: v, …}` after them. Unquoted; frozen and shared by
+	 * every goroutine with the same header.
+	 */
+	labels?: Readonly<Record<string, string>>;
 	/** Header `key=value` fields before the bracket: `gp=0x…`, `m=0`/`m=nil`, `mp=0x…`. */
 	fields?: Record<string, string>;
 	/** Bracket tokens the parser did not recognise, kept verbatim (never fatal). */
@@ -140,4 +148,10 @@ export interface Dump {
 	bytes: number;
 	/** Lines the parser skipped as not part of any grammar it knows (count only; the text is noise). */
 	skippedLines: number;
+	/**
+	 * Lines shaped like a goroutine header (`goroutine 7 …:`) of a shape the parser does not know: those
+	 * goroutines are missing from `goroutines`, so every output says so. `first` is the first such line,
+	 * as printed (raw target text: sanitize before showing). Absent when there were none.
+	 */
+	unparsedHeaders?: {count: number; first: string};
 }

@@ -1,7 +1,7 @@
 // Config → the DumpSource that reads its target.
 import type {Readable} from 'node:stream';
 import type {Config} from '../config.ts';
-import {FileSource, StdinSource} from './file-source.ts';
+import {FileSource, type FileSourceOptions, StdinSource} from './file-source.ts';
 import {HttpSource} from './http-source.ts';
 import type {DumpSource} from './source.ts';
 
@@ -23,12 +23,12 @@ export function createSource(config: Config, deps: SourceDeps = {}): DumpSource 
 			return new HttpSource(config, options);
 		}
 		case 'file': {
-			const options: {watch: boolean; maxBytes: number; now?: () => number} = {watch: config.watch, maxBytes: config.maxBytes};
+			const options: FileSourceOptions = {watch: config.watch, maxBytes: config.maxBytes, deadlineMs: config.pollTimeoutMs};
 			if (deps.now) options.now = deps.now;
 			return new FileSource(target.path, target.displayName, options);
 		}
 		case 'stdin': {
-			const options: {maxBytes: number; now?: () => number} = {maxBytes: config.maxBytes};
+			const options: FileSourceOptions = {maxBytes: config.maxBytes, deadlineMs: config.pollTimeoutMs};
 			if (deps.now) options.now = deps.now;
 			return new StdinSource(deps.stdin ?? process.stdin, options);
 		}

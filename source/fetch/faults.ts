@@ -1,6 +1,7 @@
 // Everything that can go wrong between gmon and a dump, as one line a person can act on.
 // Messages are built from templates and known codes only: a header value or password can never
 // reach one (scrub() is the last guard for the rare raw error text we do pass through).
+import {formatDuration} from '../text/units.ts';
 import type {PollError} from './types.ts';
 
 export type FaultKind = PollError['kind'];
@@ -18,14 +19,6 @@ export class PollFault extends Error {
 		this.kind = kind;
 		if (status !== undefined) this.status = status;
 	}
-}
-
-/** `1.4s`, `250ms`, `28s`, `2m`. */
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)}ms`;
-	if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()}s`;
-	if (ms < 120_000) return `${Math.round(ms / 1000)}s`;
-	return `${Math.round(ms / 60_000)}m`;
 }
 
 export const enablePprofHint = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
@@ -109,10 +102,10 @@ function mapError(error: unknown, context: FaultContext): PollFault {
 		case 'UND_ERR_HEADERS_TIMEOUT':
 			return new PollFault(
 				'timeout',
-				`no response from ${context.where} after ${formatMs(context.headersTimeoutMs)} — the connection is open but the target does not answer`,
+				`no response from ${context.where} after ${formatDuration(context.headersTimeoutMs)} — the connection is open but the target does not answer`,
 			);
 		case 'UND_ERR_BODY_TIMEOUT':
-			return new PollFault('timeout', `the dump stalled: no data for ${formatMs(context.bodyTimeoutMs)} after ${context.bytes} bytes`);
+			return new PollFault('timeout', `the dump stalled: no data for ${formatDuration(context.bodyTimeoutMs)} after ${context.bytes} bytes`);
 		case 'ECONNRESET':
 		case 'EPIPE':
 		case 'UND_ERR_SOCKET':
@@ -183,7 +176,19 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 }
 
 /** A 200 whose body is not a goroutine dump. */
-export function notADump(what: 'html' | 'empty' | 'text', path: string): PollFault {
+export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', path: string, encoding = ''): PollFault {
+	if (what === 'gzip') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is gzip-compressed (a debug=0 protobuf profile or a compressed body), not a text goroutine dump — ask for ?debug=2`,
+		);
+	}
+	if (what === 'encoded') {
+		return new PollFault(
+			'not-a-dump',
+			`the response to ${path} is compressed (Content-Encoding: ${encoding.slice(0, 40)}): gmon reads the plain text of ?debug=2`,
+		);
+	}
 	if (what === 'html') return new PollFault('not-a-dump', `the response to ${path} is an HTML page, not a goroutine dump — is this the pprof endpoint?`);
 	if (what === 'empty') return new PollFault('not-a-dump', `the response to ${path} is empty, not a goroutine dump`);
 	return new PollFault('not-a-dump', `the response to ${path} is not a goroutine dump — is this the pprof endpoint?`);

@@ -1,9 +1,13 @@
 // Offline dumps: a file (read once, or re-read on the interval with --watch so `kill -QUIT` output
 // appended to a log shows up live) or stdin (`curl … | gmon -`). Streamed like the network body.
-import {createReadStream} from 'node:fs';
+import {constants, createReadStream, openSync} from 'node:fs';
+import {Socket} from 'node:net';
 import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
-import {createDumpParser, createParseCache, type Dump, type ParseCache} from '../dump/index.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import type {Dump} from '../dump/types.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
 import {PollFault} from './faults.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
@@ -12,6 +16,8 @@ export interface FileSourceOptions {
 	/** `--watch`: poll the file; unchanged files (same size and mtime) are not re-read. */
 	watch?: boolean;
 	maxBytes: number;
+	/** --poll-timeout: the most one read may take (a FIFO or a slow pipe that never ends). Default: none. */
+	deadlineMs?: number;
 	now?: () => number;
 }
 
@@ -48,16 +54,31 @@ export class FileSource implements DumpSource {
 		}
 		if (this.options.watch && this.seen && this.seen.size === info.size && this.seen.mtimeMs === info.mtimeMs) return 'unchanged';
 		// A log can hold many dumps (each `kill -QUIT` of a supervised service appends one): read the last.
-		let start: number;
+		// Only a regular file has an end to search up to: /dev/zero or a FIFO is read from its start,
+		// under --max-bytes like a network body.
+		let start = 0;
+		let cutFront = false;
+		if (info.isFile()) {
+			try {
+				start = await lastDumpStart(this.path, info.size, signal);
+			} catch (error) {
+				if (signal?.aborted) throw signal.reason;
+				throw ioFault(this.displayName, error);
+			}
+			// Never more than --max-bytes: a huge last dump is read from its end, cut at the front.
+			cutFront = info.size - start > this.options.maxBytes;
+			if (cutFront) start = info.size - this.options.maxBytes;
+		}
+		// A FIFO or a device cannot seek: a start offset (even 0) makes the read fail with ESPIPE.
+		// A FIFO is read through a pipe handle (non-blocking): a file-stream read of a silent FIFO blocks a
+		// thread-pool thread that no deadline or signal can take back, and gmon could not exit.
+		let stream: Readable;
 		try {
-			start = await lastDumpStart(this.path);
+			stream = info.isFile() ? createReadStream(this.path, {start}) : info.isFIFO() ? fifoStream(this.path) : createReadStream(this.path);
 		} catch (error) {
 			throw ioFault(this.displayName, error);
 		}
-		// Never more than --max-bytes: a huge last dump is read from its end, cut at the front.
-		const cutFront = info.size - start > this.options.maxBytes;
-		if (cutFront) start = info.size - this.options.maxBytes;
-		const outcome = await readDump(createReadStream(this.path, {start}), this.displayName, request, this.options, signal, this.parseCache);
+		const outcome = await readDump(stream, this.displayName, request, this.options, signal, this.parseCache);
 		if (cutFront) outcome.result = {...outcome.result, truncated: true};
 		this.seen = {size: info.size, mtimeMs: info.mtimeMs};
 		return outcome;
@@ -106,6 +127,17 @@ async function readDump(
 	const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 	let bytes = 0;
 	let hitCap = false;
+	let late = false;
+	const deadline =
+		options.deadlineMs === undefined
+			? undefined
+			: setTimeout(() => {
+					late = true;
+					stream.destroy(new Error('deadline'));
+				}, options.deadlineMs);
+	// A signal ends a read that is waiting for data too (a FIFO nobody writes to).
+	const onAbort = () => stream.destroy();
+	signal?.addEventListener('abort', onAbort, {once: true});
 	try {
 		for await (const data of stream as AsyncIterable<Buffer | string>) {
 			if (signal?.aborted) throw signal.reason;
@@ -123,8 +155,16 @@ async function readDump(
 		}
 	} catch (error) {
 		if (signal?.aborted) throw signal.reason;
+		if (late) {
+			throw new PollFault(
+				'timeout',
+				`reading ${name} took longer than ${formatDuration(options.deadlineMs ?? 0)} (--poll-timeout) after ${formatBytes(bytes)}: it is too slow or never ends`,
+			);
+		}
 		throw ioFault(name, error);
 	} finally {
+		clearTimeout(deadline);
+		signal?.removeEventListener('abort', onAbort);
 		stream.destroy();
 	}
 	const endStart = performance.now();
@@ -134,8 +174,10 @@ async function readDump(
 	if (dump.kind !== 'traceback' && dump.kind !== 'profile') {
 		const why =
 			dump.kind === 'protobuf'
-				? 'it is a gzipped protobuf profile (debug=0); save ?debug=2 instead'
-				: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
+				? 'it is gzip-compressed (a debug=0 protobuf profile, or a .gz file): save ?debug=2, or gunzip it first'
+				: hitCap
+					? `no "goroutine N [state]:" blocks or "goroutine profile:" header in its first ${formatBytes(bytes)} (--max-bytes)`
+					: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
 		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
 	}
 	const outcome: FetchOutcome = {
@@ -143,6 +185,11 @@ async function readDump(
 	};
 	if (raw?.kept) outcome.raw = raw.kept;
 	return outcome;
+}
+
+function fifoStream(path: string): Readable {
+	const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+	return new Socket({fd, readable: true, writable: false});
 }
 
 function ioFault(name: string, error: unknown): PollFault {
@@ -158,11 +205,18 @@ const dumpOpener = /\n(?:SIGQUIT: quit|SIGABRT: abort|panic: |fatal error: |goro
  * Byte offset of the last line that opens a dump (0 when there is none): one streaming pass,
  * latin1 so string offsets are byte offsets, with a carry so a marker split across chunks is found.
  */
-export async function lastDumpStart(path: string): Promise<number> {
+export async function lastDumpStart(path: string, size?: number, signal?: AbortSignal): Promise<number> {
 	let last = 0;
 	let consumed = 0; // bytes before `carry`
 	let carry = '';
-	for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+	// Up to the size seen by stat: a log still growing is read up to that point, never on and on.
+	if (size === 0) return 0;
+	const stream = createReadStream(path, size === undefined ? {} : {end: size - 1});
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		if (signal?.aborted) {
+			stream.destroy();
+			throw signal.reason;
+		}
 		const text = carry + chunk.toString('latin1');
 		dumpOpener.lastIndex = 0;
 		for (let match = dumpOpener.exec(text); match; match = dumpOpener.exec(text)) {

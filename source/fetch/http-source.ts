@@ -4,7 +4,9 @@
 import {readFileSync} from 'node:fs';
 import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
-import {createDumpParser, createParseCache, type ParseCache} from '../dump/index.ts';
+import {createDumpParser} from '../dump/parse.ts';
+import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import {formatDuration} from '../text/units.ts';
 import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
@@ -106,10 +108,15 @@ export class HttpSource implements DumpSource {
 			headersTimeout: config.headersTimeoutMs,
 			bodyTimeout: config.bodyTimeoutMs,
 			connect,
+			// undici 8 speaks HTTP/2 to a TLS server that offers it (Go's does). One request per poll gains
+			// nothing from it, and the timeouts and fault wording here are HTTP/1.1's, tested as such.
+			allowH2: false,
 		};
 		const env = options.env ?? process.env;
 		const proxied = target.kind === 'http' && proxyVariables.some(name => (env[name] ?? '') !== '');
-		// A plain Agent unless a proxy is configured: no surprises for localhost targets.
+		// A plain Agent unless a proxy is configured: no surprises for localhost targets. Through a
+		// proxy, an http target is forwarded in absolute form and an https one tunnelled with CONNECT
+		// (curl's rule, undici 8's default: proxies often allow CONNECT to port 443 only).
 		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
@@ -127,7 +134,32 @@ export class HttpSource implements DumpSource {
 		}
 	}
 
+	/**
+	 * One request under the --poll-timeout deadline (connect, headers and the whole body): undici's
+	 * body timeout only fires on silence, so a target sending a byte a second would hold a poll forever.
+	 */
 	private async fetchOnce(request: FetchRequest, signal?: AbortSignal): Promise<FetchOutcome> {
+		const deadline = new AbortController();
+		const timer = setTimeout(() => deadline.abort(), this.config.pollTimeoutMs);
+		const both = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+		const state = {bytes: 0};
+		try {
+			return await this.fetchWithin(request, both, state);
+		} catch (error) {
+			if (signal?.aborted) throw signal.reason;
+			if (deadline.signal.aborted) {
+				throw new PollFault(
+					'timeout',
+					`the poll took longer than ${formatDuration(this.config.pollTimeoutMs)} (--poll-timeout): ${state.bytes} bytes read from ${this.where} — the target is too slow or drip-feeding; raise --poll-timeout on a slow link`,
+				);
+			}
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	private async fetchWithin(request: FetchRequest, signal: AbortSignal, state: {bytes: number}): Promise<FetchOutcome> {
 		const path = request.profile === 'goroutine' && request.debug === 2 ? this.goroutinePath : profilePath(this.goroutinePath, request.profile, request.debug);
 		const context: FaultContext = {
 			where: this.where,
@@ -148,10 +180,10 @@ export class HttpSource implements DumpSource {
 				path,
 				method: 'GET',
 				headers: {...this.headers, 'user-agent': 'gmon'},
-				signal: signal ?? null,
+				signal,
 			});
 		} catch (error) {
-			if (signal?.aborted) throw signal.reason;
+			if (signal.aborted) throw signal.reason;
 			throw faultFromError(error, context);
 		}
 		const headersMs = this.now() - at;
@@ -159,8 +191,14 @@ export class HttpSource implements DumpSource {
 		const {statusCode, headers, body} = response;
 		if (statusCode !== 200) {
 			// Always consume or destroy a body, or the one-connection pool stalls.
-			const snippet = await readSnippet(body);
+			const snippet = await readSnippet(body, signal);
 			throw faultFromStatus(statusCode, context, snippet, String(headers['location'] ?? ''));
+		}
+		const encoding = String(headers['content-encoding'] ?? '').trim();
+		if (encoding !== '' && !/^identity$/i.test(encoding)) {
+			// gmon never asks for compression (undici sends no Accept-Encoding); a body coded anyway is not read.
+			discard(body);
+			throw notADump('encoded', context.path, encoding);
 		}
 		const type = String(headers['content-type'] ?? '');
 		if (/html/i.test(type)) {
@@ -183,6 +221,7 @@ export class HttpSource implements DumpSource {
 				}
 				bytes += piece.length;
 				context.bytes = bytes;
+				state.bytes = bytes;
 				if (piece.length > 0) {
 					const parseStart = performance.now();
 					parser.write(piece);
@@ -192,7 +231,7 @@ export class HttpSource implements DumpSource {
 				if (hitCap) break; // leaving the loop destroys the body (and that connection)
 			}
 		} catch (error) {
-			if (signal?.aborted) throw signal.reason;
+			if (signal.aborted) throw signal.reason;
 			throw faultFromError(error, context);
 		}
 		const endStart = performance.now();
@@ -201,7 +240,7 @@ export class HttpSource implements DumpSource {
 		if (bytes === 0) throw notADump('empty', context.path);
 		const expected = request.debug === 2 ? 'traceback' : 'profile';
 		if (dump.kind !== expected) {
-			throw notADump('text', context.path);
+			throw notADump(dump.kind === 'protobuf' ? 'gzip' : 'text', context.path);
 		}
 		if (hitCap && dump.goroutines.length === 0 && dump.records.length === 0) {
 			throw new PollFault('too-large', `the dump at ${context.path} is larger than --max-bytes (${bytes} bytes read) and nothing in it could be parsed`);
@@ -220,12 +259,12 @@ export class HttpSource implements DumpSource {
 }
 
 /** The first bytes of an error body (for a 5xx message), then the rest thrown away. */
-async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function readSnippet(body: Dispatcher.ResponseData['body'], signal: AbortSignal): Promise<string> {
 	let text = '';
 	try {
 		for await (const chunk of body as AsyncIterable<Buffer>) {
 			text += chunk.toString('utf8');
-			if (text.length >= 512) break;
+			if (text.length >= 512 || signal.aborted) break;
 		}
 	} catch {
 		// The status line is what matters; a broken error body changes nothing.

@@ -3,7 +3,8 @@
 // across errors; and cost awareness — debug=2 stops the target's world for the whole dump, so the
 // debug=2 interval is stretched to keep that pause under --max-overhead % of wall time, with cheap
 // debug=1 profiles filling the gaps. Publishes immutable PollerState objects.
-import {formatMs, PollFault} from './faults.ts';
+import {formatDuration} from '../text/units.ts';
+import {PollFault} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {realTimers, type Timers} from './timers.ts';
 import type {PollerState, PollError} from './types.ts';
@@ -157,7 +158,7 @@ export class Poller {
 		const abort = new AbortController();
 		this.abort = abort;
 		const {signal} = abort;
-		this.publish({polling: true, nextPollAt: undefined});
+		this.publish({polling: true, pollStartedAt: startedAt, nextPollAt: undefined});
 		const patch: Partial<PollerState> = {};
 		try {
 			const interval = this.options.intervalMs;
@@ -208,6 +209,7 @@ export class Poller {
 			if (this.abort === abort) this.abort = undefined;
 		}
 		patch.polling = false;
+		patch.pollStartedAt = undefined;
 		this.publish(patch);
 	}
 
@@ -255,7 +257,7 @@ export class Poller {
 		if (needed <= interval) return {effectiveIntervalMs: interval, stretchedReason: undefined};
 		return {
 			effectiveIntervalMs: needed,
-			stretchedReason: `dump costs ${formatMs(this.costMs)}; a full dump every ${formatMs(needed)} keeps the target under ${pct}%, counts every ${formatMs(interval)}`,
+			stretchedReason: `dump costs ${formatDuration(this.costMs)}; a full dump every ${formatDuration(needed)} keeps the target under ${pct}%, counts every ${formatDuration(interval)}`,
 		};
 	}
 

@@ -43,6 +43,8 @@ export interface PollerState {
 	error?: PollError;
 	paused: boolean;
 	polling: boolean;
+	/** When the poll in flight started (epoch-ms), while `polling`: a slow poll shows how long it has taken. */
+	pollStartedAt?: number;
 	/** Requested interval, ms. */
 	intervalMs: number;
 	/** Interval actually used for debug=2 after cost stretching, ms. */

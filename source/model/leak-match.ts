@@ -21,6 +21,36 @@ function signature(frames: readonly Frame[]): string[] {
 	return out;
 }
 
+/**
+ * A record with no function at all: Go 1.27.3's `goroutineleak?debug=1` on a server whose main ends in
+ * `select {}` counts main before taking it back and prints `1 @` with one `#\t0x0` line (formats.md
+ * §9.3). It stands for no goroutine and no place: never a suspect, never counted.
+ */
+export function isEmptyRecord(record: ProfileRecord): boolean {
+	// (Not a record with PCs but no frame lines: that is a goroutine that has not started yet.)
+	return record.pcs.length === 0 && record.frames.every(frame => frame.func === '');
+}
+
+/**
+ * The debug=1 twin of isDeliberatePark (Go 1.26 proves main's `select {}` leaked): the record is the main
+ * goroutine parked in main.main itself — main.main is its only non-runtime frame — with no more runtime
+ * PCs above it than `select {}` leaves (runtime.gopark, runtime.block). debug=1 prints no wait reason;
+ * a channel operation leaves three (gopark, chanrecv, chanrecv1) and is not taken for a park. A select
+ * with cases also leaves two: main parked on channels nothing can ever reach is the same park.
+ */
+export function isDeliberateParkRecord(record: ProfileRecord): boolean {
+	const funcs = signature(record.frames);
+	if (funcs.length !== 1 || funcs[0] !== 'main.main') return false;
+	const first = record.frames.find(frame => frame.func === 'main.main');
+	const pc = first?.pc === undefined ? Number.NaN : Number(first.pc);
+	// The record's PCs are return addresses; a frame line prints the call's PC (one less).
+	const above = record.pcs.findIndex(text => {
+		const value = Number(text);
+		return value === pc || value === pc + 1;
+	});
+	return above >= 0 && above <= 2;
+}
+
 export interface LeakMatcher {
 	/** How many goroutines of this stack the profile proved leaked (0 when none). */
 	leakedAt(frames: readonly Frame[]): number;
@@ -29,7 +59,7 @@ export interface LeakMatcher {
 
 export function leakMatcher(records: readonly ProfileRecord[]): LeakMatcher {
 	const sigs = records
-		.filter(record => record.count > 0)
+		.filter(record => record.count > 0 && !isEmptyRecord(record) && !isDeliberateParkRecord(record))
 		.map(record => ({count: record.count, funcs: signature(record.frames)}))
 		.filter(sig => sig.funcs.length > 0);
 	return {

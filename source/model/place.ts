@@ -3,7 +3,7 @@
 // stack for grouping; one goroutine at the same place across polls is unchanged (stuck).
 // Places are interned: each distinct one is built once, and everything derived from it (its
 // class, user frame, group keys, benign verdict) is computed once, not per goroutine per poll.
-import {baseState, canonicalState, classifyState, isBlockingClass, isWaitingState, neverWakes, type StateClass} from '../dump/classify.ts';
+import {baseState, canonicalState, classifyState, isBlockingClass, isDeliberatePark, isWaitingState, neverWakes, type StateClass} from '../dump/classify.ts';
 import type {CreatedBy, Frame, Goroutine, StackShape} from '../dump/types.ts';
 import {userFrameIndex} from '../dump/user-frame.ts';
 import {benignReason, type BenignReason} from './benign.ts';
@@ -27,6 +27,8 @@ export interface Place {
 	readonly benign?: BenignReason;
 	/** A nil-channel operation or a `select {}` outside main.main: it can never wake. */
 	readonly neverWakes: boolean;
+	/** The same in main.main (isDeliberatePark): a park on purpose, never a leak, even when Go marks it (leaked). */
+	readonly deliberatePark: boolean;
 	/** Blocked on a channel/select/sync primitive in user code: where leaks live. */
 	readonly leakShaped: boolean;
 	/** The parser's frames array of the last goroutine seen here (see stillAtPlace). */
@@ -158,16 +160,22 @@ export function stillAtPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames'
 	return true;
 }
 
-function frameKey(frame: Frame): string {
+function frameKey(frame: Pick<Frame, 'func' | 'line'>): string {
 	return `${frame.func}:${frame.line}`;
 }
 
+/**
+ * A group's key under `--group-by stack`: `state|func:line|…|<creator:line`. Keys are content, not
+ * ids: they stay the same across polls, restarts and gmon runs, so a selection (and a diff of two
+ * reports) can follow them. A debug=1 record has no state or creator: `|frames…|<`.
+ */
+export function stackGroupKey(state: string, frames: readonly Frame[], creator: CreatedBy | undefined): string {
+	return `${state}|${frames.map(frameKey).join('|')}|<${creator ? frameKey(creator) : ''}`;
+}
+
 function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<GroupBy, string> {
-	const creatorText = creator ? `${creator.func}:${creator.line}` : '';
-	// Keys are content, not ids: they stay the same across polls, restarts and gmon runs, so a
-	// selection (and a diff of two reports) can follow them.
 	return {
-		stack: `${state}|${frames.map(frameKey).join('|')}|<${creatorText}`,
+		stack: stackGroupKey(state, frames, creator),
 		where: where ? `${where.func} ${where.file}:${where.line}` : `${state} (no frames)`,
 		top: frames[0]?.func ?? `${state} (no frames)`,
 		creator: creator ? creator.func : '(no creator)',
@@ -227,8 +235,8 @@ export class PlaceTable {
 		const where = user ?? frames[0];
 		const benign = benignReason(state, frames, stateClass);
 		// `select {}` at the end of main.main is how many programs park forever on purpose.
-		const deliberate = frames.some(frame => frame.func === 'main.main');
-		const never = neverWakes(state) && !deliberate;
+		const deliberatePark = isDeliberatePark(state, frames);
+		const never = neverWakes(state) && !deliberatePark;
 		return {
 			id: this.nextId++,
 			hash,
@@ -241,6 +249,7 @@ export class PlaceTable {
 			where,
 			benign,
 			neverWakes: never,
+			deliberatePark,
 			leakShaped: benign === undefined && user !== undefined && isBlockingClass(stateClass),
 			rep: g.frames,
 			repState: g.state,

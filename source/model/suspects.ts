@@ -5,11 +5,11 @@
 // Go's goroutineleak profile outranks every heuristic: `(leaked)` goroutines are proven.
 import type {Frame} from '../dump/types.ts';
 import type {Place} from './place.ts';
-import type {GroupBy, Suspect} from './types.ts';
+import {mostCommonState, type GroupBy, type Suspect} from './types.ts';
 import {canonicalState} from '../dump/classify.ts';
 import {accumulated, judgeSite, primitiveOf, siteLocation, type GrowthStory} from './verdict.ts';
 
-/** One place's members in the poll, as the tracker aggregated them (see tracker.ts PlaceAcc). */
+/** One place's members in the poll, as grouping.ts aggregated them (a PlaceAcc). */
 export interface SiteMember {
 	place: Place;
 	/** Members now (a debug=1 profile read since the full dump may have moved it). */
@@ -98,14 +98,7 @@ function judge(site: Site, options: SiteOptions): Suspect | undefined {
 		states.set(m.place.state, (states.get(m.place.state) ?? 0) + m.count);
 		if (m.count > best.count) best = m;
 	}
-	let printed = best.place.state;
-	let most = -1;
-	for (const [s, n] of states) {
-		if (n > most) {
-			most = n;
-			printed = s;
-		}
-	}
+	const printed = mostCommonState(states, best.place.state);
 	// `semacquire` (Go ≤1.19/1.23) reads as the primitive it is, so every Go version says the same.
 	const state = canonicalState(printed, best.place.frames);
 	const where: Frame | undefined = best.place.where;

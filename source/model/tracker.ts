@@ -15,11 +15,11 @@ import {leakMatcher, type LeakMatcher} from './leak-match.ts';
 import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
-import {Ring} from './ring.ts';
-import {rankSites, type SiteMember} from './suspects.ts';
-import type {Group, GroupBy, ModelSnapshot, TrackedGoroutine} from './types.ts';
-
-const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
+import {TotalsHistory} from './totals-history.ts';
+import {buildGroups, idsAliveIn, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
+import {compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
+import {rankSites} from './suspects.ts';
+import {compareGroups, GROUP_BYS, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
@@ -31,56 +31,6 @@ const GROUP_BYS: readonly GroupBy[] = ['stack', 'where', 'top', 'creator'];
  * trusted once some goroutine in the epoch showed minutes (GOGC=off disables the forced GC).
  */
 export const PERIODIC_AFTER_MS = 3.5 * 60_000;
-
-interface Rec {
-	readonly id: number;
-	place: Place;
-	parentId: number | undefined;
-	firstSeen: number;
-	sameSince: number;
-	samePolls: number;
-	lastPoll: number;
-	lastAt: number;
-	lastMinutes: number;
-	/** Seen waking and parking again at the same place: not stuck, idle. */
-	periodic: boolean;
-	/** Stuck as of its last poll. */
-	stuck: boolean;
-	/** The compact copy handed out last poll, reused while nothing in it changed. */
-	view: Goroutine | undefined;
-	/** What `view` was built from: its place and the header facts it copies (see viewFacts). */
-	viewPlace: Place | undefined;
-	viewFacts: number;
-	/** Length of the raw state the view was built from (its text beyond the facts: bubbles, unknown flags). */
-	viewRawLength: number;
-	/** Index in the previous poll's order (see Tracker.order): where to look for the next id. */
-	slot: number;
-}
-
-/** One place's members in the current poll. */
-interface PlaceAcc {
-	place: Place;
-	count: number;
-	ids: number[];
-	stuck: number;
-	leakShaped: number;
-	leakStuck: number;
-	stuckNewcomers: number;
-	stuckMaxWaitMs: number;
-	leaked: number;
-	idle: number;
-	/** Go's largest `N minutes` among the leak-shaped members. */
-	maxMinutes: number;
-	/** Leak-shaped members whose creating function has returned (see creatorsGone). */
-	creatorGone: number;
-	creatorKnown: number;
-	/** Leak-shaped members absent from the baseline dump. */
-	sinceBaseline: number;
-	minWaitMs: number;
-	maxWaitMs: number;
-	sample: Goroutine;
-	sampleWaitMs: number;
-}
 
 /** One tracking pass over a poll's goroutines, fed whole or chunk by chunk. */
 interface Pass {
@@ -111,89 +61,6 @@ export interface PollFeed {
 	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
 }
 
-function newAcc(place: Place, g: Goroutine): PlaceAcc {
-	return {
-		place,
-		count: 0,
-		ids: place.lastCount > 0 ? new Array<number>(place.lastCount) : [],
-		stuck: 0,
-		leakShaped: 0,
-		leakStuck: 0,
-		stuckNewcomers: 0,
-		stuckMaxWaitMs: 0,
-		leaked: 0,
-		idle: 0,
-		maxMinutes: 0,
-		creatorGone: 0,
-		creatorKnown: 0,
-		sinceBaseline: 0,
-		minWaitMs: Infinity,
-		maxWaitMs: 0,
-		sample: g,
-		sampleWaitMs: -1,
-	};
-}
-
-/**
- * What the model keeps of a parsed goroutine: the header, and the place's interned frames
- * (no args). The parser's own objects hold every arg string and slices of its input chunks;
- * keeping them would make the model as big as the dump (~4 KB per goroutine at 100k).
- */
-function compactView(g: Goroutine, place: Place, intern: (text: string) => string): Goroutine {
-	const view: Goroutine = {
-		id: g.id,
-		state: place.state,
-		rawState: intern(g.rawState),
-		waitMinutes: g.waitMinutes,
-		locked: g.locked,
-		scan: g.scan,
-		leaked: g.leaked,
-		durable: g.durable,
-		frames: place.frames as Goroutine['frames'],
-	};
-	if (g.synctestBubble !== undefined) view.synctestBubble = g.synctestBubble;
-	if (g.labels) view.labels = g.labels;
-	if (g.fields) view.fields = g.fields;
-	if (g.unknownFlags) view.unknownFlags = g.unknownFlags;
-	if (g.elided) view.elided = g.elided;
-	if (place.creator) view.createdBy = g.createdBy?.parentId === undefined ? place.creator : {...place.creator, parentId: g.createdBy.parentId};
-	if (g.ancestors) view.ancestors = g.ancestors;
-	if (g.unavailable) view.unavailable = true;
-	if (g.truncated) view.truncated = true;
-	return view;
-}
-
-/**
- * The header facts a compact view copies, as one number: equal numbers (with the same place and
- * raw state) mean the last view still fits, without reading it. -1: never reuse (labels, a cut block).
- */
-function viewFacts(g: Goroutine): number {
-	if (g.labels !== undefined || g.truncated) return -1;
-	return g.waitMinutes * 8 + (g.leaked ? 4 : 0) + (g.locked ? 2 : 0) + (g.scan ? 1 : 0);
-}
-
-function creatorContradicts(rec: Rec, g: Goroutine): boolean {
-	const was = rec.place.creator;
-	const now = g.createdBy;
-	if (!was || !now) return !was !== !now;
-	// Lengths, not contents: enough to tell two go statements apart, without reading names.
-	return (
-		was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId)
-	);
-}
-
-/** Index of the first element ≥ value in an ascending array. */
-function lowerBound(sorted: Float64Array, value: number): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (sorted[mid]! < value) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
-}
-
 export class Tracker implements TrackerLike {
 	private readonly stuckAfterPolls: number;
 	private readonly stuckAfterMs: number | undefined;
@@ -217,8 +84,7 @@ export class Tracker implements TrackerLike {
 	private readonly siteHistory: GroupHistory;
 	/** Goroutine ids of the --baseline dump, taken before the workload. */
 	private readonly baseline: ReadonlySet<number> | undefined;
-	private readonly totalHistory: Ring;
-	private readonly stateHistory = new Map<string, {ring: Ring; lastNonZero: number}>();
+	private readonly totals: TotalsHistory;
 
 	private epoch = 1;
 	private epochStartAt = 0;
@@ -262,7 +128,7 @@ export class Tracker implements TrackerLike {
 		};
 		this.siteHistory = new GroupHistory(this.historyLength, windowMs);
 		this.baseline = options.baselineIds;
-		this.totalHistory = new Ring(this.historyLength);
+		this.totals = new TotalsHistory(this.historyLength);
 	}
 
 	get snapshot(): ModelSnapshot | undefined {
@@ -348,9 +214,11 @@ export class Tracker implements TrackerLike {
 		// Proven leaks from the goroutineleak profile: per place, capped by its members.
 		// Matched afresh each poll: places are few next to goroutines, records fewer still.
 		if (!this.leaks.empty) {
-			for (const acc of accs) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			for (const acc of accs) {
+				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
+			}
 		}
-		this.creatorsGone(accs, poll);
+		creatorsGone(accs, records, poll);
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -386,7 +254,7 @@ export class Tracker implements TrackerLike {
 		for (const acc of accs) states[acc.place.state] = (states[acc.place.state] ?? 0) + acc.count;
 		if (!input.countsFollow) {
 			this.recordGroups(accs, at, forgetBefore);
-			this.recordTotals(tracked.length, states);
+			this.totals.record(tracked.length, states, this.poll);
 		}
 
 		this.prevCount = tracked.length;
@@ -401,37 +269,6 @@ export class Tracker implements TrackerLike {
 		this.lastRestarted = restarted;
 		this.current = this.build(tracked);
 		return this.current;
-	}
-
-	/**
-	 * For each leak-shaped member: has the function that started it returned? Go 1.21+ names the
-	 * creating goroutine (`created by F in goroutine N`): gone from the dump, or no longer inside F,
-	 * means F returned. Older dumps have no parent id: F on no stack at all says the same. A sender
-	 * whose starter returned has most likely lost its receiver (see verdict.ts). Only leak-shaped
-	 * places are read, and only their members' records: a few lookups per poll.
-	 */
-	private creatorsGone(accs: readonly PlaceAcc[], poll: number): void {
-		let live: Set<string> | undefined;
-		for (const acc of accs) {
-			const creator = acc.place.creator;
-			if (!acc.place.leakShaped || !creator) continue;
-			let gone = 0;
-			for (const id of acc.ids) {
-				const parentId = this.records.get(id)?.parentId;
-				if (parentId !== undefined) {
-					const parent = this.records.get(parentId);
-					if (!parent || parent.lastPoll !== poll || !parent.place.frames.some(frame => frame.func === creator.func)) gone++;
-				} else {
-					if (!live) {
-						live = new Set();
-						for (const other of accs) for (const frame of other.place.frames) live.add(frame.func);
-					}
-					if (!live.has(creator.func)) gone++;
-				}
-			}
-			acc.creatorGone = gone;
-			acc.creatorKnown = acc.ids.length;
-		}
 	}
 
 	/** The per-goroutine pass: identity, stuck, wait, per-place aggregation (and restart evidence). */
@@ -548,7 +385,15 @@ export class Tracker implements TrackerLike {
 			} else {
 				const facts = viewFacts(g);
 				const rawLength = g.rawState.length;
-				if (rec.view !== undefined && facts >= 0 && facts === rec.viewFacts && rec.viewPlace === place && rawLength === rec.viewRawLength) {
+				// Labels by identity: the parser shares one frozen object per header text (Go 1.27 prints them by default).
+				if (
+					rec.view !== undefined &&
+					facts >= 0 &&
+					facts === rec.viewFacts &&
+					rec.viewPlace === place &&
+					rawLength === rec.viewRawLength &&
+					rec.view.labels === g.labels
+				) {
 					view = rec.view;
 				} else {
 					view = rec.view = compactView(g, place, intern);
@@ -567,7 +412,7 @@ export class Tracker implements TrackerLike {
 			const periodic = rec.periodic;
 			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
 			// Stuck means something only where leaks live: blocked in user code, not a known-benign
-			// loop (accept, connection, signal, runtime), not seen waking (a timer select).
+			// loop (accept, connection, signal, runtime, a library's own), not seen waking (a timer select).
 			const stuck =
 				waiting &&
 				place.leakShaped &&
@@ -593,7 +438,8 @@ export class Tracker implements TrackerLike {
 				acc.sample = view;
 			}
 			if (idle) acc.idle++;
-			if (g.leaked) acc.leaked++;
+			// Go 1.26 marks main parked in `select {}` (leaked) too: never a proven leak (isDeliberatePark).
+			if (g.leaked && !place.deliberatePark) acc.leaked++;
 			if (place.leakShaped && !periodic) {
 				acc.leakShaped++;
 				if (g.waitMinutes > acc.maxMinutes) acc.maxMinutes = g.waitMinutes;
@@ -657,7 +503,7 @@ export class Tracker implements TrackerLike {
 			this.profileCounts = counts;
 			this.recordGroups(accs, at, at - this.forgetAfterMs);
 		}
-		this.recordTotals(total, states);
+		this.totals.record(total, states, this.poll);
 		this.lastAt = at;
 		this.current = {...this.build(this.lastTracked), at, total, states, newIds: [], goneIds: [], restarted: false};
 		return this.current;
@@ -673,9 +519,11 @@ export class Tracker implements TrackerLike {
 			}
 			this.histories[key].record(counts, at, forgetBefore);
 		}
-		const sites = new Map<string, number>();
-		for (const acc of accs) if (acc.place.leakShaped) sites.set(acc.place.site, (sites.get(acc.place.site) ?? 0) + this.countOf(acc));
-		this.siteHistory.record(sites, at, forgetBefore);
+		this.siteHistory.record(
+			siteCounts(accs, acc => this.countOf(acc)),
+			at,
+			forgetBefore,
+		);
 	}
 
 	/** A place's count: from the last full dump, or its share of the debug=1 profile read since. */
@@ -703,130 +551,22 @@ export class Tracker implements TrackerLike {
 		this.minutesSeen = false;
 	}
 
-	private recordTotals(total: number, states: Record<string, number>): void {
-		const cap = this.historyLength;
-		const before = this.totalHistory.length;
-		this.totalHistory.push(total);
-		for (const [state, count] of Object.entries(states)) {
-			if (this.stateHistory.has(state)) continue;
-			const ring = new Ring(cap);
-			for (let i = 0; i < Math.min(before, cap - 1); i++) ring.push(0);
-			this.stateHistory.set(state, {ring, lastNonZero: this.poll});
-			void count;
-		}
-		for (const [state, entry] of this.stateHistory) {
-			const count = states[state] ?? 0;
-			entry.ring.push(count);
-			if (count > 0) entry.lastNonZero = this.poll;
-			else if (this.poll - entry.lastNonZero >= cap) this.stateHistory.delete(state);
-		}
-	}
-
-	private stateHistoryArrays(): Record<string, number[]> {
-		const out: Record<string, number[]> = {};
-		for (const [state, entry] of this.stateHistory) out[state] = entry.ring.toArray();
-		return out;
-	}
-
-	/** One suspect per blocking site, judged from this poll's members and the sites' histories. */
-	private suspects(by: GroupBy) {
-		const members: SiteMember[] = [];
-		for (const acc of this.lastAccs) {
-			if (!acc.place.leakShaped && acc.leaked === 0) continue;
-			const count = this.countOf(acc);
-			members.push(count === acc.count ? acc : {...acc, count});
-		}
+	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
+		const countOf = (acc: PlaceAcc): number => this.countOf(acc);
+		const groups = buildGroups(this.lastAccs, {by: this.groupBy, history: this.histories[this.groupBy], countOf});
+		groups.sort(compareGroups);
+		// One suspect per blocking site, judged from this poll's members and the sites' histories.
 		const sites = this.siteHistory;
-		let sorted: Float64Array | undefined;
-		const aliveIn = (min: number, max: number): number => {
-			if (!sorted) {
-				sorted = Float64Array.from(this.lastTracked, t => t.g.id).sort();
-			}
-			return lowerBound(sorted, max + 1) - lowerBound(sorted, min);
-		};
-		return rankSites(members, {
-			aliveIn,
+		const suspects = rankSites(siteMembers(this.lastAccs, countOf), {
+			aliveIn: idsAliveIn(this.lastTracked),
 			leakThreshold: this.leakThreshold,
-			by,
+			by: this.groupBy,
 			now: this.lastAt,
 			recentSince: this.lastAt - this.windowMs,
 			baseline: this.baseline !== undefined,
 			growth: site => sites.growthStory(site),
 			growthPerMin: site => sites.trend(site)?.growthPerMin ?? 0,
 		});
-	}
-
-	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
-		const by = this.groupBy;
-		const history = this.histories[by];
-		const merged = new Map<string, PlaceAcc[]>();
-		for (const acc of this.lastAccs) {
-			const key = acc.place.keys[by];
-			const list = merged.get(key);
-			if (list) list.push(acc);
-			else merged.set(key, [acc]);
-		}
-		const groups: Group[] = [];
-		for (const [key, list] of merged) {
-			let count = 0;
-			// Members seen in the last full dump (count differs after a debug=1 profile).
-			let members = 0;
-			let stuck = 0;
-			let leaked = 0;
-			let idle = 0;
-			let minWaitMs = Infinity;
-			let maxWaitMs = 0;
-			let best = list[0]!;
-			const states: Record<string, number> = {};
-			const ids: number[] = [];
-			for (const acc of list) {
-				count += this.countOf(acc);
-				members += acc.count;
-				stuck += acc.stuck;
-				leaked += acc.leaked;
-				idle += acc.idle;
-				minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
-				maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
-				if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
-				states[acc.place.state] = (states[acc.place.state] ?? 0) + this.countOf(acc);
-				if (list.length > 1) for (const id of acc.ids) ids.push(id);
-			}
-			// Gone by the profile read since the last full dump.
-			if (count === 0 && members > 0) continue;
-			let state = best.place.state;
-			let most = -1;
-			for (const [s, n] of Object.entries(states)) {
-				if (n > most) {
-					most = n;
-					state = s;
-				}
-			}
-			const trend = history.trend(key);
-			const group: Group = {
-				key,
-				by,
-				count,
-				states,
-				state,
-				sample: best.sample,
-				where: best.place.where,
-				// One place (the usual case under 'stack'): its id list as is (never written after its poll).
-				ids: list.length === 1 ? list[0]!.ids : ids,
-				minWaitMs: minWaitMs === Infinity ? 0 : minWaitMs,
-				maxWaitMs,
-				history: trend?.history ?? [count],
-				growth: trend?.growth ?? 0,
-				growthPerMin: trend?.growthPerMin ?? 0,
-				delta: trend?.delta ?? count,
-				// A group that shrank since (per the profile) cannot have more stuck or leaked than it has.
-				stuck: Math.min(stuck, count),
-				leaked: Math.min(leaked, count),
-				idle: idle === members,
-				stateClass: best.place.stateClass,
-			};
-			groups.push(group);
-		}
-		groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		return {
 			epoch: this.epoch,
 			poll: this.poll,
@@ -835,9 +575,9 @@ export class Tracker implements TrackerLike {
 			states: {...this.lastStates},
 			goroutines: tracked,
 			groups,
-			suspects: this.suspects(by),
-			totalHistory: this.totalHistory.toArray(),
-			stateHistory: this.stateHistoryArrays(),
+			suspects,
+			totalHistory: this.totals.totalArray(),
+			stateHistory: this.totals.stateArrays(),
 			newIds: this.lastNew,
 			goneIds: this.lastGone,
 			restarted: this.lastRestarted,

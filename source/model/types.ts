@@ -30,7 +30,9 @@ export interface TrackedGoroutine {
 	idle: boolean;
 }
 
-export type GroupBy = 'stack' | 'where' | 'top' | 'creator';
+/** What groups can be keyed by, in the order `b` cycles through them; the first is the default. */
+export const GROUP_BYS = ['stack', 'where', 'top', 'creator'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface Group {
 	key: string;
@@ -114,4 +116,22 @@ export interface ModelSnapshot {
 	goneIds: number[];
 	/** This poll detected a restart and began a new epoch. */
 	restarted: boolean;
+}
+
+/** A group's (or a blocking site's) state: the one most of its goroutines are in, the first of equals; `fallback` when none. */
+export function mostCommonState(counts: Iterable<readonly [string, number]>, fallback: string): string {
+	let state = fallback;
+	let most = -1;
+	for (const [s, n] of counts) {
+		if (n > most) {
+			most = n;
+			state = s;
+		}
+	}
+	return state;
+}
+
+/** The model's order of groups: largest first, then by key, so equal counts never swap between polls. */
+export function compareGroups(a: Pick<Group, 'count' | 'key'>, b: Pick<Group, 'count' | 'key'>): number {
+	return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }

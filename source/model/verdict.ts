@@ -31,7 +31,8 @@
 //     after the workload settled (goleak's rule).
 import {baseState, canonicalState} from '../dump/classify.ts';
 import type {Frame} from '../dump/types.ts';
-import {baseName, formatDuration} from './format.ts';
+import {baseName, shortLocation} from '../dump/names.ts';
+import {formatDuration} from '../text/units.ts';
 
 export type Tier = 'proven' | 'likely' | 'possible';
 
@@ -222,6 +223,18 @@ function evidence(f: SiteFacts): Evidence[] {
 	return out;
 }
 
+/** Between a reason's what-and-where and its why. */
+const REASON_DASH = ' — ';
+
+/**
+ * A reason's two halves: what and where ("likely leak: 27 goroutines in chan send at leaks.go:81"),
+ * and why (after the dash; undefined when there is none). Narrow outputs show one, or both on two lines.
+ */
+export function reasonParts(reason: string): {head: string; why: string | undefined} {
+	const dash = reason.indexOf(REASON_DASH);
+	return dash < 0 ? {head: reason, why: undefined} : {head: reason.slice(0, dash), why: reason.slice(dash + REASON_DASH.length)};
+}
+
 /** The verdict for a site, or undefined when it is not leak-shaped enough to mention. */
 export function judgeSite(f: SiteFacts): Verdict | undefined {
 	const all = evidence(f);
@@ -244,7 +257,7 @@ export function judgeSite(f: SiteFacts): Verdict | undefined {
 	if (draining) texts.splice(1, texts.length, 'but stuck members left recently (draining, not piling up)');
 	const growth = all.find(e => e.weight === 2);
 	if (growth) texts.push(growth.text);
-	const reason = `${tier} leak: ${plural(f.count, 'goroutine')} in ${f.state} at ${f.location} — ${texts.join('; ')}`;
+	const reason = `${tier} leak: ${plural(f.count, 'goroutine')} in ${f.state} at ${f.location}${REASON_DASH}${texts.join('; ')}`;
 	const score = tierRank(tier) * 1e6 + ranked.reduce((sum, e) => sum + e.weight, 0) * 100 + Math.min(f.count, 9999) / 1e4;
 	return {tier, reason, score};
 }
@@ -252,6 +265,5 @@ export function judgeSite(f: SiteFacts): Verdict | undefined {
 /** `leaks.go:81`, or the function when the file is unknown. */
 export function siteLocation(where: {func: string; file: string; line: number} | undefined): string {
 	if (!where) return '(no frames)';
-	const file = baseName(where.file);
-	return file ? `${file}${where.line ? `:${where.line}` : ''}` : where.func;
+	return baseName(where.file) ? shortLocation(where.file, where.line) : where.func;
 }

@@ -4,8 +4,10 @@
 // ids and wait times ignored) and are matched by key, never by goroutine id, so dumps of two
 // different processes (before and after a deploy) compare too.
 import type {Frame} from '../dump/types.ts';
+import {visible} from '../text/sanitize.ts';
 import type {Group, ModelSnapshot} from '../model/types.ts';
-import {clean, fitEnd, fitMiddle, shortLocation, signed, createStyle} from './style.ts';
+import {shortLocation} from '../dump/names.ts';
+import {fitEnd, fitMiddle, signed, createStyle} from './style.ts';
 
 export type ChangeKind = 'appeared' | 'vanished' | 'grew' | 'shrank' | 'unchanged';
 
@@ -148,7 +150,7 @@ export function formatDiffText(diff: DumpDiff, options: {color: boolean; width?:
 			),
 		),
 	);
-	lines.push(`  before  ${fitMiddle(clean(diff.before.name), width - 10)}`, `  after   ${fitMiddle(clean(diff.after.name), width - 10)}`);
+	lines.push(`  before  ${fitMiddle(visible(diff.before.name), width - 10)}`, `  after   ${fitMiddle(visible(diff.after.name), width - 10)}`);
 	const countWidth = Math.max(4, ...diff.changes.map(change => String(Math.max(change.before, change.after)).length));
 	const stateWidth = Math.min(24, Math.max(5, ...diff.changes.map(change => (change.state || 'profile').length)));
 	for (const kind of ['appeared', 'grew', 'shrank', 'vanished'] as const) {
@@ -160,10 +162,10 @@ export function formatDiffText(diff: DumpDiff, options: {color: boolean; width?:
 		for (const change of section) {
 			const paint = change.delta > 0 ? style.red : change.delta < 0 ? style.green : (text: string) => text;
 			const counts = `${String(change.before).padStart(countWidth)} → ${String(change.after).padEnd(countWidth)}`;
-			const state = fitEnd(clean(change.state || 'profile'), stateWidth).padEnd(stateWidth);
+			const state = fitEnd(visible(change.state || 'profile'), stateWidth).padEnd(stateWidth);
 			const prefix = `  ${signed(change.delta).padStart(6)}  ${counts}  ${state}  `;
-			const where = change.where ? clean(`${change.where.func}  ${shortLocation(change.where.file, change.where.line)}`) : '(no frames)';
-			const text = `${where}${change.createdBy ? clean(`  ← ${change.createdBy}`) : ''}`;
+			const where = change.where ? visible(`${change.where.func}  ${shortLocation(change.where.file, change.where.line)}`) : '(no frames)';
+			const text = `${where}${change.createdBy ? visible(`  ← ${change.createdBy}`) : ''}`;
 			lines.push(`${paint(prefix.slice(0, 10))}${prefix.slice(10)}${fitEnd(text, width - prefix.length)}`);
 		}
 	}

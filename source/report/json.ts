@@ -1,6 +1,7 @@
 // The `--json` document: a stable contract for scripts (jq, CI, log pipelines), described by
 // schema.json next to this file. Add fields freely; never rename or retype one without bumping
 // schemaVersion.
+import {isProvenLeak} from '../dump/classify.ts';
 import type {Frame} from '../dump/types.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {rank} from './rank.ts';
@@ -81,11 +82,25 @@ export interface JsonReport {
 	suspects: JsonSuspect[];
 	errors: Array<{at: string; kind: string; message: string}>;
 	preamble?: string;
+	/** Goroutine headers of a shape gmon does not know: their goroutines are in no count. */
+	unparsedHeaders?: {count: number; first: string};
 }
 
 export const toWhere = (frame: Frame | undefined): JsonWhere | null => (frame ? {function: frame.func, file: frame.file, line: frame.line} : null);
 
+/** The document with its two long lists as lazy sequences: written piece by piece (see json-stream.ts). */
+export type JsonReportParts = Omit<JsonReport, 'goroutines' | 'groups'> & {goroutines: Iterable<JsonGoroutine>; groups: Iterable<JsonGroup>};
+
 export function buildJsonReport(input: ReportInput): JsonReport {
+	const parts = jsonReportParts(input);
+	return {...parts, goroutines: [...parts.goroutines], groups: [...parts.groups]};
+}
+
+/**
+ * The report with its goroutines and groups built one at a time as they are written: 2 million
+ * goroutines as objects and then one string would need gigabytes (and pass V8's string limit).
+ */
+export function jsonReportParts(input: ReportInput): JsonReportParts {
 	const {snapshot} = input;
 	const ranked = rank(snapshot, input.hideIdle);
 	const suspectKeys = new Set(snapshot.suspects.flatMap(suspect => suspect.groupKeys));
@@ -107,11 +122,21 @@ export function buildJsonReport(input: ReportInput): JsonReport {
 			bytes: last.bytes,
 			truncated: last.truncated,
 		},
-		goroutines: ranked.goroutines.map(tracked => jsonGoroutine(tracked, provenGroups.has(tracked.groupKey))),
-		groups: ranked.groups.map(group => jsonGroup(group, suspectKeys.has(group.key))),
+		goroutines: mapLazily(ranked.goroutines, tracked => jsonGoroutine(tracked, provenGroups.has(tracked.groupKey))),
+		groups: mapLazily(ranked.groups, group => jsonGroup(group, suspectKeys.has(group.key))),
 		suspects: ranked.suspects.map(suspect => jsonSuspect(suspect)),
 		errors: input.errors.map(error => ({at: new Date(error.at).toISOString(), kind: error.kind, message: error.message})),
 		...(input.preamble ? {preamble: input.preamble} : {}),
+		...(input.unparsedHeaders ? {unparsedHeaders: {...input.unparsedHeaders}} : {}),
+	};
+}
+
+/** A re-readable lazy map (each iteration maps afresh; nothing is kept). */
+function mapLazily<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
+	return {
+		*[Symbol.iterator]() {
+			for (const item of items) yield map(item);
+		},
 	};
 }
 
@@ -123,7 +148,8 @@ function jsonGoroutine({g, stuck, waitMs, where, groupKey}: TrackedGoroutine, gr
 		waitMs,
 		stuck,
 		locked: g.locked,
-		leaked: g.leaked || groupProven,
+		// (A `(leaked)` main parked in `select {}` on purpose is no proven leak: isProvenLeak.)
+		leaked: isProvenLeak(g) || groupProven,
 		where: toWhere(where ?? g.frames[0]),
 		createdBy: g.createdBy
 			? {

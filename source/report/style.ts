@@ -1,6 +1,6 @@
 // Terminal text helpers for the reports: colour only when asked (a TTY without NO_COLOR or
-// --no-color), control characters from the dump never reach the terminal, and long names are
-// cut in the middle so both the package and the method stay visible.
+// --no-color), and long names cut in the middle so both the package and the method stay visible.
+// Text from a dump or a target goes through text/sanitize.ts `visible` before it is styled.
 
 export interface Style {
 	bold(text: string): string;
@@ -21,13 +21,6 @@ export function createStyle(color: boolean): Style {
 	return {bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39)};
 }
 
-// C0, DEL and C1 controls: a dump must never be able to move the cursor or change colours.
-// eslint-disable-next-line no-control-regex
-const controls = /[\u0000-\u001F\u007F-\u009F]/g;
-
-/** Dump text made safe to print: control characters become `?`. */
-export const clean = (text: string) => text.replaceAll(controls, '?');
-
 /** Cuts `text` to `width` characters with `…` in the middle. */
 export function fitMiddle(text: string, width: number): string {
 	if (text.length <= width) return text;
@@ -40,26 +33,6 @@ export function fitMiddle(text: string, width: number): string {
 /** Cuts `text` to `width` characters with `…` at the end. */
 export function fitEnd(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
-}
-
-/** `lab.go:120` from `/home/x/lab/lab.go`, line 120. */
-export function shortLocation(file: string, line: number): string {
-	const base = file.split(/[\\/]/).pop() ?? file;
-	return line > 0 ? `${base}:${line}` : base;
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
-	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-	return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
-
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-	if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-	return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
 }
 
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

@@ -1,9 +1,13 @@
 // The `--once` text report: what a person reads in a terminal or a CI log. Pure: ReportInput in,
 // lines out, at most `width` (100) columns, colour only through the Style it is given.
 import type {Frame, Goroutine} from '../dump/types.ts';
+import {visible} from '../text/sanitize.ts';
 import type {Group, Suspect} from '../model/types.ts';
+import {reasonParts} from '../model/verdict.ts';
 import {rank, suspectCount} from './rank.ts';
-import {clean, createStyle, fitEnd, fitMiddle, formatBytes, formatDuration, shortLocation, signed, type Style} from './style.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {shortLocation} from '../dump/names.ts';
+import {createStyle, fitEnd, fitMiddle, signed, type Style} from './style.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {
@@ -29,7 +33,7 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 
 	lines.push(...headerLines(input, style, width));
 	if (input.preamble) {
-		for (const line of input.preamble.split('\n').slice(0, 3)) push(style.red(fitEnd(clean(line), width)));
+		for (const line of input.preamble.split('\n').slice(0, 3)) push(style.red(fitEnd(visible(line), width)));
 	}
 
 	push();
@@ -58,7 +62,7 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 	if (input.errors.length > 0) {
 		push();
 		push(style.bold(`Errors (${input.errors.length})`));
-		for (const error of input.errors) push(style.red(fitEnd(`  ${new Date(error.at).toISOString()}  ${clean(error.message)}`, width)));
+		for (const error of input.errors) push(style.red(fitEnd(`  ${new Date(error.at).toISOString()}  ${visible(error.message)}`, width)));
 	}
 
 	return `${lines.join('\n')}\n`;
@@ -67,7 +71,7 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 function headerLines(input: ReportInput, style: Style, width: number): string[] {
 	const {snapshot, polls} = input;
 	const {first, last} = polls;
-	const title = `gmon report: ${clean(input.target)}`;
+	const title = `gmon report: ${visible(input.target)}`;
 	const facts: string[] = [];
 	if (polls.count > 1) facts.push(`${polls.count} polls over ${formatDuration(last.at - first.at)}`);
 	facts.push(`${formatBytes(last.bytes)} in ${formatDuration(last.fetchMs)}${last.truncated ? ' (TRUNCATED)' : ''}`);
@@ -91,7 +95,13 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 				)}${style.yellow(possible)}`;
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
+	if (input.unparsedHeaders) lines.push(style.yellow(fitEnd(unparsedNote(input.unparsedHeaders), width)));
 	return lines;
+}
+
+/** `1 goroutine header not understood: goroutine 7 …`: those goroutines are in no count, and the reader must know. */
+function unparsedNote({count, first}: {count: number; first: string}): string {
+	return `${count} goroutine header${count === 1 ? '' : 's'} not understood: ${visible(first)}`;
 }
 
 function stateLines(states: Record<string, number>, total: number, style: Style, width: number): string[] {
@@ -104,7 +114,7 @@ function stateLines(states: Record<string, number>, total: number, style: Style,
 	for (const [state, count] of entries) {
 		const bar = '█'.repeat(Math.max(count > 0 ? 1 : 0, Math.round((count / Math.max(total, 1)) * barRoom)));
 		const percent = `${((count / Math.max(total, 1)) * 100).toFixed(1)}%`.padStart(6);
-		lines.push(`  ${fitEnd(clean(state), nameWidth).padEnd(nameWidth)}  ${String(count).padStart(countWidth)}  ${percent} ${style.dim(bar)}`);
+		lines.push(`  ${fitEnd(visible(state), nameWidth).padEnd(nameWidth)}  ${String(count).padStart(countWidth)}  ${percent} ${style.dim(bar)}`);
 	}
 
 	return lines;
@@ -123,12 +133,10 @@ function suspectLines(suspects: readonly Suspect[], style: Style, width: number,
 	for (const [index, suspect] of suspects.entries()) {
 		// The model's one sentence, on two lines: what and where, then why (after its dash), so a
 		// cut at the width never eats the file:line. Proven in bold red, likely red, possible yellow.
-		const reason = clean(suspect.reason);
-		const dash = reason.indexOf(' — ');
-		const head = dash < 0 ? reason : reason.slice(0, dash);
+		const {head, why} = reasonParts(visible(suspect.reason));
 		const tone = suspect.tier === 'proven' ? (text: string) => style.red(style.bold(text)) : suspect.tier === 'likely' ? style.red : style.yellow;
 		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${tone(fitMiddle(head, width - 4 - numberWidth))}`);
-		if (dash >= 0) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(fitEnd(`— ${reason.slice(dash + 3)}`, width - 4 - numberWidth))}`);
+		if (why !== undefined) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(fitEnd(`— ${why}`, width - 4 - numberWidth))}`);
 	}
 
 	return lines;
@@ -147,7 +155,7 @@ function groupLines(groups: readonly Group[], input: ReportInput, style: Style, 
 	const whereWidth = width - (2 + countWidth + (multiPoll ? 15 : 0) + 2 + stateWidth + 2);
 	for (const group of shown) {
 		const trend = multiPoll ? `  ${signed(group.growth).padStart(6)}  ${String(group.stuck).padStart(5)}` : '';
-		const state = fitEnd(clean(group.state || '-'), stateWidth).padEnd(stateWidth);
+		const state = fitEnd(visible(group.state || '-'), stateWidth).padEnd(stateWidth);
 		const where = describeWhere(group.where, group.sample, whereWidth);
 		const mark = group.stuck > 0 || group.leaked > 0 ? style.yellow : (text: string) => text;
 		lines.push(`  ${String(group.count).padStart(countWidth)}${trend}  ${mark(state)}  ${where}`);
@@ -164,9 +172,9 @@ function groupLines(groups: readonly Group[], input: ReportInput, style: Style, 
 /** `func  file:line  ← creator`, cut to `width`: the creator goes first, then the function's middle; the location stays. */
 function describeWhere(where: Frame | undefined, sample: Goroutine, width: number): string {
 	if (!where) return sample.unavailable ? '(stack unavailable)' : '(no frames)';
-	const location = clean(shortLocation(where.file, where.line));
-	const func = clean(where.func);
-	const created = sample.createdBy ? clean(`  ← ${sample.createdBy.func}`) : '';
+	const location = visible(shortLocation(where.file, where.line));
+	const func = visible(where.func);
+	const created = sample.createdBy ? visible(`  ← ${sample.createdBy.func}`) : '';
 	const full = `${func}  ${location}${created}`;
 	if (full.length <= width) return full;
 	const bare = `${func}  ${location}`;
@@ -179,13 +187,13 @@ function describeWhere(where: Frame | undefined, sample: Goroutine, width: numbe
 function stackLines(group: Group, style: Style, width: number, maxFrames: number): string[] {
 	const {sample} = group;
 	const title = `▸ ${group.count} × ${group.state || 'profile record'}${group.where ? ` in ${group.where.func}` : ''}`;
-	const lines = [style.bold(fitMiddle(clean(title), width))];
+	const lines = [style.bold(fitMiddle(visible(title), width))];
 	const frames = sample.frames.slice(0, maxFrames);
 	for (const frame of frames) {
 		// The model's `where` is an interned copy: compare by content.
 		const parked = group.where !== undefined && frame.func === group.where.func && frame.line === group.where.line && frame.file === group.where.file;
-		const name = fitMiddle(clean(`${frame.func}(${frame.inlined ? '...' : ''})`), width - 6);
-		const location = fitMiddle(clean(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file), width - 8);
+		const name = fitMiddle(visible(`${frame.func}(${frame.inlined ? '...' : ''})`), width - 6);
+		const location = fitMiddle(visible(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file), width - 8);
 		lines.push(`    ${parked ? style.yellow(name) : name}${parked ? style.yellow(' ◀') : ''}`);
 		if (location) lines.push(style.dim(`        ${location}`));
 	}
@@ -195,8 +203,8 @@ function stackLines(group: Group, style: Style, width: number, maxFrames: number
 	if (sample.createdBy) {
 		const by = sample.createdBy;
 		const parent = by.parentId === undefined ? '' : ` in goroutine ${by.parentId}`;
-		lines.push(`    ${style.dim('created by')} ${fitMiddle(clean(`${by.func}${parent}`), width - 15)}`);
-		if (by.file) lines.push(style.dim(`        ${fitMiddle(clean(`${by.file}:${by.line}`), width - 8)}`));
+		lines.push(`    ${style.dim('created by')} ${fitMiddle(visible(`${by.func}${parent}`), width - 15)}`);
+		if (by.file) lines.push(style.dim(`        ${fitMiddle(visible(`${by.file}:${by.line}`), width - 8)}`));
 	}
 
 	return lines;

@@ -36,6 +36,8 @@ export interface ReportInput {
 	errors: ReportError[];
 	/** `panic: …` / `fatal error: …` lines before the first goroutine, when the dump is a crash. */
 	preamble?: string;
+	/** Goroutine headers of a shape gmon does not know (their goroutines are missing): count and the first, raw. */
+	unparsedHeaders?: {count: number; first: string};
 	/** Leave out groups (and their goroutines) that are known-benign. */
 	hideIdle: boolean;
 }

@@ -1,16 +1,16 @@
 // The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
 // It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
 // keys into reducer intents or store commands. Everything it shows is computed by source/view/.
-import {Box, Text, useInput, useStdin} from 'ink';
+import {Box, Text, useInput, usePaste, useStdin, useWindowSize} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorStore} from '../monitor-types.ts';
+import type {MonitorStore} from '../watch/types.ts';
 import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
-import {keyIntent, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
+import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
-import {stripControl} from '../view/sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList} from './list-views.tsx';
 import {Line} from './lines.tsx';
@@ -19,7 +19,6 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
-import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -43,15 +42,16 @@ const defaultClock = () => Date.now();
 
 export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock}: AppProps) {
 	const state = useMonitor(store);
-	const {columns, rows} = useTerminalSize();
+	const {columns, rows} = useWindowSize();
 	const [select] = useState(createSelector);
 	const [ui, setUi] = useState<UiState>(() => initialUiState({hideIdle: hideIdle ?? false, ...(initialView ? {view: initialView} : {})}));
 	const [groupBy, setGroupBy] = useState<GroupBy>(initialGroupBy ?? 'stack');
 	const now = useNow(clock);
 	const {isRawModeSupported} = useStdin();
 
-	// Ink repaints the whole screen (and wipes scrollback) once a frame is as tall as the terminal (ink#450).
-	const frameRows = rows - 1;
+	// The frame fills the terminal: Ink 8 draws a frame as tall as the terminal in place
+	// (it used to clear the whole screen on every frame, ink#450, so the frame was rows - 1).
+	const frameRows = rows;
 	const tooSmall = columns < minColumns || rows < minRows;
 	const compact = rows < 20;
 	const model = state.model;
@@ -109,6 +109,12 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	useInput(
 		(input, key) => {
 			for (const event of splitMeta(input, key)) handleInput(event.input, event.key);
+		},
+		{isActive: isRawModeSupported === true},
+	);
+	usePaste(
+		text => {
+			for (const action of pasteActions(text, uiRef.current)) dispatch(action);
 		},
 		{isActive: isRawModeSupported === true},
 	);
@@ -174,7 +180,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		if (view.group !== undefined) {
 			const group = select.groupsByKey(model).get(view.group);
 			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `${stripControl(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+			groupLabel = group ? `${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
 		}
 		body = (
 			<GoroutineList

@@ -2,7 +2,7 @@
 import {Text} from 'ink';
 import {helpLines} from '../view/chrome.ts';
 import {formatCount, truncateEnd} from '../view/format.ts';
-import {stripControl} from '../view/sanitize.ts';
+import {visible} from '../text/sanitize.ts';
 import {Body, Line, RowLine} from './lines.tsx';
 
 export function Help({height, width, noColor}: {height: number; width: number; noColor: boolean}) {
@@ -49,7 +49,7 @@ export function StatePicker({
 					const index = first + i;
 					const on = active.includes(state);
 					// Three leading columns, like list rows: the selected one shows `>` there.
-					const text = `   ${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${stripControl(state)} ${formatCount(counts[state] ?? 0)}`;
+					const text = `   ${on ? '[x]' : '[ ]'} ${index < 9 ? `${index + 1}` : ' '} ${visible(state)} ${formatCount(counts[state] ?? 0)}`;
 					return <RowLine key={state} text={truncateEnd(text, width)} tone={on ? 'new' : 'normal'} selected={index === cursor} noColor={noColor} />;
 				})
 			)}

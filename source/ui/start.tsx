@@ -1,9 +1,12 @@
-// Runs the TUI in the terminal's alternate screen and always gives the screen back: on q and
-// Ctrl-C (the App exits), on SIGTERM/SIGHUP/SIGINT and on a crash (our handlers, then
-// process.exit, because once we listen for a signal nobody else exits for us).
+// Runs the TUI in the terminal's alternate screen (Ink's `alternateScreen`) and always gives the
+// screen back. Ink leaves it on unmount, which happens on q and Ctrl-C (the App exits), when the
+// caller's `signal` aborts (the CLI turns SIGINT/SIGTERM into that, so a signal ends gmon the same
+// way as q: store stopped, exit code from the CLI), and on any other signal or process exit (Ink's
+// signal-exit hook, e.g. SIGHUP). A crash needs our handler: Node prints an uncaught error before
+// 'exit', which would land on the alternate screen and vanish with it.
 import {render} from 'ink';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorStore} from '../monitor-types.ts';
+import type {MonitorStore} from '../watch/types.ts';
 import type {ListKind} from '../view/types.ts';
 import {App} from './app.tsx';
 
@@ -17,33 +20,14 @@ export interface TuiOptions {
 	stdin?: NodeJS.ReadStream;
 	/** Stop the store when the user quits (default true). */
 	stopStoreOnExit?: boolean;
+	/** Ends the TUI as q does (the CLI aborts it on SIGINT/SIGTERM). */
+	signal?: AbortSignal;
 }
 
-// Ink 6.8 has no alternate-screen option (added in 7.0): switch by hand, and hide the cursor.
-const enterAlt = '\u001B[?1049h\u001B[H\u001B[?25l';
-const leaveAlt = '\u001B[?25h\u001B[?1049l';
-
-const signals = [
-	['SIGINT', 130],
-	['SIGTERM', 143],
-	['SIGHUP', 129],
-] as const;
-
-/** Resolves when the user quits (q / Ctrl-C). Signals and crashes restore the screen and exit the process. */
+/** Resolves when the user quits (q / Ctrl-C) or `signal` aborts. A crash restores the screen, prints the error and exits 1. */
 export async function startTui(store: MonitorStore, options: TuiOptions = {}): Promise<void> {
+	if (options.signal?.aborted) return;
 	const stdout = options.stdout ?? process.stdout;
-	const stdin = options.stdin ?? process.stdin;
-	let inAlt = false;
-	const restore = () => {
-		if (!inAlt) return;
-		inAlt = false;
-		stdout.write(leaveAlt);
-	};
-	if (stdout.isTTY) {
-		stdout.write(enterAlt);
-		inAlt = true;
-	}
-
 	const app = render(
 		<App
 			store={store}
@@ -54,49 +38,37 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 		/>,
 		{
 			stdout,
-			stdin,
+			stdin: options.stdin ?? process.stdin,
+			// A person is watching whenever stdout is a terminal, whatever CI variables say (Ink's
+			// default would draw nothing until exit under CI).
+			interactive: Boolean(stdout.isTTY),
+			// Only on a TTY; hides the cursor until unmount.
+			alternateScreen: true,
 			// console output would tear the full-screen frame.
 			patchConsole: false,
-			// Ghost and duplicated lines in 6.8 (ink#910): keep full-frame rewrites.
-			incrementalRendering: false,
-			// The App handles Ctrl-C itself so the screen is restored before exit.
+			// The App handles Ctrl-C itself, as a quit.
 			exitOnCtrlC: false,
 		},
 	);
 
-	const onSignal = (code: number) => () => {
-		try {
-			app.unmount();
-		} catch {}
-		restore();
-		void Promise.resolve(store.control.stop())
-			.catch(() => {})
-			.finally(() => process.exit(code));
-		// Don't hang on a stuck stop().
-		setTimeout(() => process.exit(code), 500).unref();
-	};
+	const onAbort = () => app.unmount();
+	options.signal?.addEventListener('abort', onAbort, {once: true});
 	const onCrash = (error: unknown) => {
 		try {
 			app.unmount();
 		} catch {}
-		restore();
 		process.stderr.write(`gmon crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 		process.exit(1);
 	};
-	const handlers = signals.map(([signal, code]) => [signal, onSignal(code)] as const);
-	for (const [signal, handler] of handlers) process.on(signal, handler);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
-	process.on('exit', restore);
 
 	try {
 		await app.waitUntilExit();
 	} finally {
-		restore();
-		for (const [signal, handler] of handlers) process.off(signal, handler);
+		options.signal?.removeEventListener('abort', onAbort);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
-		process.off('exit', restore);
 		// A poll stuck in a slow target must not hold the user's shell: give stop() a second.
 		if (options.stopStoreOnExit ?? true) await Promise.race([store.control.stop(), new Promise(resolve => setTimeout(resolve, 1000).unref())]);
 	}

@@ -3,7 +3,7 @@
 import {useApp} from 'ink';
 import {useCallback, useRef} from 'react';
 import type {GroupBy} from '../model/types.ts';
-import type {MonitorState, MonitorStore} from '../monitor-types.ts';
+import type {MonitorState, MonitorStore} from '../watch/types.ts';
 import {nextGroupBy, nextInterval, type Command} from '../view/keymap.ts';
 import {groupByNotice} from '../view/chrome.ts';
 import type {Action, ListKind} from '../view/types.ts';

@@ -2,10 +2,11 @@
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
-import {formatBytes, formatCount, formatDelta, formatDuration, truncateEnd} from './format.ts';
-import {stripControl} from './sanitize.ts';
+import {formatBytes, formatDuration} from '../text/units.ts';
+import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
+import {visible} from '../text/sanitize.ts';
+import {bindings, footerCell, sections, shownKeys, type FooterPlace, type Section} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
-import {sparkline} from './format.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -53,13 +54,22 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	// The poller stretches full dumps and fills in the counts from debug=1 between them: say how old each is.
 	const countsNewer = last !== undefined && profile !== undefined && profile.at > last.at;
 	if (last?.truncated) parts.push(cutNote(last, countsNewer ? model?.total : undefined));
+	// Goroutines behind a header shape gmon does not know are in no count: say so (`--once` prints the line).
+	const unparsed = last?.dump.unparsedHeaders?.count ?? 0;
+	if (unparsed > 0) parts.push(`${formatCount(unparsed)} goroutine header${unparsed === 1 ? '' : 's'} not understood`);
 	if (last) {
 		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
 		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
-	} else if (!poller.error) parts.push('waiting for the first poll…');
+	}
+	// A poll taking long (a slow link, a target dripping bytes) shows its time, in whole seconds so
+	// the once-a-second clock redraws only then; --poll-timeout ends it.
+	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
+	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}` : '';
+	if (!last && !poller.error) parts.push(`waiting for the first poll…${slow}`);
+	else if (slow !== '') parts.push(`polling for${slow}`);
 	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
 	if (poller.effectiveIntervalMs > poller.intervalMs) {
-		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${stripControl(poller.stretchedReason)}` : ' to spare the target'})`;
+		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${visible(poller.stretchedReason)}` : ' to spare the target'})`;
 	}
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
 	parts.push(interval);
@@ -80,7 +90,7 @@ function errorLine({poller, now, width}: HeaderInput): ChromeLine | undefined {
 		tail.push(`${wait >= 1000 ? `retry in ${formatDuration(wait)}` : 'retrying'}${error.attempt > 1 ? ` (attempt ${error.attempt})` : ''}`);
 	}
 	if (poller.last) tail.push(`showing data from ${ago(now - poller.last.at)}`);
-	const message = `✖ ${stripControl(error.message)}`;
+	const message = `✖ ${visible(error.message)}`;
 	let suffix = tail.map(part => ` · ${part}`).join('');
 	// Keep at least a readable start of the message; drop the data's age before the countdown.
 	if (width - suffix.length < 40 && tail.length > 1) suffix = ` · ${tail[0]}`;
@@ -113,7 +123,7 @@ function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState
 	const listed = order.map((state, slot) => ({state, slot})).sort((a, b) => count(b.state) - count(a.state) || a.slot - b.slot);
 	return listed
 		.map(({state, slot}) => {
-			const label = `${slot < 9 ? `${slot + 1}:` : ''}${stripControl(state)} ${formatCount(count(state))}`;
+			const label = `${slot < 9 ? `${slot + 1}:` : ''}${visible(state)} ${formatCount(count(state))}`;
 			return ui.states.includes(state) ? `[${label}]` : label;
 		})
 		.join('  ');
@@ -122,8 +132,8 @@ function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState
 export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
-	const title = `gmon ${stripControl(poller.target)} · ${pollStatus(input)}`;
-	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated ? 'warn' : 'title'});
+	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
+	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders ? 'warn' : 'title'});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
 	if (!model) {
@@ -171,7 +181,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 	else if (input.groupLabel) parts.push(`group: ${input.groupLabel}`);
 	if (input.view.kind !== 'stack') parts.push(sortLabel(ui, input.listKind));
 	if (input.listKind === 'groups' && input.groupBy) parts.push(`by ${input.groupBy}`);
-	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(stripControl).join(', ')}`);
+	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
 	if (ui.hideIdle) parts.push('idle hidden');
 	if (input.position) parts.push(input.position);
@@ -181,7 +191,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 		tone = 'warn';
 	}
 	if (ui.message) {
-		parts.unshift(stripControl(ui.message));
+		parts.unshift(visible(ui.message));
 		tone = 'warn';
 	}
 	return {text: truncateEnd(parts.join(' · '), width), tone};
@@ -196,59 +206,65 @@ export function groupByNotice(by: string, listKind: ListKind): string | undefine
 	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
 }
 
-/** An overlay has the keyboard: its own keys, not the list's (Enter toggles a state in the picker). */
-function overlayKeys(overlay: Overlay): string[] {
-	return overlay === 'states'
-		? ['↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit', '↑↓ move  ⏎ toggle  0 clear  Esc close  q quit']
-		: ['any key closes the help  q quit'];
+/** Which footer a view (or the overlay over it) shows. */
+function footerPlace(view: View, overlay?: Overlay): FooterPlace {
+	if (overlay) return overlay;
+	if (view.kind === 'stack') return view.target.type === 'goroutine' ? 'stack' : 'groupStack';
+	if (view.kind === 'groups') return 'groups';
+	return view.group === undefined ? 'goroutines' : 'members';
 }
 
-/** Footer line 2: the keys that matter in this view; the shortest set that fits (`?` lists them all). */
+/** Footer line 2: the keys that matter in this view, from the bindings table; the most that fit (`?` lists them all). */
 export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLine {
-	let variants: string[];
-	if (overlay) {
-		variants = overlayKeys(overlay);
-	} else if (view.kind === 'stack') {
-		variants =
-			view.target.type === 'goroutine'
-				? ['↑↓ scroll  c parent  v group  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  c parent  v group  Esc back  ? help  q quit']
-				: ['↑↓ scroll  ⏎ members  Esc back  p pause  w write dump  ? help  q quit', '↑↓ scroll  ⏎ members  Esc back  ? help  q quit'];
-	} else if (view.kind === 'groups') {
-		variants = [
-			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit',
-			'↑↓ move  ⏎ goroutines  v stack  b group-by  Tab list  / filter  f states  s sort  ? help  q quit',
-			'⏎ open  v stack  b by  Tab list  / filter  f states  s sort  ? help  q quit',
-		];
-	} else {
-		const tab = view.group === undefined ? 'Tab groups' : 'Esc back';
-		variants = [
-			`↑↓ move  ⏎ stack  v group  ${tab}  / filter  f states  s/S sort  H idle  p pause  r refresh  +/- interval  w write  ? help  q quit`,
-			`↑↓ move  ⏎ stack  ${tab}  / filter  f states  s sort  H idle  ? help  q quit`,
-			`⏎ stack  ${tab}  / filter  f states  s sort  ? help  q quit`,
-		];
+	const place = footerPlace(view, overlay);
+	const cells = bindings.flatMap(binding => footerCell(binding, place) ?? []);
+	let text = '';
+	for (const tier of [3, 2, 1]) {
+		text = cells
+			.filter(cell => cell.tier <= tier)
+			.map(cell => cell.text)
+			.join('  ');
+		if (text.length <= width) break;
 	}
-	const fits = variants.find(text => text.length <= width) ?? variants[variants.length - 1]!;
-	return {text: truncateEnd(fits, width), tone: 'dim'};
+	return {text: truncateEnd(text, width), tone: 'dim'};
 }
+
+/** What the marks in the lists mean: not a key, but the help is where people look. */
+const marksLine = 'Marks   ● stuck, deepening  + new  ? suspect  ! proven leak';
+
+/** The order of the help's lines, and how much each is needed (1 most) when the pane is short. */
+const sectionNeed: Record<Section, number> = {Quit: 1, Move: 3, Open: 4, Filter: 5, Sort: 6, Views: 7, Target: 8};
+
+const helpWidth = 80;
 
 /**
- * The help overlay's lines, each with how much it is needed (1 most): each fits 80 columns, and
- * quit and the marks fit 60, so a small pane (60x12 has room for 6) keeps how to quit and what
- * the marks mean. A continuation line ranks below the line it continues.
+ * The help overlay's lines, each with how much it is needed (1 most), generated from the bindings
+ * table: one line per section, wrapped at 80 columns; quit and the marks come first when a small
+ * pane keeps only a few. A continuation line ranks below every first line.
  */
-const help: ReadonlyArray<readonly [text: string, need: number]> = [
-	['Move    ↑↓ j/k   PgUp/PgDn   Ctrl-u/Ctrl-d half page   g/G Home/End', 3],
-	['Open    Enter: goroutine → its stack, group → its goroutines   Esc back / clear', 4],
-	['Views   Tab goroutines ⇄ groups   v group stack   c parent goroutine', 7],
-	['        b group by: stack → where (user frame) → top frame → creator', 10],
-	['Sort    s next column: leak wait id state function file count growth   S reverse', 6],
-	['Filter  f state picker   1–9 toggle a state   0 all states   H hide idle', 5],
-	['        / fuzzy over function, file, created-by, state (spaces ok; Esc clears)', 9],
-	['Target  p/Space pause   r refresh now   +/- poll interval   w write raw dump', 8],
-	['Marks   ● stuck, deepening  + new  ? suspect  ! proven leak', 2],
-	['Quit    q or Ctrl-C   any other key closes this help', 1],
-];
-
+const help: ReadonlyArray<readonly [text: string, need: number]> = (() => {
+	const lines: Array<readonly [string, number]> = [];
+	let continuation = 10;
+	for (const section of sections) {
+		const need = sectionNeed[section];
+		if (section === 'Quit') lines.push([marksLine, 2]);
+		const fragments = bindings.filter(binding => binding.section === section).map(binding => `${shownKeys(binding)} ${binding.does}`);
+		let line = section.padEnd(8);
+		let first = true;
+		for (const fragment of fragments) {
+			const joined = line.trim() === section || line.trim() === '' ? line + fragment : `${line}   ${fragment}`;
+			if (joined.length <= helpWidth || line.trim() === section || line.trim() === '') {
+				line = joined;
+				continue;
+			}
+			lines.push([line, first ? need : continuation++]);
+			first = false;
+			line = ' '.repeat(8) + fragment;
+		}
+		lines.push([line, first ? need : continuation++]);
+	}
+	return lines;
+})();
 /** The help overlay's lines, in their usual order. */
 export const helpText: readonly string[] = help.map(([text]) => text);
 

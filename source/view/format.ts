@@ -1,3 +1,5 @@
+import {formatDuration} from '../text/units.ts';
+
 // Pure text formatting for fixed-width terminal cells. Widths count UTF-16 code units: dump text is
 // almost always ASCII, and the few symbols gmon draws itself are one column wide.
 
@@ -35,37 +37,9 @@ export function padStart(text: string, width: number): string {
 	return cut.length < width ? ' '.repeat(width - cut.length) + cut : cut;
 }
 
-/** `850ms`, `12s`, `3m05s`, `2h14m`, `3d04h`: short and sortable by eye. */
-export function formatDuration(ms: number): string {
-	if (!Number.isFinite(ms) || ms < 0) return '-';
-	if (ms < 1000) return `${Math.round(ms)}ms`;
-	const s = Math.floor(ms / 1000);
-	if (s < 60) return `${s}s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-	const h = Math.floor(m / 60);
-	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-	const d = Math.floor(h / 24);
-	return `${d}d${String(h % 24).padStart(2, '0')}h`;
-}
-
 /** Wait column: blank under a second (nothing to see), otherwise a duration. */
 export function formatWait(ms: number): string {
 	return ms < 1000 ? '' : formatDuration(ms);
-}
-
-/** `512 B`, `1.2 KB`, `25 MB`. */
-export function formatBytes(bytes: number): string {
-	if (!Number.isFinite(bytes) || bytes < 0) return '-';
-	if (bytes < 1024) return `${bytes} B`;
-	const units = ['KB', 'MB', 'GB'];
-	let value = bytes / 1024;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** `+3`, `-2`, `0`. */

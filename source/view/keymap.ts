@@ -1,6 +1,10 @@
-// Keys → intents. Pure (a subset of Ink's Key shape, no Ink import), so every binding is tested
-// without a terminal. Conventions from htop, k9s and lazygit; Esc goes back or clears, never quits.
+// Keys → intents, looked up in the one bindings table (bindings.ts). Pure (a subset of Ink's Key
+// shape, no Ink import), so every binding is tested without a terminal.
+import {GROUP_BYS, type GroupBy} from '../model/types.ts';
+import {bindings, type Binding, type Intent, type KeyName, type Mode} from './bindings.ts';
 import type {Action, UiState} from './types.ts';
+
+export type {Command, Intent} from './bindings.ts';
 
 export interface KeyLike {
 	upArrow?: boolean;
@@ -18,106 +22,69 @@ export interface KeyLike {
 	delete?: boolean;
 }
 
-/** Things the key asks of the store (the poller) or the process rather than of the UI state. */
-export type Command = 'quit' | 'pause' | 'refresh' | 'slower' | 'faster' | 'write' | 'groupBy';
+/** Which binding a key press names, if any: `Ctrl-u`, `↑`, `Enter`, `j`, … (see bindings.ts). */
+function keyNames(input: string, key: KeyLike): KeyName[] {
+	if (key.escape) return ['Esc'];
+	if (key.upArrow) return ['↑'];
+	if (key.downArrow) return ['↓'];
+	if (key.pageUp) return ['PgUp'];
+	if (key.pageDown) return ['PgDn'];
+	if (key.home) return ['Home'];
+	if (key.end) return ['End'];
+	if (key.return) return ['Enter'];
+	if (key.tab) return ['Tab'];
+	if (key.backspace) return ['Backspace'];
+	// Forward Delete: the prompt's cursor is always at the end, so it has nothing to delete.
+	if (key.delete) return [];
+	if (key.ctrl) return input.length === 1 ? [`Ctrl-${input.toLowerCase()}`] : [];
+	if (key.meta || input === '') return [];
+	if (input === ' ') return ['Space', 'text'];
+	if (/^[1-9]$/.test(input)) return [input, '1–9', 'text'];
+	// A burst typed into the prompt is text only: typing "Enter" or "Paste" must not name a binding.
+	return input.length === 1 ? [input, 'text'] : ['text'];
+}
 
-export type Intent = {action: Action} | {command: Command} | undefined;
+function modeOf(ui: UiState): Mode {
+	if (ui.editing) return 'editing';
+	if (ui.overlay === 'help') return 'help';
+	if (ui.overlay === 'states') return 'states';
+	return 'main';
+}
 
-const act = (action: Action): Intent => ({action});
-const cmd = (command: Command): Intent => ({command});
+/** The bindings of each mode, most specific key first: `text` and `any` only catch what nothing else does. */
+const byMode = new Map<Mode, Binding[]>();
+for (const mode of ['editing', 'help', 'states', 'main'] as const) {
+	const here = bindings.filter(binding => binding.in.includes(mode));
+	const catchAll = (binding: Binding) => binding.keys.includes('text') || binding.keys.includes('any');
+	byMode.set(mode, [...here.filter(binding => !catchAll(binding)), ...here.filter(catchAll)]);
+}
 
+/** What a key press asks for, by the bindings table (bindings.ts). */
 export function keyIntent(input: string, key: KeyLike, ui: UiState): Intent {
-	if (key.ctrl && input === 'c') return cmd('quit');
-	// Ink 6.8 sets key.meta on a lone Escape too: test escape first.
-	if (key.escape) return act({type: 'back'});
-
-	if (ui.editing) {
-		if (key.return) return act({type: 'acceptQuery'});
-		// Ink 6.8 reports the Backspace key (0x7f) as key.delete.
-		if (key.backspace || key.delete) return act({type: 'backspaceQuery'});
-		if (key.upArrow) return act({type: 'nav', nav: 'up'});
-		if (key.downArrow) return act({type: 'nav', nav: 'down'});
-		if (key.ctrl && input === 'u') return act({type: 'clearQuery'});
-		if (key.ctrl || key.meta || key.tab || input === '') return undefined;
-		return act({type: 'typeQuery', text: input});
+	const names = keyNames(input, key);
+	for (const binding of byMode.get(modeOf(ui))!) {
+		const name = binding.keys.includes('any') ? 'any' : names.find(candidate => binding.keys.includes(candidate));
+		if (name === undefined) continue;
+		return typeof binding.intent === 'function' ? binding.intent(name, input) : binding.intent;
 	}
-
-	if (ui.overlay === 'help') {
-		if (input === 'q') return cmd('quit');
-		// Any other key closes the help and is otherwise ignored, so nothing happens unseen.
-		return act({type: 'toggleHelp'});
-	}
-
-	if (key.upArrow) return act({type: 'nav', nav: 'up'});
-	if (key.downArrow) return act({type: 'nav', nav: 'down'});
-	if (key.pageUp) return act({type: 'nav', nav: 'pageUp'});
-	if (key.pageDown) return act({type: 'nav', nav: 'pageDown'});
-	if (key.home) return act({type: 'nav', nav: 'top'});
-	if (key.end) return act({type: 'nav', nav: 'bottom'});
-	if (key.ctrl && input === 'u') return act({type: 'nav', nav: 'halfUp'});
-	if (key.ctrl && input === 'd') return act({type: 'nav', nav: 'halfDown'});
-	if (key.ctrl || key.meta) return undefined;
-
-	if (ui.overlay === 'states') {
-		if (key.return || input === ' ') return act({type: 'togglePicked'});
-		if (input === 'j') return act({type: 'nav', nav: 'down'});
-		if (input === 'k') return act({type: 'nav', nav: 'up'});
-		if (input === 'f') return act({type: 'openStates'});
-		if (input === 'x' || input === '0') return act({type: 'clearStates'});
-		if (/^[1-9]$/.test(input)) return act({type: 'toggleStateAt', index: Number(input) - 1});
-		if (input === 'q') return cmd('quit');
-		return undefined;
-	}
-
-	if (key.return) return act({type: 'enter'});
-	if (key.tab) return act({type: 'toggleView'});
-	switch (input) {
-		case 'j':
-			return act({type: 'nav', nav: 'down'});
-		case 'k':
-			return act({type: 'nav', nav: 'up'});
-		case 'g':
-			return act({type: 'nav', nav: 'top'});
-		case 'G':
-			return act({type: 'nav', nav: 'bottom'});
-		case 's':
-			return act({type: 'cycleSort'});
-		case 'S':
-			return act({type: 'reverseSort'});
-		case 'f':
-			return act({type: 'openStates'});
-		case '0':
-			return act({type: 'clearStates'});
-		case '/':
-			return act({type: 'startQuery'});
-		case 'H':
-			return act({type: 'toggleIdle'});
-		case '?':
-			return act({type: 'toggleHelp'});
-		case 'c':
-			return act({type: 'jumpToParent'});
-		case 'v':
-			return act({type: 'openGroupStack'});
-		case 'b':
-			return cmd('groupBy');
-		case 'p':
-		case ' ':
-			return cmd('pause');
-		case 'r':
-			return cmd('refresh');
-		case '+':
-		case '=':
-			return cmd('slower');
-		case '-':
-		case '_':
-			return cmd('faster');
-		case 'w':
-			return cmd('write');
-		case 'q':
-			return cmd('quit');
-	}
-	if (/^[1-9]$/.test(input)) return act({type: 'toggleStateAt', index: Number(input) - 1});
 	return undefined;
+}
+
+/**
+ * A paste (Ink's bracketed paste: the whole text at once, never as keys), as one line for the
+ * `Paste` binding of the mode (bindings.ts): pasted text never runs as commands (a stray `q` would
+ * quit). A mode without that binding (the help, the state picker) ignores it.
+ */
+export function pasteActions(text: string, ui: UiState): Action[] {
+	// A copied line's trailing newline is no part of it; a leading space only matters after text.
+	const line = text.replace(/\s+/g, ' ').trimEnd();
+	if (line.trim() === '') return [];
+	// Only a binding that names `Paste`: the help's "any key closes it" is about keys.
+	const binding = byMode.get(modeOf(ui))!.find(candidate => candidate.keys.includes('Paste'));
+	if (!binding) return [];
+	const typed = ui.editing && ui.query !== '' ? line : line.trimStart();
+	const intent = typeof binding.intent === 'function' ? binding.intent('Paste', typed) : binding.intent;
+	return intent && 'action' in intent ? [intent.action] : [];
 }
 
 export interface KeyEvent {
@@ -139,12 +106,10 @@ export function splitMeta(input: string, key: KeyLike): KeyEvent[] {
 	];
 }
 
-const groupByOrder = ['stack', 'where', 'top', 'creator'] as const;
-
 /** `b`: the next group-by key. */
-export function nextGroupBy(current: string | undefined): (typeof groupByOrder)[number] {
-	const i = groupByOrder.indexOf((current ?? 'stack') as (typeof groupByOrder)[number]);
-	return groupByOrder[(i + 1) % groupByOrder.length]!;
+export function nextGroupBy(current: GroupBy | undefined): GroupBy {
+	const i = GROUP_BYS.indexOf(current ?? GROUP_BYS[0]);
+	return GROUP_BYS[(i + 1) % GROUP_BYS.length]!;
 }
 
 /** `+`/`-`: the interval steps, so a few presses cover 250 ms to a minute. */
@@ -173,7 +138,7 @@ export function splitBurst(input: string): BurstPart[] {
 		let key: KeyLike | undefined;
 		if (char === '\r' || char === '\n') key = {return: true};
 		else if (char === '\t') key = {tab: true};
-		else if (char === '\u007F' || char === '\b') key = {delete: true};
+		else if (char === '\u007F' || char === '\b') key = {backspace: true};
 		else if (char === '\u001B') key = {escape: true};
 		else if (char < ' ') key = {};
 		if (key === undefined) {

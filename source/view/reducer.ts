@@ -3,7 +3,7 @@
 import type {Goroutine} from '../dump/types.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
-import {stripControl} from './sanitize.ts';
+import {withoutUnsafe} from '../text/sanitize.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {
 	defaultDesc,
@@ -285,9 +285,10 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 		case 'clearStates':
 			return {...state, states: []};
 		case 'startQuery':
-			return {...state, editing: true, overlay: undefined};
+			// A paste opens the prompt with its text typed in.
+			return {...state, editing: true, overlay: undefined, ...(action.text ? {query: state.query + withoutUnsafe(action.text)} : {})};
 		case 'typeQuery':
-			return {...state, query: state.query + stripControl(action.text)};
+			return {...state, query: state.query + withoutUnsafe(action.text)};
 		case 'backspaceQuery':
 			return {...state, query: state.query.slice(0, -1)};
 		case 'clearQuery':

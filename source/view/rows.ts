@@ -4,7 +4,8 @@ import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
 import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
-import {stripControl} from './sanitize.ts';
+import {visible} from '../text/sanitize.ts';
+import {reasonParts} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
 /**
@@ -57,20 +58,21 @@ export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns 
 	return {width, id, state, wait, where, file: rest - where - 1, created: 0};
 }
 
+/** A column title row: after the mark column, each title fitted to its width (right-aligned for numbers), one space apart. */
+function headerRow(width: number, cells: ReadonlyArray<readonly [title: string, width: number, align: 'left' | 'right']>): string {
+	const titles = cells.filter(([, cellWidth]) => cellWidth > 0).map(([title, cellWidth, align]) => (align === 'right' ? padStart : padEnd)(title, cellWidth));
+	return padEnd(' '.repeat(markWidth) + titles.join(' '), width);
+}
+
 export function goroutineHeader(cols: GoroutineColumns): string {
-	let line =
-		' '.repeat(markWidth) +
-		padStart('ID', cols.id) +
-		' ' +
-		padEnd('STATE', cols.state) +
-		' ' +
-		padStart('WAIT', cols.wait) +
-		' ' +
-		padEnd('WHERE', cols.where) +
-		' ' +
-		padEnd('FILE', cols.file);
-	if (cols.created > 0) line += ` ${padEnd('CREATED BY', cols.created)}`;
-	return padEnd(line, cols.width);
+	return headerRow(cols.width, [
+		['ID', cols.id, 'right'],
+		['STATE', cols.state, 'left'],
+		['WAIT', cols.wait, 'right'],
+		['WHERE', cols.where, 'left'],
+		['FILE', cols.file, 'left'],
+		['CREATED BY', cols.created, 'left'],
+	]);
 }
 
 export interface RowContext {
@@ -91,7 +93,7 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 		m +
 		padStart(String(t.g.id), cols.id) +
 		' ' +
-		padEnd(stripControl(t.g.state), cols.state) +
+		padEnd(visible(t.g.state), cols.state) +
 		' ' +
 		padStart(formatWait(t.waitMs), cols.wait) +
 		' ' +
@@ -143,20 +145,14 @@ function whereText(func: string, file: string, width: number): string {
 }
 
 export function groupHeader(cols: GroupColumns): string {
-	const line =
-		' '.repeat(markWidth) +
-		padStart('COUNT', cols.count) +
-		' ' +
-		padStart('Δ', cols.delta) +
-		' ' +
-		padEnd('TREND', cols.trend) +
-		' ' +
-		padEnd('STATE', cols.state) +
-		' ' +
-		padEnd('WHERE', cols.where) +
-		' ' +
-		padEnd('WHY', cols.why);
-	return padEnd(line, cols.width);
+	return headerRow(cols.width, [
+		['COUNT', cols.count, 'right'],
+		['Δ', cols.delta, 'right'],
+		['TREND', cols.trend, 'left'],
+		['STATE', cols.state, 'left'],
+		['WHERE', cols.where, 'left'],
+		['WHY', cols.why, 'left'],
+	]);
 }
 
 /**
@@ -165,10 +161,10 @@ export function groupHeader(cols: GroupColumns): string {
  * list, the stack view and the reports say the same thing.
  */
 export function suspectWhy(suspect: Suspect, width: number): string {
-	const reason = stripControl(suspect.reason);
+	const reason = visible(suspect.reason);
 	if (reason.length <= width) return reason;
-	const dash = reason.indexOf(' — ');
-	return dash < 0 ? reason : `${suspect.tier ?? (suspect.proven ? 'proven' : 'likely')}: ${reason.slice(dash + 3)}`;
+	const {why} = reasonParts(reason);
+	return why === undefined ? reason : `${suspect.tier}: ${why}`;
 }
 
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
@@ -187,7 +183,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 		' ' +
 		padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) +
 		' ' +
-		padEnd(stripControl(group.state), cols.state) +
+		padEnd(visible(group.state), cols.state) +
 		' ' +
 		padEnd(truncateMiddle(where, cols.where), cols.where) +
 		' ' +

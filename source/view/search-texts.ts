@@ -4,7 +4,7 @@
 // a few hundred distinct texts, so each distinct text is built once and found again through
 // nested Maps keyed by its parts (strings the parser already holds).
 import type {TrackedGoroutine} from '../model/types.ts';
-import {shortFile} from './frames.ts';
+import {baseName} from '../dump/names.ts';
 
 type Level = Map<string | number, Level | number>;
 
@@ -36,7 +36,7 @@ export class SearchTexts {
 		const known = level.get(last);
 		if (known !== undefined) return known as number;
 		const id = this.texts.length;
-		this.texts.push(`${t.g.state} ${func} ${file ? `${shortFile(file)}:${line}` : ''} ${t.g.createdBy?.func ?? ''}`);
+		this.texts.push(`${t.g.state} ${func} ${file ? `${baseName(file)}:${line}` : ''} ${t.g.createdBy?.func ?? ''}`);
 		level.set(last, id);
 		return id;
 	}

@@ -2,9 +2,9 @@
 // group), sort, and the window of visible rows around a selection that follows its key.
 // Each step is cached on its inputs, so a key press that only moves the cursor costs a Map
 // lookup and a slice, and a new poll costs one sort and one filter pass.
-import type {Goroutine} from '../dump/types.ts';
+import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
-import {shortFile} from './frames.ts';
+import {baseName} from '../dump/names.ts';
 import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
@@ -57,18 +57,23 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 /** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
 export function searchTextOf(t: TrackedGoroutine): string {
 	const frame = whereFrame(t);
-	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
 	return `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
 }
 
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
-	const file = frame?.file ? `${shortFile(frame.file)}:${frame.line}` : '';
+	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
 	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
 }
 
 function compareText(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** By file, then line: the `file` sort of both lists. */
+function compareLocation(a: Frame | undefined, b: Frame | undefined): number {
+	return compareText(a?.file ?? '', b?.file ?? '') || (a?.line ?? 0) - (b?.line ?? 0);
 }
 
 /** How loudly a row says "leak": 3 proven, 2 suspect, 1 stuck, 0 otherwise. */
@@ -106,11 +111,7 @@ function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, group
 			primary = (a, b) => compareText(whereFunc(a), whereFunc(b));
 			break;
 		case 'file':
-			primary = (a, b) => {
-				const fa = whereFrame(a);
-				const fb = whereFrame(b);
-				return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
-			};
+			primary = (a, b) => compareLocation(whereFrame(a), whereFrame(b));
 			break;
 		case 'count':
 			primary = (a, b) => (groups.get(a.groupKey)?.count ?? 0) - (groups.get(b.groupKey)?.count ?? 0);
@@ -152,11 +153,7 @@ function sortGroups(list: readonly Group[], sort: SortSpec, suspects: Map<string
 			primary = (a, b) => compareText(groupWhere(a)?.func ?? '', groupWhere(b)?.func ?? '');
 			break;
 		case 'file':
-			primary = (a, b) => {
-				const fa = groupWhere(a);
-				const fb = groupWhere(b);
-				return compareText(fa?.file ?? '', fb?.file ?? '') || (fa?.line ?? 0) - (fb?.line ?? 0);
-			};
+			primary = (a, b) => compareLocation(groupWhere(a), groupWhere(b));
 			break;
 	}
 	return list.slice().sort((a, b) => dir * primary(a, b) || compareText(a.key, b.key));

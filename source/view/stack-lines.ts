@@ -1,11 +1,14 @@
 // The stack view's content as plain lines: every frame (function and args, then file:line),
 // runtime and standard-library frames marked dim, the elision marker where Go put it, created-by;
 // for a group its shared stack and member ids. The UI only colours and windows these lines.
+import {isProvenLeak} from '../dump/classify.ts';
+import {formatDuration} from '../text/units.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
+import {isUserFunc} from '../dump/user-frame.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
-import {createdByText, isStdFrame} from './frames.ts';
-import {formatDelta, formatDuration, truncateEnd, truncateMiddle} from './format.ts';
-import {stripControl} from './sanitize.ts';
+import {createdByText} from './frames.ts';
+import {formatDelta, truncateEnd, truncateMiddle} from './format.ts';
+import {visible} from '../text/sanitize.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
 
@@ -21,14 +24,14 @@ export interface Line {
 function argsText(frame: Frame, argsKept: boolean): string {
 	if (frame.inlined) return '...';
 	if (frame.args === '' && !argsKept) return '…';
-	return stripControl(frame.args);
+	return visible(frame.args);
 }
 
 function frameLines(frame: Frame, width: number, argsKept = true): Line[] {
-	const tone: Tone = isStdFrame(frame.func) ? 'dim' : 'normal';
+	const tone: Tone = isUserFunc(frame.func) ? 'normal' : 'dim';
 	const args = argsText(frame, argsKept);
-	const call = truncateEnd(`${stripControl(frame.func)}(${args})`, width);
-	const where = frame.file ? `${stripControl(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
+	const call = truncateEnd(`${visible(frame.func)}(${args})`, width);
+	const where = frame.file ? `${visible(frame.file)}${frame.line > 0 ? `:${frame.line}` : ''}` : '?';
 	return [
 		{text: call, tone},
 		{text: `    ${truncateMiddle(where, width - 4)}`, tone: 'dim'},
@@ -56,8 +59,8 @@ function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
 
 function createdByLines(createdBy: Goroutine['createdBy'], width: number): Line[] {
 	if (!createdBy) return [];
-	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isStdFrame(createdBy.func) ? 'dim' : 'accent'}];
-	if (createdBy.file) lines.push({text: `    ${truncateMiddle(`${stripControl(createdBy.file)}:${createdBy.line}`, width - 4)}`, tone: 'dim'});
+	const lines: Line[] = [{text: truncateEnd(`created by ${createdByText(createdBy)}`, width), tone: isUserFunc(createdBy.func) ? 'accent' : 'dim'}];
+	if (createdBy.file) lines.push({text: `    ${truncateMiddle(`${visible(createdBy.file)}:${createdBy.line}`, width - 4)}`, tone: 'dim'});
 	return lines;
 }
 
@@ -84,7 +87,7 @@ export interface StackOptions {
 
 function labelsText(labels: Record<string, string> | undefined): string {
 	if (!labels) return '';
-	const parts = Object.entries(labels).map(([k, v]) => `${stripControl(k)}=${stripControl(v)}`);
+	const parts = Object.entries(labels).map(([k, v]) => `${visible(k)}=${visible(v)}`);
 	return parts.length === 0 ? '' : `labels ${parts.join(' ')}`;
 }
 
@@ -93,18 +96,20 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	const {g} = t;
 	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
-	lines.push({text: truncateEnd(`goroutine ${g.id} [${stripControl(g.rawState)}]`, width), tone: 'title'});
+	lines.push({text: truncateEnd(`goroutine ${g.id} [${visible(g.rawState)}]`, width), tone: 'title'});
 	const facts: string[] = [];
 	if (options.gone) facts.push('GONE: no longer in the dump (last seen below)');
 	if (t.waitMs >= 1000) facts.push(`waiting ${formatDuration(t.waitMs)}`);
 	if (t.stuck) facts.push(`stuck ${t.samePolls} polls`);
 	if (t.isNew) facts.push('new');
-	if (g.leaked) facts.push('proven leak (goroutineleak)');
+	const proven = isProvenLeak(g);
+	if (proven) facts.push('proven leak (goroutineleak)');
+	else if (g.leaked) facts.push('marked (leaked) by Go: main parked on purpose, not a leak');
 	else if (options.suspect) facts.push('suspect');
 	const labels = labelsText(g.labels);
 	if (labels) facts.push(labels);
-	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: g.leaked || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
-	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
+	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept));
@@ -134,14 +139,14 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 	const lines: Line[] = [];
 	lines.push({
 		text: truncateEnd(
-			`group of ${group.count} · ${stripControl(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`,
+			`group of ${group.count} · ${visible(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`,
 			width,
 		),
 		tone: 'title',
 	});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
 	const states = Object.entries(group.states)
-		.map(([state, n]) => `${stripControl(state)} ${n}`)
+		.map(([state, n]) => `${visible(state)} ${n}`)
 		.join(', ');
 	lines.push({
 		text: truncateEnd(
@@ -151,7 +156,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		tone: 'normal',
 	});
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
-	if (options.suspect) lines.push({text: truncateEnd(`why: ${stripControl(options.suspect.reason)}`, width), tone: 'warn'});
+	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
 	if (argsMissing(group.sample, argsKept))
 		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});

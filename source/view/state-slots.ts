@@ -3,7 +3,8 @@
 // not a position recomputed per poll: a present state keeps its slot; a state that drops to 0
 // stays in its slot (shown with 0) for `holdMs`; only then may a new state take the slot over
 // (or, at the end of the line, the slot goes). Nothing ever moves up to fill a gap.
-import {classifyState, type StateClass} from '../dump/index.ts';
+import {classifyState} from '../dump/classify.ts';
+import type {StateClass} from '../dump/api.ts';
 
 export interface StateSlot {
 	state: string;

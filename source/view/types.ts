@@ -92,7 +92,7 @@ export type Action =
 	/** Space/Enter in the state picker. */
 	| {type: 'togglePicked'}
 	| {type: 'clearStates'}
-	| {type: 'startQuery'}
+	| {type: 'startQuery'; text?: string}
 	| {type: 'typeQuery'; text: string}
 	| {type: 'backspaceQuery'}
 	/** Ctrl-U in the prompt: erase the whole query, keep typing. */

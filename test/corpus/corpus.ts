@@ -8,9 +8,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {parseDump} from '../../source/dump/index.ts';
+import {parseDump} from '../../source/dump/parse.ts';
 import type {ProfileRecord} from '../../source/dump/types.ts';
-import {atLeast, Tracker, type ModelSnapshot, type Suspect, type Tier} from '../../source/model/index.ts';
+import {Tracker} from '../../source/model/tracker.ts';
+import type {ModelSnapshot, Suspect} from '../../source/model/types.ts';
+import {atLeast, type Tier} from '../../source/model/verdict.ts';
 
 const execFileAsync = promisify(execFile);
 

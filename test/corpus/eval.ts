@@ -10,7 +10,7 @@
 //   npm run eval -- --watch      also the 60 s watch
 //   npm run eval -- --only go1.26   builds whose label contains the text
 import {setTimeout as sleep} from 'node:timers/promises';
-import {atLeast, type Tier} from '../../source/model/index.ts';
+import {atLeast, type Tier} from '../../source/model/verdict.ts';
 import {
 	buildCorpus,
 	buildSpecs,

@@ -3,9 +3,9 @@
 import type {StateClass} from '../../source/dump/api.ts';
 import type {Frame, Goroutine} from '../../source/dump/types.ts';
 import type {GroupBy, Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../../source/model/types.ts';
-import type {MonitorControl, MonitorState, MonitorStore} from '../../source/monitor-types.ts';
+import type {MonitorControl, MonitorState, MonitorStore} from '../../source/watch/types.ts';
 import type {PollerState} from '../../source/fetch/types.ts';
-import {isStdFrame} from '../../source/view/frames.ts';
+import {whereFrame} from '../../source/dump/user-frame.ts';
 
 export interface GoroutineSpec {
 	id: number;
@@ -63,8 +63,8 @@ export function goroutine(spec: GoroutineSpec): Goroutine {
 
 export function tracked(spec: GoroutineSpec, at = 1_000_000): TrackedGoroutine {
 	const g = goroutine(spec);
-	// Like the tracker: the innermost frame in the user's code, else the top frame.
-	const where = g.frames.find(f => !isStdFrame(f.func)) ?? g.frames[0];
+	// The tracker's own rule: the innermost frame in the user's code, else the top frame.
+	const where = whereFrame(g);
 	return {
 		g,
 		firstSeen: at - (spec.waitMs ?? 0),

@@ -71,7 +71,7 @@ function writable(dir: string): boolean {
 }
 
 // Go needs a build cache; when HOME is read-only (some CI sandboxes) point it at a tmp dir.
-function goEnv(): NodeJS.ProcessEnv {
+export function goEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {...process.env, CGO_ENABLED: process.env['CGO_ENABLED'] ?? '0', GOFLAGS: ''};
 	const cache = env['GOCACHE'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'go-build');
 	if (!writable(cache)) env['GOCACHE'] = join(tmpdir(), 'gmon-test-gocache');

@@ -85,7 +85,12 @@ export const keys = {
 	ctrlC: '\u0003',
 	ctrlD: '\u0004',
 	ctrlU: '\u0015',
+	/** Text pasted in a terminal in bracketed-paste mode (which Ink's usePaste turns on). */
+	paste: (text: string) => `\u001B[200~${text}\u001B[201~`,
 };
+
+/** Ink's wait for the rest of an escape sequence (pendingInputFlushDelayMilliseconds), with a margin. */
+const escapeFlushMs = 40;
 
 export async function renderTty(tree: ReactElement, size: {columns: number; rows: number} = {columns: 80, rows: 24}): Promise<TtyRender> {
 	const stdout = new FakeStdout(size.columns, size.rows);
@@ -112,7 +117,9 @@ export async function renderTty(tree: ReactElement, size: {columns: number; rows
 			for (const key of sequence) {
 				await delay(0);
 				stdin.write(key);
-				// A lone ESC is flushed one tick later (Ink disambiguates it from escape sequences).
+				// Ink holds a lone ESC for 20 ms in case the rest of an escape sequence follows, then
+				// delivers it as Escape: wait that out.
+				if (key === keys.escape) await delay(escapeFlushMs);
 				await settle();
 			}
 		},

@@ -1,7 +1,8 @@
-// Runs the real gmon binary (`node source/bin.js …`) as a subprocess, the way a user or a CI job
+// Runs the real gmon binary (`node source/bin.js …`, on the compiled dist/) as a subprocess, the way a user or a CI job
 // does, and collects what it printed and how it exited.
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {binPath} from './built.ts';
 
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 export const fixturesDir = fileURLToPath(new URL('../fixtures/dumps/', import.meta.url));
@@ -28,7 +29,7 @@ export interface RunCliOptions {
 
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const gmon = ['source/bin.js', ...args];
+		const gmon = [binPath, ...args];
 		// setpriv execs node with the same arguments: only the user changes.
 		const [command, argv] =
 			options.uid === undefined

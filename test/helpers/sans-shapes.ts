@@ -1,7 +1,7 @@
 // The parser's stack-shape tokens (Goroutine.shape) say which learnt template a body matched: they depend
 // on what the parse cache had seen before, not on the text. Tests that compare two parses of the same text
 // for equality compare them without the tokens (dump-shapes.test.ts checks the tokens themselves).
-import type {Dump, Goroutine} from '../../source/dump/index.ts';
+import type {Dump, Goroutine} from '../../source/dump/types.ts';
 
 function sansShape(g: Goroutine): Goroutine {
 	const {shape: _shape, ...rest} = g;

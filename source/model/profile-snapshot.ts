@@ -2,18 +2,26 @@
 // ids, states or wait times), so the same text and JSON reports describe it. The per-goroutine
 // dumps go through the model's Tracker instead; this covers what it cannot. A saved
 // `goroutineleak` profile (Go 1.26+) lists only goroutines Go proved leaked: every group is a
-// proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it.
+// proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it — except main parked in
+// `select {}` (Go 1.26 lists it) and Go 1.27.3's empty record (see leak-match.ts).
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
-import {baseName} from '../model/format.ts';
-import type {Group, ModelSnapshot, Suspect} from '../model/types.ts';
+import {isDeliberateParkRecord, isEmptyRecord} from './leak-match.ts';
+import {stackGroupKey} from './place.ts';
+import {siteLocation} from './verdict.ts';
+import {compareGroups, type Group, type ModelSnapshot, type Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
-	const proven = dump.profileName === 'goroutineleak';
-	const groups = mergeRecords(dump.records).map(record => recordGroup(record, proven));
-	groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-	const total = dump.profileTotal ?? groups.reduce((sum, group) => sum + group.count, 0);
-	const suspects = proven ? groups.map(group => provenSuspect(group)) : [];
+	const leakProfile = dump.profileName === 'goroutineleak';
+	// A record with no function (Go 1.27.3's empty leak record) is no goroutine and no place: left
+	// out of the groups and of the total (the `total N` line counted it).
+	const empty = leakProfile ? dump.records.filter(record => isEmptyRecord(record)) : [];
+	const records = empty.length === 0 ? dump.records : dump.records.filter(record => !isEmptyRecord(record));
+	const groups = mergeRecords(records).map(record => recordGroup(record, leakProfile && !isDeliberateParkRecord(record)));
+	groups.sort(compareGroups);
+	const listed = dump.profileTotal ?? dump.records.reduce((sum, record) => sum + record.count, 0);
+	const total = Math.max(0, listed - empty.reduce((sum, record) => sum + record.count, 0));
+	const suspects = groups.filter(group => group.leaked > 0).map(group => provenSuspect(group));
 	return {
 		epoch: 1,
 		poll: 1,
@@ -31,8 +39,8 @@ export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
 	};
 }
 
-/** Shaped like the model's stack key (state|frames|<creator) with no state and no creator. */
-const recordKey = (record: ProfileRecord) => `|${record.frames.map(frame => `${frame.func}:${frame.line}`).join('|')}|<`;
+/** The model's stack key, with no state and no creator. */
+const recordKey = (record: ProfileRecord) => stackGroupKey('', record.frames, undefined);
 
 /** Records with the same frames (distinct PCs or labels) count as one stack. */
 function mergeRecords(records: readonly ProfileRecord[]): ProfileRecord[] {
@@ -83,7 +91,7 @@ function recordGroup(record: ProfileRecord, proven: boolean): Group {
 }
 
 function provenSuspect(group: Group): Suspect {
-	const where = group.where ? ` at ${baseName(group.where.file) || group.where.func}${group.where.line ? `:${group.where.line}` : ''}` : '';
+	const where = group.where ? ` at ${siteLocation(group.where)}` : '';
 	return {
 		siteKey: group.key,
 		groupKey: group.key,

@@ -1,12 +1,9 @@
-// What the live TUI reads and drives: one store that composes the poller (source/fetch/)
-// and the tracker (source/model/). The UI subscribes with useSyncExternalStore.
-import type {GroupBy, ModelSnapshot} from './model/types.ts';
-import type {PollerState} from './fetch/types.ts';
+// What the live TUI reads and drives: the watch engine's state (source/watch/engine.ts) plus the
+// TUI's own `w` outcome. The UI subscribes with useSyncExternalStore.
+import type {GroupBy} from '../model/types.ts';
+import type {WatchState} from './engine.ts';
 
-export interface MonitorState {
-	poller: PollerState;
-	/** Undefined until the first good debug=2 poll. */
-	model?: ModelSnapshot;
+export interface MonitorState extends WatchState {
 	/** Where the last `w` wrote the raw dump, or why it failed. */
 	lastWrite?: {path?: string; error?: string};
 }

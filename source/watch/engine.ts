@@ -1,0 +1,167 @@
+// The one watch engine: poll (fetch/poller) → parse (the source) → track (model/tracker) → suspects.
+// The TUI store, `--once`/`--polls`, `--json`, `--watch` and the leak gate all subscribe to it, so
+// one target seen by two outputs goes through the same code: the poller's backoff and reconnects,
+// the debug=1 read after a cut dump, the cost budget, and the tracker's restart epochs.
+import type {Config} from '../config.ts';
+import type {GroupBy, ModelSnapshot} from '../model/types.ts';
+import type {TrackerLike, TrackerOptions} from '../model/api.ts';
+import {snapshotFromProfile} from '../model/profile-snapshot.ts';
+import {Tracker} from '../model/tracker.ts';
+import {Poller, type PollerOptions} from '../fetch/poller.ts';
+import type {DumpSource} from '../fetch/source.ts';
+import type {Timers} from '../fetch/timers.ts';
+import type {FetchResult, PollError, PollerState} from '../fetch/types.ts';
+
+export interface WatchOptions {
+	/** Requested interval between polls, ms. */
+	intervalMs: number;
+	/** Budget for the target's dump time, % of wall time; 0 = never stretch. */
+	maxOverheadPct: number;
+	groupBy?: GroupBy;
+	stuckAfterPolls?: number;
+	stuckAfterMs?: number;
+	/** Goroutine ids of the --baseline dump (parsed once by the caller): see TrackerOptions.baselineIds. */
+	baselineIds?: ReadonlySet<number>;
+	/** Default: a Tracker with the options above. */
+	tracker?: TrackerLike;
+	timers?: Timers;
+	/** Poller tuning (tests use short backoff caps). */
+	maxBackoffMs?: number;
+	leakIntervalMs?: number;
+	maxRawBytes?: number;
+	/** Start polling at once (default true). */
+	autoStart?: boolean;
+}
+
+export interface WatchState {
+	/** The poller's own state; its `error` also carries a dump the model could not take in. */
+	poller: PollerState;
+	/** Undefined until the first whole dump. */
+	model?: ModelSnapshot;
+	/**
+	 * The fetch behind the model's last whole dump: a debug=2 dump, or a saved debug=1 profile read
+	 * offline. Its kind, preamble, size and time are what a report says about "the last poll".
+	 */
+	dump?: FetchResult;
+}
+
+export interface WatchEngine {
+	/** The poller underneath (`await engine.poller.whenIdle()`, the raw bytes of the last dump). */
+	readonly poller: Poller;
+	subscribe(listener: () => void): () => void;
+	/** Immutable; a new object whenever anything changed. */
+	getState(): WatchState;
+	start(): void;
+	pause(): void;
+	resume(): void;
+	refreshNow(): void;
+	setIntervalMs(ms: number): void;
+	setGroupBy(by: GroupBy): void;
+	stop(): Promise<void>;
+}
+
+/** What the config says about polling and the stuck rule; callers add their own (groupBy, test timers). */
+export function configWatchOptions(config: Pick<Config, 'intervalMs' | 'maxOverheadPct' | 'stuckAfterPolls' | 'stuckAfterMs'>): WatchOptions {
+	const options: WatchOptions = {intervalMs: config.intervalMs, maxOverheadPct: config.maxOverheadPct};
+	if (config.stuckAfterPolls !== undefined) options.stuckAfterPolls = config.stuckAfterPolls;
+	if (config.stuckAfterMs !== undefined) options.stuckAfterMs = config.stuckAfterMs;
+	return options;
+}
+
+export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds'>): TrackerOptions {
+	const tracker: TrackerOptions = {};
+	if (options.groupBy !== undefined) tracker.groupBy = options.groupBy;
+	if (options.stuckAfterPolls !== undefined) tracker.stuckAfterPolls = options.stuckAfterPolls;
+	if (options.stuckAfterMs !== undefined) tracker.stuckAfterMs = options.stuckAfterMs;
+	if (options.baselineIds !== undefined) tracker.baselineIds = options.baselineIds;
+	return tracker;
+}
+
+export function createWatch(source: DumpSource, options: WatchOptions): WatchEngine {
+	const tracker: TrackerLike = options.tracker ?? new Tracker(trackerOptions(options));
+	const pollerOptions: PollerOptions = {intervalMs: options.intervalMs, maxOverheadPct: options.maxOverheadPct};
+	if (options.timers) pollerOptions.timers = options.timers;
+	if (options.maxBackoffMs !== undefined) pollerOptions.maxBackoffMs = options.maxBackoffMs;
+	if (options.leakIntervalMs !== undefined) pollerOptions.leakIntervalMs = options.leakIntervalMs;
+	if (options.maxRawBytes !== undefined) pollerOptions.maxRawBytes = options.maxRawBytes;
+	const poller = new Poller(source, pollerOptions);
+	const listeners = new Set<() => void>();
+	let state: WatchState = Object.freeze({poller: poller.getState()});
+	let seen: PollerState = poller.getState();
+	let modelError: PollError | undefined;
+	// A fetch failure between two good dumps (refused, reset…) is the usual sign of a restart:
+	// the tracker then accepts weaker evidence that goroutine ids started over.
+	let failedSinceLastDump = false;
+	// A saved profile's snapshot has one group per stack whatever the key: regrouping keeps it.
+	let fromProfile = false;
+
+	const publish = (next: Partial<WatchState>): void => {
+		state = Object.freeze({...state, ...next});
+		for (const listener of [...listeners]) listener();
+	};
+
+	poller.subscribe(() => {
+		const current = poller.getState();
+		const previous = seen;
+		seen = current;
+		const next: Partial<WatchState> = {};
+		if (current.error && current.error !== previous.error) failedSinceLastDump = true;
+		try {
+			// Per-goroutine data moves only on a new debug=2 dump; the cheap profile moves totals in between.
+			if (current.last && current.last !== previous.last) {
+				const input: Parameters<TrackerLike['update']>[0] = {goroutines: current.last.dump.goroutines, at: current.last.at};
+				if (current.leakRecords) input.leakRecords = current.leakRecords;
+				if (current.last.dump.truncated) input.truncated = true;
+				// The profile read after a cut dump in the same tick gives this poll's counts.
+				if (input.truncated && current.lastProfile !== previous.lastProfile && tracker.updateProfile) input.countsFollow = true;
+				if (failedSinceLastDump) input.reconnected = true;
+				failedSinceLastDump = false;
+				next.model = tracker.update(input);
+				next.dump = current.last;
+				fromProfile = false;
+				modelError = undefined;
+			}
+			if (current.lastProfile && current.lastProfile !== previous.lastProfile) {
+				const profile = current.lastProfile;
+				if (!source.hasProfiles && profile.dump.goroutines.length === 0) {
+					// A saved debug=1 profile read offline is the whole dump: one group per record, as the report shows it.
+					next.model = snapshotFromProfile(profile.dump, profile.at);
+					next.dump = profile;
+					fromProfile = true;
+				} else if (tracker.updateProfile) {
+					next.model = tracker.updateProfile(profile.dump.records, profile.at);
+				}
+				modelError = undefined;
+			}
+		} catch (error) {
+			// A model bug must not kill the poll loop (this runs inside the poller's publish): show it, keep polling.
+			const message = `gmon could not process this dump: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0] ?? '';
+			modelError = {kind: 'other', message, at: current.last?.at ?? Date.now(), attempt: 1};
+		}
+		// Shown until a dump goes through, unless the poller has a fresher error of its own.
+		next.poller = modelError && !current.error ? Object.freeze({...current, error: modelError}) : current;
+		publish(next);
+	});
+
+	const engine: WatchEngine = {
+		poller,
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		getState: () => state,
+		start: () => poller.start(),
+		pause: () => poller.pause(),
+		resume: () => poller.resume(),
+		refreshNow: () => poller.refreshNow(),
+		setIntervalMs: ms => poller.setIntervalMs(ms),
+		setGroupBy(by) {
+			const model = tracker.setGroupBy(by);
+			// Before the first dump there is nothing to regroup: the model stays undefined until one comes.
+			if (state.model && !fromProfile) publish({model});
+		},
+		stop: () => poller.stop(),
+	};
+	if (options.autoStart !== false) poller.start();
+	return engine;
+}
