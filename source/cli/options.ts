@@ -3,6 +3,7 @@
 import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
 import {GROUP_BYS, type GroupBy} from '../model/types.ts';
 import {orList} from '../text/words.ts';
+import {TIERS, type Tier} from '../model/verdict.ts';
 import {UsageError} from './exit-codes.ts';
 
 /** The flags as meow returns them (all numbers still strings; see flags.ts). */
@@ -22,6 +23,8 @@ export interface RawFlags {
 	groupBy?: string;
 	hideIdle: boolean;
 	failOnSuspects?: string;
+	failOn?: string;
+	baseline?: string;
 	color: boolean;
 	demo: boolean;
 }
@@ -39,6 +42,10 @@ export interface CliOptions {
 	hideIdle: boolean;
 	/** Set by --fail-on-suspects: the suspect count that fails the run. */
 	failOnSuspects?: number;
+	/** Set by --fail-on: the weakest suspect tier the gate counts. */
+	failOn?: Tier;
+	/** --baseline: a dump (file) taken before the workload. */
+	baseline?: string;
 	/** The user allows colour (no --no-color, no NO_COLOR); a TTY is still required. */
 	color: boolean;
 	/** The flags config.ts reads (interval, headers, TLS, budgets, stuck-after), already checked. */
@@ -60,6 +67,8 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['maxOverhead', '--max-overhead'],
 	['stuckAfter', '--stuck-after'],
 	['failOnSuspects', '--fail-on-suspects'],
+	['failOn', '--fail-on'],
+	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
 ];
 
@@ -107,6 +116,15 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		if (failOnSuspects === undefined) throw invalid('fail-on-suspects', 'a whole number ≥ 1 (--fail-on-suspects=5)', flags.failOnSuspects);
 	}
 
+	let failOn: Tier | undefined;
+	if (flags.failOn !== undefined) {
+		failOn = TIERS.find(tier => tier === flags.failOn?.trim());
+		if (failOn === undefined) throw invalid('fail-on', orList(TIERS), flags.failOn);
+	}
+	if (flags.baseline !== undefined && (flags.baseline.trim() === '' || flags.baseline.trim() === '-')) {
+		throw new UsageError('--baseline needs a dump file taken before the workload (stdin is for the TARGET)');
+	}
+
 	if (targets.includes('-') && polls > 1) throw new UsageError('stdin can be read only once: drop --polls, or save the dump to a file');
 	if (targets.includes('-') && flags.watch) throw new UsageError('--watch re-reads its TARGET; stdin can be read only once');
 
@@ -132,6 +150,8 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		groupBy,
 		hideIdle: flags.hideIdle,
 		...(failOnSuspects === undefined ? {} : {failOnSuspects}),
+		...(failOn === undefined ? {} : {failOn}),
+		...(flags.baseline === undefined ? {} : {baseline: flags.baseline}),
 		color: flags.color && !noColorEnv,
 		config,
 		intervalMs,
@@ -154,6 +174,12 @@ function checkConfigFlags(flags: ConfigFlags): number {
 	}
 }
 
+/** The leak gate's settings when any gate flag is given (--fail-on, --fail-on-suspects, --baseline); undefined otherwise. */
+export function gateOptions(options: Pick<CliOptions, 'failOn' | 'failOnSuspects' | 'baseline'>): {threshold: number; failOn: Tier} | undefined {
+	if (options.failOn === undefined && options.failOnSuspects === undefined && options.baseline === undefined) return undefined;
+	return {threshold: options.failOnSuspects ?? 1, failOn: options.failOn ?? 'likely'};
+}
+
 export interface Terminal {
 	stdinIsTty: boolean;
 	stdoutIsTty: boolean;
@@ -162,7 +188,7 @@ export interface Terminal {
 /** The live TUI needs a terminal both ways; everything else prints a report (issue 7: never draw into a pipe). */
 export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | 'report' {
 	if (options.command === 'diff' || options.once || options.json) return 'report';
-	if (options.failOnSuspects !== undefined) return 'report';
+	if (gateOptions(options)) return 'report';
 	if (options.targets.includes('-')) return 'report';
 	return terminal.stdinIsTty && terminal.stdoutIsTty ? 'tui' : 'report';
 }
