@@ -1,0 +1,100 @@
+// `npm run bench -- cli`: gmon as a user runs it, whole process (start-up, module loading, parse, model,
+// report, exit), against `node -e 0` and against panicparse on the same files, in the same run.
+// Issue 15's goals: `--version` ≤ 1.3× `node -e 0`; `--once` on 10k goroutines ≥ 5× faster than
+// `panicparse -parse=false`; `--once` on 100k ≤ 1.0 s and ≤ 200 MiB peak RSS.
+// Wall times are medians (this machine is shared; the load average is printed); peak RSS is the
+// kernel's maxrss of the process, read by /usr/bin/time.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {formatBytes} from '../source/text/units.ts';
+import {synthDumpChunks} from '../test/helpers/synth-dump.ts';
+import {gmonNodeFlags} from './node-flags.ts';
+
+const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
+const node = process.execPath;
+
+interface Run {
+	ms: number;
+	rssBytes: number;
+}
+
+/** One process under /usr/bin/time: wall ms and peak RSS. */
+function once(command: string, args: readonly string[], stdinFile?: string): Run {
+	const started = performance.now();
+	const run = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+		encoding: 'utf8',
+		stdio: [stdinFile ? openSync(stdinFile, 'r') : 'ignore', 'ignore', 'pipe'],
+		env: {...process.env, CI: 'true'},
+	});
+	const ms = performance.now() - started;
+	if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(-500)}`);
+	const kib = Number(run.stderr.trim().split('\n').at(-1));
+	return {ms, rssBytes: kib * 1024};
+}
+
+function median(runs: readonly Run[]): Run {
+	const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+	const bySize = [...runs].sort((a, b) => a.rssBytes - b.rssBytes);
+	const middle = Math.floor(runs.length / 2);
+	return {ms: byTime[middle]!.ms, rssBytes: bySize[middle]!.rssBytes};
+}
+
+function repeat(times: number, command: string, args: readonly string[], stdinFile?: string): Run {
+	once(command, args, stdinFile); // warm the page cache (and Node's compile cache)
+	return median(Array.from({length: times}, () => once(command, args, stdinFile)));
+}
+
+function generate(dir: string, goroutines: number): string {
+	const file = join(dir, `synth-${goroutines}.txt`);
+	const fd = openSync(file, 'w');
+	for (const piece of synthDumpChunks({goroutines, seed: 42})) writeSync(fd, piece);
+	closeSync(fd);
+	return file;
+}
+
+function hasPanicparse(): boolean {
+	try {
+		execFileSync('panicparse', ['-help'], {stdio: 'ignore'});
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+	}
+}
+
+const load = (): string => execFileSync('cat', ['/proc/loadavg'], {encoding: 'utf8'}).split(' ').slice(0, 3).join(' ');
+const show = (run: Run): string => `${run.ms.toFixed(0)} ms, ${formatBytes(run.rssBytes)} peak RSS`;
+
+const dir = mkdtempSync(join(tmpdir(), 'gmon-cli-bench-'));
+try {
+	const flags = gmonNodeFlags();
+	console.log(`load average ${load()}; medians; gmon runs as installed (${bin}, compiled dist/, flags ${flags.join(' ')})`);
+
+	const bare = repeat(15, node, ['-e', '0']);
+	const version = repeat(15, node, [...flags, bin, '--version']);
+	const ratio = version.ms / bare.ms;
+	console.log(`start-up: node -e 0 ${show(bare)}; gmon --version ${show(version)} = ${ratio.toFixed(2)}x (goal <= 1.3x) ${ratio <= 1.3 ? 'met' : 'NOT met'}`);
+
+	const panicparse = hasPanicparse();
+	if (!panicparse) console.log('panicparse is not installed (Debian: apt-get install panicparse): no comparison');
+	for (const goroutines of [10_000, 100_000]) {
+		const file = generate(dir, goroutines);
+		const size = formatBytes(statSync(file).size);
+		const gmon = repeat(5, node, [...flags, bin, '--once', file]);
+		let line = `--once ${goroutines / 1000}k goroutines (${size}): gmon ${show(gmon)}`;
+		if (goroutines === 100_000) {
+			const met = gmon.ms <= 1000 && gmon.rssBytes <= 200 * 1024 * 1024;
+			line += ` (goal <= 1000 ms and <= 200 MiB) ${met ? 'met' : 'NOT met'}`;
+		}
+		if (panicparse && goroutines === 10_000) {
+			const theirs = repeat(3, 'panicparse', ['-parse=false', '-rebase=false'], file);
+			const times = theirs.ms / gmon.ms;
+			line += `; panicparse -parse=false ${show(theirs)}; gmon is ${times.toFixed(1)}x faster (goal >= 5x) ${times >= 5 ? 'met' : 'NOT met'}`;
+		}
+		console.log(line);
+	}
+} finally {
+	rmSync(dir, {recursive: true, force: true});
+}
