@@ -50,7 +50,7 @@ test('goroutines Go proved leaked rank first as PROVEN and fail the gate at any 
 
 	const text = await runCli(['--once', target]);
 	assert.equal(text.code, 0, text.stderr);
-	assert.match(text.stdout, /, 1 proven leaked$/m);
+	assert.match(text.stdout, /, 1 proven leaked( · \d+ possible at \d+ sites?)?$/m);
 	assert.match(text.stdout, /^ {2}1\. proven leak: 1 goroutine in chan send at main\.go:241/m);
 });
 
@@ -58,7 +58,7 @@ test('a saved goroutineleak profile is all proven leaks: the gate fails whatever
 	const saved = leakProfile.replace('total 1', 'total 3').replace('1 @', '3 @');
 	const result = await runCli(['--once', '--fail-on-suspects=10', '-'], {stdin: saved});
 	assert.equal(result.code, 1, result.stderr);
-	assert.match(result.stdout, /^3 goroutines · 3 suspect goroutines in 1 group, 3 proven leaked$/m);
+	assert.match(result.stdout, /^3 goroutines · 3 suspect goroutines at 1 site, 3 proven leaked$/m);
 	assert.match(result.stdout, /^ {2}1\. proven leak: 3 goroutines at main\.go:241$/m);
 	assert.match(result.stderr, /^gmon: leak gate failed: Go proved 3 goroutines leaked/);
 	// Nothing is missing from a leak profile: no word about debug=1.

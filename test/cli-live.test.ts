@@ -49,14 +49,17 @@ describe('gmon --once --polls against a leaking Go service', {skip: skipUnless('
 		const {result: text} = await whileHitting(service, site.path, () => runCli([...polls, '--fail-on-suspects', target]));
 		assert.equal(text.code, 1, text.stderr);
 		assert.match(text.stdout, new RegExp(`^gmon report: ${target} · 3 polls`, 'm'));
-		assert.match(text.stdout, new RegExp(`^ {2}1\\. \\d+ goroutines in chan send at ${site.file}:${site.line}`, 'm'));
+		assert.match(text.stdout, new RegExp(`^ {2}1\\. likely leak: \\d+ goroutines in chan send at ${site.file}:${site.line}`, 'm'));
 		assert.match(
 			text.stdout,
 			new RegExp(
 				`▸ \\d+ × chan send in ${site.func.replaceAll('.', '\\.')}\\n {4}${site.func.replaceAll('.', '\\.')}\\((\\.\\.\\.)?\\) ◀\\n {8}\\S+/examples/leaky/${site.file}:${site.line}`,
 			),
 		);
-		assert.match(text.stderr, /^gmon: leak gate failed: \d+ suspect goroutines \(threshold 1\); top: \d+ goroutines in chan send at leaks\.go/m);
+		assert.match(
+			text.stderr,
+			/^gmon: leak gate failed: \d+ likely-or-above suspect goroutines \(threshold 1\); top: likely leak: \d+ goroutines in chan send at leaks\.go/m,
+		);
 
 		const {result: json} = await whileHitting(service, site.path, () => runCli([...polls, '--json', '--fail-on-suspects=1000', target]));
 		// Above the threshold: the gate passes, the JSON still names the suspect.

@@ -36,14 +36,15 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 		assert.equal(result.stderr, '');
 		assert.match(result.stdout, /^gmon report: .*go1\.19-statezoo-all-states\.debug2\.txt/);
 		// Four goroutines block forever on nil channels / `select {}` in main: the model's suspects.
-		assert.match(result.stdout, /^42 goroutines · 4 suspect goroutines in 4 groups$/m);
+		assert.match(result.stdout, /^42 goroutines · 4 suspect goroutines at 4 sites · 3 possible at 2 sites$/m);
 		for (const [state, count] of Object.entries(statezooStates)) {
 			const escaped = state.replaceAll(/[.()]/g, character => `\\${character}`);
 			assert.match(result.stdout, new RegExp(`^  ${escaped} +${count} +\\d+\\.\\d%`, 'm'), `state line for ${state}`);
 		}
 
-		assert.match(result.stdout, /^Suspects \(4 groups, 4 goroutines\), most likely leak first$/m);
-		assert.match(result.stdout, /^ {2}1\. 1 goroutine in chan receive \(nil chan\) at main\.go:250, never wakes$/m);
+		assert.match(result.stdout, /^Suspects \(6 sites, 7 goroutines\), most likely leak first$/m);
+		// One sentence per site, on two lines: what and where, then why.
+		assert.match(result.stdout, /^ {2}\d\. likely leak: 1 goroutine in chan receive \(nil chan\) at main\.go:250\n {5}— a nil channel can never wake$/m);
 		assert.match(result.stdout, /^Groups by stack \(10 of \d+\), suspects first$/m);
 		// The 6 labelled workers are the largest group that is not a suspect.
 		assert.match(result.stdout, /^ {6}6 {2}chan receive +main\.labelledWorkers\.func1\.1\.1 {2}main\.go:141/m);
@@ -82,6 +83,24 @@ describe('gmon --once FILE', {concurrency: 4}, () => {
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^42 goroutines/m);
 		assert.match(result.stdout, /debug=1 profile: counts per stack only/);
+	});
+
+	test('--baseline is read once like a file TARGET: a missing file or one without goroutine ids ends with exit 3 and one visible line', async () => {
+		const missing = await runCli(['--once', '--baseline', '/nonexistent/before\x1b[2J.txt', statezoo]);
+		assert.equal(missing.code, 3, missing.stderr);
+		assert.match(missing.stderr, /^gmon: cannot read --baseline: .*before\\x1b\[2J\.txt.*no such file/m);
+		assert.doesNotMatch(missing.stderr, /\x1b/, 'the file name is shown escaped');
+		assert.equal(missing.stdout, '');
+		const profile = await runCli(['--once', '--baseline', fixture('go1.19-big-1642-goroutines.debug1.txt'), statezoo]);
+		assert.equal(profile.code, 3, profile.stderr);
+		assert.match(profile.stderr, /^gmon: --baseline .* is not a goroutine dump with goroutine ids \(save \?debug=2 before the workload\)$/m);
+	});
+
+	test("--baseline of the same dump: nothing appeared since, so the verdicts are the dump's own and the gate counts them", async () => {
+		const result = await runCli(['--once', '--baseline', statezoo, statezoo]);
+		assert.equal(result.code, 1, result.stderr);
+		assert.doesNotMatch(result.stdout, /appeared since the baseline/);
+		assert.match(result.stderr, /^gmon: leak gate failed: 4 likely-or-above suspect goroutines \(threshold 1\); top: likely leak: /m);
 	});
 });
 

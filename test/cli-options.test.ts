@@ -152,6 +152,8 @@ describe('buildCliOptions', () => {
 		['--stuck-after forever', ['x'], {stuckAfter: 'forever'}, /--stuck-after/],
 		['--group-by color', ['x'], {groupBy: 'color'}, /--group-by must be stack, where, top or creator/],
 		['--fail-on-suspects=0', ['x'], {failOnSuspects: '0'}, /--fail-on-suspects must be a whole number ≥ 1/],
+		['--fail-on sometimes', ['x'], {failOn: 'sometimes'}, /--fail-on must be proven, likely or possible, got 'sometimes'/],
+		['--baseline -', ['x'], {baseline: '-'}, /--baseline needs a dump file taken before the workload/],
 		['-H without a colon', ['x'], {header: ['Authorization Bearer x']}, /expected 'Name: value'/],
 		['--polls with stdin', ['-'], {polls: '2'}, /stdin can be read only once/],
 		['--watch with stdin', ['-'], {watch: true}, /stdin can be read only once/],
@@ -182,6 +184,8 @@ describe('chooseOutput', () => {
 		assert.equal(chooseOutput(options({once: true}), tty), 'report');
 		assert.equal(chooseOutput(options({json: true}), tty), 'report');
 		assert.equal(chooseOutput(options({failOnSuspects: '1'}), tty), 'report');
+		assert.equal(chooseOutput(options({failOn: 'proven'}), tty), 'report');
+		assert.equal(chooseOutput(options({baseline: 'before.txt'}), tty), 'report');
 		assert.equal(chooseOutput(options({}, ['-']), tty), 'report');
 		assert.equal(chooseOutput(options({}, ['diff', 'a', 'b']), tty), 'report');
 	});

@@ -58,7 +58,7 @@ test('with --fail-on-suspects, --watch stops at the first poll that trips the ga
 	const result = await runCli(['--watch', '--json', '--fail-on-suspects=4', '--interval', '200ms', fixture('go1.19-statezoo-all-states.debug2.txt')]);
 	assert.equal(result.code, 1);
 	assert.equal(result.stdout.trim().split('\n').length, 1);
-	assert.match(result.stderr, /^gmon: leak gate failed: 4 suspect goroutines \(threshold 4\)/);
+	assert.match(result.stderr, /^gmon: leak gate failed: 4 likely-or-above suspect goroutines \(threshold 4\)/);
 });
 
 test('a one-shot report interrupted before it is complete exits 130 (SIGINT) or 143 (SIGTERM), never 0', async t => {

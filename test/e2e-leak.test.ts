@@ -85,7 +85,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 	// Watch one function with the fuzzy filter, pause, and step polls with r: the leaked goroutine
 	// is new on the first poll, plain on the second, stuck (●) on the third — --stuck-after 3.
 	const sender = site('forgotten-sender');
-	await step('a leaked goroutine is new on its first poll and marked stuck on exactly the 3rd (--stuck-after 3)', async () => {
+	await step('a leaked goroutine is a suspect (?) on the first look, new on its first poll and marked stuck on exactly the 3rd (--stuck-after 3)', async () => {
 		await typeFilter(tmux, 'searchWorker');
 		tmux.send('p');
 		// Paused, and no poll in flight: the last one is a second old.
@@ -104,14 +104,15 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 			return row()!;
 		};
 		tmux.send('r');
-		const first = await waitRow(' +', 'poll 1 marks it new');
+		// A sender whose handler has returned is a likely leak at once: `?` from the first poll on.
+		const first = await waitRow('?+', 'poll 1 marks it new, and a suspect');
 		assert.equal(first.state, sender.state);
 		assert.equal(first.file, `${sender.file}:${sender.line}`);
 		tmux.send('r');
-		const second = await waitRow('  ', 'poll 2: neither new nor stuck yet');
+		const second = await waitRow('? ', 'poll 2: neither new nor stuck yet');
 		assert.equal(second.id, first.id);
 		tmux.send('r');
-		const third = await waitRow(' ●', 'poll 3 marks it stuck');
+		const third = await waitRow('?●', 'poll 3 marks it stuck');
 		assert.equal(third.id, first.id);
 	});
 
@@ -242,7 +243,7 @@ test('a curl-triggered leak watched live at 80x24: stuck after 3 polls, suspects
 			`the top group:\n${screen}`,
 		);
 		assert.match(rows[0]!.where, /^main\.fanoutWorker/);
-		assert.match(rows[0]!.why, /stu/, 'why it is a suspect (cut at 80 columns)');
+		assert.match(rows[0]!.why, /^likely/, 'why it is a suspect: its tier first (cut at 80 columns)');
 		for (const s of sites) {
 			const group = rows.find(row => row.where.startsWith(s.func));
 			assert.ok(group, `a group for ${s.func}`);

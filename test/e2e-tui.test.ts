@@ -135,7 +135,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			const rows = groupRows(screen);
 			assert.deepEqual({mark: rows[0]?.mark, count: rows[0]?.count, state: rows[0]?.state}, {mark: '?●', count: 12, state: 'chan send'}, screen);
 			assert.equal(rows[0]!.where, `main.fanoutWorker ${fanout.file}:${fanout.line}`);
-			assert.match(rows[0]!.why, /stuck/, 'why it is a suspect');
+			assert.match(rows[0]!.why, /^(likely|proven)(: | leak: )/, 'why it is a suspect: its tier, then the sentence');
 			for (const s of sites) {
 				const group = rows.find(row => row.where === `${s.func} ${s.file}:${s.line}`);
 				assert.equal(group?.mark, '?●', `${s.func} is a suspect`);
@@ -207,7 +207,11 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			assert.match(screen, new RegExp(`^goroutine ${id} \\[chan receive`, 'm'));
 			assert.match(screen, /^main\.tickerLoop\(/m);
 			assert.match(screen, new RegExp(`^ +\\S*/examples/leaky/leaks\\.go:${ticker.line}$`, 'm'));
-			assert.match(screen, /^why: .*stuck/m, 'the stack view says why it is a suspect');
+			assert.match(
+				screen,
+				/^why: (likely|proven) leak: \d+ goroutines? in chan receive at leaks\.go:\d+ — /m,
+				'the stack view says why it is a suspect: the same sentence',
+			);
 			save('e2e-120x40-stack.txt', screen);
 			tmux.send('Escape');
 			await tmux.waitForText(/filter "tickerLoop" · 1\/3$/m, slow);
@@ -220,10 +224,15 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			tmux.send('Tab');
 			await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
 			tmux.resize(200, 50);
-			// At 200 columns the WHY column starts past column 120 and the why is whole.
+			// At 200 columns the WHY column starts past column 120 and holds the tier and the why of
+			// the model's one sentence (the row itself shows count, state and place).
 			const screen = await tmux.waitForText(/^ +COUNT .{110,}WHY/m, 10_000);
 			const top = groupRows(screen)[0];
-			assert.match(top?.why ?? '', /\+[\d.]+\/min, .*stuck \d+s$/, `the whole why: growing and stuck:\n${screen}`);
+			assert.match(
+				top?.why ?? '',
+				/^likely: \d+ born while watched stayed parked; the functions that started/,
+				`the why: grown under watch, starters gone:\n${screen}`,
+			);
 			await tmux.waitForText(/\? help +q quit$/m, slow);
 			const settled = tmux.capture();
 			assertFrameHeight(settled, 50);

@@ -19,22 +19,32 @@ function parked(id: number, state: string, func: string, line: number, minutes: 
 	};
 }
 
-test('senders Go itself has seen parked for 5 minutes or more are suspects on the first poll', () => {
+test('senders Go itself has seen parked for 5 minutes or more are likely suspects on the first poll; 2 minutes is possible', () => {
 	const t = new Tracker();
 	const s = t.update({
 		at: 0,
 		goroutines: [
 			parked(10, 'chan send', 'main.fetchQuote', 47, 21),
 			parked(11, 'chan send', 'main.fetchQuote', 47, 8),
-			parked(20, 'chan send', 'main.flush', 90, 2), // two minutes: a slow consumer, not yet a leak
+			// Two minutes, and the flusher's starter is still running (it would read): a slow consumer, not yet a leak.
+			{...parked(20, 'chan send', 'main.flush', 90, 2), createdBy: {func: 'main.runFlusher', file: '/src/app/flush.go', line: 10}},
+			{...parked(2, 'sleep', 'main.runFlusher', 12, 2), createdBy: {func: 'main.main', file: '/src/app/main.go', line: 5}},
 			parked(30, 'chan receive', 'main.worker', 12, 30), // an idle worker waits to receive: normal
 		],
 	});
 	assert.deepEqual(
-		s.suspects.map(x => x.where?.func),
-		['main.fetchQuote'],
+		s.suspects.map(x => [x.where?.func, x.tier]),
+		[
+			['main.fetchQuote', 'likely'],
+			['main.flush', 'possible'],
+		],
+		'the idle worker receiving is no suspect at all',
 	);
-	assert.match(s.suspects[0]!.reason, /^2 goroutines in chan send at handlers\.go:47, stuck 21m/);
+	assert.match(
+		s.suspects[0]!.reason,
+		/^likely leak: 2 goroutines in chan send at handlers\.go:47 — the functions that started them have returned, so nobody will receive; parked 21m without waking \(Go's count\)/,
+	);
+	assert.match(s.suspects[1]!.reason, /^possible leak: 1 goroutine in chan send at handlers\.go:90 — parked 2m without waking/);
 });
 
 test('a group that appears in one burst after the first poll grew from nothing, at a per-minute rate over at least a minute', () => {

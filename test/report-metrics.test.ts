@@ -8,7 +8,7 @@ import {parseDump} from '../source/dump/parse.ts';
 import {Tracker} from '../source/model/tracker.ts';
 import type {Group, ModelSnapshot, Suspect} from '../source/model/types.ts';
 import {labelValue, maxLabelLength, negotiate, writeExposition} from '../source/report/exposition.ts';
-import {maxStates, metricFamilies, suspectTier, type MetricsTarget} from '../source/report/metrics.ts';
+import {maxStates, metricFamilies, type MetricsTarget} from '../source/report/metrics.ts';
 import {allPayloads, hostileDump, rawUnsafe} from './helpers/hostile.ts';
 import {hasTool} from './helpers/tools.ts';
 
@@ -37,8 +37,8 @@ function snapshotOf(groups: Group[], suspects: Suspect[] = []): ModelSnapshot {
 	return {epoch: 1, poll: 3, at: 0, total: groups.reduce((s, g) => s + g.count, 0), states, goroutines: [], groups, suspects} as unknown as ModelSnapshot;
 }
 
-const suspectOf = (g: Group, proven = false): Suspect =>
-	({groupKey: g.key, count: g.count, state: g.state, where: g.where, reason: '', proven, score: 1}) as Suspect;
+const suspectOf = (g: Group, tier: Suspect['tier'] = 'likely', groupKeys = [g.key]): Suspect =>
+	({groupKey: groupKeys[0], groupKeys, tier, count: g.count, state: g.state, where: g.where, reason: '', proven: tier === 'proven', score: 1}) as Suspect;
 
 test('a label value is made visible (no control character survives), cut, then escaped as the format wants', () => {
 	assert.equal(labelValue('main.(*T).run'), 'main.(*T).run');
@@ -96,13 +96,17 @@ test('a dump inventing states: at most maxStates state series per target, the re
 	assert.ok(series.includes('gmon_goroutines{target="a:6060",state="other"} 30'));
 });
 
-test('suspects carry a tier: the model’s when it has one, proven for Go’s proof, else suspect', () => {
-	const g = group('k', 'main.leak', 7, 9);
-	assert.equal(suspectTier(suspectOf(g)), 'suspect');
-	assert.equal(suspectTier(suspectOf(g, true)), 'proven');
-	assert.equal(suspectTier({...suspectOf(g), tier: 'likely'} as Suspect), 'likely');
-	const text = writeExposition(metricFamilies([target(snapshotOf([g], [suspectOf(g)]))], {topGroups: 1}), 'text');
-	assert.match(text, /^gmon_suspect_goroutines\{target="a:6060",function="main\.leak",file="\/src\/f\.go",line="7",state="chan send",tier="suspect"\} 9$/m);
+test('a suspect series carries the model’s tier; every group at a suspect site is exported, however small', () => {
+	const big = group('big', 'main.busy', 3, 50, 'select');
+	const a = group('a', 'main.leak', 7, 9);
+	const b = group('b', 'main.leak', 7, 2);
+	const snapshot = snapshotOf([big, a, b], [suspectOf(a, 'possible', ['a', 'b'])]);
+	const text = writeExposition(metricFamilies([target(snapshot)], {topGroups: 1}), 'text');
+	assert.match(text, /^gmon_suspect_goroutines\{target="a:6060",function="main\.leak",file="\/src\/f\.go",line="7",state="chan send",tier="possible"\} 9$/m);
+	// Both stack variants stand at line 7: one series, summed.
+	assert.match(text, /^gmon_group_goroutines\{target="a:6060",function="main\.leak",file="\/src\/f\.go",line="7",state="chan send"\} 11$/m);
+	const proven = writeExposition(metricFamilies([target(snapshotOf([a], [suspectOf(a, 'proven')]))], {topGroups: 1}), 'text');
+	assert.match(proven, /tier="proven"\} 9$/m);
 });
 
 test('a target that never answered is down with its errors counted, and has no goroutine series', () => {

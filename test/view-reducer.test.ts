@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {ModelSnapshot} from '../source/model/types.ts';
+import type {ModelSnapshot, Suspect} from '../source/model/types.ts';
 import {currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../source/view/reducer.ts';
 import {createSelector} from '../source/view/select.ts';
 import type {Action, UiState} from '../source/view/types.ts';
@@ -241,8 +241,12 @@ test('the default sort puts proven leaks first, then suspects, then stuck gorout
 		tracked({id: 4, waitMs: 3_000, stuck: true, groupKey: 'proven'}),
 		tracked({id: 5, waitMs: 6_000, stuck: true, groupKey: 'leak'}),
 	];
-	const suspect = (groupKey: string, proven: boolean, score: number) => ({
+	const suspect = (groupKey: string, proven: boolean, score: number): Suspect => ({
+		siteKey: groupKey,
 		groupKey,
+		groupKeys: [groupKey],
+		variants: 1,
+		tier: proven ? 'proven' : 'likely',
 		count: 1,
 		state: 'chan send',
 		reason: groupKey,

@@ -54,23 +54,25 @@ test('marks and tones: proven > suspect > stuck (deepening) > new', () => {
 	assert.match(proven.text, /^! {2}/);
 });
 
-test("a narrow WHY column gets the short reason; a wide one the model's sentence", () => {
+test("a narrow WHY column gets the sentence's tier and why; a wide one the whole sentence", () => {
 	const s = suspect({
 		groupKey: 'k',
-		reason: '42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m',
+		tier: 'likely',
+		reason: 'likely leak: 42 goroutines in chan send at handlers.go:88 — the functions that started them have returned',
 		stuck: 40,
 		growthPerMin: 3.2,
 		maxWaitMs: 125_000,
 	});
-	assert.equal(suspectWhy(s, 80), s.reason);
-	assert.equal(suspectWhy(s, 20), '+3/min, 40 stuck 2m05s');
-	assert.equal(suspectWhy({...s, proven: true, leaked: 7}, 20), '7 leaked (proven), +3/min, 40 stuck 2m05s');
+	assert.equal(suspectWhy(s, 120), s.reason);
+	// Narrow: the tier and the why of the same sentence (the row shows count, state and place).
+	assert.equal(suspectWhy(s, 20), 'likely: the functions that started them have returned');
+	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 20), 'proven: the functions that started them have returned');
 	const list = [tracked({id: 1, groupKey: 'k', stuck: true}), tracked({id: 2, groupKey: 'k'})];
 	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});
 	const row = groupRow(group!, groupColumns(80), {suspects: new Map([['k', s]])});
 	assert.equal(row.text.length, 80);
 	assert.match(row.text, /^\?● +2 +\+2 ▃▅▆█/); // history 1,2,3,4 scaled from zero
-	assert.match(row.text, /\+3\/min, 40 stuc/);
+	assert.match(row.text, /likely: the fun/);
 });
 
 test('the stack view dims runtime frames, shows args, elision, labels and created-by', () => {

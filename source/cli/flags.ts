@@ -20,6 +20,8 @@ export const flagDefinitions = {
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
 	failOnSuspects: {type: 'string'},
+	failOn: {type: 'string'},
+	baseline: {type: 'string'},
 	color: {type: 'boolean', default: true},
 	demo: {type: 'boolean', default: false},
 	targets: {type: 'string'},
@@ -66,8 +68,11 @@ export const helpText = `
 	  --targets FILE         the targets, one a line (# comments); with or after TARGETs
 
 	Leak gate
-	  --fail-on-suspects[=N] exit 1 when N or more goroutines are suspects (default 1),
-	                         or when Go's goroutineleak profile proved any leaked
+	  --fail-on TIER         exit 1 on a suspect of TIER or above: proven, likely (default), possible;
+	                         a leak Go's goroutineleak profile proved always fails
+	  --fail-on-suspects[=N] exit 1 when N or more goroutines (default 1) are such suspects
+	  --baseline FILE        a dump taken before the workload: what appeared since and is still
+	                         parked in your code is a likely leak (turns the gate on)
 	  --stuck-after N|D      unchanged for N polls (3; N-1 in a short --polls N run) or a duration
 	                         (30s) before a goroutine counts as stuck
 
@@ -80,7 +85,7 @@ export const helpText = `
 	  --poll-timeout D       give up on a poll (or file read) taking longer: 5m (default), 30s
 
 	Exit codes
-	  0  ok      1  suspects found (--fail-on-suspects)      2  usage error
+	  0  ok      1  suspects found (--fail-on, --fail-on-suspects, --baseline)      2  usage error
 	  3  target unreachable, unreadable, or not a goroutine dump
 	  130/143  interrupted (Ctrl-C/SIGTERM) before a --once report was complete
 
@@ -91,4 +96,5 @@ export const helpText = `
 	  $ gmon --json crash.log | jq '.suspects[0].reason'
 	  $ gmon diff before.txt after.txt
 	  $ gmon --once --polls 5 --fail-on-suspects=10 localhost:6060 || echo 'leak!'
+	  $ curl -so before.txt localhost:6060/debug/pprof/goroutine?debug=2; run-load; gmon --baseline before.txt localhost:6060
 `;

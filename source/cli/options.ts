@@ -3,6 +3,7 @@
 import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
 import {GROUP_BYS, type GroupBy} from '../model/types.ts';
 import {orList} from '../text/words.ts';
+import {TIERS, type Tier} from '../model/verdict.ts';
 import {defaultTopGroups} from '../report/metrics.ts';
 import {UsageError} from './exit-codes.ts';
 
@@ -23,6 +24,8 @@ export interface RawFlags {
 	groupBy?: string;
 	hideIdle: boolean;
 	failOnSuspects?: string;
+	failOn?: string;
+	baseline?: string;
 	color: boolean;
 	demo: boolean;
 	/** --targets FILE: main.ts reads it and passes its lines as TARGETs; only its presence is checked here. */
@@ -50,6 +53,10 @@ export interface CliOptions {
 	hideIdle: boolean;
 	/** Set by --fail-on-suspects: the suspect count that fails the run. */
 	failOnSuspects?: number;
+	/** Set by --fail-on: the weakest suspect tier the gate counts. */
+	failOn?: Tier;
+	/** --baseline: a dump (file) taken before the workload. */
+	baseline?: string;
 	/** The user allows colour (no --no-color, no NO_COLOR); a TTY is still required. */
 	color: boolean;
 	/** The flags config.ts reads (interval, headers, TLS, budgets, stuck-after), already checked. */
@@ -75,6 +82,8 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['maxOverhead', '--max-overhead'],
 	['stuckAfter', '--stuck-after'],
 	['failOnSuspects', '--fail-on-suspects'],
+	['failOn', '--fail-on'],
+	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
 	['targets', '--targets'],
 	['metricsTop', '--metrics-top'],
@@ -106,6 +115,9 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		if (targets.length > 1 && flags.watch && flags.metricsListen === undefined) {
 			throw new UsageError('--watch reports one target; for several, serve them to Prometheus: --metrics-listen 9464');
 		}
+		if (targets.length > 1 && flags.baseline !== undefined) {
+			throw new UsageError('--baseline is a dump of one process: give it with one TARGET (several replicas have several pasts)');
+		}
 		if (targets.length > 1 && targets.includes('-'))
 			throw new UsageError('- (stdin) can only be the one TARGET: save the dump to a file to read it with others');
 		const seen = new Set<string>();
@@ -131,6 +143,15 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	if (flags.failOnSuspects !== undefined) {
 		failOnSuspects = parseCount(flags.failOnSuspects, 1);
 		if (failOnSuspects === undefined) throw invalid('fail-on-suspects', 'a whole number ≥ 1 (--fail-on-suspects=5)', flags.failOnSuspects);
+	}
+
+	let failOn: Tier | undefined;
+	if (flags.failOn !== undefined) {
+		failOn = TIERS.find(tier => tier === flags.failOn?.trim());
+		if (failOn === undefined) throw invalid('fail-on', orList(TIERS), flags.failOn);
+	}
+	if (flags.baseline !== undefined && (flags.baseline.trim() === '' || flags.baseline.trim() === '-')) {
+		throw new UsageError('--baseline needs a dump file taken before the workload (stdin is for the TARGET)');
 	}
 
 	if (targets.includes('-') && polls > 1) throw new UsageError('stdin can be read only once: drop --polls, or save the dump to a file');
@@ -174,6 +195,8 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		groupBy,
 		hideIdle: flags.hideIdle,
 		...(failOnSuspects === undefined ? {} : {failOnSuspects}),
+		...(failOn === undefined ? {} : {failOn}),
+		...(flags.baseline === undefined ? {} : {baseline: flags.baseline}),
 		color: flags.color && !noColorEnv,
 		config,
 		intervalMs,
@@ -189,6 +212,8 @@ const notForMetrics: ReadonlyArray<[keyof RawFlags, string]> = [
 	['watch', '--watch'],
 	['polls', '--polls'],
 	['failOnSuspects', '--fail-on-suspects'],
+	['failOn', '--fail-on'],
+	['baseline', '--baseline'],
 ];
 
 /**
@@ -231,6 +256,12 @@ function checkConfigFlags(flags: ConfigFlags): number {
 	}
 }
 
+/** The leak gate's settings when any gate flag is given (--fail-on, --fail-on-suspects, --baseline); undefined otherwise. */
+export function gateOptions(options: Pick<CliOptions, 'failOn' | 'failOnSuspects' | 'baseline'>): {threshold: number; failOn: Tier} | undefined {
+	if (options.failOn === undefined && options.failOnSuspects === undefined && options.baseline === undefined) return undefined;
+	return {threshold: options.failOnSuspects ?? 1, failOn: options.failOn ?? 'likely'};
+}
+
 export interface Terminal {
 	stdinIsTty: boolean;
 	stdoutIsTty: boolean;
@@ -242,7 +273,7 @@ export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | '
 	if (options.command === 'diff' || options.once || options.json) return 'report';
 	// The live view draws one target; several get the report (per target and overall).
 	if (options.targets.length > 1) return 'report';
-	if (options.failOnSuspects !== undefined) return 'report';
+	if (gateOptions(options)) return 'report';
 	if (options.targets.includes('-')) return 'report';
 	return terminal.stdinIsTty && terminal.stdoutIsTty ? 'tui' : 'report';
 }

@@ -12,7 +12,7 @@ import type {PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {terminalSafe} from '../text/sanitize.ts';
 import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, type ExitCode} from './exit-codes.ts';
-import type {CliOptions} from './options.ts';
+import {gateOptions, type CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import {gateIsBlind, nextPolls, reportInput, stuckRule} from './run-report.ts';
 import {sayError} from './say.ts';
@@ -46,7 +46,8 @@ export async function runFleetReport(targetTexts: readonly string[], options: Cl
 			}, reject);
 		});
 		await write(entries, options, io);
-		const gate = options.failOnSuspects === undefined ? undefined : leakGate(allSuspects(entries), options.failOnSuspects);
+		const settings = gateOptions(options);
+		const gate = settings === undefined ? undefined : leakGate(allSuspects(entries), settings);
 		if (gate?.failed) {
 			sayError(io.stderr, gate.message);
 			return exitCodes.suspects;

@@ -15,7 +15,8 @@ import {terminalSafe} from '../text/sanitize.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
-import type {CliOptions} from './options.ts';
+import {gateOptions, type CliOptions} from './options.ts';
+import {readBaseline} from './baseline.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import {sayError} from './say.ts';
 
@@ -32,8 +33,16 @@ export interface ReportIo {
 
 export async function runReport(targetText: string, options: CliOptions, io: ReportIo): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
+	// The baseline is parsed once, before the first poll: the model compares every poll's ids with it.
+	const baselineIds = options.baseline === undefined ? undefined : await readBaseline(options.baseline, config, io.signal);
 	const source = openSource(config, io.stdin);
-	const engine = createWatch(source, {...configWatchOptions(config), groupBy: options.groupBy, ...stuckRule(config, options), autoStart: false});
+	const engine = createWatch(source, {
+		...configWatchOptions(config),
+		groupBy: options.groupBy,
+		...stuckRule(config, options),
+		...(baselineIds ? {baselineIds} : {}),
+		autoStart: false,
+	});
 	try {
 		return await report(engine, source, options, io);
 	} finally {
@@ -216,8 +225,9 @@ async function writeReport(input: ReportInput, options: CliOptions, color: boole
 
 /** The leak gate's verdict when it fails this input; undefined without a gate or when it passes. */
 function failedGate(input: ReportInput, options: CliOptions): ReturnType<typeof leakGate> | undefined {
-	if (options.failOnSuspects === undefined) return undefined;
-	const gate = leakGate(input.snapshot.suspects, options.failOnSuspects);
+	const settings = gateOptions(options);
+	if (!settings) return undefined;
+	const gate = leakGate(input.snapshot.suspects, settings);
 	return gate.failed ? gate : undefined;
 }
 
@@ -235,5 +245,5 @@ function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCo
  * without a word. A saved goroutineleak profile is all proven leaks: nothing is missing there.
  */
 export function gateIsBlind(dump: Dump, options: CliOptions): boolean {
-	return options.failOnSuspects !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
+	return gateOptions(options) !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
 }

@@ -18,6 +18,12 @@ export interface TrackerOptions {
 	/** LeakProf's count rule: this many stuck goroutines at one user-code blocking place make a suspect even without growth (default 50). */
 	leakThreshold?: number;
 	/**
+	 * Goroutine ids of a dump taken before the workload (`--baseline before.txt`): members of a
+	 * leak-shaped site absent from it appeared during the workload; still parked after it settled,
+	 * they are leaks (goleak's rule).
+	 */
+	baselineIds?: ReadonlySet<number>;
+	/**
 	 * Keep the parser's own Goroutine objects (with args) in the snapshot. Default false: the
 	 * model hands out compact copies whose frames are the interned, arg-less frames of their
 	 * stack (memory independent of dump size); `--once` reports on one dump can afford true.

@@ -34,7 +34,7 @@ function isAccept(frame: Frame): boolean {
 	return frame.func === 'internal/poll.(*FD).Accept' || frame.func.endsWith('Listener).Accept') || frame.func === 'net.(*netFD).accept';
 }
 
-export type BenignReason = 'runtime' | 'accept loop' | 'connection loop' | 'testing' | 'own poll';
+export type BenignReason = 'runtime' | 'accept loop' | 'connection loop' | 'testing' | 'own poll' | 'library';
 
 /**
  * Why a goroutine in this state at this stack is known-benign, or undefined when it is not.
@@ -54,5 +54,9 @@ export function benignReason(state: string, frames: readonly Frame[], stateClass
 		if (loopFuncs.has(frame.func)) return frame.func === 'runtime/pprof.writeGoroutineStacks' ? 'own poll' : 'connection loop';
 		if (stateClass === 'io' && isAccept(frame)) return 'accept loop';
 	}
+	// Parked with no frame of the user's own code at all (a library's housekeeping loop, a
+	// transport's reader): nothing there for the user to fix, and not where a leak is reported
+	// (LeakProf reports only locations in the service's own code). Idle, not an alarm.
+	if (frames.length > 0 && stateClass !== 'running' && stateClass !== 'other') return 'library';
 	return undefined;
 }

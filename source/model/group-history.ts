@@ -3,6 +3,7 @@
 // absent longer than the forget window are dropped, so memory follows the live groups, not
 // the number of polls.
 import {Ring} from './ring.ts';
+import type {GrowthStory} from './verdict.ts';
 
 export interface GroupTrend {
 	/** Count per poll, oldest first, bounded. */
@@ -100,6 +101,33 @@ export class GroupHistory {
 			delta: now - entry.previous,
 			firstAt: entry.firstAt,
 		};
+	}
+
+	/**
+	 * How the count rose inside the window, poll by poll: the sum of the rises, how many polls
+	 * rose, and when the first and last rise were. A burst of 10 a minute ago reads as one rise of
+	 * 10 a minute ago, not as "+3.9/min" (an average that makes a stopped burst look ongoing).
+	 */
+	growthStory(key: string): GrowthStory | undefined {
+		const entry = this.series.get(key);
+		if (!entry) return undefined;
+		const n = entry.ats.length;
+		const at = entry.ats.at(-1) ?? entry.firstAt;
+		let added = 0;
+		let steps = 0;
+		let firstRiseAt = 0;
+		let lastRiseAt = 0;
+		for (let i = 1; i < n; i++) {
+			const when = entry.ats.at(i) ?? 0;
+			if (when < at - this.windowMs) continue;
+			const rise = (entry.counts.at(i) ?? 0) - (entry.counts.at(i - 1) ?? 0);
+			if (rise <= 0) continue;
+			added += rise;
+			steps++;
+			if (steps === 1) firstRiseAt = when;
+			lastRiseAt = when;
+		}
+		return steps === 0 ? undefined : {added, steps, firstRiseAt, lastRiseAt};
 	}
 
 	clear(): void {

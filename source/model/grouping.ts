@@ -1,11 +1,12 @@
 // Grouping, and the facts suspects are judged by: a poll's goroutines arrive per place (one
 // interned stack + state + creator, see place.ts) as accumulators; a group is the places that share
-// a key under the current --group-by, with its counts, waits, trend and the facts rankSuspects reads.
+// a key under the current --group-by, with its counts, waits and trend. Suspects are judged per
+// blocking site (suspects.ts): the same accumulators, one SiteMember per leak-shaped place.
 import type {Goroutine} from '../dump/types.ts';
 import type {GroupHistory} from './group-history.ts';
 import type {Place} from './place.ts';
-import type {GroupFacts} from './suspects.ts';
-import type {Group, GroupBy} from './types.ts';
+import type {SiteMember} from './suspects.ts';
+import {mostCommonState, type Group, type GroupBy, type TrackedGoroutine} from './types.ts';
 
 /** One place's members in the current poll. */
 export interface PlaceAcc {
@@ -19,6 +20,14 @@ export interface PlaceAcc {
 	stuckMaxWaitMs: number;
 	leaked: number;
 	idle: number;
+	/** Go's largest `N minutes` among the leak-shaped members. */
+	maxMinutes: number;
+	/** Leak-shaped members whose creating function has returned (identity.ts, creatorsGone). */
+	creatorGone: number;
+	/** Leak-shaped members whose creator could be checked at all. */
+	creatorKnown: number;
+	/** Leak-shaped members absent from the --baseline dump. */
+	sinceBaseline: number;
 	minWaitMs: number;
 	maxWaitMs: number;
 	sample: Goroutine;
@@ -37,6 +46,10 @@ export function newAcc(place: Place, g: Goroutine): PlaceAcc {
 		stuckMaxWaitMs: 0,
 		leaked: 0,
 		idle: 0,
+		maxMinutes: 0,
+		creatorGone: 0,
+		creatorKnown: 0,
+		sinceBaseline: 0,
 		minWaitMs: Infinity,
 		maxWaitMs: 0,
 		sample: g,
@@ -50,12 +63,10 @@ export interface GroupingInput {
 	history: GroupHistory;
 	/** A place's count: from the last full dump, or its share of a debug=1 profile read since. */
 	countOf(acc: PlaceAcc): number;
-	/** A stuck member that left a place after this time (epoch-ms) makes its group not a suspect. */
-	recentSince: number;
 }
 
-/** The groups of one poll, unsorted, and the facts for suspects, one per group. */
-export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, recentSince}: GroupingInput): {groups: Group[]; facts: GroupFacts[]} {
+/** The groups of one poll, unsorted. */
+export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf}: GroupingInput): Group[] {
 	const merged = new Map<string, PlaceAcc[]>();
 	for (const acc of accs) {
 		const key = acc.place.keys[by];
@@ -64,7 +75,6 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, re
 		else merged.set(key, [acc]);
 	}
 	const groups: Group[] = [];
-	const facts: GroupFacts[] = [];
 	for (const [key, list] of merged) {
 		let count = 0;
 		// Members seen in the last full dump (count differs after a debug=1 profile).
@@ -72,10 +82,6 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, re
 		let stuck = 0;
 		let leaked = 0;
 		let idle = 0;
-		let leakStuck = 0;
-		let leakShaped = 0;
-		let stuckNewcomers = 0;
-		let stuckMaxWaitMs = 0;
 		let minWaitMs = Infinity;
 		let maxWaitMs = 0;
 		let best = list[0]!;
@@ -87,10 +93,6 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, re
 			stuck += acc.stuck;
 			leaked += acc.leaked;
 			idle += acc.idle;
-			leakStuck += acc.leakStuck;
-			leakShaped += acc.leakShaped;
-			stuckNewcomers += acc.stuckNewcomers;
-			stuckMaxWaitMs = Math.max(stuckMaxWaitMs, acc.stuckMaxWaitMs);
 			minWaitMs = Math.min(minWaitMs, acc.minWaitMs);
 			maxWaitMs = Math.max(maxWaitMs, acc.maxWaitMs);
 			if (acc.sampleWaitMs > best.sampleWaitMs) best = acc;
@@ -99,14 +101,7 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, re
 		}
 		// Gone by the profile read since the last full dump.
 		if (count === 0 && members > 0) continue;
-		let state = best.place.state;
-		let most = -1;
-		for (const [s, n] of Object.entries(states)) {
-			if (n > most) {
-				most = n;
-				state = s;
-			}
-		}
+		const state = mostCommonState(Object.entries(states), best.place.state);
 		const trend = history.trend(key);
 		const group: Group = {
 			key,
@@ -131,15 +126,52 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf, re
 			stateClass: best.place.stateClass,
 		};
 		groups.push(group);
-		facts.push({
-			group,
-			leakShaped,
-			leakStuck: Math.min(leakStuck, count),
-			stuckNewcomers: Math.min(stuckNewcomers, count),
-			stuckMaxWaitMs,
-			neverWakes: list.some(acc => acc.place.neverWakes && acc.leakShaped > 0),
-			stuckLeftRecently: list.some(acc => acc.place.lastStuckExitAt > recentSince),
-		});
 	}
-	return {groups, facts};
+	return groups;
+}
+
+/**
+ * The facts for suspects: every place where a leak can live (leak-shaped, or proven by Go anywhere),
+ * counted as its group counts it (its share of a debug=1 profile read since the last full dump).
+ */
+export function siteMembers(accs: readonly PlaceAcc[], countOf: (acc: PlaceAcc) => number): SiteMember[] {
+	const members: SiteMember[] = [];
+	for (const acc of accs) {
+		if (!acc.place.leakShaped && acc.leaked === 0) continue;
+		const count = countOf(acc);
+		members.push(count === acc.count ? acc : {...acc, count});
+	}
+	return members;
+}
+
+/** Goroutines per blocking site, for the sites' count history (the growth story). */
+export function siteCounts(accs: readonly PlaceAcc[], countOf: (acc: PlaceAcc) => number): Map<string, number> {
+	const sites = new Map<string, number>();
+	for (const acc of accs) if (acc.place.leakShaped) sites.set(acc.place.site, (sites.get(acc.place.site) ?? 0) + countOf(acc));
+	return sites;
+}
+
+/**
+ * How many of the poll's goroutines have ids in [min, max] (verdict.ts, accumulated: an id in a gap
+ * that the dump does not hold belonged to a goroutine that has exited). The ids are sorted once, on
+ * the first question.
+ */
+export function idsAliveIn(tracked: readonly TrackedGoroutine[]): (min: number, max: number) => number {
+	let sorted: Float64Array | undefined;
+	return (min, max) => {
+		sorted ??= Float64Array.from(tracked, t => t.g.id).sort();
+		return lowerBound(sorted, max + 1) - lowerBound(sorted, min);
+	};
+}
+
+/** Index of the first element ≥ value in an ascending array. */
+function lowerBound(sorted: Float64Array, value: number): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (sorted[mid]! < value) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
 }

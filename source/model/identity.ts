@@ -2,6 +2,7 @@
 // unchanged) and the compact copy of the goroutine the model hands out. An id is the same
 // goroutine only while nothing contradicts it (a different creator means the id was reused).
 import type {Goroutine} from '../dump/types.ts';
+import type {PlaceAcc} from './grouping.ts';
 import type {Place} from './place.ts';
 
 export interface Rec {
@@ -76,4 +77,35 @@ export function creatorContradicts(rec: Rec, g: Goroutine): boolean {
 	return (
 		was.line !== now.line || was.func.length !== now.func.length || (rec.parentId !== undefined && now.parentId !== undefined && rec.parentId !== now.parentId)
 	);
+}
+
+/**
+ * For each leak-shaped place: how many members outlived the function that started them. Go 1.21+
+ * names the creating goroutine (`created by F in goroutine N`): gone from the dump, or no longer
+ * inside F, means F returned. Older dumps have no parent id: F on no stack at all says the same.
+ * A sender whose starter returned has most likely lost its receiver (see verdict.ts). Only
+ * leak-shaped places are read, and only their members' records: a few lookups per poll.
+ */
+export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Rec>, poll: number): void {
+	let live: Set<string> | undefined;
+	for (const acc of accs) {
+		const creator = acc.place.creator;
+		if (!acc.place.leakShaped || !creator) continue;
+		let gone = 0;
+		for (const id of acc.ids) {
+			const parentId = records.get(id)?.parentId;
+			if (parentId !== undefined) {
+				const parent = records.get(parentId);
+				if (!parent || parent.lastPoll !== poll || !parent.place.frames.some(frame => frame.func === creator.func)) gone++;
+			} else {
+				if (!live) {
+					live = new Set();
+					for (const other of accs) for (const frame of other.place.frames) live.add(frame.func);
+				}
+				if (!live.has(creator.func)) gone++;
+			}
+		}
+		acc.creatorGone = gone;
+		acc.creatorKnown = acc.ids.length;
+	}
 }

@@ -3,7 +3,7 @@
 // stack for grouping; one goroutine at the same place across polls is unchanged (stuck).
 // Places are interned: each distinct one is built once, and everything derived from it (its
 // class, user frame, group keys, benign verdict) is computed once, not per goroutine per poll.
-import {classifyState, isBlockingClass, isDeliberatePark, isWaitingState, neverWakes, type StateClass} from '../dump/classify.ts';
+import {baseState, canonicalState, classifyState, isBlockingClass, isDeliberatePark, isWaitingState, neverWakes, type StateClass} from '../dump/classify.ts';
 import type {CreatedBy, Frame, Goroutine, StackShape} from '../dump/types.ts';
 import {userFrameIndex} from '../dump/user-frame.ts';
 import {benignReason, type BenignReason} from './benign.ts';
@@ -41,6 +41,11 @@ export interface Place {
 	repShape: StackShape | undefined;
 	/** Group key under each GroupBy. */
 	readonly keys: Readonly<Record<GroupBy, string>>;
+	/**
+	 * The blocking site: the wait (canonical, without qualifiers) + the user frame where it is
+	 * parked. One leak is one site, however many stack variants (callers, creators) reach it.
+	 */
+	readonly site: string;
 	/** Last time (epoch-ms) a goroutine stood here; the table forgets places unused for a while. */
 	lastUsedAt: number;
 	/**
@@ -251,6 +256,7 @@ export class PlaceTable {
 			repCreator: g.createdBy,
 			repShape: g.shape,
 			keys: placeKeys(state, frames, creator, where),
+			site: `${baseState(canonicalState(state, frames))}|${where ? `${where.func} ${where.file}:${where.line}` : '(no frames)'}`,
 			lastUsedAt: at,
 			lastStuckExitAt: -Infinity,
 			lastCount: 0,

@@ -4,11 +4,11 @@
 // `goroutineleak` profile (Go 1.26+) lists only goroutines Go proved leaked: every group is a
 // proven suspect, so `gmon --fail-on-suspects leaks.txt` gates on it — except main parked in
 // `select {}` (Go 1.26 lists it) and Go 1.27.3's empty record (see leak-match.ts).
-import {baseName} from '../dump/names.ts';
 import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
 import {isDeliberateParkRecord, isEmptyRecord} from './leak-match.ts';
 import {stackGroupKey} from './place.ts';
+import {siteLocation} from './verdict.ts';
 import {compareGroups, type Group, type ModelSnapshot, type Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
@@ -91,13 +91,17 @@ function recordGroup(record: ProfileRecord, proven: boolean): Group {
 }
 
 function provenSuspect(group: Group): Suspect {
-	const where = group.where ? ` at ${baseName(group.where.file) || group.where.func}${group.where.line ? `:${group.where.line}` : ''}` : '';
+	const where = group.where ? ` at ${siteLocation(group.where)}` : '';
 	return {
+		siteKey: group.key,
 		groupKey: group.key,
+		groupKeys: [group.key],
+		variants: 1,
+		tier: 'proven',
 		count: group.count,
 		state: '',
 		...(group.where ? {where: group.where} : {}),
-		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where}`,
+		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where} — Go's leak profile proved ${group.count === 1 ? 'it' : 'all'} unreachable`,
 		proven: true,
 		score: 1e9 + 1000 * group.count,
 		stuck: 0,

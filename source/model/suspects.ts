@@ -1,121 +1,144 @@
-// Rank groups the way a leak hunter would. Anchor: Uber's LeakProf — many goroutines blocked
-// at one channel operation in your own code. Our heuristic needs, for a group:
-//   - leak-shaped: blocked on a channel, select, nil channel or sync primitive, parked in the
-//     user's own code (a user frame exists), not known-benign, not seen waking (periodic);
-//   - and stuck members (unchanged for --stuck-after, or Go's own minutes), plus one of:
-//       · the wait can never end (nil channel, `select {}` outside main.main);
-//       · goroutines born while gmon watched that then got stuck (≥ 2): a worker pool idling
-//         since before gmon started is stuck but was not born under watch; a leak adds
-//         goroutines (in a trickle or a burst) — and, unlike a busy place
-//         whose count merely wanders, a leak's stuck goroutines never leave (none exited,
-//         moved on or woke within the window);
-//       · LeakProf's rule: at least `leakThreshold` stuck goroutines at one place;
-//       · a channel send parked for SEND_STUCK_MS or more (Go's own minutes count): its
-//         receiver is gone — unlike a receive, which is how idle workers wait.
-// Go's goroutineleak profile outranks all of it: `(leaked)` goroutines are proven.
-import {formatDuration} from '../text/units.ts';
-import {baseName} from '../dump/names.ts';
-import {formatRate} from './format.ts';
-import type {Group, Suspect} from './types.ts';
+// Suspects: ONE per blocking site (the user frame where goroutines are parked + the wait), with
+// its stack variants inside it, each judged by verdict.ts. Anchor: Uber's LeakProf — leaks are
+// goroutines parked at one channel operation in the service's own code, counted per site, not
+// per stack (one leak reached from 23 callers is one leak).
+// Go's goroutineleak profile outranks every heuristic: `(leaked)` goroutines are proven.
+import type {Frame} from '../dump/types.ts';
+import type {Place} from './place.ts';
+import {mostCommonState, type GroupBy, type Suspect} from './types.ts';
+import {canonicalState} from '../dump/classify.ts';
+import {accumulated, judgeSite, primitiveOf, siteLocation, type GrowthStory} from './verdict.ts';
 
-export interface GroupFacts {
-	group: Group;
-	/** Members at leak-shaped places (blocked, user code, not benign, not periodic), stuck or not. */
+/** One place's members in the poll, as grouping.ts aggregated them (a PlaceAcc). */
+export interface SiteMember {
+	place: Place;
+	/** Members now (a debug=1 profile read since the full dump may have moved it). */
+	count: number;
+	ids: readonly number[];
+	leaked: number;
 	leakShaped: number;
-	/** Stuck members at leak-shaped places (blocked, user code, not benign, not periodic). */
 	leakStuck: number;
-	/** Of those, goroutines gmon first saw after the epoch's first poll. */
 	stuckNewcomers: number;
-	/** The longest wait among the stuck members, ms. */
 	stuckMaxWaitMs: number;
-	/** The group's representative place can never wake. */
-	neverWakes: boolean;
-	/** A stuck member left (exited, moved, woke) within the growth window: not a leak's pattern. */
-	stuckLeftRecently: boolean;
+	maxMinutes: number;
+	creatorGone: number;
+	creatorKnown: number;
+	sinceBaseline: number;
 }
 
-export interface SuspectOptions {
-	/** LeakProf's count rule: this many stuck goroutines at one place are a suspect without growth. */
+export interface SiteOptions {
+	/** LeakProf's count rule: this many goroutines at one site weigh as a pile-up on their own. */
 	leakThreshold: number;
+	by: GroupBy;
+	now: number;
+	/** Epoch-ms from which a stuck member leaving the site clears the growth signal. */
+	recentSince: number;
+	baseline: boolean;
+	growth(site: string): GrowthStory | undefined;
+	growthPerMin(site: string): number;
+	/** How many goroutines of this poll have ids in [min, max]. */
+	aliveIn(min: number, max: number): number;
 }
 
-const PROVEN = 1e9;
-
-/** How long a channel send may stay parked before it is a suspect with no growth seen. */
-export const SEND_STUCK_MS = 5 * 60_000;
-
-function isSend(state: string): boolean {
-	return state === 'chan send' || state.startsWith('chan send ');
+interface Site {
+	key: string;
+	members: SiteMember[];
 }
 
-function plural(n: number, word: string): string {
-	return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The one-line why: "42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m". */
-export function suspectReason(facts: GroupFacts, proven: boolean): string {
-	const g = facts.group;
-	const where = g.where ? ` at ${baseName(g.where.file) || g.where.func}${g.where.line ? `:${g.where.line}` : ''}` : '';
-	const parts = [`${plural(g.count, 'goroutine')} in ${g.state}${where}`];
-	if (g.growthPerMin > 0) parts.push(formatRate(g.growthPerMin));
-	if (facts.leakStuck > 0 || g.stuck > 0) {
-		const stuck = Math.max(facts.leakStuck, g.stuck);
-		const wait = formatDuration(Math.max(facts.stuckMaxWaitMs, 0));
-		parts.push(stuck >= g.count ? `stuck ${wait}` : `${stuck} stuck up to ${wait}`);
+/** Suspects, best first: proven, then likely, then possible; by score inside a tier, then by key. */
+export function rankSites(all: readonly SiteMember[], options: SiteOptions): Suspect[] {
+	const sites = new Map<string, Site>();
+	for (const m of all) {
+		// A site is where a leak can live: blocked in user code, not benign (or proven by Go anywhere).
+		if (m.count === 0 || (!m.place.leakShaped && m.leaked === 0)) continue;
+		const site = sites.get(m.place.site);
+		if (site) site.members.push(m);
+		else sites.set(m.place.site, {key: m.place.site, members: [m]});
 	}
-	if (facts.neverWakes) parts.push('never wakes');
-	const line = parts.join(', ');
-	if (!proven) return line;
-	const of = g.leaked >= g.count ? '' : ` (${g.leaked} of ${g.count})`;
-	return `proven leak${of}: ${line}`;
-}
-
-function score(facts: GroupFacts): number {
-	const g = facts.group;
-	const waitMinutes = Math.min(60, facts.stuckMaxWaitMs / 60_000);
-	let s = facts.leakStuck + 0.1 * g.count + 2 * Math.max(0, g.growthPerMin) + 3 * facts.stuckNewcomers + waitMinutes;
-	if (facts.neverWakes) s += 10;
-	if (g.leaked > 0) s += PROVEN + 1000 * g.leaked;
-	return s;
-}
-
-export function isSuspect(facts: GroupFacts, options: SuspectOptions): boolean {
-	const g = facts.group;
-	if (g.leaked > 0) return true;
-	// A nil channel or `select {}` never wakes: no need to watch it for N polls first.
-	if (facts.neverWakes && facts.leakShaped > 0) return true;
-	if (facts.leakStuck === 0) return false;
-	// A sender parked for minutes has lost its receiver (the forgotten sender, the abandoned
-	// producer). Receivers are different: an idle worker waits to receive for hours, healthily.
-	if (isSend(g.state) && facts.stuckMaxWaitMs >= SEND_STUCK_MS) return true;
-	// Born while gmon watched, then stuck, and none of them ever left: that is a leak whether it
-	// arrived one request at a time or in one burst between two polls (a group that appears
-	// mid-watch grew from nothing), and it stays one after the growth stops.
-	if (facts.stuckNewcomers >= 2 && !facts.stuckLeftRecently) return true;
-	return facts.leakStuck >= options.leakThreshold;
-}
-
-/** Suspects, best first: proven before every heuristic one, then by score, then by key. */
-export function rankSuspects(all: readonly GroupFacts[], options: SuspectOptions): Suspect[] {
 	const out: Suspect[] = [];
-	for (const facts of all) {
-		if (!isSuspect(facts, options)) continue;
-		const g = facts.group;
-		const proven = g.leaked > 0;
-		out.push({
-			groupKey: g.key,
-			count: g.count,
-			state: g.state,
-			where: g.where,
-			reason: suspectReason(facts, proven),
-			proven,
-			score: score(facts),
-			stuck: facts.leakStuck,
-			leaked: g.leaked,
-			growthPerMin: g.growthPerMin,
-			maxWaitMs: facts.stuckMaxWaitMs,
-		});
+	for (const site of sites.values()) {
+		const suspect = judge(site, options);
+		if (suspect) out.push(suspect);
 	}
-	out.sort((a, b) => b.score - a.score || (a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : 0));
+	out.sort((a, b) => b.score - a.score || (a.siteKey < b.siteKey ? -1 : a.siteKey > b.siteKey ? 1 : 0));
 	return out;
+}
+
+function judge(site: Site, options: SiteOptions): Suspect | undefined {
+	let count = 0;
+	let leaked = 0;
+	let neverWakes = false;
+	let maxMinutes = 0;
+	let creatorGone = 0;
+	let creatorKnown = 0;
+	let stuckNewcomers = 0;
+	let stuck = 0;
+	let maxWaitMs = 0;
+	let sinceBaseline = 0;
+	let leftRecently = false;
+	const ids: number[] = [];
+	const groupKeys: string[] = [];
+	const states = new Map<string, number>();
+	let best = site.members[0]!;
+	for (const m of site.members) {
+		count += m.count;
+		leaked += m.leaked;
+		if (m.place.neverWakes && m.leakShaped > 0) neverWakes = true;
+		maxMinutes = Math.max(maxMinutes, m.maxMinutes);
+		creatorGone += m.creatorGone;
+		creatorKnown += m.creatorKnown;
+		stuckNewcomers += m.stuckNewcomers;
+		stuck += m.leakStuck;
+		maxWaitMs = Math.max(maxWaitMs, m.stuckMaxWaitMs);
+		sinceBaseline += m.sinceBaseline;
+		if (m.place.lastStuckExitAt > options.recentSince) leftRecently = true;
+		for (const id of m.ids) ids.push(id);
+		const key = m.place.keys[options.by];
+		if (!groupKeys.includes(key)) groupKeys.push(key);
+		states.set(m.place.state, (states.get(m.place.state) ?? 0) + m.count);
+		if (m.count > best.count) best = m;
+	}
+	const printed = mostCommonState(states, best.place.state);
+	// `semacquire` (Go ≤1.19/1.23) reads as the primitive it is, so every Go version says the same.
+	const state = canonicalState(printed, best.place.frames);
+	const where: Frame | undefined = best.place.where;
+	const spread = accumulated(ids, options.aliveIn);
+	const growth = options.growth(site.key);
+	const verdict = judgeSite({
+		state,
+		primitive: primitiveOf(state, best.place.frames),
+		location: siteLocation(where),
+		count,
+		leaked: Math.min(leaked, count),
+		neverWakes,
+		maxMinutes,
+		creatorGone,
+		creatorKnown,
+		accumulated: spread.accumulated,
+		idSpan: spread.span,
+		stuckNewcomers: Math.min(stuckNewcomers, count),
+		leftRecently,
+		...(options.baseline ? {sinceBaseline} : {}),
+		...(growth ? {growth} : {}),
+		leakThreshold: options.leakThreshold,
+		now: options.now,
+	});
+	if (!verdict) return undefined;
+	return {
+		siteKey: site.key,
+		groupKey: groupKeys[0]!,
+		groupKeys,
+		variants: site.members.length,
+		tier: verdict.tier,
+		count,
+		state,
+		...(where ? {where} : {}),
+		reason: verdict.reason,
+		proven: verdict.tier === 'proven',
+		score: verdict.score,
+		stuck: Math.min(stuck, count),
+		leaked: Math.min(leaked, count),
+		growthPerMin: options.growthPerMin(site.key),
+		maxWaitMs,
+	};
 }

@@ -16,9 +16,9 @@ import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {TotalsHistory} from './totals-history.ts';
-import {buildGroups, newAcc, type PlaceAcc} from './grouping.ts';
-import {compactView, creatorContradicts, type Rec, viewFacts} from './identity.ts';
-import {rankSuspects} from './suspects.ts';
+import {buildGroups, idsAliveIn, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
+import {compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
+import {rankSites} from './suspects.ts';
 import {compareGroups, GROUP_BYS, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
 
 /**
@@ -80,6 +80,10 @@ export class Tracker implements TrackerLike {
 	 */
 	private order: Rec[] = [];
 	private readonly histories: Record<GroupBy, GroupHistory>;
+	/** Count history per blocking site (the suspects' key), for the growth story. */
+	private readonly siteHistory: GroupHistory;
+	/** Goroutine ids of the --baseline dump, taken before the workload. */
+	private readonly baseline: ReadonlySet<number> | undefined;
 	private readonly totals: TotalsHistory;
 
 	private epoch = 1;
@@ -122,6 +126,8 @@ export class Tracker implements TrackerLike {
 			top: new GroupHistory(this.historyLength, windowMs),
 			creator: new GroupHistory(this.historyLength, windowMs),
 		};
+		this.siteHistory = new GroupHistory(this.historyLength, windowMs);
+		this.baseline = options.baselineIds;
 		this.totals = new TotalsHistory(this.historyLength);
 	}
 
@@ -212,6 +218,7 @@ export class Tracker implements TrackerLike {
 				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 			}
 		}
+		creatorsGone(accs, records, poll);
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -296,6 +303,7 @@ export class Tracker implements TrackerLike {
 		const stuckAfterMs = this.stuckAfterMs;
 		const stuckAfterPolls = this.stuckAfterPolls;
 		const periodicTrusted = this.minutesSeen;
+		const baseline = this.baseline;
 		const strings = this.places.strings;
 		const intern = (text: string): string => strings.intern(text);
 		for (let i = 0; i < gs.length; i++) {
@@ -403,7 +411,13 @@ export class Tracker implements TrackerLike {
 			}
 			const periodic = rec.periodic;
 			const waitMs = waiting ? (periodic ? goMs : Math.max(observed, goMs)) : 0;
-			const stuck = waiting && !periodic && (stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
+			// Stuck means something only where leaks live: blocked in user code, not a known-benign
+			// loop (accept, connection, signal, runtime, a library's own), not seen waking (a timer select).
+			const stuck =
+				waiting &&
+				place.leakShaped &&
+				!periodic &&
+				(stuckAfterMs === undefined ? rec.samePolls >= stuckAfterPolls || g.waitMinutes >= 1 : waitMs >= stuckAfterMs);
 			rec.stuck = stuck;
 			const idle = place.benign !== undefined || periodic;
 
@@ -426,7 +440,11 @@ export class Tracker implements TrackerLike {
 			if (idle) acc.idle++;
 			// Go 1.26 marks main parked in `select {}` (leaked) too: never a proven leak (isDeliberatePark).
 			if (g.leaked && !place.deliberatePark) acc.leaked++;
-			if (place.leakShaped && !periodic) acc.leakShaped++;
+			if (place.leakShaped && !periodic) {
+				acc.leakShaped++;
+				if (g.waitMinutes > acc.maxMinutes) acc.maxMinutes = g.waitMinutes;
+				if (baseline !== undefined && !baseline.has(g.id)) acc.sinceBaseline++;
+			}
 			if (stuck) {
 				acc.stuck++;
 				if (place.leakShaped && !periodic) {
@@ -501,6 +519,11 @@ export class Tracker implements TrackerLike {
 			}
 			this.histories[key].record(counts, at, forgetBefore);
 		}
+		this.siteHistory.record(
+			siteCounts(accs, acc => this.countOf(acc)),
+			at,
+			forgetBefore,
+		);
 	}
 
 	/** A place's count: from the last full dump, or its share of the debug=1 profile read since. */
@@ -523,18 +546,27 @@ export class Tracker implements TrackerLike {
 		this.records.clear();
 		this.order = [];
 		for (const key of GROUP_BYS) this.histories[key].clear();
+		this.siteHistory.clear();
 		this.leaks = leakMatcher([]);
 		this.minutesSeen = false;
 	}
 
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
-		const {groups, facts} = buildGroups(this.lastAccs, {
-			by: this.groupBy,
-			history: this.histories[this.groupBy],
-			countOf: acc => this.countOf(acc),
-			recentSince: this.lastAt - this.windowMs,
-		});
+		const countOf = (acc: PlaceAcc): number => this.countOf(acc);
+		const groups = buildGroups(this.lastAccs, {by: this.groupBy, history: this.histories[this.groupBy], countOf});
 		groups.sort(compareGroups);
+		// One suspect per blocking site, judged from this poll's members and the sites' histories.
+		const sites = this.siteHistory;
+		const suspects = rankSites(siteMembers(this.lastAccs, countOf), {
+			aliveIn: idsAliveIn(this.lastTracked),
+			leakThreshold: this.leakThreshold,
+			by: this.groupBy,
+			now: this.lastAt,
+			recentSince: this.lastAt - this.windowMs,
+			baseline: this.baseline !== undefined,
+			growth: site => sites.growthStory(site),
+			growthPerMin: site => sites.trend(site)?.growthPerMin ?? 0,
+		});
 		return {
 			epoch: this.epoch,
 			poll: this.poll,
@@ -543,7 +575,7 @@ export class Tracker implements TrackerLike {
 			states: {...this.lastStates},
 			goroutines: tracked,
 			groups,
-			suspects: rankSuspects(facts, {leakThreshold: this.leakThreshold}),
+			suspects,
 			totalHistory: this.totals.totalArray(),
 			stateHistory: this.totals.stateArrays(),
 			newIds: this.lastNew,

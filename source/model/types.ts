@@ -1,6 +1,9 @@
 // What gmon knows across polls, as plain immutable data for the views and reports.
 import type {StateClass} from '../dump/api.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
+import type {Tier} from './verdict.ts';
+
+export type {Tier};
 
 /** A goroutine as seen across polls (ids are unique for the life of a process). */
 export interface TrackedGoroutine {
@@ -63,17 +66,27 @@ export interface Group {
 	stateClass: StateClass;
 }
 
+/** A leak suspect: ONE blocking site (the user frame where goroutines are parked + the wait). */
 export interface Suspect {
+	/** The site: wait + user frame (see place.ts). Stable across polls and runs. */
+	siteKey: string;
+	/** The first of groupKeys (the group a view lands on). */
 	groupKey: string;
+	/** Every group under the current group-by whose goroutines stand at this site (its stack variants under 'stack'). */
+	groupKeys: string[];
+	/** Distinct stacks (places) that reach the site. */
+	variants: number;
+	/** proven (Go's leak profile), likely, possible: see verdict.ts. */
+	tier: Tier;
 	count: number;
 	state: string;
 	where?: Frame;
-	/** One line: "42 goroutines in chan send at handlers.go:88, +3/min, stuck 2m". */
+	/** ONE sentence, the same in every view and output: "likely leak: 27 goroutines in chan send at leaks.go:81 — …". */
 	reason: string;
-	/** Go's goroutineleak profile marked these (leaked): ground truth, ranked first. */
+	/** tier === 'proven': Go's goroutineleak profile marked these (leaked). */
 	proven: boolean;
 	score: number;
-	/** Stuck members that look leaked (blocked in user code, not benign). */
+	/** Stuck members (blocked in user code, not benign). */
 	stuck: number;
 	/** Members proven leaked by Go's goroutineleak profile. */
 	leaked: number;
@@ -103,6 +116,19 @@ export interface ModelSnapshot {
 	goneIds: number[];
 	/** This poll detected a restart and began a new epoch. */
 	restarted: boolean;
+}
+
+/** A group's (or a blocking site's) state: the one most of its goroutines are in, the first of equals; `fallback` when none. */
+export function mostCommonState(counts: Iterable<readonly [string, number]>, fallback: string): string {
+	let state = fallback;
+	let most = -1;
+	for (const [s, n] of counts) {
+		if (n > most) {
+			most = n;
+			state = s;
+		}
+	}
+	return state;
 }
 
 /** The model's order of groups: largest first, then by key, so equal counts never swap between polls. */

@@ -5,6 +5,7 @@
 import {shortLocation} from '../dump/names.ts';
 import {formatRate} from '../model/format.ts';
 import type {Suspect} from '../model/types.ts';
+import {type Tier, tierRank} from '../model/verdict.ts';
 import {visible} from '../text/sanitize.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {suspectCount} from './rank.ts';
@@ -25,6 +26,8 @@ export interface FleetSuspect {
 	file: string;
 	line: number;
 	state: string;
+	/** The strongest tier any target gives it. */
+	tier: Tier;
 	/** Goroutines at this place over every target. */
 	count: number;
 	/** The targets that have it, most goroutines first. */
@@ -35,7 +38,11 @@ export interface FleetSummary {
 	targets: number;
 	up: number;
 	total: number;
+	/** Goroutines in likely and proven suspects (what the gate counts by default), as each target's headline. */
 	suspects: number;
+	/** Goroutines in possible ones. */
+	possible: number;
+	/** Targets with a likely or proven suspect. */
 	suspectTargets: number;
 	merged: FleetSuspect[];
 }
@@ -48,26 +55,37 @@ export function fleetSuspects(entries: readonly FleetEntry[]): FleetSuspect[] {
 			const key = `${where?.func ?? ''}\u0000${where?.file ?? ''}\u0000${where?.line ?? 0}\u0000${suspect.state}`;
 			let merged = byPlace.get(key);
 			if (!merged) {
-				merged = {function: where?.func ?? '', file: where?.file ?? '', line: where?.line ?? 0, state: suspect.state, count: 0, targets: []};
+				merged = {
+					function: where?.func ?? '',
+					file: where?.file ?? '',
+					line: where?.line ?? 0,
+					state: suspect.state,
+					tier: suspect.tier,
+					count: 0,
+					targets: [],
+				};
 				byPlace.set(key, merged);
 			}
+			if (tierRank(suspect.tier) > tierRank(merged.tier)) merged.tier = suspect.tier;
 			merged.count += suspect.count;
 			const on = merged.targets.find(entry => entry.target === target);
 			if (on) {
 				on.count += suspect.count;
 				on.growthPerMin += suspect.growthPerMin;
-				on.proven ||= suspect.proven;
+				on.proven ||= suspect.tier === 'proven';
 			} else {
-				merged.targets.push({target, count: suspect.count, growthPerMin: suspect.growthPerMin, proven: suspect.proven});
+				merged.targets.push({target, count: suspect.count, growthPerMin: suspect.growthPerMin, proven: suspect.tier === 'proven'});
 			}
 		}
 	}
 	const list = [...byPlace.values()];
 	for (const merged of list) merged.targets.sort((a, b) => b.count - a.count || (a.target < b.target ? -1 : 1));
-	// Proven first, then the place on the most targets, then the most goroutines.
-	const proven = (s: FleetSuspect) => (s.targets.some(entry => entry.proven) ? 1 : 0);
-	return list.sort((a, b) => proven(b) - proven(a) || b.targets.length - a.targets.length || b.count - a.count);
+	// The strongest tier first, then the place on the most targets, then the most goroutines.
+	return list.sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || b.targets.length - a.targets.length || b.count - a.count);
 }
+
+/** Likely and proven: what each target's headline and the default gate count. */
+const strong = (suspects: readonly Suspect[]) => suspects.filter(suspect => suspect.tier !== 'possible');
 
 export function fleetSummary(entries: readonly FleetEntry[]): FleetSummary {
 	const up = entries.filter(entry => entry.input);
@@ -75,8 +93,9 @@ export function fleetSummary(entries: readonly FleetEntry[]): FleetSummary {
 		targets: entries.length,
 		up: up.length,
 		total: up.reduce((sum, entry) => sum + entry.input!.snapshot.total, 0),
-		suspects: up.reduce((sum, entry) => sum + suspectCount(entry.input!.snapshot.suspects), 0),
-		suspectTargets: up.filter(entry => entry.input!.snapshot.suspects.length > 0).length,
+		suspects: up.reduce((sum, entry) => sum + suspectCount(strong(entry.input!.snapshot.suspects)), 0),
+		possible: up.reduce((sum, entry) => sum + suspectCount(entry.input!.snapshot.suspects.filter(suspect => suspect.tier === 'possible')), 0),
+		suspectTargets: up.filter(entry => strong(entry.input!.snapshot.suspects).length > 0).length,
 		merged: fleetSuspects(entries),
 	};
 }
@@ -93,14 +112,16 @@ export function formatFleetText(entries: readonly FleetEntry[], options: {color:
 	const width = options.width ?? 100;
 	const summary = fleetSummary(entries);
 	const down = summary.targets - summary.up;
-	const verdict =
+	const possible = summary.possible > 0 ? style.yellow(` · ${summary.possible} possible`) : '';
+	const strongPart =
 		summary.suspects === 0
-			? style.green('no leak suspects')
+			? style.green('no likely leaks')
 			: style.red(`${plural(summary.suspects, 'suspect goroutine')} on ${summary.suspectTargets} of ${plural(summary.targets, 'target')}`);
+	const verdict = `${strongPart}${possible}`;
 	const head = `gmon fleet: ${plural(summary.targets, 'target')}, ${summary.up} up${down > 0 ? `, ${down} down` : ''} · ${plural(summary.total, 'goroutine')}`;
 	const lines = [`${style.bold(head)} · ${verdict}`];
 	const nameWidth = Math.min(40, Math.max(6, ...entries.map(entry => visible(entry.target).length)));
-	lines.push(style.dim(`  ${'TARGET'.padEnd(nameWidth)}  UP    GOROUTINES  SUSPECTS  LAST POLL`));
+	lines.push(style.dim(`  ${'TARGET'.padEnd(nameWidth)}  UP    GOROUTINES  SUSPECTS  POSSIBLE  LAST POLL`));
 	for (const entry of entries) {
 		const name = fitEnd(visible(entry.target), nameWidth).padEnd(nameWidth);
 		if (!entry.input) {
@@ -109,16 +130,20 @@ export function formatFleetText(entries: readonly FleetEntry[], options: {color:
 		}
 		const {snapshot, polls} = entry.input;
 		const poll = `${formatBytes(polls.last.bytes)} in ${formatDuration(polls.last.fetchMs)}`;
-		lines.push(`  ${name}  up    ${String(snapshot.total).padStart(10)}  ${String(suspectCount(snapshot.suspects)).padStart(8)}  ${poll}`);
+		const weak = suspectCount(snapshot.suspects.filter(suspect => suspect.tier === 'possible'));
+		lines.push(
+			`  ${name}  up    ${String(snapshot.total).padStart(10)}  ${String(suspectCount(strong(snapshot.suspects))).padStart(8)}  ${String(weak).padStart(8)}  ${poll}`,
+		);
 	}
 	if (summary.merged.length > 0) {
 		lines.push('', style.bold('Suspects across targets, most widespread first'));
 		for (const [index, merged] of summary.merged.entries()) {
-			const place = `${visible(merged.function)} ${visible(shortLocation(merged.file, merged.line))} ${visible(merged.state)}`;
+			const place = `${merged.tier} ${visible(merged.function)} ${visible(shortLocation(merged.file, merged.line))} ${visible(merged.state)}`;
 			const on = merged.targets
 				.map(entry => `${visible(entry.target)} ${entry.count}${entry.growthPerMin > 0 ? ` (${formatRate(entry.growthPerMin)})` : ''}`)
 				.join(', ');
-			lines.push(style.red(fitEnd(`  ${index + 1}. ${place}: ${merged.targets.length} of ${plural(summary.targets, 'target')}, ${on}`, width)));
+			const color = merged.tier === 'possible' ? style.yellow : style.red;
+			lines.push(color(fitEnd(`  ${index + 1}. ${place}: ${merged.targets.length} of ${plural(summary.targets, 'target')}, ${on}`, width)));
 		}
 	}
 	return `${lines.join('\n')}\n`;
@@ -129,6 +154,7 @@ export interface JsonFleet {
 	up: number;
 	total: number;
 	suspects: number;
+	possible: number;
 	suspectTargets: number;
 	down: Array<{target: string; error: string}>;
 	suspectsAcrossTargets: FleetSuspect[];
@@ -141,6 +167,7 @@ export function fleetJson(entries: readonly FleetEntry[]): JsonFleet {
 		up: summary.up,
 		total: summary.total,
 		suspects: summary.suspects,
+		possible: summary.possible,
 		suspectTargets: summary.suspectTargets,
 		down: entries.filter(entry => !entry.input).map(entry => ({target: entry.target, error: entry.down ?? 'no dump'})),
 		suspectsAcrossTargets: summary.merged.map(merged => ({

@@ -50,7 +50,15 @@ export interface JsonGroup {
 }
 
 export interface JsonSuspect {
+	/** The first group at the site (see groups). */
 	group: string;
+	/** Every group (stack variant under --group-by stack) whose goroutines stand at this blocking site. */
+	groups: string[];
+	/** The blocking site: wait + user frame. */
+	site: string;
+	/** proven (Go's leak profile), likely or possible. */
+	tier: string;
+	variants: number;
 	count: number;
 	state: string;
 	where: JsonWhere | null;
@@ -95,7 +103,7 @@ export function buildJsonReport(input: ReportInput): JsonReport {
 export function jsonReportParts(input: ReportInput): JsonReportParts {
 	const {snapshot} = input;
 	const ranked = rank(snapshot, input.hideIdle);
-	const suspectKeys = new Set(snapshot.suspects.map(suspect => suspect.groupKey));
+	const suspectKeys = new Set(snapshot.suspects.flatMap(suspect => suspect.groupKeys));
 	// The leak profile counts per stack, without ids: a goroutine is known leaked when its whole group is.
 	const provenGroups = new Set(snapshot.groups.filter(group => group.leaked > 0 && group.leaked >= group.count).map(group => group.key));
 	const {last} = input.polls;
@@ -180,6 +188,10 @@ function jsonGroup(group: Group, suspect: boolean): JsonGroup {
 function jsonSuspect(suspect: Suspect): JsonSuspect {
 	return {
 		group: suspect.groupKey,
+		groups: [...suspect.groupKeys],
+		site: suspect.siteKey,
+		tier: suspect.tier,
+		variants: suspect.variants,
 		count: suspect.count,
 		state: suspect.state,
 		where: toWhere(suspect.where),

@@ -3,7 +3,7 @@
 // families out (exposition.ts writes them). Cardinality is bounded by design: the top N groups
 // plus the suspects, and at most `maxStates` states; a fleet's thousand small groups stay in gmon.
 import type {Frame} from '../dump/types.ts';
-import {compareGroups, type Group, type ModelSnapshot, type Suspect} from '../model/types.ts';
+import {compareGroups, type Group, type ModelSnapshot} from '../model/types.ts';
 import type {Family, Sample} from './exposition.ts';
 
 export interface MetricsTarget {
@@ -34,12 +34,6 @@ export const defaultTopGroups = 20;
 /** Go has a few dozen wait reasons; a dump inventing more gets the rest folded into `other`. */
 export const maxStates = 50;
 
-/** The suspect's tier when the model gives one, else `proven` for Go's proof and `suspect` for the heuristic. */
-export function suspectTier(suspect: Suspect): string {
-	const tier = (suspect as Suspect & {tier?: string}).tier;
-	return typeof tier === 'string' && tier !== '' ? tier : suspect.proven ? 'proven' : 'suspect';
-}
-
 function whereLabels(where: Frame | undefined): {function: string; file: string; line: string} {
 	return where ? {function: where.func, file: where.file, line: String(where.line)} : {function: '', file: '', line: ''};
 }
@@ -67,12 +61,13 @@ export function metricFamilies(targets: readonly MetricsTarget[], options: Metri
 		const snapshot = t.snapshot;
 		if (!snapshot) continue;
 		states.push(...stateSamples(t.target, snapshot.states));
-		const suspectKeys = new Set(snapshot.suspects.map(suspect => suspect.groupKey));
+		// A suspect is a site; every group standing at it (its stack variants) is exported.
+		const suspectKeys = new Set(snapshot.suspects.flatMap(suspect => suspect.groupKeys));
 		const top = [...snapshot.groups].sort(compareGroups).slice(0, options.topGroups);
 		const exported = [...top, ...snapshot.groups.filter(group => suspectKeys.has(group.key) && !top.includes(group))];
 		for (const group of exported) groups.push({labels: {target: t.target, ...whereLabels(groupWhere(group)), state: group.state}, value: group.count});
 		for (const suspect of snapshot.suspects) {
-			suspects.push({labels: {target: t.target, ...whereLabels(suspect.where), state: suspect.state, tier: suspectTier(suspect)}, value: suspect.count});
+			suspects.push({labels: {target: t.target, ...whereLabels(suspect.where), state: suspect.state, tier: suspect.tier}, value: suspect.count});
 		}
 	}
 	const stuck = (snapshot: ModelSnapshot) => snapshot.groups.reduce((sum, group) => sum + group.stuck, 0);
@@ -91,7 +86,7 @@ export function metricFamilies(targets: readonly MetricsTarget[], options: Metri
 			each(t => t.snapshot && stuck(t.snapshot)),
 		),
 		family('gmon_group_goroutines', 'gauge', 'Goroutines per group (where they are parked), for the top --metrics-top groups and every suspect.', groups),
-		family('gmon_suspect_goroutines', 'gauge', 'Goroutines in leak-suspect groups; tier says how sure gmon is.', suspects),
+		family('gmon_suspect_goroutines', 'gauge', 'Goroutines at each leak-suspect site; tier says how sure gmon is (proven, likely, possible).', suspects),
 		family(
 			'gmon_target_restarts',
 			'counter',

@@ -13,7 +13,7 @@ export interface Ranked {
 
 export function rank(snapshot: ModelSnapshot, hideIdle: boolean): Ranked {
 	const idleKeys = new Set(hideIdle ? snapshot.groups.filter(group => group.idle).map(group => group.key) : []);
-	const suspectOrder = new Map(snapshot.suspects.map((suspect, index) => [suspect.groupKey, index]));
+	const suspectOrder = new Map(snapshot.suspects.flatMap((suspect, index) => suspect.groupKeys.map(key => [key, index] as const)));
 	const groups = snapshot.groups
 		.filter(group => !idleKeys.has(group.key))
 		.sort((a, b) => {
@@ -23,7 +23,7 @@ export function rank(snapshot: ModelSnapshot, hideIdle: boolean): Ranked {
 		});
 	const goroutines = snapshot.goroutines.filter(tracked => !idleKeys.has(tracked.groupKey));
 	const hiddenIdle = snapshot.goroutines.length - goroutines.length;
-	const suspects = snapshot.suspects.filter(suspect => !idleKeys.has(suspect.groupKey));
+	const suspects = snapshot.suspects.filter(suspect => !suspect.groupKeys.every(key => idleKeys.has(key)));
 	return {groups, suspects, goroutines, hiddenIdle};
 }
 

@@ -3,6 +3,7 @@
 import type {Frame, Goroutine} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Group, Suspect} from '../model/types.ts';
+import {reasonParts} from '../model/verdict.ts';
 import {rank, suspectCount} from './rank.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {shortLocation} from '../dump/names.ts';
@@ -80,14 +81,18 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	const header = oneLine.length <= width ? [style.bold(oneLine)] : [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
-	const suspects = suspectCount(snapshot.suspects);
+	// The headline counts what the gate counts by default (likely and proven); possible ones follow.
+	const strong = snapshot.suspects.filter(suspect => suspect.tier !== 'possible');
+	const weak = snapshot.suspects.filter(suspect => suspect.tier === 'possible');
+	const suspects = suspectCount(strong);
 	const proven = suspectCount(snapshot.suspects.filter(suspect => suspect.proven));
+	const possible = weak.length > 0 ? ` · ${suspectCount(weak)} possible at ${weak.length} site${weak.length === 1 ? '' : 's'}` : '';
 	const verdict =
 		suspects === 0
-			? style.green('no leak suspects')
-			: style.red(
-					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} in ${snapshot.suspects.length} group${snapshot.suspects.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
-				);
+			? `${style.green('no likely leaks')}${style.yellow(possible)}`
+			: `${style.red(
+					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} at ${strong.length} site${strong.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
+				)}${style.yellow(possible)}`;
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
 	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
 	if (input.unparsedHeaders) lines.push(style.yellow(fitEnd(unparsedNote(input.unparsedHeaders), width)));
@@ -122,14 +127,16 @@ function suspectLines(suspects: readonly Suspect[], style: Style, width: number,
 	}
 
 	const lines = [
-		style.bold(`Suspects (${suspects.length} group${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`),
+		style.bold(`Suspects (${suspects.length} site${suspects.length === 1 ? '' : 's'}, ${suspectCount(suspects)} goroutines), most likely leak first`),
 	];
 	const numberWidth = String(suspects.length).length;
 	for (const [index, suspect] of suspects.entries()) {
-		// The model's reason already opens with "proven leak" for these; bold red sets them apart.
-		const text = fitEnd(visible(suspect.reason), width - 4 - numberWidth);
-		const styled = suspect.proven ? style.red(style.bold(text)) : style.red(text);
-		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${styled}`);
+		// The model's one sentence, on two lines: what and where, then why (after its dash), so a
+		// cut at the width never eats the file:line. Proven in bold red, likely red, possible yellow.
+		const {head, why} = reasonParts(visible(suspect.reason));
+		const tone = suspect.tier === 'proven' ? (text: string) => style.red(style.bold(text)) : suspect.tier === 'likely' ? style.red : style.yellow;
+		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${tone(fitMiddle(head, width - 4 - numberWidth))}`);
+		if (why !== undefined) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(fitEnd(`— ${why}`, width - 4 - numberWidth))}`);
 	}
 
 	return lines;

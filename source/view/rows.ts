@@ -1,11 +1,11 @@
 // One list row as one fixed-width string plus a tone the UI maps to a colour. Building the whole
 // line here (instead of a Box per cell) keeps Ink at one Yoga node per row and makes rows testable.
-import {formatDuration} from '../text/units.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
 import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
+import {reasonParts} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
 /**
@@ -156,17 +156,15 @@ export function groupHeader(cols: GroupColumns): string {
 }
 
 /**
- * The model's one-line reason when it fits; otherwise the parts a narrow column can hold (the
- * row already shows the count, state and place the full reason repeats).
+ * The model's one sentence when it fits; otherwise its tier and the why after the dash (the row
+ * already shows the count, state and place the sentence opens with). Never another text: the
+ * list, the stack view and the reports say the same thing.
  */
 export function suspectWhy(suspect: Suspect, width: number): string {
 	const reason = visible(suspect.reason);
 	if (reason.length <= width) return reason;
-	const parts: string[] = [];
-	if (suspect.proven) parts.push(`${suspect.leaked} leaked (proven)`);
-	if (suspect.growthPerMin >= 0.5) parts.push(`+${Math.round(suspect.growthPerMin)}/min`);
-	if (suspect.stuck > 0) parts.push(`${suspect.stuck} stuck ${formatDuration(suspect.maxWaitMs)}`);
-	return parts.length > 0 ? parts.join(', ') : reason;
+	const {why} = reasonParts(reason);
+	return why === undefined ? reason : `${suspect.tier}: ${why}`;
 }
 
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {

@@ -221,7 +221,8 @@ export function createSelector(): Selector {
 	const groupFuzzy = new FuzzyIndex();
 
 	const groupsByKey = memo((groups: readonly Group[]) => new Map(groups.map(group => [group.key, group])));
-	const suspectsByKey = memo((suspects: readonly Suspect[]) => new Map(suspects.map(s => [s.groupKey, s])));
+	// A suspect is one blocking site; under the current group-by it may span several groups (its stack variants).
+	const suspectsByKey = memo((suspects: readonly Suspect[]) => new Map(suspects.flatMap(s => (s.groupKeys ?? [s.groupKey]).map(key => [key, s] as const))));
 	const idDigits = memo((list: readonly TrackedGoroutine[]) => {
 		let max = 0;
 		for (const t of list) if (t.g.id > max) max = t.g.id;

@@ -20,6 +20,8 @@ export interface WatchOptions {
 	groupBy?: GroupBy;
 	stuckAfterPolls?: number;
 	stuckAfterMs?: number;
+	/** Goroutine ids of the --baseline dump (parsed once by the caller): see TrackerOptions.baselineIds. */
+	baselineIds?: ReadonlySet<number>;
 	/** Default: a Tracker with the options above. */
 	tracker?: TrackerLike;
 	timers?: Timers;
@@ -66,11 +68,12 @@ export function configWatchOptions(config: Pick<Config, 'intervalMs' | 'maxOverh
 	return options;
 }
 
-export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs'>): TrackerOptions {
+export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds'>): TrackerOptions {
 	const tracker: TrackerOptions = {};
 	if (options.groupBy !== undefined) tracker.groupBy = options.groupBy;
 	if (options.stuckAfterPolls !== undefined) tracker.stuckAfterPolls = options.stuckAfterPolls;
 	if (options.stuckAfterMs !== undefined) tracker.stuckAfterMs = options.stuckAfterMs;
+	if (options.baselineIds !== undefined) tracker.baselineIds = options.baselineIds;
 	return tracker;
 }
 

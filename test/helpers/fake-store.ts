@@ -120,6 +120,10 @@ export function groupsOf(list: readonly TrackedGoroutine[], by: GroupBy = 'stack
 
 export function suspect(partial: Partial<Suspect> & {groupKey: string}): Suspect {
 	return {
+		siteKey: `site:${partial.groupKey}`,
+		groupKeys: [partial.groupKey],
+		variants: 1,
+		tier: partial.proven ? 'proven' : 'likely',
 		count: 1,
 		state: 'chan send',
 		reason: 'blocked in user code',

@@ -1,0 +1,269 @@
+// The leak verdict for one blocking site (the user frame where goroutines are parked + the wait):
+// a tier and ONE sentence of why, the same in every view and output. Pure: facts in, verdict out.
+//
+// Tiers:
+//   proven   — Go's goroutineleak profile (Go 1.26 experiment, 1.27) marked members `(leaked)`:
+//              the runtime found the primitive unreachable from any runnable goroutine.
+//   likely   — the dump (or the watch) shows a shape that healthy programs do not have.
+//   possible — leak-shaped, but healthy programs park there too; worth a look, not an alarm.
+//
+// The signals, and why each weighs what it does (the corpus under test/corpus measures them):
+//   · never wakes: a nil-channel operation or `select {}` outside main.main cannot end. likely.
+//   · the primitive: a send parked in user code has lost its receiver far more often than a
+//     receive, which is how idle workers, subscribers and per-key loops wait. A lock or a
+//     WaitGroup wait is transient under healthy contention.
+//   · the creator has returned: Go 1.21+ prints `created by F in goroutine N`; when goroutine N is
+//     gone or no longer inside F, the function that started the goroutine (most often the one
+//     meant to read its result, or to stop it) is gone. For a sender that is the forgotten-sender
+//     and early-return leaks. Worker pools are started by constructors that return too, so for
+//     receives and selects it only counts together with accumulation.
+//   · accumulation, from goroutine ids (monotonic, never reused): members born at many different
+//     times (ids spread across a span far wider than their count, interleaved with other
+//     goroutines' births) have piled up one request at a time; a pool started in a loop has
+//     consecutive ids. This dates goroutines born before gmon looked.
+//   · Go's own wait minutes: a floor on how long the goroutine has been parked without waking,
+//     counted from the first GC that saw it parked (weak: a select on a long timer has minutes
+//     too). Only a send or a lock waiting a minute or more is upgraded by it.
+//   · LeakProf's count rule: many goroutines at one blocking site in user code.
+//   · watch signals: members born while gmon watched that then stayed parked (growth in a trickle
+//     or a burst), none of the stuck ones leaving; a member that left clears the growth signal.
+//   · a baseline dump taken before the workload: members that appeared since and are still parked
+//     after the workload settled (goleak's rule).
+import {baseState, canonicalState} from '../dump/classify.ts';
+import type {Frame} from '../dump/types.ts';
+import {baseName, shortLocation} from '../dump/names.ts';
+import {formatDuration} from '../text/units.ts';
+
+export type Tier = 'proven' | 'likely' | 'possible';
+
+/** Strongest first; a gate's `--fail-on` threshold compares by this rank. */
+export const TIERS: readonly Tier[] = ['proven', 'likely', 'possible'];
+
+export function tierRank(tier: Tier): number {
+	return TIERS.length - TIERS.indexOf(tier);
+}
+
+/** At or above the threshold: proven ≥ likely ≥ possible. */
+export function atLeast(tier: Tier, threshold: Tier): boolean {
+	return tierRank(tier) >= tierRank(threshold);
+}
+
+export type Primitive = 'send' | 'receive' | 'select' | 'lock' | 'wait-group' | 'cond' | 'other';
+
+/** What the goroutines at a site wait on, from the wait reason (and frames for Go ≤1.23's `semacquire`). */
+export function primitiveOf(state: string, frames?: readonly Frame[]): Primitive {
+	const base = baseState(canonicalState(state, frames));
+	if (base.startsWith('chan send')) return 'send';
+	if (base.startsWith('chan receive')) return 'receive';
+	if (base.startsWith('select')) return 'select';
+	if (base === 'sync.Mutex.Lock' || base === 'sync.RWMutex.Lock' || base === 'sync.RWMutex.RLock') return 'lock';
+	if (base === 'sync.WaitGroup.Wait') return 'wait-group';
+	if (base === 'sync.Cond.Wait') return 'cond';
+	return 'other';
+}
+
+/** How a site's count moved over the recent window (see group-history.ts, growthStory). */
+export interface GrowthStory {
+	/** Goroutines added over the window (sum of the increases). */
+	added: number;
+	/** Polls in which the count rose. */
+	steps: number;
+	/** Epoch-ms of the last rise. */
+	lastRiseAt: number;
+	/** Epoch-ms of the first rise inside the window. */
+	firstRiseAt: number;
+}
+
+export interface SiteFacts {
+	/** The most common wait reason at the site. */
+	state: string;
+	primitive: Primitive;
+	/** `leaks.go:81` or the function when there is no file. */
+	location: string;
+	count: number;
+	/** Members Go's goroutineleak profile proved leaked. */
+	leaked: number;
+	/** The wait can never end (nil channel, `select {}` outside main.main). */
+	neverWakes: boolean;
+	/** The largest of Go's own `N minutes` among the members. */
+	maxMinutes: number;
+	/** Members whose creating function has returned (their creator goroutine is gone or elsewhere). */
+	creatorGone: number;
+	/** Members whose creator could be checked at all (a creator is printed). */
+	creatorKnown: number;
+	/** Members born at many different times (see accumulated()). */
+	accumulated: boolean;
+	/** The id span the members were born across (max id − min id + 1). */
+	idSpan: number;
+	/** Members first seen after the watch's first poll that are now stuck. */
+	stuckNewcomers: number;
+	/** A stuck member left the site (exited, moved on, woke) within the growth window. */
+	leftRecently: boolean;
+	/** Members absent from the baseline dump (undefined without --baseline). */
+	sinceBaseline?: number;
+	/** Recent growth, if any. */
+	growth?: GrowthStory;
+	/** LeakProf's count rule. */
+	leakThreshold: number;
+	/** Epoch-ms of the poll (for "1m ago"). */
+	now: number;
+}
+
+export interface Verdict {
+	tier: Tier;
+	/** One sentence: "likely leak: 27 goroutines in chan send at leaks.go:81 — …". */
+	reason: string;
+	/** For ranking inside a tier. */
+	score: number;
+}
+
+/**
+ * Members born at many different times: at least three, sorted by id, and between many pairs of
+ * neighbours (at least one in eight, and two) some other goroutine was born and has since exited
+ * (an id in the gap the dump does not hold). Go never reuses an id and hands them out in
+ * increasing order, so a pile that grew request by request is interleaved with finished
+ * goroutines; a pool started in one loop has consecutive ids, broken only where the runtime's
+ * per-P id cache (16 ids) ran out. `aliveIn(min, max)` counts the dump's goroutines with ids in
+ * [min, max].
+ */
+export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number} {
+	if (ids.length === 0) return {accumulated: false, span: 0};
+	const sorted = [...ids].sort((a, b) => a - b);
+	const span = sorted.at(-1)! - sorted[0]! + 1;
+	if (sorted.length < 3) return {accumulated: false, span};
+	let gaps = 0;
+	for (let i = 1; i < sorted.length; i++) {
+		const a = sorted[i - 1]!;
+		const b = sorted[i]!;
+		if (b - a > 1 && aliveIn(a + 1, b - 1) < b - a - 1) gaps++;
+	}
+	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span};
+}
+
+function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "+10 in one burst 1m ago" or "+12 in a trickle over 3m": what the count did, not an average. */
+export function describeGrowth(growth: GrowthStory, now: number): string {
+	if (growth.steps <= 1) return `+${growth.added} in one burst ${formatDuration(now - growth.lastRiseAt)} ago`;
+	const over = growth.lastRiseAt - growth.firstRiseAt;
+	if (over < 1000) return `+${growth.added} over ${growth.steps} polls`;
+	const still = now - growth.lastRiseAt;
+	return `+${growth.added} in a trickle over ${formatDuration(over)}${still >= 60_000 ? `, none for ${formatDuration(still)}` : ''}`;
+}
+
+interface Evidence {
+	tier: Tier;
+	text: string;
+	weight: number;
+}
+
+/** Everything the facts say, strongest first; the verdict takes the strongest tier and the first reasons. */
+function evidence(f: SiteFacts): Evidence[] {
+	const out: Evidence[] = [];
+	const add = (tier: Tier, weight: number, text: string) => out.push({tier, weight, text});
+	const creatorAllGone = f.creatorKnown > 0 && f.creatorGone >= f.creatorKnown;
+	const creatorText = creatorAllGone
+		? 'the functions that started them have returned'
+		: `${f.creatorGone} of ${f.count} outlived the function that started them`;
+	const minutes = f.maxMinutes >= 1 ? `parked ${f.maxMinutes}m without waking (Go's count)` : '';
+
+	if (f.leaked > 0)
+		add('proven', 100, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
+	if (f.neverWakes) add('likely', 90, baseState(f.state) === 'select (no cases)' ? 'select {} outside main can never wake' : 'a nil channel can never wake');
+	if (f.sinceBaseline !== undefined && f.sinceBaseline > 0)
+		add('likely', 80, `${f.sinceBaseline} appeared since the baseline and ${f.sinceBaseline === 1 ? 'is' : 'are'} still parked`);
+	if (f.stuckNewcomers >= 2 && !f.leftRecently) {
+		// Growth that stays is a leak's signature for senders and locks. Receivers and selects grow
+		// and stay in healthy programs too (a dispatcher's per-key loops, long-poll handlers), unless
+		// the functions that started them are gone.
+		const waitsForWork = f.primitive === 'receive' || f.primitive === 'select' || f.primitive === 'cond' || f.primitive === 'other';
+		add(waitsForWork && f.creatorGone === 0 ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
+	}
+	const big = f.count >= f.leakThreshold;
+
+	switch (f.primitive) {
+		case 'send':
+			// A sender with its creator gone is the forgotten sender: nobody is left to receive.
+			if (f.creatorGone > 0) add('likely', 60, `${creatorText}, so nobody will receive`);
+			// Go's minutes: a send parked a minute is odd, five minutes is a lost receiver (a slow
+			// consumer wakes its senders far more often).
+			if (f.maxMinutes >= 5) add('likely', 50, minutes);
+			else if (f.maxMinutes >= 1) add('possible', 15, minutes);
+			if (big) add('likely', 40, `${f.count} senders at one site (LeakProf's rule)`);
+			if (f.accumulated) add(f.creatorGone > 0 ? 'likely' : 'possible', 30, `born over ${f.idSpan} goroutine ids`);
+			add('possible', 10, 'a send parked in your own code');
+			break;
+		case 'lock':
+			// Contention under load is transient and its waiters were born together; a lock that is
+			// never released collects waiters one request at a time.
+			if (f.maxMinutes >= 1) add('likely', 50, `waiting for the lock ${f.maxMinutes}m (Go's count)`);
+			if (f.accumulated) add(f.creatorGone > 0 ? 'likely' : 'possible', 45, `waiters piling up over ${f.idSpan} goroutine ids`);
+			break;
+		case 'wait-group':
+			if (f.creatorGone > 0 && (f.accumulated || f.maxMinutes >= 1)) add('likely', 45, `${creatorText}${f.maxMinutes >= 1 ? `, ${minutes}` : ''}`);
+			if (f.accumulated) add('possible', 30, `waiters piling up over ${f.idSpan} goroutine ids`);
+			break;
+		case 'receive':
+		case 'select':
+		case 'cond':
+			// Idle workers, subscribers and per-key loops wait like this for hours: only a pile of
+			// members born one by one after their starters returned is worth a look.
+			if (f.creatorGone > 0 && f.accumulated) add('possible', 30, `${creatorText}, born over ${f.idSpan} goroutine ids`);
+			else if (f.accumulated) add('possible', 20, `piling up over ${f.idSpan} goroutine ids`);
+			if (big && f.accumulated) add('possible', 25, `${f.count} at one site (LeakProf's rule)`);
+			break;
+		default:
+			break;
+	}
+	// Go's minutes as a fact to show next to a stronger reason (never a verdict on its own).
+	if (minutes && f.primitive !== 'send') add('possible', 1, minutes.replace(" (Go's count)", ''));
+	if (f.growth && f.growth.added > 0) add('possible', 2, describeGrowth(f.growth, f.now));
+	return out;
+}
+
+/** Between a reason's what-and-where and its why. */
+const REASON_DASH = ' — ';
+
+/**
+ * A reason's two halves: what and where ("likely leak: 27 goroutines in chan send at leaks.go:81"),
+ * and why (after the dash; undefined when there is none). Narrow outputs show one, or both on two lines.
+ */
+export function reasonParts(reason: string): {head: string; why: string | undefined} {
+	const dash = reason.indexOf(REASON_DASH);
+	return dash < 0 ? {head: reason, why: undefined} : {head: reason.slice(0, dash), why: reason.slice(dash + REASON_DASH.length)};
+}
+
+/** The verdict for a site, or undefined when it is not leak-shaped enough to mention. */
+export function judgeSite(f: SiteFacts): Verdict | undefined {
+	const all = evidence(f);
+	// Growth and minutes only describe: they never make a verdict alone.
+	if (!all.some(e => e.weight >= 10)) return undefined;
+	let tier = all.reduce<Tier>((best, e) => (tierRank(e.tier) > tierRank(best) ? e.tier : best), 'possible');
+	// Members that were stuck and then left (exited, moved on, woke): the site drains, so however
+	// it looks it is not a leak's pile — at most worth a look, unless Go proved it.
+	const draining = f.leftRecently && tier === 'likely' && !f.neverWakes;
+	if (draining) tier = 'possible';
+	const ranked = [...all].sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || b.weight - a.weight);
+	// The strongest reasons, then how it grew (a fact every reader wants), at most three.
+	const texts: string[] = [];
+	for (const e of ranked) {
+		if (texts.length >= 2) break;
+		// The site's base shape ("a send parked in your own code") only when nothing stronger says more.
+		if (e.weight < 10 || (e.weight === 10 && texts.length > 0)) continue;
+		texts.push(e.text);
+	}
+	if (draining) texts.splice(1, texts.length, 'but stuck members left recently (draining, not piling up)');
+	const growth = all.find(e => e.weight === 2);
+	if (growth) texts.push(growth.text);
+	const reason = `${tier} leak: ${plural(f.count, 'goroutine')} in ${f.state} at ${f.location}${REASON_DASH}${texts.join('; ')}`;
+	const score = tierRank(tier) * 1e6 + ranked.reduce((sum, e) => sum + e.weight, 0) * 100 + Math.min(f.count, 9999) / 1e4;
+	return {tier, reason, score};
+}
+
+/** `leaks.go:81`, or the function when the file is unknown. */
+export function siteLocation(where: {func: string; file: string; line: number} | undefined): string {
+	if (!where) return '(no frames)';
+	return baseName(where.file) ? shortLocation(where.file, where.line) : where.func;
+}

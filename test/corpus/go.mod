@@ -1,0 +1,3 @@
+module gmon.test/corpus
+
+go 1.21
