@@ -149,6 +149,8 @@ test('usage mistakes with several targets get one line and exit 2', async () => 
 		[['--metrics-listen', '9464', '--once', big], /drop --once/],
 		[['--metrics-listen', 'nope', big], /--metrics-listen must be PORT, :PORT or HOST:PORT/],
 		[['--metrics-top', '5', big], /--metrics-top applies to --metrics-listen/],
+		[['--once', '--baseline', zoo, big, zoo], /--baseline is a dump of one process/],
+		[['--metrics-listen', '0', '--fail-on', 'likely', big], /drop --fail-on/],
 	];
 	for (const [args, message] of cases) {
 		const result = await runCli(args);
