@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {prepareArgv} from '../source/cli/argv.ts';
 import {UsageError} from '../source/cli/exit-codes.ts';
-import {buildCliOptions, chooseOutput, type RawFlags} from '../source/cli/options.ts';
+import {buildCliOptions, chooseOutput, parseListen, parseTargetsFile, type RawFlags} from '../source/cli/options.ts';
 
 const flags = (overrides: Partial<RawFlags> = {}): RawFlags => ({
 	once: false,
@@ -79,6 +79,32 @@ describe('buildCliOptions', () => {
 		assert.equal(buildCliOptions(['x'], flags(), {NO_COLOR: ''}).color, true);
 	});
 
+	test('several targets are watched side by side: a report (never the one-target TUI), or /metrics with --metrics-listen', () => {
+		const several = buildCliOptions(['a:1', 'b:1', 'c:1'], flags());
+		assert.deepEqual(several.targets, ['a:1', 'b:1', 'c:1']);
+		assert.equal(chooseOutput(several, {stdinIsTty: true, stdoutIsTty: true}), 'report');
+		const metrics = buildCliOptions(['a:1', 'b:1'], flags({metricsListen: '9464'}));
+		assert.deepEqual(metrics.metricsListen, {host: '127.0.0.1', port: 9464});
+		assert.equal(metrics.metricsTop, 20);
+		assert.equal(chooseOutput(metrics, {stdinIsTty: true, stdoutIsTty: true}), 'metrics');
+	});
+
+	test('--metrics-listen: a bare port listens on loopback only; a host is taken as given', () => {
+		assert.deepEqual(parseListen('9464'), {host: '127.0.0.1', port: 9464});
+		assert.deepEqual(parseListen(':9464'), {host: '127.0.0.1', port: 9464});
+		assert.deepEqual(parseListen('0.0.0.0:9464'), {host: '0.0.0.0', port: 9464});
+		assert.deepEqual(parseListen('[::1]:0'), {host: '::1', port: 0});
+		assert.deepEqual(parseListen('metrics.local:9464'), {host: 'metrics.local', port: 9464});
+	});
+
+	test('a --targets file: one target a line, # comments and blank lines skipped', () => {
+		assert.deepEqual(parseTargetsFile('# fleet\na:6060\r\n\n  b:6060  # replica 2\nhttp://c:6060/debug/pprof/\n'), [
+			'a:6060',
+			'b:6060',
+			'http://c:6060/debug/pprof/',
+		]);
+	});
+
 	test('diff takes exactly two targets', () => {
 		const options = buildCliOptions(['diff', 'a.txt', 'b.txt'], flags());
 		assert.equal(options.command, 'diff');
@@ -109,7 +135,13 @@ describe('buildCliOptions', () => {
 
 	const bad: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = [
 		['no target', [], {}, /^no target/],
-		['two targets', ['a', 'b'], {}, /one TARGET at a time/],
+		['a target twice', ['a:1', ' a:1'], {}, /a:1 is given twice/],
+		['--watch on two targets', ['a:1', 'b:1'], {watch: true}, /--watch reports one target/],
+		['stdin among others', ['-', 'b:1'], {}, /can only be the one TARGET/],
+		['--metrics-listen with --json', ['a:1'], {metricsListen: '9464', json: true}, /drop --json/],
+		['--metrics-listen 70000', ['a:1'], {metricsListen: '70000'}, /--metrics-listen must be/],
+		['--metrics-top alone', ['a:1'], {metricsTop: '5'}, /applies to --metrics-listen/],
+		['--metrics-top -1', ['a:1'], {metricsListen: '0', metricsTop: '-1'}, /--metrics-top must be/],
 		['--demo with a target', ['x'], {demo: true}, /--demo runs its own target/],
 		['--polls 0', ['x'], {polls: '0'}, /--polls must be a whole number ≥ 1, got '0'/],
 		['--polls 2.5', ['x'], {polls: '2.5'}, /--polls must be a whole number/],

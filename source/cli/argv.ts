@@ -97,7 +97,7 @@ export function prepareArgv(argv: readonly string[]): string[] {
 
 /**
  * `gmon --fail-on-suspects 5 FILE`: the 5 is a TARGET (a bare 6060 is a port), so the run would
- * fail as "one TARGET at a time, got 2". When that is the failure, name the fix instead.
+ * watch port 5 beside FILE. When a bare number follows the bare gate, name the fix instead.
  */
 function checkGateNumber(positionals: readonly string[], numberAfterGate: string | undefined): void {
 	if (numberAfterGate === undefined || positionals[0] === 'diff' || positionals.length < 2) return;

@@ -24,6 +24,9 @@ export const flagDefinitions = {
 	baseline: {type: 'string'},
 	color: {type: 'boolean', default: true},
 	demo: {type: 'boolean', default: false},
+	targets: {type: 'string'},
+	metricsListen: {type: 'string'},
+	metricsTop: {type: 'string'},
 	help: {type: 'boolean', default: false, shortFlag: 'h'},
 	version: {type: 'boolean', default: false},
 } as const;
@@ -37,6 +40,8 @@ spot the ones stuck forever, and find the leak.`;
 export const helpText = `
 	Usage
 	  $ gmon [TARGET]              live TUI on a terminal; a report when piped or with --once
+	  $ gmon --once A B C          one report per target, then the fleet's (--targets FILE: one a line)
+	  $ gmon --metrics-listen 9464 TARGET...  headless: serve /metrics to Prometheus
 	  $ gmon --demo                watch an embedded demo service leak goroutines
 	  $ gmon diff BEFORE AFTER     what changed between two dumps (files or targets)
 
@@ -55,6 +60,12 @@ export const helpText = `
 	  --group-by KEY         ${GROUP_BYS[0]} (default), ${orList(GROUP_BYS.slice(1))}
 	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
 	  --no-color             no colour (NO_COLOR is honoured too)
+
+	Prometheus
+	  --metrics-listen ADDR  no TUI: serve /metrics (Prometheus/OpenMetrics text) on ADDR: 9464 or :9464
+	                         (127.0.0.1), or HOST:PORT to listen beyond loopback
+	  --metrics-top N        groups exported per target besides every suspect (default 20)
+	  --targets FILE         the targets, one a line (# comments); with or after TARGETs
 
 	Leak gate
 	  --fail-on TIER         exit 1 on a suspect of TIER or above: proven, likely (default), possible;

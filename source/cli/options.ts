@@ -4,6 +4,7 @@ import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
 import {GROUP_BYS, type GroupBy} from '../model/types.ts';
 import {orList} from '../text/words.ts';
 import {TIERS, type Tier} from '../model/verdict.ts';
+import {defaultTopGroups} from '../report/metrics.ts';
 import {UsageError} from './exit-codes.ts';
 
 /** The flags as meow returns them (all numbers still strings; see flags.ts). */
@@ -27,11 +28,21 @@ export interface RawFlags {
 	baseline?: string;
 	color: boolean;
 	demo: boolean;
+	/** --targets FILE: main.ts reads it and passes its lines as TARGETs; only its presence is checked here. */
+	targets?: string;
+	metricsListen?: string;
+	metricsTop?: string;
+}
+
+/** Where --metrics-listen serves /metrics. */
+export interface ListenAddress {
+	host: string;
+	port: number;
 }
 
 export interface CliOptions {
 	command: 'monitor' | 'diff';
-	/** monitor: zero (with --demo) or one target; diff: exactly two. */
+	/** monitor: zero (with --demo) or more targets; diff: exactly two. */
 	targets: string[];
 	demo: boolean;
 	once: boolean;
@@ -52,6 +63,10 @@ export interface CliOptions {
 	config: ConfigFlags;
 	/** The checked interval, ms (for the report's own poll loop). */
 	intervalMs: number;
+	/** --metrics-listen: headless, serve /metrics here. */
+	metricsListen?: ListenAddress;
+	/** --metrics-top: groups exported per target besides the suspects. */
+	metricsTop: number;
 }
 
 /**
@@ -70,6 +85,8 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['failOn', '--fail-on'],
 	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
+	['targets', '--targets'],
+	['metricsTop', '--metrics-top'],
 ];
 
 function invalid(flag: string, expected: string, got: string): UsageError {
@@ -95,7 +112,19 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 
 		if (targets[0] === '-' && targets[1] === '-') throw new UsageError('gmon diff can read only one of BEFORE and AFTER from stdin');
 	} else {
-		if (targets.length > 1) throw new UsageError(`one TARGET at a time, got ${targets.length}: ${targets.join(' ')} (gmon diff compares two)`);
+		if (targets.length > 1 && flags.watch && flags.metricsListen === undefined) {
+			throw new UsageError('--watch reports one target; for several, serve them to Prometheus: --metrics-listen 9464');
+		}
+		if (targets.length > 1 && flags.baseline !== undefined) {
+			throw new UsageError('--baseline is a dump of one process: give it with one TARGET (several replicas have several pasts)');
+		}
+		if (targets.length > 1 && targets.includes('-'))
+			throw new UsageError('- (stdin) can only be the one TARGET: save the dump to a file to read it with others');
+		const seen = new Set<string>();
+		for (const target of targets) {
+			if (seen.has(target.trim())) throw new UsageError(`${target.trim()} is given twice: each target is watched once`);
+			seen.add(target.trim());
+		}
 		if (flags.demo && targets.length > 0) throw new UsageError('--demo runs its own target; drop the TARGET or --demo');
 		if (!flags.demo && targets.length === 0) {
 			throw new UsageError('no target: try gmon localhost:6060, gmon crash.log, gmon - (stdin), or gmon --demo (see gmon --help)');
@@ -137,6 +166,22 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	if (flags.cacert !== undefined) config.cacert = flags.cacert;
 	const intervalMs = checkConfigFlags(config);
 
+	let metricsListen: ListenAddress | undefined;
+	if (flags.metricsListen !== undefined) {
+		if (isDiff) throw new UsageError('--metrics-listen does not apply to gmon diff');
+		metricsListen = parseListen(flags.metricsListen);
+		for (const [name, flag] of notForMetrics) {
+			if (flags[name] !== undefined && flags[name] !== false) throw new UsageError(`--metrics-listen serves metrics until stopped; drop ${flag}`);
+		}
+	}
+	let metricsTop = defaultTopGroups;
+	if (flags.metricsTop !== undefined) {
+		if (!metricsListen) throw new UsageError('--metrics-top applies to --metrics-listen');
+		const top = parseCount(flags.metricsTop, 0);
+		if (top === undefined || top > 1000) throw invalid('metrics-top', 'a whole number from 0 (suspects only) to 1000', flags.metricsTop);
+		metricsTop = top;
+	}
+
 	const noColorEnv = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 
 	return {
@@ -155,7 +200,44 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		color: flags.color && !noColorEnv,
 		config,
 		intervalMs,
+		...(metricsListen ? {metricsListen} : {}),
+		metricsTop,
 	};
+}
+
+/** Flags of a report run that a metrics server would silently ignore. */
+const notForMetrics: ReadonlyArray<[keyof RawFlags, string]> = [
+	['once', '--once'],
+	['json', '--json'],
+	['watch', '--watch'],
+	['polls', '--polls'],
+	['failOnSuspects', '--fail-on-suspects'],
+	['failOn', '--fail-on'],
+	['baseline', '--baseline'],
+];
+
+/**
+ * `9464`, `:9464` → loopback (metrics name a service's functions and files: nothing leaves the
+ * machine unless asked); `0.0.0.0:9464`, `host:9464`, `[::]:9464` listen where they say. Port 0
+ * picks a free port (gmon prints it).
+ */
+export function parseListen(text: string): ListenAddress {
+	const input = text.trim();
+	const match = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]*):)?(\d+)$/.exec(input);
+	const port = Number(match?.[2]);
+	if (!match || !Number.isInteger(port) || port > 65_535) {
+		throw invalid('metrics-listen', 'PORT, :PORT or HOST:PORT (9464, 0.0.0.0:9464)', text);
+	}
+	const host = match[1] ? match[1].replace(/^\[(.*)\]$/, '$1') : '127.0.0.1';
+	return {host, port};
+}
+
+/** A --targets file: one target a line; blank lines and `#` comments are skipped. */
+export function parseTargetsFile(text: string): string[] {
+	return text
+		.split(/\r?\n/)
+		.map(line => line.replace(/(^|\s)#.*$/, '').trim())
+		.filter(line => line !== '');
 }
 
 /**
@@ -186,8 +268,11 @@ export interface Terminal {
 }
 
 /** The live TUI needs a terminal both ways; everything else prints a report (issue 7: never draw into a pipe). */
-export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | 'report' {
+export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | 'report' | 'metrics' {
+	if (options.metricsListen) return 'metrics';
 	if (options.command === 'diff' || options.once || options.json) return 'report';
+	// The live view draws one target; several get the report (per target and overall).
+	if (options.targets.length > 1) return 'report';
 	if (gateOptions(options)) return 'report';
 	if (options.targets.includes('-')) return 'report';
 	return terminal.stdinIsTty && terminal.stdoutIsTty ? 'tui' : 'report';

@@ -5,6 +5,8 @@ import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump} from '../dump/types.ts';
 import type {DumpSource} from '../fetch/source.ts';
+import type {FetchResult} from '../fetch/types.ts';
+import type {ModelSnapshot} from '../model/types.ts';
 import {leakGate} from '../report/gate.ts';
 import {jsonReportParts} from '../report/json.ts';
 import {jsonPieces, writePieces} from '../report/json-stream.ts';
@@ -105,18 +107,8 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			if (state.dump && state.model && state.dump !== before.dump) {
 				attempts++;
 				const {dump} = state.dump;
-				const meta: PollMeta = {at: state.dump.at, fetchMs: state.dump.durationMs, bytes: state.dump.bytes, truncated: state.dump.truncated};
-				polls = polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
-				last = {
-					target: source.displayName,
-					kind: dump.kind,
-					snapshot: state.model,
-					polls,
-					errors: [...errors],
-					hideIdle: options.hideIdle,
-					...(dump.preamble ? {preamble: dump.preamble} : {}),
-					...(dump.unparsedHeaders ? {unparsedHeaders: dump.unparsedHeaders} : {}),
-				};
+				polls = nextPolls(polls, state.dump);
+				last = reportInput(source.displayName, state.dump, state.model, polls, errors, options.hideIdle);
 				if (!blindGateNoted && gateIsBlind(dump, options)) {
 					blindGateNoted = true;
 					sayError(io.stderr, 'the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
@@ -176,6 +168,34 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 	});
 }
 
+/** The polls behind a report after one more whole dump. */
+export function nextPolls(polls: PollSummary | undefined, fetch: FetchResult): PollSummary {
+	const meta: PollMeta = {at: fetch.at, fetchMs: fetch.durationMs, bytes: fetch.bytes, truncated: fetch.truncated};
+	return polls ? {...polls, count: polls.count + 1, last: meta} : {count: 1, first: meta, last: meta};
+}
+
+/** What one target's report is built from after its latest whole dump (the single and the fleet report alike). */
+export function reportInput(
+	target: string,
+	fetch: FetchResult,
+	snapshot: ModelSnapshot,
+	polls: PollSummary,
+	errors: readonly ReportError[],
+	hideIdle: boolean,
+): ReportInput {
+	const {dump} = fetch;
+	return {
+		target,
+		kind: dump.kind,
+		snapshot,
+		polls,
+		errors: [...errors],
+		hideIdle,
+		...(dump.preamble ? {preamble: dump.preamble} : {}),
+		...(dump.unparsedHeaders ? {unparsedHeaders: dump.unparsedHeaders} : {}),
+	};
+}
+
 /**
  * --stuck-after as given; otherwise the model's default of 3 polls, except that a short
  * `--polls N` run uses N-1 (at least 2): with 3 polls and a rule of 3, only goroutines present
@@ -224,6 +244,6 @@ function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCo
  * verdict (only a proven leak fails it) but says so: a CI job fed the wrong URL must not stay green
  * without a word. A saved goroutineleak profile is all proven leaks: nothing is missing there.
  */
-function gateIsBlind(dump: Dump, options: CliOptions): boolean {
+export function gateIsBlind(dump: Dump, options: CliOptions): boolean {
 	return gateOptions(options) !== undefined && dump.kind === 'profile' && dump.profileName !== 'goroutineleak';
 }

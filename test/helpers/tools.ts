@@ -1,10 +1,13 @@
-// Tests that need Go or tmux skip with a visible reason on a developer's machine that lacks
-// them, and fail in CI (CI is set there), where .ci/run installs both.
+// Tests that need Go, tmux or Prometheus skip with a visible reason on a developer's machine that lacks
+// them, and fail in CI (CI is set there), where .ci/run installs them.
 import {execFileSync} from 'node:child_process';
+
+/** How each tool prints its version without side effects; `-V` for the rest (tmux). */
+const versionArgs: Record<string, string[]> = {go: ['version'], prometheus: ['--version'], promtool: ['--version']};
 
 export function hasTool(name: string): boolean {
 	try {
-		execFileSync(name, name === 'go' ? ['version'] : ['-V'], {stdio: 'ignore'});
+		execFileSync(name, versionArgs[name] ?? ['-V'], {stdio: 'ignore'});
 		return true;
 	} catch {
 		return false;
