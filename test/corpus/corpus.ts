@@ -59,12 +59,16 @@ export interface BuildSpec {
 	label: string;
 	env: NodeJS.ProcessEnv;
 	leakProfile: boolean;
+	/** The go command (default: `go` on PATH). */
+	go?: string;
 }
 
 export const buildSpecs: readonly BuildSpec[] = [
 	{label: 'go1.26 heuristics', env: {}, leakProfile: false},
 	{label: 'go1.26 + leak profile', env: {GOEXPERIMENT: 'goroutineleakprofile'}, leakProfile: true},
 	{label: 'go1.27', env: {GOTOOLCHAIN: 'go1.27.3'}, leakProfile: true},
+	// The old format users still run (semacquire states, no `in goroutine N`): Debian's golang-go, when installed.
+	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go'},
 ];
 
 let tmp: string | undefined;
@@ -79,7 +83,7 @@ export async function buildCorpus(spec: BuildSpec): Promise<Build> {
 	const binary = join(tmp, spec.label.replace(/[^a-z0-9.]+/gi, '-'));
 	const env = {...process.env, CGO_ENABLED: '0', GOFLAGS: '', ...spec.env};
 	try {
-		await execFileAsync('go', ['build', '-o', binary, '.'], {cwd: corpusDir, env});
+		await execFileAsync(spec.go ?? 'go', ['build', '-o', binary, '.'], {cwd: corpusDir, env});
 	} catch (error) {
 		const stderr = (error as {stderr?: string}).stderr ?? '';
 		throw new Error(`go build test/corpus (${spec.label}) failed: ${stderr || String(error)}`);
