@@ -10,9 +10,11 @@ import {jsonReportParts} from '../report/json.ts';
 import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {formatTextReport} from '../report/text.ts';
 import {terminalSafe} from '../text/sanitize.ts';
+import {formatPause} from '../text/units.ts';
+import {formatCount} from '../view/format.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
-import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
+import {exitCodes, InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import {sayError} from './say.ts';
@@ -52,6 +54,7 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 	const errors: ReportError[] = [];
 	let last: ReportInput | undefined;
 	let stretchNoted = false;
+	let heldNoted = false;
 	let blindGateNoted = false;
 	let previous: WatchState = engine.getState();
 
@@ -123,7 +126,14 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			} else if (state.poller.error && state.poller.error !== before.poller.error) {
 				attempts++;
 				const {error} = state.poller;
-				// Nothing to report yet: the target is unreachable or not a dump (exit 3).
+				// A file that is not a goroutine dump stays one: the input is wrong (exit 2), --watch or not.
+				if (!last && error.final) {
+					finish(() => {
+						throw new UsageError(error.message);
+					});
+					return;
+				}
+				// Nothing to report yet: the target is unreachable or did not send a dump (exit 3).
 				if (!last && !options.watch) {
 					finish(() => {
 						throw new TargetError(error.message);
@@ -145,10 +155,21 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				return;
 			}
 
+			const held = state.poller.fullDump;
+			if (held?.held && !heldNoted) {
+				heldNoted = true;
+				sayError(
+					io.stderr,
+					`no full dump taken: it would freeze the target ~${formatPause(held.predictedMs)} for ${formatCount(held.goroutines)} goroutines (${held.held}); this report is the debug=1 profile (counts per stack)${held.held.startsWith('over') ? ' — raise that limit to take one' : ''}`,
+				);
+			}
 			const reason = state.poller.stretchedReason;
 			if (reason && !stretchNoted) {
 				stretchNoted = true;
-				sayError(io.stderr, `${reason} (--max-overhead 0 turns this off)`);
+				sayError(
+					io.stderr,
+					`full dumps every ${formatPause(state.poller.effectiveIntervalMs)}, counts in between: ${reason} (--max-overhead 0 turns this off)`,
+				);
 			}
 		};
 
