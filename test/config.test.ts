@@ -56,7 +56,8 @@ test('?debug=1 is honoured as counts only; ?debug=0 and other levels are refused
 	assert.equal((target('http://svc:1/debug/pprof/goroutine?debug=2') as {countsOnly?: true}).countsOnly, undefined);
 	assert.throws(() => target('http://svc:1/debug/pprof/goroutine?debug=0'), {
 		name: 'ConfigError',
-		message: '?debug=0 is the gzipped protobuf profile, which gmon does not read: drop it (gmon reads ?debug=2, with ?debug=1 between full dumps), or ?debug=1 for counts only',
+		message:
+			'?debug=0 is the gzipped protobuf profile, which gmon does not read: drop it (gmon reads ?debug=2, with ?debug=1 between full dumps), or ?debug=1 for counts only',
 	});
 	assert.throws(() => target('http://svc:1/debug/pprof/goroutine?debug=9'), {message: /^\?debug=9 is not a debug level pprof has/});
 });

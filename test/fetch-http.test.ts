@@ -220,7 +220,10 @@ test('404: the target does not serve net/http/pprof, and how to enable it', asyn
 			res.writeHead(404, {'content-type': 'text/plain'});
 			res.end('404 page not found\n');
 		},
-		{kind: 'not-found', message: `127.0.0.1:${target.port}/debug/pprof/goroutine is not a pprof endpoint (404 Not Found): does the service import _ "net/http/pprof"?`},
+		{
+			kind: 'not-found',
+			message: `127.0.0.1:${target.port}/debug/pprof/goroutine is not a pprof endpoint (404 Not Found): does the service import _ "net/http/pprof"?`,
+		},
 	);
 });
 
@@ -307,7 +310,11 @@ test('a body over --max-bytes is cut there: a truncated dump, not a failure, and
 	assert.equal(Buffer.concat(poller.lastRaw ?? []).length, 64 * 1024, 'kept raw bytes are bounded too');
 	assert.equal(state.lastProfile?.debug, 1, 'the cheap profile filled in the totals');
 	// The first contact's count is the one the cut dump lacks: asked once, before the dump.
-	assert.deepEqual(target.requests.map(r => r.path).slice(0, 3), ['/debug/pprof/goroutine?debug=1', '/debug/pprof/goroutine?debug=2', '/debug/pprof/goroutineleak?debug=1']);
+	assert.deepEqual(target.requests.map(r => r.path).slice(0, 3), [
+		'/debug/pprof/goroutine?debug=1',
+		'/debug/pprof/goroutine?debug=2',
+		'/debug/pprof/goroutineleak?debug=1',
+	]);
 });
 
 test('401 without credentials says which header to add; with the right one it recovers; secrets never shown', async t => {

@@ -43,7 +43,7 @@ export function formatDuration(ms: number): string {
  */
 export function formatPause(ms: number): string {
 	if (!Number.isFinite(ms) || ms < 0) return '-';
-	if (ms >= 999.5 && ms < 9950) return `${(ms / 1000).toFixed(1)}s`;
+	if (ms >= 999.5 && ms < 9950) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`;
 	return formatDuration(ms);
 }
 
