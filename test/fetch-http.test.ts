@@ -17,7 +17,6 @@ const debug2 = readFileSync(new URL('go1.19-statezoo-all-states.debug2.txt', dum
 const debug1 = readFileSync(new URL('go1.19-statezoo-labels.debug1.txt', dumps));
 const big = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
 const leak1 = Buffer.from('goroutineleak profile: total 2\n2 @ 0x43a1b6 0x4700d2\n#\t0x4700d1\tmain.leakyWorker+0x31\t/app/main.go:42\n\n');
-const enable = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

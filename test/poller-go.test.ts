@@ -99,7 +99,7 @@ test('a real Go service: dumps, a growing leak, kill and restart while polling',
 	await poller.whenIdle();
 	state = poller.getState();
 	assert.equal(state.error?.kind, 'refused');
-	assert.equal(state.error?.message, `connection refused at ${address} — is the service running, and is that its pprof port?`);
+	assert.equal(state.error?.message, `nothing listening on ${address} (connection refused) — is the service running, and is that its pprof port?`);
 	assert.equal(state.last, good, 'the last good dump stays on screen');
 	timers.fire();
 	await poller.whenIdle();

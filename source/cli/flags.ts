@@ -77,6 +77,9 @@ export const helpText = `
 	  --body-timeout D       give up when a dump stalls for D between bytes (default 30s)
 	  --poll-timeout D       give up on a poll (or file read) taking longer: 5m (default), 30s
 
+	  -h, --help             this help
+	  --version              gmon's version
+
 	Exit codes
 	  0  ok      1  suspects found (--fail-on-suspects)
 	  2  usage error, or a FILE that is not a goroutine dump

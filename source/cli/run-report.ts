@@ -96,6 +96,17 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 
 		/** Turns one change of the engine's state into the report's polls, errors and notes. */
 		const onChange = (state: WatchState, before: WatchState): void => {
+			// Said before the report it explains (a one-poll run ends right after this change).
+			const held = state.poller.fullDump;
+			if (held?.held && !heldNoted) {
+				heldNoted = true;
+				const over = held.held.startsWith('over');
+				const why = over
+					? `it would freeze the target ~${formatPause(held.predictedMs)} for ${formatCount(held.goroutines)} goroutines (${held.held})`
+					: held.held;
+				const way = over ? ' — raise that limit to take one' : ' — drop ?debug=1 for the stacks';
+				sayError(io.stderr, `no full dump taken: ${why}; this report is the debug=1 profile (counts per stack)${way}`);
+			}
 			if (state.dump && state.model && state.dump !== before.dump) {
 				attempts++;
 				const {dump} = state.dump;
@@ -155,14 +166,6 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				return;
 			}
 
-			const held = state.poller.fullDump;
-			if (held?.held && !heldNoted) {
-				heldNoted = true;
-				sayError(
-					io.stderr,
-					`no full dump taken: it would freeze the target ~${formatPause(held.predictedMs)} for ${formatCount(held.goroutines)} goroutines (${held.held}); this report is the debug=1 profile (counts per stack)${held.held.startsWith('over') ? ' — raise that limit to take one' : ''}`,
-				);
-			}
 			const reason = state.poller.stretchedReason;
 			if (reason && !stretchNoted) {
 				stretchNoted = true;

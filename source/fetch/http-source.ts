@@ -28,14 +28,18 @@ function proxySettings(env: NodeJS.ProcessEnv): {httpProxy: string; httpsProxy: 
 	return {httpProxy, httpsProxy: pick('https_proxy') || httpProxy, noProxy: pick('no_proxy')};
 }
 
-/** `/x/debug/pprof/goroutine?debug=2&seconds=1` → the same mount with another profile and debug level. */
+/**
+ * `/x/debug/pprof/goroutine?debug=2&seconds=1` → the URL the user gave at another debug level, or
+ * goroutineleak at the same mount. The goroutine profile is always the URL as typed (a full
+ * `…/goroutineleak` URL, a file-like path): its count is the count of what the dump would list.
+ */
 export function profilePath(goroutinePath: string, profile: string, debug: number): string {
 	const queryAt = goroutinePath.indexOf('?');
 	const pathname = queryAt === -1 ? goroutinePath : goroutinePath.slice(0, queryAt);
 	const query = new URLSearchParams(queryAt === -1 ? '' : goroutinePath.slice(queryAt + 1));
 	query.set('debug', String(debug));
 	const mount = pathname.slice(0, pathname.lastIndexOf('/') + 1);
-	return `${mount}${profile}?${query.toString()}`;
+	return `${profile === 'goroutine' ? pathname : `${mount}${profile}`}?${query.toString()}`;
 }
 
 export class HttpSource implements DumpSource {
