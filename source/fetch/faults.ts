@@ -23,7 +23,6 @@ export class PollFault extends Error {
 	}
 }
 
-
 export interface FaultContext {
 	/** `127.0.0.1:6060` or `unix:/run/app.sock`: where we tried to connect. */
 	where: string;
