@@ -182,7 +182,10 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
 	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
-	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders ? 'warn' : 'title'});
+	lines.push({
+		text: truncateEnd(title, width),
+		tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders || poller.fullDump?.held ? 'warn' : 'title',
+	});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
 	if (!model) {
