@@ -4,8 +4,23 @@ import {statSync} from 'node:fs';
 
 /** Where dumps come from. Never holds a password in a shown field: credentials live in `authHeader` only. */
 export type Target =
-	| {kind: 'http' /** The debug=2 goroutine URL, credentials removed. */; url: string; displayName: string; authHeader?: string}
-	| {kind: 'unix'; socketPath: string /** Request path + query of the debug=2 goroutine profile. */; path: string; displayName: string}
+	| {
+			kind: 'http';
+			/** The debug=2 goroutine URL, credentials removed. */
+			url: string;
+			displayName: string;
+			authHeader?: string;
+			/** The URL asked for `?debug=1`: counts and groups only, a full dump only when asked. */
+			countsOnly?: true;
+	  }
+	| {
+			kind: 'unix';
+			socketPath: string;
+			/** Request path + query of the debug=2 goroutine profile. */
+			path: string;
+			displayName: string;
+			countsOnly?: true;
+	  }
 	| {kind: 'file'; path: string; displayName: string}
 	| {kind: 'stdin'; displayName: string};
 
@@ -13,8 +28,10 @@ export interface Config {
 	target: Target;
 	/** Requested poll interval, ms (default 2 s). */
 	intervalMs: number;
-	/** Keep the target's dump time under this % of wall time by stretching the debug=2 interval; 0 = off. */
+	/** Keep the target's dump time under this % of any 40 s window by stretching the debug=2 interval; 0 = off. */
 	maxOverheadPct: number;
+	/** `--max-pause`: the longest single freeze a full dump may cause unasked, ms (default 1 s); 0 = no limit. */
+	maxPauseMs: number;
 	/** Stop reading a body past this many bytes and report a truncated dump (default 64 MB). */
 	maxBytes: number;
 	/** Extra request headers from `-H` (plus the Basic header from `user:pass@`). Values are secrets. */
@@ -106,15 +123,37 @@ function checkPort(text: string): number {
 	return port;
 }
 
-/** `/debug/pprof/`, `/internal/pprof` or a full `…/goroutine` path → the debug=2 goroutine path with its query. */
-function goroutineRequestPath(pathname: string, search: string): string {
-	let path = pathname === '' ? '/' : pathname;
-	if (path === '/') path = defaultMount;
-	if (!path.endsWith(`/${goroutinePath}`)) path = `${path.endsWith('/') ? path : `${path}/`}${goroutinePath}`;
+/** Last path segments that name a profile gmon reads: a URL ending in one is used as given. */
+const profileNames = new Set([goroutinePath, 'goroutineleak']);
+
+interface GoroutineRequest {
+	/** Request path + query of the debug=2 dump. */
+	path: string;
+	countsOnly: boolean;
+}
+
+/**
+ * What the user typed → the request. A full profile URL (`…/goroutine`, `…/goroutineleak`) is used
+ * as given, a trailing slash after it trimmed (Go's pprof answers 404 to `goroutine/`); a path
+ * whose last segment looks like a file (`/index.html`) is used as given too (the reply then says
+ * what it is); any other path is a mount and gets `/goroutine`. `?debug=2` is what gmon reads;
+ * `?debug=1` is honoured as counts only; another debug value is refused.
+ */
+function goroutineRequest(pathname: string, search: string): GoroutineRequest {
+	let path = pathname === '' || pathname === '/' ? defaultMount : pathname;
+	path = path.replace(/\/(goroutine|goroutineleak)\/+$/, '/$1');
+	const last = path.slice(path.lastIndexOf('/') + 1);
+	const asGiven = profileNames.has(last) || /\.[A-Za-z0-9]{1,8}$/.test(last);
+	if (!asGiven) path = `${path.endsWith('/') ? path : `${path}/`}${goroutinePath}`;
 	const query = new URLSearchParams(search);
-	// gmon needs the per-goroutine tracebacks; every other query parameter is kept as given.
+	const debug = query.get('debug');
+	if (debug !== null && debug !== '1' && debug !== '2') {
+		const what = debug === '0' ? 'the gzipped protobuf profile, which gmon does not read' : 'not a debug level pprof has';
+		throw new ConfigError(`?debug=${debug} is ${what}: drop it (gmon reads ?debug=2, with ?debug=1 between full dumps), or ?debug=1 for counts only`);
+	}
+	// Every request asks for its own level (profilePath); the dump URL carries debug=2, every other parameter as given.
 	query.set('debug', '2');
-	return `${path}?${query.toString()}`;
+	return {path: `${path}?${query.toString()}`, countsOnly: debug === '1'};
 }
 
 function httpTarget(text: string): Target {
@@ -137,12 +176,13 @@ function httpTarget(text: string): Target {
 		url.username = '';
 		url.password = '';
 	}
-	const requestPath = goroutineRequestPath(url.pathname, url.search);
-	const clean = new URL(requestPath, url.origin).toString();
-	const mount = mountOf(requestPath);
+	const request = goroutineRequest(url.pathname, url.search);
+	const clean = new URL(request.path, url.origin).toString();
 	const host = url.protocol === 'https:' ? `https://${url.host}` : url.host;
-	const displayName = mount === defaultMount ? host : `${host}${mount.replace(/\/$/, '')}`;
-	return authHeader === undefined ? {kind: 'http', url: clean, displayName} : {kind: 'http', url: clean, displayName, authHeader};
+	const target: Target = {kind: 'http', url: clean, displayName: `${host}${shownPath(request.path)}`};
+	if (authHeader !== undefined) target.authHeader = authHeader;
+	if (request.countsOnly) target.countsOnly = true;
+	return target;
 }
 
 function unixTarget(rest: string, pathKind: (path: string) => PathKind): Target {
@@ -161,16 +201,23 @@ function unixTarget(rest: string, pathKind: (path: string) => PathKind): Target 
 	const queryAt = mount.indexOf('?');
 	const pathname = queryAt === -1 ? mount : mount.slice(0, queryAt);
 	const search = queryAt === -1 ? '' : mount.slice(queryAt);
-	const path = goroutineRequestPath(pathname, search);
-	const shownMount = mountOf(path);
-	const displayName = shownMount === defaultMount ? `unix:${socketPath}` : `unix:${socketPath}:${shownMount}`;
-	return {kind: 'unix', socketPath, path, displayName};
+	const request = goroutineRequest(pathname, search);
+	const shown = shownPath(request.path, true);
+	const target: Target = {kind: 'unix', socketPath, path: request.path, displayName: shown === '' ? `unix:${socketPath}` : `unix:${socketPath}:${shown}`};
+	if (request.countsOnly) target.countsOnly = true;
+	return target;
 }
 
-/** `/x/debug/pprof/goroutine?debug=2` → `/x/debug/pprof/`. */
-function mountOf(requestPath: string): string {
+/**
+ * How the path shows in the target's name: nothing for the usual `/debug/pprof/goroutine`, the
+ * mount for another mount (`/x/debug/pprof`), the whole path when it names another endpoint.
+ */
+function shownPath(requestPath: string, slash = false): string {
 	const pathname = requestPath.split('?')[0] ?? '';
-	return pathname.slice(0, pathname.length - goroutinePath.length);
+	const mount = pathname.slice(0, pathname.lastIndexOf('/') + 1);
+	if (!pathname.endsWith(`/${goroutinePath}`)) return pathname;
+	if (mount === defaultMount) return '';
+	return slash ? mount : mount.replace(/\/$/, '');
 }
 
 /** For messages about an unparseable URL: never echo a password. */
@@ -185,6 +232,7 @@ function redactUrlText(text: string): string {
 export interface ConfigFlags {
 	interval?: string | number;
 	maxOverhead?: string | number;
+	maxPause?: string | number;
 	maxBytes?: string | number;
 	/** `-H 'Name: value'`, repeatable. */
 	header?: string[] | string;
@@ -200,6 +248,7 @@ export interface ConfigFlags {
 export const defaults = {
 	intervalMs: 2000,
 	maxOverheadPct: 5,
+	maxPauseMs: 1000,
 	maxBytes: 64 * 1024 * 1024,
 	headersTimeoutMs: 60_000,
 	bodyTimeoutMs: 30_000,
@@ -223,6 +272,8 @@ export function buildConfig(targetText: string, flags: ConfigFlags = {}, options
 	if (pollTimeoutMs < 100) throw new ConfigError(`--poll-timeout ${flags.pollTimeout} is too short (at least 100ms)`);
 	if (pollTimeoutMs > maxDurationMs) throw new ConfigError(`--poll-timeout ${flags.pollTimeout} is too long (at most 24h)`);
 	const maxOverheadPct = flags.maxOverhead === undefined ? defaults.maxOverheadPct : parsePercent(flags.maxOverhead);
+	const maxPauseMs = flags.maxPause === undefined ? defaults.maxPauseMs : parseDuration(flags.maxPause, '--max-pause');
+	if (maxPauseMs > maxDurationMs) throw new ConfigError(`--max-pause ${flags.maxPause} is too long (at most 24h)`);
 	const maxBytes = flags.maxBytes === undefined ? defaults.maxBytes : parseBytes(flags.maxBytes);
 	const headers = parseHeaders(flags.header);
 	if (target.kind === 'http' && target.authHeader !== undefined && !hasHeader(headers, 'authorization')) {
@@ -232,6 +283,7 @@ export function buildConfig(targetText: string, flags: ConfigFlags = {}, options
 		target,
 		intervalMs,
 		maxOverheadPct,
+		maxPauseMs,
 		maxBytes,
 		headers,
 		insecure: flags.insecure === true,

@@ -122,6 +122,6 @@ describe('gmon --once --polls against a leaking Go service', {skip: skipUnless('
 		const result = await runCli(['--once', target]);
 		assert.equal(result.code, 3);
 		assert.equal(result.stdout, '');
-		assert.match(result.stderr, new RegExp(`^gmon: connection refused at ${target.replaceAll('.', '\\.')}.*\\n$`));
+		assert.match(result.stderr, new RegExp(`^gmon: nothing listening on ${target.replaceAll('.', '\\.')} \\(connection refused\\).*\\n$`));
 	});
 });

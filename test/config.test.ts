@@ -29,9 +29,37 @@ test('URLs: empty path, pprof mount, custom mount and a full goroutine URL', () 
 		displayName: 'https://svc:8443/internal/debug/pprof',
 	});
 	assert.equal((target('http://svc:1/x/debug/pprof/goroutine?debug=2') as {url: string}).url, 'http://svc:1/x/debug/pprof/goroutine?debug=2');
-	// gmon needs tracebacks: a debug level other than 2 is raised; other parameters stay.
-	assert.equal((target('http://svc:1/debug/pprof/goroutine?debug=1&token=t') as {url: string}).url, 'http://svc:1/debug/pprof/goroutine?debug=2&token=t');
 	assert.equal((target('svc:6060/internal/pprof/') as {url: string}).url, 'http://svc:6060/internal/pprof/goroutine?debug=2');
+});
+
+test('URLs follow what the user typed: a full profile URL as given, a mount gets /goroutine, a file-like path as given', () => {
+	const url = (text: string) => (target(text) as {url: string}).url;
+	// A full profile URL is used as given; the slash after goroutine goes (Go's pprof answers 404 to it).
+	assert.equal(url('http://svc:1/debug/pprof/goroutine'), 'http://svc:1/debug/pprof/goroutine?debug=2');
+	assert.equal(url('http://svc:1/debug/pprof/goroutine/'), 'http://svc:1/debug/pprof/goroutine?debug=2');
+	assert.equal(url('http://svc:1/debug/pprof/goroutine/?debug=2'), 'http://svc:1/debug/pprof/goroutine?debug=2');
+	assert.equal(url('http://svc:1/debug/pprof/goroutineleak'), 'http://svc:1/debug/pprof/goroutineleak?debug=2');
+	assert.equal(target('http://svc:1/debug/pprof/goroutineleak').displayName, 'svc:1/debug/pprof/goroutineleak');
+	// A base path (with or without its slash) is a mount.
+	assert.equal(url('http://svc:1/pprof'), 'http://svc:1/pprof/goroutine?debug=2');
+	assert.equal(url('http://svc:1/pprof/'), 'http://svc:1/pprof/goroutine?debug=2');
+	// A path naming a file is not a mount: it is asked as given, and the reply says what it is.
+	assert.equal(url('http://svc:1/index.html'), 'http://svc:1/index.html?debug=2');
+	assert.equal(target('http://svc:1/index.html').displayName, 'svc:1/index.html');
+	// Other parameters stay.
+	assert.equal(url('http://svc:1/debug/pprof/goroutine?token=t'), 'http://svc:1/debug/pprof/goroutine?token=t&debug=2');
+});
+
+test('?debug=1 is honoured as counts only; ?debug=0 and other levels are refused with the way out', () => {
+	const counts = target('http://svc:1/debug/pprof/goroutine?debug=1&token=t');
+	assert.deepEqual(counts, {kind: 'http', url: 'http://svc:1/debug/pprof/goroutine?debug=2&token=t', displayName: 'svc:1', countsOnly: true});
+	assert.equal((target('http://svc:1/debug/pprof/goroutine?debug=2') as {countsOnly?: true}).countsOnly, undefined);
+	assert.throws(() => target('http://svc:1/debug/pprof/goroutine?debug=0'), {
+		name: 'ConfigError',
+		message:
+			'?debug=0 is the gzipped protobuf profile, which gmon does not read: drop it (gmon reads ?debug=2, with ?debug=1 between full dumps), or ?debug=1 for counts only',
+	});
+	assert.throws(() => target('http://svc:1/debug/pprof/goroutine?debug=9'), {message: /^\?debug=9 is not a debug level pprof has/});
 });
 
 test('user:pass@ becomes a Basic header and is gone from the URL and the display name', () => {
@@ -117,6 +145,7 @@ test('buildConfig: defaults', () => {
 		target: {kind: 'http', url: 'http://localhost:6060/debug/pprof/goroutine?debug=2', displayName: 'localhost:6060'},
 		intervalMs: 2000,
 		maxOverheadPct: 5,
+		maxPauseMs: 1000,
 		maxBytes: 64 * 1024 * 1024,
 		headers: {},
 		insecure: false,

@@ -119,9 +119,9 @@ describe('gmon diff BEFORE AFTER', {concurrency: 2}, () => {
 		);
 	});
 
-	test('a side that is not a dump exits 3 with one line', async () => {
+	test('a side that is not a dump exits 2 with one line', async () => {
 		const result = await runCli(['diff', fixture(before), fixture('README.md')]);
-		assert.equal(result.code, 3);
+		assert.equal(result.code, 2);
 		assert.equal(result.stdout, '');
 		assert.match(result.stderr, /^gmon: .*README\.md is not a goroutine dump.*\n$/);
 	});

@@ -105,7 +105,7 @@ test('files that are not goroutine dumps say what they are', async t => {
 	const empty = join(dir, 'empty.txt');
 	writeFileSync(empty, '');
 	const cases: [string, string][] = [
-		[notes, `${notes} is not a goroutine dump: no "goroutine N [state]:" blocks or "goroutine profile:" header found`],
+		[notes, `${notes} is not a goroutine dump: no "goroutine N [state]:" blocks or "goroutine profile:" header found; it starts with "hello"`],
 		[empty, `${empty} is empty: expected a goroutine dump`],
 		[
 			fixture('go1.19-statezoo.debug0.pb.gz'),

@@ -183,7 +183,7 @@ test('proxy variables route through EnvHttpProxyAgent, NO_PROXY still reaches lo
 	assert.equal(error.kind, 'refused');
 	assert.equal(
 		error.message,
-		`connection refused at 127.0.0.1:${port} (or the proxy from http(s)_proxy) — is the service running, and is that its pprof port?`,
+		`nothing listening on 127.0.0.1:${port} (or the proxy from http(s)_proxy) (connection refused) — is the service running, and is that its pprof port?`,
 	);
 });
 

@@ -99,7 +99,7 @@ test('a real Go service: dumps, a growing leak, kill and restart while polling',
 	await poller.whenIdle();
 	state = poller.getState();
 	assert.equal(state.error?.kind, 'refused');
-	assert.equal(state.error?.message, `connection refused at ${address} — is the service running, and is that its pprof port?`);
+	assert.equal(state.error?.message, `nothing listening on ${address} (connection refused) — is the service running, and is that its pprof port?`);
 	assert.equal(state.last, good, 'the last good dump stays on screen');
 	timers.fire();
 	await poller.whenIdle();
@@ -165,4 +165,39 @@ test('the monitor over a real Go service: the model sees the leak and follows th
 	assert.equal(after.model?.restarted, true);
 	assert.ok((after.model?.total ?? Infinity) < model.total, `total ${after.model?.total} after restart`);
 	assert.equal(fanout() ?? 0, 0, 'the leaked workers died with the old process');
+});
+
+test('a real Go service: first contact is debug=1; a full dump over --max-pause is held until asked, then measured', {
+	skip: skipUnless('go'),
+	timeout: 60_000,
+}, async t => {
+	const binary = await buildLeaky(t);
+	const service = await startLeaky(binary, '127.0.0.1:0');
+	t.after(() => stopLeaky(service.child));
+	const config = buildConfig(service.address, {interval: '1s', headersTimeout: '5s'});
+
+	// A 1 ms pause limit: even this small service's full dump (predicted at 0.16 ms a goroutine) is over it.
+	const held = new Poller(new HttpSource(config), {intervalMs: 1000, maxOverheadPct: 5, maxPauseMs: 1, timers: new ManualTimers()});
+	t.after(() => held.stop());
+	let state = await held.poll();
+	assert.equal(state.error, undefined);
+	assert.equal(state.last, undefined, 'no full dump unasked');
+	const count = state.lastProfile?.dump.profileTotal ?? 0;
+	assert.ok(count > 5, `the count came from debug=1 (${count})`);
+	assert.equal(state.fullDump?.goroutines, count);
+	assert.equal(state.fullDump?.held, 'over --max-pause 1ms');
+	held.refreshNow(); // D
+	await held.whenIdle();
+	state = held.getState();
+	assert.ok(state.last && state.last.dump.goroutines.length > 5, 'D took the full dump');
+	assert.equal(state.pauses.length, 1, 'its pause was measured');
+	assert.ok((state.pauses[0]?.ms ?? -1) >= 0);
+
+	// The default 1 s: a small service's full dump follows its count in the same poll.
+	const free = new Poller(new HttpSource(config), {intervalMs: 1000, maxOverheadPct: 5, timers: new ManualTimers()});
+	t.after(() => free.stop());
+	state = await free.poll();
+	assert.ok(state.last, 'the full dump was taken');
+	assert.equal(state.fullDump?.held, undefined);
+	assert.ok((state.fullDump?.predictedMs ?? 0) < 1000);
 });

@@ -231,7 +231,26 @@ test('p/Space pause and resume, r refreshes, +/- change the interval, w writes t
 	await r.press('w');
 	await r.settle();
 	assert.match(r.frame(), /wrote \/tmp\/gmon-dump\.txt/);
-	assert.deepEqual(s.calls, ['pause', 'resume', 'refreshNow', 'setIntervalMs 3000', 'setIntervalMs 2000', 'setIntervalMs 1000', 'writeDump']);
+	assert.deepEqual(s.calls, ['pause', 'resume', 'pollNow', 'setIntervalMs 3000', 'setIntervalMs 2000', 'setIntervalMs 1000', 'writeDump']);
+});
+
+test('D takes a full dump at once within the budget; over it, the first D says the cost and the second takes it', async t => {
+	const within = store({fullDump: {goroutines: 20, predictedMs: 4}});
+	const r1 = await renderTty(<App store={within} clock={clock} />, {columns: 160, rows: 30});
+	t.after(() => r1.unmount());
+	await r1.press('D');
+	assert.deepEqual(within.calls, ['refreshNow']);
+	assert.match(r1.frame(), /taking a full dump now/);
+
+	const held = new FakeStore(undefined, {fullDump: {goroutines: 12_000, predictedMs: 1920, held: 'over --max-pause 1s'}, pauses: []});
+	const r2 = await renderTty(<App store={held} clock={clock} />, {columns: 160, rows: 30});
+	t.after(() => r2.unmount());
+	assert.match(r2.lines()[0]!, /full dump held: ~1\.9s freeze \(over --max-pause 1s\), D takes one/);
+	await r2.press('D');
+	assert.deepEqual(held.calls, [], 'the first D only asks');
+	assert.match(r2.frame(), /a full dump freezes the target ~1\.9s \(12\.0k goroutines, over --max-pause 1s\): press D again to take it/);
+	await r2.press('D');
+	assert.deepEqual(held.calls, ['refreshNow']);
 });
 
 test('? shows the help over the list; any key closes it', async t => {
@@ -268,7 +287,8 @@ test('an error keeps the last data and shows the retry countdown; a stretched in
 	});
 	const r = await renderTty(<App store={s} clock={clock} />, {columns: 160, rows: 30});
 	t.after(() => r.unmount());
-	assert.match(r.lines()[0]!, /every 8s \(stretched from 1s: dump costs 400ms\)/);
+	// The real intervals, and why they differ (never "every 2s (stretched from 2s)").
+	assert.match(r.lines()[0]!, /counts every 1s, full dump every 8s \(dump costs 400ms\)/);
 	assert.match(r.lines()[1]!, /✖ connection refused: is the target running\? · retry in 4s \(attempt 3\) · showing data from just now/);
 	assert.match(r.frame(), /chan send/);
 	assert.equal(r.lines().length, 30);

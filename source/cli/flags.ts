@@ -14,8 +14,11 @@ export const flagDefinitions = {
 	cacert: {type: 'string'},
 	insecure: {type: 'boolean', default: false},
 	maxOverhead: {type: 'string'},
+	maxPause: {type: 'string'},
 	maxBytes: {type: 'string'},
 	pollTimeout: {type: 'string'},
+	headersTimeout: {type: 'string'},
+	bodyTimeout: {type: 'string'},
 	stuckAfter: {type: 'string'},
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
@@ -47,7 +50,9 @@ export const helpText = `
 
 	TARGET
 	  localhost:6060, :6060, 6060  a Go service with net/http/pprof (/debug/pprof/goroutine?debug=2)
-	  http(s)://host/path          a URL (a /debug/pprof/ path gets goroutine?debug=2 appended)
+	  http(s)://host/path          a URL: a mount (/debug/pprof/) gets goroutine appended, a full
+	                               profile URL (…/goroutine, …/goroutineleak) is used as given;
+	                               ?debug=1 means counts and groups only (D takes a full dump)
 	  unix:/path/to.sock           pprof served on a unix socket
 	  FILE, -                      an offline dump (debug=2, debug=1, panic, SIGQUIT); - reads stdin
 
@@ -80,13 +85,21 @@ export const helpText = `
 	  -H, --header 'K: V'    send a request header (repeatable), e.g. -H 'Authorization: Bearer …'
 	  --cacert FILE          trust this CA for https targets
 	  --insecure             skip TLS certificate verification
-	  --max-overhead PCT     keep the target's dump time under PCT% of wall time (default 5; 0 = off)
+	  --max-overhead PCT     a full dump freezes the target: at most PCT% of any 40s (default 5; 0 = off)
+	  --max-pause D          longest freeze gmon causes unasked (default 1s; 0 = no limit); a bigger
+	                         full dump is held: groups from debug=1, its cost shown, D takes one
 	  --max-bytes SIZE       stop reading a dump after SIZE bytes: 64MB (default), 512KB, 1GB
+	  --headers-timeout D    give up when the target sends no response for D (default 1m)
+	  --body-timeout D       give up when a dump stalls for D between bytes (default 30s)
 	  --poll-timeout D       give up on a poll (or file read) taking longer: 5m (default), 30s
 
+	  -h, --help             this help
+	  --version              gmon's version
+
 	Exit codes
-	  0  ok      1  suspects found (--fail-on, --fail-on-suspects, --baseline)      2  usage error
-	  3  target unreachable, unreadable, or not a goroutine dump
+	  0  ok      1  suspects found (--fail-on, --fail-on-suspects, --baseline)
+	  2  usage error, or a FILE that is not a goroutine dump
+	  3  target unreachable or unreadable, or it did not send a goroutine dump
 	  130/143  interrupted (Ctrl-C/SIGTERM) before a --once report was complete
 
 	Examples

@@ -18,8 +18,11 @@ export interface RawFlags {
 	cacert?: string;
 	insecure: boolean;
 	maxOverhead?: string;
+	maxPause?: string;
 	maxBytes?: string;
 	pollTimeout?: string;
+	headersTimeout?: string;
+	bodyTimeout?: string;
 	stuckAfter?: string;
 	groupBy?: string;
 	hideIdle: boolean;
@@ -80,6 +83,7 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['polls', '--polls'],
 	['interval', '--interval'],
 	['maxOverhead', '--max-overhead'],
+	['maxPause', '--max-pause'],
 	['stuckAfter', '--stuck-after'],
 	['failOnSuspects', '--fail-on-suspects'],
 	['failOn', '--fail-on'],
@@ -162,6 +166,9 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	if (flags.maxOverhead !== undefined) config.maxOverhead = flags.maxOverhead;
 	if (flags.maxBytes !== undefined) config.maxBytes = flags.maxBytes;
 	if (flags.pollTimeout !== undefined) config.pollTimeout = flags.pollTimeout;
+	if (flags.maxPause !== undefined) config.maxPause = flags.maxPause;
+	if (flags.headersTimeout !== undefined) config.headersTimeout = flags.headersTimeout;
+	if (flags.bodyTimeout !== undefined) config.bodyTimeout = flags.bodyTimeout;
 	if (flags.stuckAfter !== undefined) config.stuckAfter = flags.stuckAfter;
 	if (flags.cacert !== undefined) config.cacert = flags.cacert;
 	const intervalMs = checkConfigFlags(config);

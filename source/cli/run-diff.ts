@@ -7,7 +7,7 @@ import {schemaVersion} from '../report/json.ts';
 import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {terminalSafe} from '../text/sanitize.ts';
 import {configWatchOptions, createWatch} from '../watch/engine.ts';
-import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
+import {exitCodes, InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import type {ReportIo} from './run-report.ts';
@@ -34,6 +34,8 @@ async function readOnce(config: ReturnType<typeof resolveConfig>, options: CliOp
 		await engine.poller.poll();
 		const {model, poller} = engine.getState();
 		if (io.signal?.aborted) throw new InterruptedError(io.signal.reason);
+		// A file that is not a dump is a wrong argument (exit 2); a side that could not be read, exit 3.
+		if (!model && poller.error?.final) throw new UsageError(poller.error.message);
 		if (!model) throw new TargetError(poller.error?.message ?? `${poller.target}: nothing to read`);
 		return {snapshot: model, name: poller.target};
 	} finally {

@@ -12,9 +12,11 @@ import {jsonReportParts} from '../report/json.ts';
 import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {formatTextReport} from '../report/text.ts';
 import {terminalSafe} from '../text/sanitize.ts';
+import {formatPause} from '../text/units.ts';
+import {formatCount} from '../view/format.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
-import {exitCodes, InterruptedError, TargetError, type ExitCode} from './exit-codes.ts';
+import {exitCodes, InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
 import {readBaseline} from './baseline.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -63,6 +65,7 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 	const errors: ReportError[] = [];
 	let last: ReportInput | undefined;
 	let stretchNoted = false;
+	let heldNoted = false;
 	let blindGateNoted = false;
 	let previous: WatchState = engine.getState();
 
@@ -104,6 +107,17 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 
 		/** Turns one change of the engine's state into the report's polls, errors and notes. */
 		const onChange = (state: WatchState, before: WatchState): void => {
+			// Said before the report it explains (a one-poll run ends right after this change).
+			const held = state.poller.fullDump;
+			if (held?.held && !heldNoted) {
+				heldNoted = true;
+				const over = held.held.startsWith('over');
+				const why = over
+					? `it would freeze the target ~${formatPause(held.predictedMs)} for ${formatCount(held.goroutines)} goroutines (${held.held})`
+					: held.held;
+				const way = over ? ' — raise that limit to take one' : ' — drop ?debug=1 for the stacks';
+				sayError(io.stderr, `no full dump taken: ${why}; this report is the debug=1 profile (counts per stack)${way}`);
+			}
 			if (state.dump && state.model && state.dump !== before.dump) {
 				attempts++;
 				const {dump} = state.dump;
@@ -124,7 +138,14 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			} else if (state.poller.error && state.poller.error !== before.poller.error) {
 				attempts++;
 				const {error} = state.poller;
-				// Nothing to report yet: the target is unreachable or not a dump (exit 3).
+				// A file that is not a goroutine dump stays one: the input is wrong (exit 2), --watch or not.
+				if (!last && error.final) {
+					finish(() => {
+						throw new UsageError(error.message);
+					});
+					return;
+				}
+				// Nothing to report yet: the target is unreachable or did not send a dump (exit 3).
 				if (!last && !options.watch) {
 					finish(() => {
 						throw new TargetError(error.message);
@@ -149,7 +170,10 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			const reason = state.poller.stretchedReason;
 			if (reason && !stretchNoted) {
 				stretchNoted = true;
-				sayError(io.stderr, `${reason} (--max-overhead 0 turns this off)`);
+				sayError(
+					io.stderr,
+					`full dumps every ${formatPause(state.poller.effectiveIntervalMs)}, counts in between: ${reason} (--max-overhead 0 turns this off)`,
+				);
 			}
 		};
 

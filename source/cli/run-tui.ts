@@ -1,7 +1,7 @@
 // The live TUI: the monitor store (poller + tracker) drawn by Ink. Imported lazily by main.ts so
 // `--once`, `--json` and usage errors never load Ink or React.
 import type {Readable} from 'node:stream';
-import {exitCodes, signalExitCode, type ExitCode} from './exit-codes.ts';
+import {exitCodes, signalExitCode, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {resolveConfig} from './resolve-target.ts';
 
@@ -19,7 +19,19 @@ export async function runTui(targetText: string, options: CliOptions, io: {stdin
 	// before the first import of Ink (and chalk).
 	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
 	const [{createMonitor}, {startTui}] = await Promise.all([import('../watch/store.ts'), import('../ui/start.tsx')]);
-	const monitor = createMonitor(config, io.stdin ? {stdin: io.stdin} : {}, {groupBy: options.groupBy});
+	const file = config.target.kind === 'file';
+	const monitor = createMonitor(config, {...(io.stdin ? {stdin: io.stdin} : {}), autoStart: !file}, {groupBy: options.groupBy});
+	if (file) {
+		// A file is read before the live view opens: one that is not a dump (or cannot be read) is
+		// an error line and an exit code, not a screen that retries forever.
+		const {error, last, lastProfile} = await monitor.poller.poll();
+		// With --watch a file being written may be empty for now: that one is waited for.
+		if (error && !last && !lastProfile && (error.final || !config.watch)) {
+			await monitor.control.stop();
+			throw error.final ? new UsageError(error.message) : new TargetError(error.message);
+		}
+		monitor.poller.start();
+	}
 	await startTui(monitor, {initialGroupBy: options.groupBy, hideIdle: options.hideIdle, noColor: !options.color, ...(io.signal ? {signal: io.signal} : {})});
 	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.
 	if (io.signal?.aborted) return signalExitCode(io.signal.reason);

@@ -14,14 +14,14 @@ export class PollFault extends Error {
 	readonly status?: number;
 	/** The system/undici error code behind it (ECONNREFUSED, UND_ERR_SOCKET, …), for diagnostics. */
 	code?: string;
+	/** Retrying cannot help: a file that is not a dump stays one (the run ends, exit 2). */
+	final?: boolean;
 	constructor(kind: FaultKind, message: string, status?: number) {
 		super(message);
 		this.kind = kind;
 		if (status !== undefined) this.status = status;
 	}
 }
-
-export const enablePprofHint = 'import _ "net/http/pprof" and go http.ListenAndServe("localhost:6060", nil)';
 
 export interface FaultContext {
 	/** `127.0.0.1:6060` or `unix:/run/app.sock`: where we tried to connect. */
@@ -82,8 +82,8 @@ function mapError(error: unknown, context: FaultContext): PollFault {
 	switch (code) {
 		case 'ECONNREFUSED':
 			return context.where.startsWith('unix:')
-				? new PollFault('refused', `connection refused at ${context.where} — is the service running? (the socket file is there but nobody listens)`)
-				: new PollFault('refused', `connection refused at ${context.where} — is the service running, and is that its pprof port?`);
+				? new PollFault('refused', `nothing listening on ${context.where} (connection refused) — is the service running? (the socket file is there)`)
+				: new PollFault('refused', `nothing listening on ${context.where} (connection refused) — is the service running, and is that its pprof port?`);
 		case 'ENOENT':
 			return new PollFault('refused', `no socket at ${context.where} — is the service running?`);
 		case 'ENOTFOUND':
@@ -151,12 +151,14 @@ const statusText: Record<number, string> = {
 };
 
 /** Map a non-200 status to a PollFault. `snippet` is the start of the body (shown for 5xx only). */
-export function faultFromStatus(status: number, context: FaultContext, snippet = '', location = ''): PollFault {
+export function faultFromStatus(status: number, context: FaultContext, snippet = '', location = '', loop = false): PollFault {
 	const head = `HTTP ${status}${statusText[status] ? ` ${statusText[status]}` : ''}`;
 	if (status >= 300 && status < 400 && location !== '') {
-		// gmon does not follow redirects (a dump should not wander); say where it went instead.
+		// Redirects on the same host are followed (http-source.ts); one to another host is not (the
+		// credentials would go with it, and a dump should not wander): say where it went instead.
 		const shown = scrub(location.replace(/\/\/[^/@]*@/, '//'), context.secrets).slice(0, 200);
-		return new PollFault('other', `${head} — the target redirects to ${shown}: use that URL as the target`, status);
+		if (loop) return new PollFault('other', `${head} — ${endpoint(context)} keeps redirecting (last to ${shown}): give the final URL as the target`, status);
+		return new PollFault('other', `${head} — the target redirects to ${shown} (another host: not followed): use that URL as the target`, status);
 	}
 	if (status === 401 || status === 403) {
 		const message = context.sentAuth
@@ -166,7 +168,7 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 	}
 	if (status === 407) return new PollFault('auth', `${head} — the proxy from HTTP(S)_PROXY needs credentials (or set NO_PROXY for this host)`, status);
 	if (status === 404) {
-		return new PollFault('not-found', `${head} at ${context.path} — the target does not serve net/http/pprof there: ${enablePprofHint}`, status);
+		return new PollFault('not-found', `${endpoint(context)} is not a pprof endpoint (404 Not Found): does the service import _ "net/http/pprof"?`, status);
 	}
 	if (status >= 500) {
 		const detail = firstLine(snippet, context.secrets);
@@ -175,8 +177,17 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 	return new PollFault('other', `${head} from ${context.where} — expected 200 with a goroutine dump`, status);
 }
 
-/** A 200 whose body is not a goroutine dump. */
-export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', path: string, encoding = ''): PollFault {
+/** `127.0.0.1:6060/debug/pprof/goroutine`: the endpoint as the user would type it (no query, no credentials). */
+export function endpoint(context: Pick<FaultContext, 'where' | 'path'>): string {
+	const where = context.where.replace(/ \(or the proxy.*$/, '');
+	return where.startsWith('unix:') ? `${where}:${context.path}` : `${where}${context.path}`;
+}
+
+/**
+ * A 200 whose body is not a goroutine dump. `path` names the endpoint; `firstLine` is the start of
+ * what came instead (already made visible), so the user sees what the endpoint really is.
+ */
+export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', path: string, encoding = '', firstLine = ''): PollFault {
 	if (what === 'gzip') {
 		return new PollFault(
 			'not-a-dump',
@@ -189,9 +200,9 @@ export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', p
 			`the response to ${path} is compressed (Content-Encoding: ${encoding.slice(0, 40)}): gmon reads the plain text of ?debug=2`,
 		);
 	}
-	if (what === 'html') return new PollFault('not-a-dump', `the response to ${path} is an HTML page, not a goroutine dump — is this the pprof endpoint?`);
+	if (what === 'html') return new PollFault('not-a-dump', `${path} is not a pprof endpoint: got HTML (a web page, not a goroutine dump)`);
 	if (what === 'empty') return new PollFault('not-a-dump', `the response to ${path} is empty, not a goroutine dump`);
-	return new PollFault('not-a-dump', `the response to ${path} is not a goroutine dump — is this the pprof endpoint?`);
+	return new PollFault('not-a-dump', `${path} is not a pprof endpoint: this is not a goroutine dump${firstLine === '' ? '' : `; it starts with ${firstLine}`}`);
 }
 
 function oneLine(error: unknown): string {

@@ -9,6 +9,7 @@ import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
 import type {Dump} from '../dump/types.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {PollFault} from './faults.ts';
+import {HeadKeeper} from './first-line.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 
@@ -125,6 +126,7 @@ async function readDump(
 	const parser = createDumpParser(cache ? {cache} : {});
 	let parseMs = 0;
 	const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
+	const head = new HeadKeeper();
 	let bytes = 0;
 	let hitCap = false;
 	let late = false;
@@ -151,6 +153,7 @@ async function readDump(
 			parser.write(chunk);
 			parseMs += performance.now() - parseStart;
 			raw?.push(chunk);
+			head.push(chunk);
 			if (hitCap) break;
 		}
 	} catch (error) {
@@ -178,7 +181,11 @@ async function readDump(
 				: hitCap
 					? `no "goroutine N [state]:" blocks or "goroutine profile:" header in its first ${formatBytes(bytes)} (--max-bytes)`
 					: 'no "goroutine N [state]:" blocks or "goroutine profile:" header found';
-		throw new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}`);
+		const first = dump.kind === 'protobuf' ? '' : head.firstLine();
+		const fault = new PollFault('not-a-dump', `${name} is not a goroutine dump: ${why}${first === '' ? '' : `; it starts with ${first}`}`);
+		// Read again it is the same file: end the run (a file being written is empty, and waited for with --watch).
+		fault.final = true;
+		throw fault;
 	}
 	const outcome: FetchOutcome = {
 		result: {at, durationMs: now() - at, bytes, debug: dump.kind === 'profile' ? 1 : 2, dump, truncated: hitCap || dump.truncated, parseMs},

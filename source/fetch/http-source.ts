@@ -7,7 +7,8 @@ import {ConfigError, type Config} from '../config.ts';
 import {createDumpParser} from '../dump/parse.ts';
 import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
 import {formatDuration} from '../text/units.ts';
-import {connectionLostCodes, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
+import {connectionLostCodes, endpoint, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
+import {HeadKeeper} from './first-line.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 
@@ -27,14 +28,18 @@ function proxySettings(env: NodeJS.ProcessEnv): {httpProxy: string; httpsProxy: 
 	return {httpProxy, httpsProxy: pick('https_proxy') || httpProxy, noProxy: pick('no_proxy')};
 }
 
-/** `/x/debug/pprof/goroutine?debug=2&seconds=1` → the same mount with another profile and debug level. */
+/**
+ * `/x/debug/pprof/goroutine?debug=2&seconds=1` → the URL the user gave at another debug level, or
+ * goroutineleak at the same mount. The goroutine profile is always the URL as typed (a full
+ * `…/goroutineleak` URL, a file-like path): its count is the count of what the dump would list.
+ */
 export function profilePath(goroutinePath: string, profile: string, debug: number): string {
 	const queryAt = goroutinePath.indexOf('?');
 	const pathname = queryAt === -1 ? goroutinePath : goroutinePath.slice(0, queryAt);
 	const query = new URLSearchParams(queryAt === -1 ? '' : goroutinePath.slice(queryAt + 1));
 	query.set('debug', String(debug));
 	const mount = pathname.slice(0, pathname.lastIndexOf('/') + 1);
-	return `${mount}${profile}?${query.toString()}`;
+	return `${profile === 'goroutine' ? pathname : `${mount}${profile}`}?${query.toString()}`;
 }
 
 export class HttpSource implements DumpSource {
@@ -174,26 +179,35 @@ export class HttpSource implements DumpSource {
 		};
 		const at = this.now();
 		let response: Dispatcher.ResponseData;
-		try {
-			response = await this.dispatcher.request({
-				origin: this.origin,
-				path,
-				method: 'GET',
-				headers: {...this.headers, 'user-agent': 'gmon'},
-				signal,
-			});
-		} catch (error) {
-			if (signal.aborted) throw signal.reason;
-			throw faultFromError(error, context);
+		let requestPath = path;
+		for (let hop = 0; ; hop++) {
+			try {
+				response = await this.dispatcher.request({
+					origin: this.origin,
+					path: requestPath,
+					method: 'GET',
+					headers: {...this.headers, 'user-agent': 'gmon'},
+					signal,
+				});
+			} catch (error) {
+				if (signal.aborted) throw signal.reason;
+				throw faultFromError(error, context);
+			}
+			context.gotHeaders = true;
+			if (response.statusCode === 200) break;
+			// Always consume or destroy a body, or the one-connection pool stalls.
+			const snippet = await readSnippet(response.body, signal);
+			const location = String(response.headers['location'] ?? '');
+			const next = response.statusCode >= 300 && response.statusCode < 400 ? sameOrigin(location, this.origin, requestPath) : undefined;
+			// A redirect on the same host is followed (a proxy adding a slash, a moved mount), a few hops
+			// at most; one to another host is explained with its Location (credentials are not sent there).
+			if (next === undefined || hop >= maxRedirects) throw faultFromStatus(response.statusCode, context, snippet, location, hop >= maxRedirects);
+			requestPath = next;
+			context.path = next.split('?')[0] ?? next;
+			context.gotHeaders = false;
 		}
 		const headersMs = this.now() - at;
-		context.gotHeaders = true;
-		const {statusCode, headers, body} = response;
-		if (statusCode !== 200) {
-			// Always consume or destroy a body, or the one-connection pool stalls.
-			const snippet = await readSnippet(body, signal);
-			throw faultFromStatus(statusCode, context, snippet, String(headers['location'] ?? ''));
-		}
+		const {headers, body} = response;
 		const encoding = String(headers['content-encoding'] ?? '').trim();
 		if (encoding !== '' && !/^identity$/i.test(encoding)) {
 			// gmon never asks for compression (undici sends no Accept-Encoding); a body coded anyway is not read.
@@ -203,11 +217,12 @@ export class HttpSource implements DumpSource {
 		const type = String(headers['content-type'] ?? '');
 		if (/html/i.test(type)) {
 			discard(body);
-			throw notADump('html', context.path);
+			throw notADump('html', endpoint(context));
 		}
 
 		const parser = createDumpParser({cache: this.parseCache});
 		const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
+		const head = new HeadKeeper();
 		const maxBytes = this.config.maxBytes;
 		let bytes = 0;
 		let hitCap = false;
@@ -227,6 +242,7 @@ export class HttpSource implements DumpSource {
 					parser.write(piece);
 					parseMs += performance.now() - parseStart;
 					raw?.push(piece);
+					head.push(piece);
 				}
 				if (hitCap) break; // leaving the loop destroys the body (and that connection)
 			}
@@ -240,7 +256,10 @@ export class HttpSource implements DumpSource {
 		if (bytes === 0) throw notADump('empty', context.path);
 		const expected = request.debug === 2 ? 'traceback' : 'profile';
 		if (dump.kind !== expected) {
-			throw notADump(dump.kind === 'protobuf' ? 'gzip' : 'text', context.path);
+			if (dump.kind === 'protobuf') throw notADump('gzip', context.path);
+			const first = head.firstLine();
+			// An HTML page served as text/plain (or with no type at all) is still a web page.
+			throw notADump(/^"<(!doctype|html|head|body)/i.test(first) ? 'html' : 'text', endpoint(context), '', first);
 		}
 		if (hitCap && dump.goroutines.length === 0 && dump.records.length === 0) {
 			throw new PollFault('too-large', `the dump at ${context.path} is larger than --max-bytes (${bytes} bytes read) and nothing in it could be parsed`);
@@ -256,6 +275,21 @@ export class HttpSource implements DumpSource {
 	async close(): Promise<void> {
 		await this.dispatcher.destroy().catch(() => {});
 	}
+}
+
+/** Same-host redirects followed per request. */
+const maxRedirects = 3;
+
+/** A Location on the same origin → its request path; undefined when it leads elsewhere (or nowhere). */
+function sameOrigin(location: string, origin: string, from: string): string | undefined {
+	if (location === '') return undefined;
+	let url: URL;
+	try {
+		url = new URL(location, `${origin}${from}`);
+	} catch {
+		return undefined;
+	}
+	return url.origin === origin ? `${url.pathname}${url.search}` : undefined;
 }
 
 /** The first bytes of an error body (for a 5xx message), then the rest thrown away. */

@@ -1,19 +1,28 @@
 // The poller: when to ask a DumpSource for what, outside React. One request at a time, never
 // overlapping; capped exponential backoff that recovers by itself; the last good results kept
-// across errors; and cost awareness — debug=2 stops the target's world for the whole dump, so the
-// debug=2 interval is stretched to keep that pause under --max-overhead % of wall time, with cheap
-// debug=1 profiles filling the gaps. Publishes immutable PollerState objects.
-import {formatDuration} from '../text/units.ts';
+// across errors; and the target's budget — debug=2 stops the target's world for the whole dump, so
+// the first contact is the cheap debug=1 profile (the count and the groups), a full dump is
+// predicted from that count before it is asked for (budget.ts), taken only while it keeps every
+// 40 s window under --max-overhead and one freeze under --max-pause, and held (groups from debug=1,
+// the cost said) when one alone would break either. Publishes immutable PollerState objects.
+import {formatDuration, formatPause} from '../text/units.ts';
+import {BUDGET_WINDOW_MS, type BudgetLimits, type CostSample, fitsWindow, fullIntervalMs, heldReason, type Pause, predictFullMs} from './budget.ts';
 import {PollFault} from './faults.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {realTimers, type Timers} from './timers.ts';
-import type {PollerState, PollError} from './types.ts';
+import type {FetchResult, PollerState, PollError} from './types.ts';
 
 export interface PollerOptions {
 	/** Requested interval between polls, ms. */
 	intervalMs: number;
-	/** Budget for the target's dump time, % of wall time; 0 = never stretch. */
+	/** Budget for the target's dump time, % of any 40 s window; 0 = never stretch. */
 	maxOverheadPct: number;
+	/** Longest single freeze a full dump may cause unasked, ms (default 1 s); 0 = no limit. */
+	maxPauseMs?: number;
+	/** The user asked for `?debug=1`: counts and groups only; a full dump only when asked (D). */
+	countsOnly?: boolean;
+	/** The limit a poll runs under, shown while the first poll waits. */
+	deadline?: {ms: number; flag: string};
 	/** Longest wait between retries after errors, ms (default 30 s, never below the interval). */
 	maxBackoffMs?: number;
 	/** goroutineleak polling interval, ms; default max(30 s, 10 × interval) — each read costs the target a GC cycle. */
@@ -22,6 +31,12 @@ export interface PollerOptions {
 	maxRawBytes?: number;
 	timers?: Timers;
 }
+
+/** `--max-pause` by default: the longest freeze gmon causes without being asked. */
+export const DEFAULT_MAX_PAUSE_MS = 1000;
+
+/** `scheduled`: the interval came; `now`: the first contact, `r`, `--once` (a full dump if the budget allows); `full`: `D`. */
+type TickMode = 'scheduled' | 'now' | 'full';
 
 export class Poller {
 	private readonly source: DumpSource;
@@ -37,8 +52,10 @@ export class Poller {
 	private stopped = false;
 	private lastTickAt: number | undefined;
 	private lastFullAt: number | undefined;
-	private costMs: number | undefined;
-	private costSamples: number[] = [];
+	private costSamples: CostSample[] = [];
+	/** The latest goroutine count and when it was read: the prediction's input. */
+	private count: {goroutines: number; at: number} | undefined;
+	private queuedMode: TickMode = 'now';
 	private nextLeakAt = 0;
 	private attempt = 0;
 	private raw: Buffer[] | undefined;
@@ -55,6 +72,8 @@ export class Poller {
 			polling: false,
 			intervalMs: options.intervalMs,
 			effectiveIntervalMs: options.intervalMs,
+			pauses: [],
+			...(options.deadline ? {deadline: options.deadline} : {}),
 		});
 	}
 
@@ -72,20 +91,28 @@ export class Poller {
 		return this.raw;
 	}
 
-	/** Start polling now (the first poll is a full debug=2 dump). */
+	/** Start polling now (the first contact is debug=1; a full dump follows when the budget allows it). */
 	start(): void {
 		if (this.started || this.stopped) return;
 		this.started = true;
-		void this.tick(true);
+		this.publish({since: this.timers.now()});
+		void this.tick('now');
 	}
 
 	/**
-	 * One full poll now (also when paused); resolves with the state after it. Does not start the
-	 * schedule by itself: `--once` is `await poller.poll()` then `await poller.stop()`.
+	 * One poll now (also when paused), a full dump if the budget allows one; resolves with the state
+	 * after it. Does not start the schedule by itself.
 	 */
 	async poll(): Promise<PollerState> {
-		await this.tick(true);
+		if (this.state.since === undefined) this.publish({since: this.timers.now()});
+		await this.tick('now');
 		return this.state;
+	}
+
+	/** `r`: poll now; a full dump if the budget allows one now, else the counts. */
+	pollNow(): void {
+		this.started = true;
+		void this.tick('now');
 	}
 
 	/** Resolves when no request is in flight. */
@@ -102,19 +129,20 @@ export class Poller {
 	resume(): void {
 		if (!this.state.paused) return;
 		this.publish({paused: false});
-		if (this.started) void this.tick(false);
+		if (this.started) void this.tick('scheduled');
 	}
 
-	/** A full debug=2 poll now, whatever the budget says (the user asked); queued if one is in flight. */
+	/** `D`: a full debug=2 dump now, whatever the budget says (the user asked); queued if one is in flight. */
 	refreshNow(): void {
 		this.started = true;
-		void this.tick(true);
+		void this.tick('full');
 	}
 
 	setIntervalMs(ms: number): void {
 		if (!(ms > 0)) return;
 		this.options.intervalMs = ms;
-		this.publish({intervalMs: ms, ...this.budget()});
+		const predicted = this.state.fullDump?.predictedMs;
+		this.publish({intervalMs: ms, ...(predicted === undefined ? {effectiveIntervalMs: ms, stretchedReason: undefined} : this.budget(predicted))});
 		if (this.timer !== undefined && !this.state.error) {
 			this.clearTimer();
 			this.schedule();
@@ -131,19 +159,23 @@ export class Poller {
 		this.publish({polling: false, nextPollAt: undefined});
 	}
 
-	private tick(force: boolean): Promise<void> {
+	private tick(mode: TickMode): Promise<void> {
 		if (this.stopped) return Promise.resolve();
 		if (this.inFlight) {
-			if (force) this.refreshQueued = true;
+			if (mode !== 'scheduled') {
+				// Queue the strongest ask: a full dump the user wanted is not lost behind a plain poll.
+				this.queuedMode = this.refreshQueued && this.queuedMode === 'full' ? 'full' : mode;
+				this.refreshQueued = true;
+			}
 			return this.inFlight;
 		}
 		this.clearTimer();
-		const run = this.runTick(force).finally(() => {
+		const run = this.runTick(mode).finally(() => {
 			this.inFlight = undefined;
 			if (this.stopped) return;
 			if (this.refreshQueued) {
 				this.refreshQueued = false;
-				void this.tick(true);
+				void this.tick(this.queuedMode);
 			} else {
 				this.schedule();
 			}
@@ -152,7 +184,7 @@ export class Poller {
 		return run;
 	}
 
-	private async runTick(force: boolean): Promise<void> {
+	private async runTick(mode: TickMode): Promise<void> {
 		const startedAt = this.timers.now();
 		this.lastTickAt = startedAt;
 		const abort = new AbortController();
@@ -161,37 +193,13 @@ export class Poller {
 		this.publish({polling: true, pollStartedAt: startedAt, nextPollAt: undefined});
 		const patch: Partial<PollerState> = {};
 		try {
-			const interval = this.options.intervalMs;
-			const fullDue =
-				force ||
-				!this.source.hasProfiles ||
-				this.lastFullAt === undefined ||
-				// Half an interval of slack: ticks come every interval, so take the one closest to due.
-				startedAt >= this.lastFullAt + this.state.effectiveIntervalMs - interval / 2 ||
-				this.profileUnsupported;
-			if (fullDue) {
-				const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true};
-				if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;
-				const outcome = await this.source.fetch(request, signal);
-				if (outcome !== 'unchanged') {
-					if (outcome.result.debug === 2) {
-						patch.last = outcome.result;
-						this.raw = outcome.raw;
-						this.lastFullAt = startedAt;
-						// Time to headers is what Go spent collecting the dump with the world stopped, plus
-						// network and our own event-loop latency. The least of the last three samples keeps
-						// a busy gmon (or one slow hop) from stretching the interval for nothing.
-						this.costSamples = [...this.costSamples.slice(-2), outcome.headersMs ?? outcome.result.durationMs];
-						this.costMs = Math.min(...this.costSamples);
-						Object.assign(patch, this.budget());
-						// A cut dump misses goroutines: keep the totals honest from the cheap profile.
-						if (outcome.result.truncated && this.source.hasProfiles) await this.pollProfile(patch, signal);
-					} else {
-						patch.lastProfile = outcome.result; // an offline debug=1 profile
-					}
-				}
+			if (mode === 'full' || !this.source.hasProfiles) {
+				await this.pollFull(patch, signal, startedAt, undefined);
+			} else if (this.profileUnsupported) {
+				// No debug=1 to count with: the last dump's own cost is the prediction.
+				if (!this.state.fullDump?.held) await this.pollFull(patch, signal, startedAt, undefined);
 			} else {
-				await this.pollProfile(patch, signal);
+				await this.pollWithinBudget(mode, patch, signal, startedAt);
 			}
 			this.attempt = 0;
 			patch.error = undefined;
@@ -203,7 +211,8 @@ export class Poller {
 			const fault = error instanceof PollFault ? error : new PollFault('other', oneLine(error));
 			this.attempt += 1;
 			const pollError: PollError = {kind: fault.kind, message: fault.message, at: startedAt, attempt: this.attempt};
-			if (this.source.repeats) pollError.retryAt = this.timers.now() + this.backoffMs();
+			if (fault.final) pollError.final = true;
+			else if (this.source.repeats) pollError.retryAt = this.timers.now() + this.backoffMs();
 			patch.error = pollError;
 		} finally {
 			if (this.abort === abort) this.abort = undefined;
@@ -213,16 +222,110 @@ export class Poller {
 		this.publish(patch);
 	}
 
+	/**
+	 * A tick on a live target: the counts when no full dump is due (or none is known to be safe),
+	 * then a full dump when one is due, its predicted cost is not held, and it fits the window.
+	 */
+	private async pollWithinBudget(mode: TickMode, patch: Partial<PollerState>, signal: AbortSignal, startedAt: number): Promise<void> {
+		const interval = this.options.intervalMs;
+		const due =
+			mode === 'now' ||
+			this.lastFullAt === undefined ||
+			// Half an interval of slack: ticks come every interval, so take the one closest to due.
+			startedAt >= this.lastFullAt + this.state.effectiveIntervalMs - interval / 2;
+		// A count from the tick before is fresh enough to predict from; the first contact (or a stale
+		// count) reads debug=1 first: milliseconds at any size.
+		const fresh = this.count !== undefined && startedAt - this.count.at <= 2 * interval + 1000;
+		let profile: FetchResult | undefined;
+		if (!due || !fresh || this.options.countsOnly) {
+			profile = await this.pollProfile(signal);
+			if (this.profileUnsupported) {
+				// A custom endpoint with no debug=1: nothing to predict from; full dumps on the stretched
+				// interval. When the full dump fails too, the target is wrong, not the profile: ask again later.
+				try {
+					await this.pollFull(patch, signal, startedAt, undefined);
+				} catch (error) {
+					if (this.lastFullAt === undefined) this.profileUnsupported = false;
+					throw error;
+				}
+				return;
+			}
+		}
+		if (due && this.count !== undefined) {
+			const predictedMs = predictFullMs(this.count.goroutines, this.costSamples);
+			const held = this.options.countsOnly ? 'the target URL asks for ?debug=1 (counts only)' : heldReason(predictedMs, this.limits());
+			patch.fullDump = held === undefined ? {goroutines: this.count.goroutines, predictedMs} : {goroutines: this.count.goroutines, predictedMs, held};
+			Object.assign(patch, this.budget(predictedMs));
+			if (held === undefined && fitsWindow(predictedMs, this.recentPauses(startedAt), startedAt, this.limits())) {
+				await this.pollFull(patch, signal, startedAt, profile);
+				return;
+			}
+		}
+		// No full dump this tick: the counts move the view (read now if the tick had none yet).
+		profile ??= await this.pollProfile(signal);
+		if (profile) patch.lastProfile = profile;
+	}
+
+	/**
+	 * The full debug=2 dump. `profile` is a debug=1 read earlier in this tick: it stays private
+	 * (the dump supersedes it) unless the dump was cut, when it gives the honest totals.
+	 */
+	private async pollFull(patch: Partial<PollerState>, signal: AbortSignal, startedAt: number, profile: FetchResult | undefined): Promise<void> {
+		const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true};
+		if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;
+		const fullAt = this.timers.now();
+		const outcome = await this.source.fetch(request, signal);
+		if (outcome === 'unchanged') return;
+		if (outcome.result.debug !== 2) {
+			patch.lastProfile = outcome.result; // an offline debug=1 profile
+			return;
+		}
+		patch.last = outcome.result;
+		this.raw = outcome.raw;
+		this.lastFullAt = startedAt;
+		if (this.source.hasProfiles) {
+			// Time to headers is what Go spent collecting the dump with the world stopped (plus the
+			// round trip and our own event-loop latency: counted, so the budget errs on the target's side).
+			const ms = outcome.headersMs ?? outcome.result.durationMs;
+			const goroutines = outcome.result.dump.goroutines.length;
+			this.costSamples = [...this.costSamples.slice(-2), {ms, goroutines}];
+			if (!outcome.result.truncated) this.count = {goroutines, at: this.timers.now()};
+			patch.pauses = [...this.recentPauses(fullAt), {at: fullAt, ms}];
+			const predictedMs = predictFullMs(this.count?.goroutines ?? goroutines, this.costSamples);
+			const held = heldReason(predictedMs, this.limits());
+			patch.fullDump = held === undefined ? {goroutines, predictedMs} : {goroutines, predictedMs, held};
+			Object.assign(patch, this.budget(predictedMs));
+			// A cut dump misses goroutines: keep the totals honest from the cheap profile.
+			if (outcome.result.truncated) {
+				const counts = profile ?? (await this.pollProfile(signal));
+				if (counts) patch.lastProfile = counts;
+			}
+		}
+	}
+
+	private limits(): BudgetLimits {
+		return {maxOverheadPct: this.options.maxOverheadPct, maxPauseMs: this.options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS};
+	}
+
+	/** The pauses still inside the window that ends at `now`. */
+	private recentPauses(now: number): Pause[] {
+		return this.state.pauses.filter(pause => pause.at + pause.ms > now - BUDGET_WINDOW_MS);
+	}
+
 	/** The cheap debug=1 profile. A target that does not serve it (a custom endpoint) is not asked again. */
-	private async pollProfile(patch: Partial<PollerState>, signal: AbortSignal): Promise<void> {
-		if (this.profileUnsupported) return;
+	private async pollProfile(signal: AbortSignal): Promise<FetchResult | undefined> {
+		if (this.profileUnsupported) return undefined;
 		try {
 			const profile = await this.source.fetch({profile: 'goroutine', debug: 1}, signal);
-			if (profile !== 'unchanged') patch.lastProfile = profile.result;
+			if (profile === 'unchanged') return undefined;
+			const {dump} = profile.result;
+			const goroutines = dump.profileTotal ?? dump.records.reduce((n, record) => n + record.count, 0);
+			this.count = {goroutines, at: this.timers.now()};
+			return profile.result;
 		} catch (error) {
 			if (error instanceof PollFault && (error.kind === 'not-found' || error.kind === 'not-a-dump')) {
 				this.profileUnsupported = true;
-				return;
+				return undefined;
 			}
 			throw error;
 		}
@@ -248,16 +351,15 @@ export class Poller {
 		this.nextLeakAt = this.timers.now() + interval;
 	}
 
-	/** The debug=2 interval that keeps the measured dump cost under the budget. */
-	private budget(): Pick<PollerState, 'effectiveIntervalMs' | 'stretchedReason'> {
+	/** The full-dump interval that keeps the predicted cost under the share, and why, when it is longer than the interval. */
+	private budget(predictedMs: number): Pick<PollerState, 'effectiveIntervalMs' | 'stretchedReason'> {
 		const interval = this.options.intervalMs;
-		const pct = this.options.maxOverheadPct;
-		if (!this.source.hasProfiles || pct <= 0 || this.costMs === undefined) return {effectiveIntervalMs: interval, stretchedReason: undefined};
-		const needed = Math.ceil((this.costMs * 100) / pct);
-		if (needed <= interval) return {effectiveIntervalMs: interval, stretchedReason: undefined};
+		const needed = fullIntervalMs(predictedMs, interval, this.limits());
+		// Stretched only when it reads differently: "every 2s (stretched from 2s)" said nothing.
+		if (formatDuration(needed) === formatDuration(interval)) return {effectiveIntervalMs: interval, stretchedReason: undefined};
 		return {
 			effectiveIntervalMs: needed,
-			stretchedReason: `dump costs ${formatDuration(this.costMs)}; a full dump every ${formatDuration(needed)} keeps the target under ${pct}%, counts every ${formatDuration(interval)}`,
+			stretchedReason: `each full dump freezes the target ~${formatPause(predictedMs)}; --max-overhead ${this.options.maxOverheadPct}%`,
 		};
 	}
 
@@ -279,7 +381,7 @@ export class Poller {
 		const delay = Math.max(0, due - now);
 		this.timer = this.timers.setTimeout(() => {
 			this.timer = undefined;
-			void this.tick(false);
+			void this.tick('scheduled');
 		}, delay);
 		this.publish({nextPollAt: now + delay});
 	}

@@ -1,5 +1,6 @@
 // What the poller publishes: immutable snapshots of each fetch, and its own status.
 import type {Dump, ProfileRecord} from '../dump/types.ts';
+import type {Pause} from './budget.ts';
 
 export interface FetchResult {
 	/** Epoch-ms when the fetch started. */
@@ -28,6 +29,8 @@ export interface PollError {
 	/** When the next retry is due (epoch-ms). */
 	retryAt?: number;
 	attempt: number;
+	/** Retrying cannot help (a file that is not a goroutine dump): no retry is scheduled, and a run ends on it. */
+	final?: true;
 }
 
 export interface PollerState {
@@ -49,7 +52,18 @@ export interface PollerState {
 	intervalMs: number;
 	/** Interval actually used for debug=2 after cost stretching, ms. */
 	effectiveIntervalMs: number;
-	/** Why the interval was stretched, when it was ("dump costs 1.4 s; polling every 28 s to keep the target under 5%"). */
+	/** Why full dumps come less often than the interval, when they do ("each freezes the target ~1.4s; --max-overhead 5%"). */
 	stretchedReason?: string;
 	nextPollAt?: number;
+	/** The full dumps' measured world stops in the last budget window, oldest first: the live cost. */
+	pauses: readonly Pause[];
+	/** When polling began (epoch-ms): the first window's share counts from here. */
+	since?: number;
+	/**
+	 * What the next full dump is predicted to cost, from the latest count and the cost measured so
+	 * far; `held` says why gmon will not take one by itself (`D` takes one anyway).
+	 */
+	fullDump?: {goroutines: number; predictedMs: number; held?: string};
+	/** The limit the poll in flight runs under, for the waiting line ("12s of --headers-timeout 1m"). */
+	deadline?: {ms: number; flag: string};
 }

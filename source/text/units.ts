@@ -36,3 +36,20 @@ export function formatDuration(ms: number): string {
 	const d = Math.floor(h / 24);
 	return h % 24 === 0 ? `${d}d` : `${d}d${pad2(h % 24)}h`;
 }
+
+/**
+ * `12ms`, `1.4s`, `16s`, `2m05s`: how long a target is frozen. One decimal from 1 to 10 s, where
+ * formatDuration's floor would read a 1.9 s pause as "1s" and hide what the budget is about.
+ */
+export function formatPause(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '-';
+	if (ms >= 999.5 && ms < 9950) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`;
+	return formatDuration(ms);
+}
+
+/** `0.3%`, `4.8%`, `12%`: a share of time, one decimal below 10. */
+export function formatShare(fraction: number): string {
+	if (!Number.isFinite(fraction) || fraction < 0) return '-';
+	const pct = fraction * 100;
+	return `${pct < 10 ? pct.toFixed(1) : Math.round(pct)}%`;
+}

@@ -5,7 +5,7 @@ import {Box, Text, useInput, usePaste, useStdin, useWindowSize} from 'ink';
 import {useCallback, useRef, useState} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../watch/types.ts';
-import {headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
+import {emptyListText, headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
@@ -132,7 +132,6 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const listKind = currentListKind(ui);
 	const header = headerLines({poller: state.poller, model, now, width: columns, compact, stateOrder: select.stateOrder(model, ui), ui});
 	const suspects = select.suspectsByKey(model);
-	const noData = state.poller.error ? 'no data: the target has not answered yet' : 'waiting for the first poll…';
 
 	let body: React.ReactNode;
 	let position: string | undefined;
@@ -170,7 +169,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={model ? 'no group matches the filters (Esc clears)' : noData}
+				empty={emptyListText('groups', model, state.poller, ui)}
 			/>
 		);
 	} else {
@@ -192,7 +191,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={model ? 'no goroutine matches the filters (Esc clears)' : noData}
+				empty={emptyListText('goroutines', model, state.poller, ui)}
 			/>
 		);
 	}

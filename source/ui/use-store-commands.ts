@@ -5,8 +5,11 @@ import {useCallback, useRef} from 'react';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorState, MonitorStore} from '../watch/types.ts';
 import {nextGroupBy, nextInterval, type Command} from '../view/keymap.ts';
-import {groupByNotice} from '../view/chrome.ts';
+import {fullDumpPrompt, groupByNotice} from '../view/chrome.ts';
 import type {Action, ListKind} from '../view/types.ts';
+
+/** How long a first `D` over the budget waits for the second. */
+const confirmMs = 10_000;
 
 export function useStoreCommands(
 	store: MonitorStore,
@@ -24,6 +27,8 @@ export function useStoreCommands(
 	const groupByRef = useRef(groupBy);
 	groupByRef.current = groupBy;
 	const say = useCallback((text: string) => dispatch({type: 'message', text}), [dispatch]);
+	// `D` over the budget asks first: the second press within this long takes the dump.
+	const armedAt = useRef(0);
 
 	return useCallback(
 		(command: Command) => {
@@ -38,9 +43,22 @@ export function useStoreCommands(
 					else control.pause();
 					return;
 				case 'refresh':
-					control.refreshNow();
+					control.pollNow();
 					say('refreshing now');
 					return;
+				case 'fullDump': {
+					const full = poller.fullDump;
+					const now = Date.now();
+					if (full?.held && now - armedAt.current > confirmMs) {
+						armedAt.current = now;
+						say(fullDumpPrompt(full));
+						return;
+					}
+					armedAt.current = 0;
+					control.refreshNow();
+					say('taking a full dump now');
+					return;
+				}
 				case 'slower':
 				case 'faster': {
 					const ms = nextInterval(poller.intervalMs, command);

@@ -6,7 +6,7 @@ import {GROUP_BYS} from '../model/types.ts';
 import {goroutineSorts, type Action, type Nav} from './types.ts';
 
 /** Things a key asks of the store (the poller) or the process rather than of the UI state. */
-export type Command = 'quit' | 'pause' | 'refresh' | 'slower' | 'faster' | 'write' | 'groupBy';
+export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'groupBy';
 
 export type Intent = {action: Action} | {command: Command} | undefined;
 
@@ -240,7 +240,24 @@ export const bindings: readonly Binding[] = [
 		intent: cmd('pause'),
 		footer: {...wideLists, stack: {tier: 2}, groupStack: {tier: 2}},
 	},
-	{keys: ['r'], does: 'refresh now', short: 'refresh', section: 'Target', in: lists, intent: cmd('refresh'), footer: wideLists},
+	{
+		keys: ['r'],
+		does: 'refresh now (a full dump only within the budget)',
+		short: 'refresh',
+		section: 'Target',
+		in: lists,
+		intent: cmd('refresh'),
+		footer: wideLists,
+	},
+	{
+		keys: ['D'],
+		does: 'a full dump now, over the budget (says its cost and asks again first)',
+		short: 'full dump',
+		section: 'Target',
+		in: lists,
+		intent: cmd('fullDump'),
+		footer: wideLists,
+	},
 	{
 		keys: ['+', '=', '-', '_'],
 		show: '+/-',

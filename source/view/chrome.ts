@@ -2,7 +2,8 @@
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
 import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
-import {formatBytes, formatDuration} from '../text/units.ts';
+import {formatBytes, formatDuration, formatPause, formatShare} from '../text/units.ts';
+import {frozenShare} from '../fetch/budget.ts';
 import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace, type Section} from './bindings.ts';
@@ -45,6 +46,51 @@ function cutNote(last: FetchResult, total: number | undefined): string {
 	return `cut at ${formatBytes(last.bytes)}: ${formatCount(listed)}${of} listed`;
 }
 
+/** `full dump held: ~1.5s freeze (over --max-pause 1s), D takes one`: why there are no stacks, and the way to get them. */
+export function heldNote(full: NonNullable<PollerState['fullDump']>): string {
+	return `full dump held: ~${formatPause(full.predictedMs)} freeze${full.held ? ` (${full.held})` : ''}, D takes one`;
+}
+
+/** `pause 12ms, frozen 0.3%`: what the full dumps cost the target, measured (the share over the last 40 s). */
+function costNote(poller: PollerState, now: number): string | undefined {
+	const last = poller.pauses.at(-1);
+	if (!last) return undefined;
+	return `pause ${formatPause(last.ms)}, frozen ${formatShare(frozenShare(poller.pauses, now, poller.since ?? last.at))}`;
+}
+
+/**
+ * `every 2s`, or when full dumps come less often than the counts: `counts every 2s, full dump every
+ * 28s (each freezes the target ~1.4s; --max-overhead 5%)`: the real intervals and why.
+ */
+function intervalNote(poller: PollerState): string {
+	const every = formatDuration(poller.intervalMs);
+	const full = formatDuration(poller.effectiveIntervalMs);
+	if (poller.fullDump?.held || full === every) return `every ${every}`;
+	return `counts every ${every}, full dump every ${full}${poller.stretchedReason ? ` (${visible(poller.stretchedReason)})` : ''}`;
+}
+
+/** What `D` asks before it freezes the target past the budget: the cost, the rule it breaks, how to go on. */
+export function fullDumpPrompt(full: NonNullable<PollerState['fullDump']>): string {
+	return `a full dump freezes the target ~${formatPause(full.predictedMs)} (${formatCount(full.goroutines)} goroutines${full.held ? `, ${full.held}` : ''}): press D again to take it`;
+}
+
+/**
+ * What an empty list says: what is wrong when there is no data, why there are no stacks when the
+ * budget held the full dump, and "matches the filters" only when a filter is set.
+ */
+export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapshot | undefined, poller: PollerState, ui: UiState): string {
+	if (!model) {
+		if (poller.error) return `no data: ${visible(poller.error.message)}`;
+		return 'waiting for the first poll…';
+	}
+	const filtered = ui.states.length > 0 || ui.query !== '' || ui.hideIdle;
+	if (filtered) return `no ${kind === 'groups' ? 'group' : 'goroutine'} matches the filters (Esc clears)`;
+	if (kind === 'goroutines' && !poller.last && poller.fullDump) {
+		return `no stacks per goroutine yet: ${heldNote(poller.fullDump)}; Tab shows the groups (debug=1)`;
+	}
+	return `no ${kind === 'groups' ? 'groups' : 'goroutines'} in this dump`;
+}
+
 function pollStatus({poller, model, now}: HeaderInput): string {
 	const parts: string[] = [];
 	// First, so a narrow pane never cuts it off.
@@ -57,22 +103,25 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	// Goroutines behind a header shape gmon does not know are in no count: say so (`--once` prints the line).
 	const unparsed = last?.dump.unparsedHeaders?.count ?? 0;
 	if (unparsed > 0) parts.push(`${formatCount(unparsed)} goroutine header${unparsed === 1 ? '' : 's'} not understood`);
+	const full = poller.fullDump;
+	if (full?.held) parts.push(heldNote(full));
 	if (last) {
 		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
 		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
+	} else if (profile) {
+		parts.push(`counts ${ago(now - profile.at - profile.durationMs)}`);
 	}
-	// A poll taking long (a slow link, a target dripping bytes) shows its time, in whole seconds so
-	// the once-a-second clock redraws only then; --poll-timeout ends it.
+	// A poll taking long (a slow link, a target dripping bytes, one that never answers) shows its
+	// time and the limit that ends it, in whole seconds so the once-a-second clock redraws only then.
 	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
-	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}` : '';
-	if (!last && !poller.error) parts.push(`waiting for the first poll…${slow}`);
+	const limit = poller.deadline ? ` of ${poller.deadline.flag} ${formatDuration(poller.deadline.ms)}` : '';
+	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}${limit}` : '';
+	if (!last && !profile && !poller.error) parts.push(`waiting for the first poll…${slow}`);
 	else if (slow !== '') parts.push(`polling for${slow}`);
-	let interval = `every ${formatDuration(poller.effectiveIntervalMs)}`;
-	if (poller.effectiveIntervalMs > poller.intervalMs) {
-		interval += ` (stretched from ${formatDuration(poller.intervalMs)}${poller.stretchedReason ? `: ${visible(poller.stretchedReason)}` : ' to spare the target'})`;
-	}
+	const cost = costNote(poller, now);
+	if (cost) parts.push(cost);
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
-	parts.push(interval);
+	parts.push(intervalNote(poller));
 	return parts.join(' · ');
 }
 
@@ -133,7 +182,10 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
 	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
-	lines.push({text: truncateEnd(title, width), tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders ? 'warn' : 'title'});
+	lines.push({
+		text: truncateEnd(title, width),
+		tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders || poller.fullDump?.held ? 'warn' : 'title',
+	});
 	const error = errorLine(input);
 	if (error) lines.push({...error, text: truncateEnd(error.text, width)});
 	if (!model) {

@@ -15,8 +15,14 @@ import type {FetchResult, PollError, PollerState} from '../fetch/types.ts';
 export interface WatchOptions {
 	/** Requested interval between polls, ms. */
 	intervalMs: number;
-	/** Budget for the target's dump time, % of wall time; 0 = never stretch. */
+	/** Budget for the target's dump time, % of any 40 s window; 0 = never stretch. */
 	maxOverheadPct: number;
+	/** Longest single freeze a full dump may cause unasked, ms; 0 = no limit (default 1 s). */
+	maxPauseMs?: number;
+	/** Counts only (the URL asked for ?debug=1): full dumps only when asked. */
+	countsOnly?: boolean;
+	/** The limit one poll runs under, for the waiting line. */
+	deadline?: {ms: number; flag: string};
 	groupBy?: GroupBy;
 	stuckAfterPolls?: number;
 	stuckAfterMs?: number;
@@ -54,18 +60,42 @@ export interface WatchEngine {
 	start(): void;
 	pause(): void;
 	resume(): void;
+	/** `D`: a full dump now, whatever the budget says. */
 	refreshNow(): void;
+	/** `r`: poll now within the budget. */
+	pollNow(): void;
 	setIntervalMs(ms: number): void;
 	setGroupBy(by: GroupBy): void;
 	stop(): Promise<void>;
 }
 
 /** What the config says about polling and the stuck rule; callers add their own (groupBy, test timers). */
-export function configWatchOptions(config: Pick<Config, 'intervalMs' | 'maxOverheadPct' | 'stuckAfterPolls' | 'stuckAfterMs'>): WatchOptions {
+export function configWatchOptions(
+	config: Pick<Config, 'intervalMs' | 'maxOverheadPct' | 'stuckAfterPolls' | 'stuckAfterMs'> &
+		Partial<Pick<Config, 'target' | 'maxPauseMs' | 'headersTimeoutMs' | 'pollTimeoutMs'>>,
+): WatchOptions {
 	const options: WatchOptions = {intervalMs: config.intervalMs, maxOverheadPct: config.maxOverheadPct};
+	if (config.maxPauseMs !== undefined) options.maxPauseMs = config.maxPauseMs;
+	const target = config.target;
+	if ((target?.kind === 'http' || target?.kind === 'unix') && target.countsOnly) options.countsOnly = true;
+	const deadline = deadlineOf(config);
+	if (deadline) options.deadline = deadline;
 	if (config.stuckAfterPolls !== undefined) options.stuckAfterPolls = config.stuckAfterPolls;
 	if (config.stuckAfterMs !== undefined) options.stuckAfterMs = config.stuckAfterMs;
 	return options;
+}
+
+/**
+ * The limit a poll waits under: a network target that never answers gives up at --headers-timeout
+ * (Go sends headers once the dump is collected), the whole poll at --poll-timeout; a file read at --poll-timeout.
+ */
+function deadlineOf(config: Partial<Pick<Config, 'target' | 'headersTimeoutMs' | 'pollTimeoutMs'>>): WatchOptions['deadline'] {
+	const {target, headersTimeoutMs, pollTimeoutMs} = config;
+	if (!target || pollTimeoutMs === undefined) return undefined;
+	if ((target.kind === 'http' || target.kind === 'unix') && headersTimeoutMs !== undefined && headersTimeoutMs > 0 && headersTimeoutMs < pollTimeoutMs) {
+		return {ms: headersTimeoutMs, flag: '--headers-timeout'};
+	}
+	return {ms: pollTimeoutMs, flag: '--poll-timeout'};
 }
 
 export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds'>): TrackerOptions {
@@ -80,6 +110,9 @@ export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAft
 export function createWatch(source: DumpSource, options: WatchOptions): WatchEngine {
 	const tracker: TrackerLike = options.tracker ?? new Tracker(trackerOptions(options));
 	const pollerOptions: PollerOptions = {intervalMs: options.intervalMs, maxOverheadPct: options.maxOverheadPct};
+	if (options.maxPauseMs !== undefined) pollerOptions.maxPauseMs = options.maxPauseMs;
+	if (options.countsOnly) pollerOptions.countsOnly = true;
+	if (options.deadline) pollerOptions.deadline = options.deadline;
 	if (options.timers) pollerOptions.timers = options.timers;
 	if (options.maxBackoffMs !== undefined) pollerOptions.maxBackoffMs = options.maxBackoffMs;
 	if (options.leakIntervalMs !== undefined) pollerOptions.leakIntervalMs = options.leakIntervalMs;
@@ -94,6 +127,9 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 	let failedSinceLastDump = false;
 	// A saved profile's snapshot has one group per stack whatever the key: regrouping keeps it.
 	let fromProfile = false;
+	// Until a full dump went through the tracker, a live target's debug=1 profile is the whole
+	// picture (the budget held the full dump): its groups are shown, and a report counts it as a poll.
+	let hadFullDump = false;
 
 	const publish = (next: Partial<WatchState>): void => {
 		state = Object.freeze({...state, ...next});
@@ -119,11 +155,12 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 				next.model = tracker.update(input);
 				next.dump = current.last;
 				fromProfile = false;
+				hadFullDump = true;
 				modelError = undefined;
 			}
 			if (current.lastProfile && current.lastProfile !== previous.lastProfile) {
 				const profile = current.lastProfile;
-				if (!source.hasProfiles && profile.dump.goroutines.length === 0) {
+				if ((!source.hasProfiles || !hadFullDump) && profile.dump.goroutines.length === 0) {
 					// A saved debug=1 profile read offline is the whole dump: one group per record, as the report shows it.
 					next.model = snapshotFromProfile(profile.dump, profile.at);
 					next.dump = profile;
@@ -154,6 +191,7 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		pause: () => poller.pause(),
 		resume: () => poller.resume(),
 		refreshNow: () => poller.refreshNow(),
+		pollNow: () => poller.pollNow(),
 		setIntervalMs: ms => poller.setIntervalMs(ms),
 		setGroupBy(by) {
 			const model = tracker.setGroupBy(by);

@@ -78,6 +78,7 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}, extra: Pic
 			pause: engine.pause,
 			resume: engine.resume,
 			refreshNow: engine.refreshNow,
+			pollNow: engine.pollNow,
 			setIntervalMs: engine.setIntervalMs,
 			setGroupBy: engine.setGroupBy,
 			async writeDump(path) {

@@ -11,7 +11,10 @@ export interface MonitorState extends WatchState {
 export interface MonitorControl {
 	pause(): void;
 	resume(): void;
+	/** `D`: a full dump now, whatever the budget says. */
 	refreshNow(): void;
+	/** `r`: poll now; a full dump only if the budget allows one. */
+	pollNow(): void;
 	/** Requested interval; the poller may still stretch it to spare the target. */
 	setIntervalMs(ms: number): void;
 	setGroupBy(by: GroupBy): void;

@@ -175,6 +175,7 @@ export function pollerState(partial: Partial<PollerState> = {}): PollerState {
 		polling: false,
 		intervalMs: 2000,
 		effectiveIntervalMs: 2000,
+		pauses: [],
 		...partial,
 	};
 }
@@ -223,6 +224,9 @@ export class FakeStore implements MonitorStore {
 		},
 		refreshNow: () => {
 			this.calls.push('refreshNow');
+		},
+		pollNow: () => {
+			this.calls.push('pollNow');
 		},
 		setIntervalMs: (ms: number) => {
 			this.calls.push(`setIntervalMs ${ms}`);
