@@ -96,7 +96,7 @@ test('--once on several targets: each report, then the fleet line per target; a 
 	assert.match(result.stdout, /^gmon report: .*go1\.19-big-1642/m);
 	assert.match(result.stdout, /^gmon report: .*go1\.19-statezoo/m);
 	assert.match(result.stdout, /^gmon fleet: 3 targets, 2 up, 1 down · 1684 goroutines/m);
-	assert.match(result.stdout, new RegExp(`^  127\\.0\\.0\\.1:${port} +down  connection refused`, 'm'));
+	assert.match(result.stdout, new RegExp(`^  127\\.0\\.0\\.1:${port} +down  nothing listening on 127\\.0\\.0\\.1:${port}`, 'm'));
 	assert.match(result.stdout, /^gmon fleet: .* · 8 suspect goroutines on 2 of 3 targets · 6 possible$/m);
 	assert.match(result.stdout, /^ {2}1\. likely main\.main\.func\d+ main\.go:\d+ .*: 2 of 3 targets/m, 'a suspect says how many targets have it');
 	assert.match(result.stderr, new RegExp(`1 of 3 targets gave no goroutine dump: 127\\.0\\.0\\.1:${port}`));
