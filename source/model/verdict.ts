@@ -157,7 +157,7 @@ export function describeGrowth(growth: GrowthStory, now: number): string {
  * Receivers, selects and Cond waiters born at different times weigh as a pile from this many on:
  * fewer is what a handful of clients' sessions or in-flight calls give (see test/services.test.ts).
  */
-export const WAITERS_PILE = 8;
+const WAITERS_PILE = 8;
 
 interface Evidence {
 	tier: Tier;

@@ -1,10 +1,20 @@
-// Tests that need Go or tmux skip with a visible reason on a developer's machine that lacks
-// them, and fail in CI (CI is set there), where .ci/run installs both.
+// Tests that need Go, tmux or a real Go service skip with a visible reason on a developer's
+// machine that lacks them, and fail in CI (CI is set there), where .ci/run installs them all.
 import {execFileSync} from 'node:child_process';
+
+// How each tool prints its version (a run that exits 0 means it is installed and runs); `-V`
+// for the rest (tmux, setpriv).
+const versionArgs: Record<string, readonly string[]> = {
+	go: ['version'],
+	caddy: ['version'],
+	etcd: ['--version'],
+	prometheus: ['--version'],
+	'prometheus-alertmanager': ['--version'],
+};
 
 export function hasTool(name: string): boolean {
 	try {
-		execFileSync(name, name === 'go' ? ['version'] : ['-V'], {stdio: 'ignore'});
+		execFileSync(name, versionArgs[name] ?? ['-V'], {stdio: 'ignore'});
 		return true;
 	} catch {
 		return false;
