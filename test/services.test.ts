@@ -18,7 +18,7 @@ interface Report {
 // `--max-overhead 0`: 3 polls at 1 s as in `npm run eval`, also when a cold first dump on a busy
 // machine is slow enough for gmon's overhead budget to space the full dumps out (seconds each).
 async function report(service: RunningService): Promise<Report> {
-	const args = [service.target, '--once', '--polls', '3', '--interval', '1s', '--max-overhead', '0', '--json'];
+	const args = [service.url, '--once', '--polls', '3', '--interval', '1s', '--max-overhead', '0', '--json'];
 	const result = await runCli(args, {env: {NO_COLOR: '1'}});
 	assert.equal(result.code, 0, `gmon exited ${result.code}: ${result.stderr}`);
 	return JSON.parse(result.stdout) as Report;

@@ -10,8 +10,8 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 
 export interface RunningService {
-	/** What gmon is pointed at: the service's /debug/pprof/ mount. */
-	target: string;
+	/** What gmon is pointed at: `http://127.0.0.1:PORT`, serving /debug/pprof/. */
+	url: string;
 	/** Ordinary traffic until the signal aborts; resolves when every client has stopped. */
 	load(signal: AbortSignal): Promise<void>;
 	stop(): Promise<void>;
@@ -150,7 +150,7 @@ const etcd: ServiceSpec = {
 			`${url}/health`,
 		);
 		return {
-			target: `${url}/debug/pprof/`,
+			url,
 			stop,
 			async load(signal) {
 				const watches = Array.from({length: 3}, async (_, w) => {
@@ -206,7 +206,7 @@ const alertmanager: ServiceSpec = {
 			{'alertmanager.yml': config},
 		);
 		return {
-			target: `${url}/debug/pprof/`,
+			url,
 			stop,
 			async load(signal) {
 				await clients(
@@ -255,7 +255,7 @@ const caddy: ServiceSpec = {
 			'caddy.json': JSON.stringify(config),
 		});
 		return {
-			target: `http://127.0.0.1:${admin}/debug/pprof/`,
+			url: `http://127.0.0.1:${admin}`,
 			stop,
 			async load(signal) {
 				await clients(signal, 8, async () => void (await send(`http://127.0.0.1:${site}/`)), 5);
@@ -297,7 +297,7 @@ const prometheus: ServiceSpec = {
 		);
 		const queries = ['up', 'rate(prometheus_http_requests_total[10s])', 'sum by (job) (go_goroutines)'];
 		return {
-			target: `${url}/debug/pprof/`,
+			url,
 			stop,
 			async load(signal) {
 				await clients(

@@ -4,7 +4,7 @@ import {execFileSync} from 'node:child_process';
 
 // How each tool prints its version (a run that exits 0 means it is installed and runs); `-V`
 // for the rest (tmux, setpriv).
-const versionArgs: Record<string, readonly string[]> = {
+const versionFlags: Record<string, string[]> = {
 	go: ['version'],
 	caddy: ['version'],
 	etcd: ['--version'],
@@ -12,9 +12,11 @@ const versionArgs: Record<string, readonly string[]> = {
 	'prometheus-alertmanager': ['--version'],
 };
 
+export const versionArgs = (name: string): string[] => versionFlags[name] ?? ['-V'];
+
 export function hasTool(name: string): boolean {
 	try {
-		execFileSync(name, versionArgs[name] ?? ['-V'], {stdio: 'ignore'});
+		execFileSync(name, versionArgs(name), {stdio: 'ignore'});
 		return true;
 	} catch {
 		return false;
