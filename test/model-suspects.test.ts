@@ -65,3 +65,19 @@ test('a group that appears in one burst after the first poll grew from nothing, 
 		['main.fanoutWorker'],
 	);
 });
+
+test('receivers born at different times after their starter returned: a handful is a few clients’ streams (no suspect), a pile of 8 is possible', () => {
+	// Ids 10 apart with nothing alive between: born one by one between finished requests.
+	const receivers = (n: number) =>
+		Array.from({length: n}, (_, i) => ({
+			...parked(100 + 10 * i, 'chan receive', 'main.watchStream', 33, 0),
+			createdBy: {func: 'main.openStream', file: '/src/app/streams.go', line: 30, parentId: 7},
+		}));
+	const judge = (n: number) => new Tracker().update({at: 0, goroutines: receivers(n)}).suspects.map(x => [x.tier, x.reason]);
+	assert.deepEqual(judge(3), []);
+	assert.deepEqual(judge(7), []);
+	const pile = judge(8);
+	assert.equal(pile.length, 1);
+	assert.equal(pile[0]![0], 'possible');
+	assert.match(pile[0]![1]!, /8 goroutines in chan receive at handlers\.go:33 — the functions that started them have returned, born over 71 goroutine ids/);
+});

@@ -4,13 +4,18 @@
 // modes a user has: one dump (2.5 s after start: the leak predates the look), 3 polls at 1 s, and
 // with `--watch` a 60 s watch (a poll every 5 s). Printed as Markdown: recall per leak program
 // (its labelled site flagged) and per goroutine, false-positive groups on the healthy programs,
-// per wait reason, per build and mode.
+// per wait reason, per build and mode. Then the real services from Debian that are installed
+// (etcd, alertmanager, caddy, prometheus; test/corpus/services.ts), idle and under ordinary load,
+// in the same modes: false-positive groups per service.
 //
 //   npm run eval                 all builds, one dump + 3 polls
 //   npm run eval -- --watch      also the 60 s watch
 //   npm run eval -- --only go1.26   builds whose label contains the text
+//   npm run eval -- --only services the real services alone
+import {spawnSync} from 'node:child_process';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {atLeast, type Tier} from '../../source/model/verdict.ts';
+import {hasTool, versionArgs} from '../helpers/tools.ts';
 import {
 	buildCorpus,
 	buildSpecs,
@@ -25,6 +30,7 @@ import {
 	type Scenario,
 	type Score,
 } from './corpus.ts';
+import {services, type RunningService} from './services.ts';
 
 const args = process.argv.slice(2);
 const withWatch = args.includes('--watch');
@@ -140,6 +146,79 @@ function perProgram(): string[] {
 	return out;
 }
 
+interface ServiceRow {
+	name: string;
+	version: string;
+	load: string;
+	mode: string;
+	idle: Score;
+	loaded: Score;
+}
+
+const serviceRows: ServiceRow[] = [];
+
+/** Three polls at 1 s (the first is the one dump) of a running service. */
+async function threePolls(service: RunningService): Promise<Poll[]> {
+	const polls: Poll[] = [];
+	for (let i = 0; i < 3; i++) {
+		if (i > 0) await sleep(1000);
+		polls.push(await poll(service.url, false));
+	}
+	return polls;
+}
+
+/** Each installed service: started, 3 polls idle, then 3 polls under its ordinary load (after 1.5 s of it). */
+async function runServices(): Promise<void> {
+	for (const spec of services) {
+		if (!hasTool(spec.tool)) {
+			process.stderr.write(`eval: skipping ${spec.name}: ${spec.tool} not installed (Debian ${spec.pkg})\n`);
+			continue;
+		}
+		const printed = spawnSync(spec.tool, versionArgs(spec.tool), {encoding: 'utf8'});
+		const version = /\d+\.\d+\.\d+/.exec(`${printed.stdout}${printed.stderr}`)?.[0] ?? '?';
+		const service = await spec.start();
+		try {
+			await sleep(1000);
+			const idle = await threePolls(service);
+			const traffic = new AbortController();
+			const load = service.load(traffic.signal);
+			let loaded: Poll[];
+			try {
+				await sleep(1500);
+				loaded = await threePolls(service);
+			} finally {
+				traffic.abort();
+				await load;
+			}
+			for (const [mode, n] of [
+				['one dump', 1],
+				['3 polls at 1 s', 3],
+			] as const) {
+				serviceRows.push({
+					name: spec.name,
+					version,
+					load: spec.loadText,
+					mode,
+					idle: score(model(idle.slice(0, n)), []),
+					loaded: score(model(loaded.slice(0, n)), []),
+				});
+			}
+		} finally {
+			await service.stop();
+		}
+	}
+}
+
+function serviceTable(): string[] {
+	const cell = (s: Score) => `${s.elsewhere.likely + s.elsewhere.proven} / ${s.elsewhere.possible}`;
+	const out = ['| service | load | mode | idle: likely+ / possible groups | under load: likely+ / possible groups |', '|---|---|---|---|---|'];
+	for (const r of serviceRows) out.push(`| ${r.name} ${r.version} | ${r.load} | ${r.mode} | ${cell(r.idle)} | ${cell(r.loaded)} |`);
+	const possible = serviceRows.flatMap(r => [r.idle, r.loaded].flatMap(s => s.suspects.filter(x => x.tier === 'possible').map(x => `${r.name}: ${x.reason}`)));
+	const distinct = [...new Set(possible)];
+	if (distinct.length > 0) out.push('', 'The possible groups:', '', ...distinct.map(text => `- ${text}`));
+	return out;
+}
+
 const started = Date.now();
 for (const spec of buildSpecs) {
 	if (only && !spec.label.includes(only)) continue;
@@ -155,7 +234,9 @@ for (const spec of buildSpecs) {
 	await runBuild(build, table);
 }
 
-const lines = [
+if (!only || 'services'.includes(only)) await runServices();
+
+const corpusLines = [
 	`## gmon on the labelled corpus (${rows.filter(r => r.scenario.kind === 'leak').length / Math.max(1, new Set(rows.map(r => `${r.build}${r.mode}`)).size)} leak programs, ${rows.filter(r => r.scenario.kind === 'healthy').length / Math.max(1, new Set(rows.map(r => `${r.build}${r.mode}`)).size)} healthy; ${Math.round((Date.now() - started) / 1000)} s)`,
 	'',
 	...summary(),
@@ -168,4 +249,6 @@ const lines = [
 	'',
 	...perProgram(),
 ];
+const serviceLines = ['### Real services (Debian), idle and under ordinary load', '', ...serviceTable()];
+const lines = [...(rows.length > 0 ? corpusLines : []), ...(serviceRows.length > 0 ? ['', ...serviceLines] : [])];
 process.stdout.write(`${lines.join('\n')}\n`);

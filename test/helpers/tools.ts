@@ -1,13 +1,23 @@
-// Tests that need Go, tmux or Prometheus skip with a visible reason on a developer's machine that lacks
-// them, and fail in CI (CI is set there), where .ci/run installs them.
+// Tests that need Go, tmux, Prometheus or a real Go service skip with a visible reason on a developer's
+// machine that lacks them, and fail in CI (CI is set there), where .ci/run installs them all.
 import {execFileSync} from 'node:child_process';
 
-/** How each tool prints its version without side effects; `-V` for the rest (tmux). */
-const versionArgs: Record<string, string[]> = {go: ['version'], prometheus: ['--version'], promtool: ['--version']};
+// How each tool prints its version (a run that exits 0 means it is installed and runs); `-V`
+// for the rest (tmux, setpriv).
+const versionFlags: Record<string, string[]> = {
+	go: ['version'],
+	caddy: ['version'],
+	etcd: ['--version'],
+	prometheus: ['--version'],
+	promtool: ['--version'],
+	'prometheus-alertmanager': ['--version'],
+};
+
+export const versionArgs = (name: string): string[] => versionFlags[name] ?? ['-V'];
 
 export function hasTool(name: string): boolean {
 	try {
-		execFileSync(name, versionArgs[name] ?? ['-V'], {stdio: 'ignore'});
+		execFileSync(name, versionArgs(name), {stdio: 'ignore'});
 		return true;
 	} catch {
 		return false;
