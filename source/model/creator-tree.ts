@@ -23,6 +23,8 @@ export interface CreatorNode {
 	ids: number[];
 	/** The member with the longest wait: what the row shows. Absent when no member is shown here. */
 	sample?: TrackedGoroutine;
+	/** A goroutine of this node's group on this path, shown or not: names a parent the filter hides. */
+	via?: TrackedGoroutine;
 	/** This node's members plus every descendant's. */
 	total: number;
 	/** The loudest leak tier in the subtree (3 proven, 2 suspect, 1 stuck, 0 none): a folded node still says so. */
@@ -67,7 +69,7 @@ export function buildCreatorTree({shown, byId, tierOf}: CreatorTreeInput): Creat
 		return node;
 	};
 	const groupNode = (parent: CreatorNode | undefined, t: TrackedGoroutine) =>
-		child(parent, t.groupKey, () => ({kind: 'group', groupKey: t.groupKey, ids: [], total: 0, worst: 0, children: []}));
+		child(parent, t.groupKey, () => ({kind: 'group', groupKey: t.groupKey, via: t, ids: [], total: 0, worst: 0, children: []}));
 
 	const nodeOf = (start: TrackedGoroutine): CreatorNode => {
 		// Walk up to a goroutine already placed or a root; iterative, so a 10,000-deep chain is fine,

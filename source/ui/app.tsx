@@ -12,7 +12,7 @@ import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
-import {GoroutineList, GroupList} from './list-views.tsx';
+import {GoroutineList, GroupList, TreeList} from './list-views.tsx';
 import {Line} from './lines.tsx';
 import {Help, StatePicker} from './overlays.tsx';
 import {StackView} from './stack-view.tsx';
@@ -157,6 +157,21 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		body = <StackView lines={content.lines} scroll={view.scroll} height={bodyRows} noColor={noColor} />;
 		const max = Math.max(0, content.lines.length - bodyRows);
 		if (max > 0) position = `lines ${Math.min(view.scroll, max) + 1}–${Math.min(content.lines.length, view.scroll + bodyRows)}/${content.lines.length}`;
+	} else if (view.kind === 'tree') {
+		const list = select.tree(model, ui, view, listRows(bodyRows));
+		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		gone = list.gone;
+		body = (
+			<TreeList
+				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				top={list.top}
+				index={list.index}
+				height={bodyRows}
+				width={columns}
+				noColor={noColor}
+				empty={model ? 'no goroutine matches the filters (Esc clears)' : noData}
+			/>
+		);
 	} else if (view.kind === 'groups') {
 		const list = select.groups(model, ui, view, listRows(bodyRows));
 		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
@@ -181,6 +196,11 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 			const group = select.groupsByKey(model).get(view.group);
 			const frame = group ? groupWhere(group) : undefined;
 			groupLabel = group ? `${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+		}
+		if (view.node !== undefined) {
+			const node = select.treeNode(model, ui, view.node);
+			const sample = node?.sample;
+			groupLabel = sample ? `tree node ${shortFunc(sample.where?.func ?? sample.g.frames[0]?.func ?? '')} (${node.ids.length})` : 'gone';
 		}
 		body = (
 			<GoroutineList
