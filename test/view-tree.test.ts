@@ -61,7 +61,7 @@ test('← folds an open node, then moves to its parent; → unfolds, then moves 
 test('the cursor follows its node when the next poll adds rows above it, and says nothing is gone', () => {
 	const select = createSelector();
 	const first = env(snapshot([main, handler(2), worker(3, 2)]), select);
-	let s = run(initialUiState(), first, {type: 'toggleTree'}, {type: 'nav', nav: 'bottom'});
+	const s = run(initialUiState(), first, {type: 'toggleTree'}, {type: 'nav', nav: 'bottom'});
 	assert.equal(rows(s, first).selected, 'main.fanoutWorker');
 	// A proven leak elsewhere sorts first under main: the worker's row moves down two.
 	const leak = tracked({id: 9, state: 'chan receive', leaked: true, frames: [['main.ticker', '/app/t.go', 5]], createdBy: {func: 'main.main', parentId: 1}});
