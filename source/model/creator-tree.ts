@@ -172,6 +172,20 @@ export function parentKey(key: string): string {
 	return at <= 0 ? '' : key.slice(0, at);
 }
 
+/** The last step of a node key: its group key (or the stand-in's), the same whichever path leads to it. */
+export function lastStep(key: string): string {
+	return key.slice(key.lastIndexOf(SEP, key.length - 1) + 1);
+}
+
+/**
+ * The function a goroutine was started with (`go f()`: f), its outermost frame: what a tree of
+ * who started whom names a node by. (With Go's elided frames it is the outermost one printed.)
+ */
+export function entryFunc(t: TrackedGoroutine): string {
+	const frames = t.g.frames;
+	return frames.length > 0 ? frames[frames.length - 1]!.func : '';
+}
+
 /** Every node by key. */
 export function indexTree(roots: readonly CreatorNode[]): Map<string, CreatorNode> {
 	const index = new Map<string, CreatorNode>();

@@ -10,6 +10,7 @@ import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../v
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
+import {entryFunc} from '../model/creator-tree.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList, TreeList} from './list-views.tsx';
@@ -195,12 +196,12 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		if (view.group !== undefined) {
 			const group = select.groupsByKey(model).get(view.group);
 			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+			groupLabel = group ? `group: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
 		}
 		if (view.node !== undefined) {
 			const node = select.treeNode(model, ui, view.node);
-			const sample = node?.sample;
-			groupLabel = sample ? `tree node ${shortFunc(sample.where?.func ?? sample.g.frames[0]?.func ?? '')} (${node.ids.length})` : 'gone';
+			const named = node?.sample ?? node?.via;
+			groupLabel = named ? `tree node ${shortFunc(entryFunc(named))} (${node!.ids.length})` : 'tree node gone';
 		}
 		body = (
 			<GoroutineList

@@ -174,12 +174,12 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['t'],
-		does: 'the tree by creator: groups under the goroutine that started them (t again: back)',
+		does: 'the tree by creator: who started whom (t again: back)',
 		short: 'tree',
 		section: 'Views',
 		in: lists,
 		intent: act({type: 'toggleTree'}),
-		footer: {goroutines: {tier: 2}, members: {tier: 3}, groups: {tier: 2}, tree: {tier: 1, label: 'back'}},
+		footer: {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, tree: {tier: 1, label: 'back'}},
 	},
 	{
 		keys: ['b'],

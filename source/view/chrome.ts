@@ -179,7 +179,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 	const parts: string[] = [];
 	if (input.view.kind === 'stack') parts.push(input.view.target.type === 'goroutine' ? `stack of goroutine ${input.view.target.id}` : 'group stack');
 	else if (input.view.kind === 'tree') parts.push('tree by creator');
-	else if (input.groupLabel) parts.push(`group: ${input.groupLabel}`);
+	else if (input.groupLabel) parts.push(input.groupLabel);
 	if (input.view.kind === 'goroutines' || input.view.kind === 'groups') parts.push(sortLabel(ui, input.listKind));
 	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${input.groupBy}`);
 	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);

@@ -5,7 +5,7 @@
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {baseName} from '../dump/names.ts';
-import {buildCreatorTree, flattenTree, indexTree, type CreatorNode, type FlatNode} from '../model/creator-tree.ts';
+import {buildCreatorTree, flattenTree, indexTree, lastStep, type CreatorNode, type FlatNode} from '../model/creator-tree.ts';
 import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
@@ -358,7 +358,15 @@ export function createSelector(): Selector {
 		},
 		tree(model, ui, view, viewport) {
 			const items = flatTree(rootsOf(model, ui), ui.folded);
-			const {index, top, found} = resolve(items, findNode(items, view.sel.key, view.sel.index), view.sel, viewport);
+			let at = findNode(items, view.sel.key, view.sel.index);
+			// Its path changed (the request that started a worker ended: its creator now stands in
+			// for it): the same group is the same item, wherever it hangs now.
+			if (at === undefined && view.sel.key !== undefined) {
+				const step = lastStep(view.sel.key);
+				const moved = items.findIndex(row => lastStep(row.node.key) === step);
+				if (moved >= 0) at = moved;
+			}
+			const {index, top, found} = resolve(items, at, view.sel, viewport);
 			const key = view.sel.key;
 			// Gone only when no goroutine of the dump is on that path any more (not merely filtered out).
 			const gone = !found && key !== undefined && model && !treeIndexAll(rootsOf(model, ui, true)).has(key) ? 'tree node' : undefined;

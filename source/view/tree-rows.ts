@@ -1,6 +1,6 @@
 // The tree by creator as list rows: counts (the subtree's and the node's own), the state, the
 // node's function indented under its creator, and where it waits. One fixed-width string per row.
-import type {FlatNode} from '../model/creator-tree.ts';
+import {entryFunc, type FlatNode} from '../model/creator-tree.ts';
 import {visible} from '../text/sanitize.ts';
 import {fileLine, shortFunc} from './frames.ts';
 import {formatCount, formatWait, padEnd, padStart, truncateMiddle} from './format.ts';
@@ -57,7 +57,7 @@ function tone(worst: number, waitMs: number): RowTone {
 function treeCell({node, folded}: FlatNode, width: number): string {
 	const indent = '  '.repeat(Math.min(node.depth, maxIndent));
 	const glyph = node.children.length === 0 ? '  ' : folded ? '▸ ' : '▾ ';
-	const name = node.kind === 'creator' ? `created by ${shortFunc(node.creator!.func)}` : node.sample ? shortFunc(whereFunc(node.sample)) : '(filtered out)';
+	const name = node.kind === 'creator' ? `created by ${shortFunc(node.creator!.func)}` : shortFunc(entryFunc((node.sample ?? node.via)!));
 	return truncateMiddle(indent + glyph + name, width);
 }
 
@@ -66,9 +66,17 @@ export function treeRow(flat: FlatNode, cols: TreeColumns): Row {
 	const sample = node.sample;
 	const worst = node.worst;
 	const m = `${worst >= 3 ? '!' : worst === 2 ? '?' : ' '}${worst === 1 ? '●' : ' '} `;
-	// The whole path when the column can hold a path (wide terminals), else the file name.
+	// Where it waits: the function when it is not the one the tree names, and the file (the whole
+	// path when the column can hold one).
 	const short = cols.file < 60;
-	const where = node.kind === 'creator' ? fileLine(node.creator, short) : sample ? fileLine(whereFrame(sample), short) : '';
+	let where = '';
+	if (node.kind === 'creator') where = fileLine(node.creator, short);
+	else if (sample) {
+		const func = whereFunc(sample);
+		const file = fileLine(whereFrame(sample), short);
+		// A narrow column keeps the file whole rather than two halves of a name and a file.
+		where = func === entryFunc(sample) || cols.file < 30 ? file : `${shortFunc(func)} ${file}`;
+	}
 	let line =
 		m +
 		padStart(formatCount(node.total), cols.total) +
