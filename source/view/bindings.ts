@@ -209,7 +209,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['/'],
-		does: 'fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
+		does: 'fuzzy over function, file, created-by, state, labels key=value; Esc clears',
 		short: 'filter',
 		section: 'Filter',
 		in: lists,

@@ -94,7 +94,10 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 		const raw = withArgs(t.g, env);
 		const shown = raw ? {...t, g: raw} : t;
 		const suspect = select.suspectsByKey(model).get(t.groupKey);
-		return {lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {})}), gone: !live};
+		return {
+			lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, noLabels: !select.anyLabels(model), ...(suspect ? {suspect} : {})}),
+			gone: !live,
+		};
 	}
 	const live = select.groupsByKey(model).get(view.target.key);
 	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);

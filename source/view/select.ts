@@ -55,13 +55,6 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 	};
 }
 
-/** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
-export function searchTextOf(t: TrackedGoroutine): string {
-	const frame = whereFrame(t);
-	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
-	return `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
-}
-
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
 	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
@@ -210,6 +203,8 @@ export interface Selector {
 	goroutineById(model: ModelSnapshot | undefined, id: number): TrackedGoroutine | undefined;
 	/** The parser's own goroutine `id` (with args) from the dump's list, if it is there. */
 	rawGoroutine(raw: readonly Goroutine[] | undefined, id: number): Goroutine | undefined;
+	/** Whether any goroutine of the dump carries pprof labels (the stack view says when none does). */
+	anyLabels(model: ModelSnapshot | undefined): boolean;
 	/** Digits of the largest goroutine id, so the ID column is as wide as it needs. */
 	idDigits(model: ModelSnapshot | undefined): number;
 	/** The fuzzy index (exposed for tests and the bench). */
@@ -232,6 +227,7 @@ export function createSelector(): Selector {
 		for (const t of list) if (t.g.id > max) max = t.g.id;
 		return String(max).length;
 	});
+	const anyLabels = memo((list: readonly TrackedGoroutine[]) => list.some(t => t.g.labels !== undefined));
 	const byId = memo((list: readonly TrackedGoroutine[]) => new Map(list.map(t => [t.g.id, t])));
 	const groupTexts = memo((list: readonly Group[]) => distinct(list.map(groupSearchText)));
 	const sortedGoroutines = memo(
@@ -390,6 +386,9 @@ export function createSelector(): Selector {
 		},
 		rawGoroutine(raw, id) {
 			return raw ? rawById(raw, id) : undefined;
+		},
+		anyLabels(model) {
+			return anyLabels(model?.goroutines ?? noGoroutines);
 		},
 		idDigits(model) {
 			return idDigits(model?.goroutines ?? noGoroutines);

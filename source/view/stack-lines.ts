@@ -83,6 +83,8 @@ export interface StackOptions {
 	 * arg-less frames are left; default true.
 	 */
 	argsKept?: boolean;
+	/** No goroutine of the dump carries pprof labels: say why the view shows none. */
+	noLabels?: boolean;
 }
 
 function labelsText(labels: Record<string, string> | undefined): string {
@@ -111,6 +113,9 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
+	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1.
+	if (options.noLabels)
+		lines.push({text: truncateEnd('no pprof labels in this dump (Go 1.27 prints them; Go 1.26 with GODEBUG=tracebacklabels=1)', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept));
 	return lines;
