@@ -209,7 +209,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['/'],
-		does: 'fuzzy over function, file, created-by, state, labels key=value; Esc clears',
+		does: 'fuzzy: function, file, created-by, state, key=value labels; Esc clears',
 		short: 'filter',
 		section: 'Filter',
 		in: lists,

@@ -113,11 +113,11 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
 	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
-	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1.
-	if (options.noLabels)
-		lines.push({text: truncateEnd('no pprof labels in this dump (Go 1.27 prints them; Go 1.26 with GODEBUG=tracebacklabels=1)', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept));
+	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1:
+	// say so once, under the stack, rather than leave people wondering where theirs went.
+	if (options.noLabels) lines.push({text: truncateEnd('no pprof labels here: Go 1.27 prints them, 1.26 with GODEBUG=tracebacklabels=1', width), tone: 'dim'});
 	return lines;
 }
 
