@@ -336,12 +336,12 @@ test('the stack view scrolls, and keeps showing a goroutine that has gone, marke
 	t.after(() => r.unmount());
 	await r.press(keys.enter);
 	assert.match(r.frame(), /goroutine 5 \[chan receive\]/);
-	assert.match(r.frame(), /lines 1–19\/43/);
+	assert.match(r.frame(), /lines 1–19\/44/);
 	await r.press('G');
 	assert.match(r.frame(), /main\.level19\(/);
 	assert.doesNotMatch(r.frame(), /goroutine 5 \[/);
 	await r.press(keys.ctrlU);
-	assert.match(r.frame(), /lines 16–34\/43/);
+	assert.match(r.frame(), /lines 17–35\/44/);
 	s.setModel(snapshot([tracked({id: 6})], {poll: 2}));
 	await r.press('g');
 	assert.match(r.frame(), /GONE: no longer in the dump/);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {FuzzyIndex} from '../source/view/fuzzy.ts';
-import {SearchTexts} from '../source/view/search-texts.ts';
 import {initialUiState} from '../source/view/reducer.ts';
-import {createSelector, searchTextOf} from '../source/view/select.ts';
+import {SearchTexts, searchTextOf} from '../source/view/search-texts.ts';
+import {createSelector} from '../source/view/select.ts';
 import type {GoroutinesView} from '../source/view/types.ts';
 import {snapshot, tracked} from './helpers/fake-store.ts';
 
@@ -86,4 +86,20 @@ test('when some text matches strongly, letters strewn across other lines do not 
 	assert.deepEqual([...index.match('sel', texts)], [texts[0]]);
 	// With no strong match anywhere, a scattered abbreviation is the answer.
 	assert.deepEqual([...index.match('srvhdl', texts)], [texts[1]]);
+});
+
+test('pprof labels are searched as key=value; the same place with other labels is another search text', () => {
+	const acme = Object.freeze({handler: '/api/v1/export', tenant: 'acme'});
+	const other = Object.freeze({tenant: 'globex'});
+	const labelled = snapshot([tracked({id: 1, labels: acme}), tracked({id: 2, labels: other}), tracked({id: 3})]);
+	const select = createSelector();
+	const ids = (query: string) =>
+		select
+			.goroutines(labelled, {...initialUiState(), query}, view, 10)
+			.items.map(t => t.g.id)
+			.sort();
+	assert.deepEqual(ids('tenant=acme'), [1]);
+	assert.deepEqual(ids('tenant=globex'), [2]);
+	assert.deepEqual(ids('handler=/api'), [1]);
+	assert.match(searchTextOf(labelled.goroutines[0]!), / handler=\/api\/v1\/export tenant=acme$/);
 });

@@ -10,9 +10,10 @@ import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../v
 import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
+import {entryFunc} from '../model/creator-tree.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
-import {GoroutineList, GroupList} from './list-views.tsx';
+import {GoroutineList, GroupList, TreeList} from './list-views.tsx';
 import {Line} from './lines.tsx';
 import {Help, StatePicker} from './overlays.tsx';
 import {StackView} from './stack-view.tsx';
@@ -156,6 +157,21 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		body = <StackView lines={content.lines} scroll={view.scroll} height={bodyRows} noColor={noColor} />;
 		const max = Math.max(0, content.lines.length - bodyRows);
 		if (max > 0) position = `lines ${Math.min(view.scroll, max) + 1}–${Math.min(content.lines.length, view.scroll + bodyRows)}/${content.lines.length}`;
+	} else if (view.kind === 'tree') {
+		const list = select.tree(model, ui, view, listRows(bodyRows));
+		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		gone = list.gone;
+		body = (
+			<TreeList
+				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				top={list.top}
+				index={list.index}
+				height={bodyRows}
+				width={columns}
+				noColor={noColor}
+				empty={model ? 'no goroutine matches the filters (Esc clears)' : noData}
+			/>
+		);
 	} else if (view.kind === 'groups') {
 		const list = select.groups(model, ui, view, listRows(bodyRows));
 		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
@@ -179,7 +195,12 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		if (view.group !== undefined) {
 			const group = select.groupsByKey(model).get(view.group);
 			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'gone';
+			groupLabel = group ? `group: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
+		}
+		if (view.node !== undefined) {
+			const node = select.treeNode(model, ui, view.node);
+			const named = node?.sample ?? node?.via;
+			groupLabel = named ? `tree node ${shortFunc(entryFunc(named))} (${node!.ids.length})` : 'tree node gone';
 		}
 		body = (
 			<GoroutineList

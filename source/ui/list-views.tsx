@@ -1,7 +1,9 @@
 // The goroutine list and the group list: a column header and only the visible rows.
 import {Text} from 'ink';
+import type {FlatNode} from '../model/creator-tree.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupHeader, groupRow} from '../view/rows.ts';
+import {treeColumns, treeHeader, treeRow} from '../view/tree-rows.ts';
 import {Body, RowLine} from './lines.tsx';
 
 interface ListProps<T> {
@@ -53,6 +55,27 @@ export function GroupList({visible, top, index, height, width, suspects, noColor
 			) : (
 				visible.map((group, i) => {
 					const row = groupRow(group, cols, {suspects});
+					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
+				})
+			)}
+		</Body>
+	);
+}
+
+export function TreeList({visible, top, index, height, width, noColor, empty}: Omit<ListProps<FlatNode>, 'suspects'>) {
+	const cols = treeColumns(width);
+	return (
+		<Body height={height}>
+			<Text bold wrap="truncate">
+				{treeHeader(cols)}
+			</Text>
+			{visible.length === 0 ? (
+				<Text dimColor wrap="truncate">
+					{empty}
+				</Text>
+			) : (
+				visible.map((flat, i) => {
+					const row = treeRow(flat, cols);
 					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
 				})
 			)}

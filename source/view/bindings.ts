@@ -17,7 +17,7 @@ export type Intent = {action: Action} | {command: Command} | undefined;
 export type Mode = 'editing' | 'help' | 'states' | 'main';
 
 /** Where a footer is drawn: each list, stack and overlay shows the keys that matter there. */
-export type FooterPlace = 'goroutines' | 'members' | 'groups' | 'stack' | 'groupStack' | 'states' | 'help';
+export type FooterPlace = 'goroutines' | 'members' | 'groups' | 'tree' | 'stack' | 'groupStack' | 'states' | 'help';
 
 /**
  * A key as matched and as printed: `↑ ↓ PgUp PgDn Home End Enter Tab Esc Backspace Space`,
@@ -60,8 +60,8 @@ const nav = (to: Nav): Intent => act({type: 'nav', nav: to});
 const lists: readonly Mode[] = ['main'];
 const moving: readonly Mode[] = ['states', 'main'];
 const everywhere: readonly Mode[] = ['editing', 'help', 'states', 'main'];
-const allLists = {goroutines: {tier: 1}, members: {tier: 1}, groups: {tier: 1}} as const;
-const wideLists = {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}} as const;
+const allLists = {goroutines: {tier: 1}, members: {tier: 1}, groups: {tier: 1}, tree: {tier: 1}} as const;
+const wideLists = {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, tree: {tier: 3}} as const;
 
 /** In footer order: each footer lists its cells in this order. */
 export const bindings: readonly Binding[] = [
@@ -82,6 +82,7 @@ export const bindings: readonly Binding[] = [
 			goroutines: {tier: 2, show: '↑↓'},
 			members: {tier: 2, show: '↑↓'},
 			groups: {tier: 3, show: '↑↓'},
+			tree: {tier: 3, show: '↑↓'},
 			stack: {tier: 1, show: '↑↓', label: 'scroll'},
 			groupStack: {tier: 1, show: '↑↓', label: 'scroll'},
 			states: {tier: 1, show: '↑↓'},
@@ -99,6 +100,16 @@ export const bindings: readonly Binding[] = [
 	},
 	{keys: ['Home', 'End'], does: 'first/last', in: ['states'], intent: key => nav(key === 'Home' ? 'top' : 'bottom')},
 	{
+		keys: ['←', '→', 'h', 'l'],
+		show: '←→ h/l',
+		does: 'in the tree: fold/unfold a node (← on a leaf: its parent)',
+		short: 'fold',
+		section: 'Move',
+		in: lists,
+		intent: key => act({type: 'fold', open: key === '→' || key === 'l'}),
+		footer: {tree: {tier: 1, show: '←→'}},
+	},
+	{
 		keys: ['Enter'],
 		show: '⏎',
 		does: 'open: a goroutine → its stack, a group → its goroutines',
@@ -109,6 +120,7 @@ export const bindings: readonly Binding[] = [
 			goroutines: {tier: 1, label: 'stack'},
 			members: {tier: 1, label: 'stack'},
 			groups: {tier: 1, label: 'open'},
+			tree: {tier: 1, label: 'open'},
 			groupStack: {tier: 1, label: 'members'},
 		},
 	},
@@ -158,7 +170,16 @@ export const bindings: readonly Binding[] = [
 		section: 'Views',
 		in: lists,
 		intent: act({type: 'openGroupStack'}),
-		footer: {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 2, label: 'stack'}, stack: {tier: 1}},
+		footer: {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 2, label: 'stack'}, tree: {tier: 2, label: 'stack'}, stack: {tier: 1}},
+	},
+	{
+		keys: ['t'],
+		does: 'the tree by creator: who started whom (t again: back)',
+		short: 'tree',
+		section: 'Views',
+		in: lists,
+		intent: act({type: 'toggleTree'}),
+		footer: {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, tree: {tier: 1, label: 'back'}},
 	},
 	{
 		keys: ['b'],
@@ -188,7 +209,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['/'],
-		does: 'fuzzy over function, file, created-by, state (spaces ok; Esc clears)',
+		does: 'fuzzy: function, file, created-by, state, key=value labels; Esc clears',
 		short: 'filter',
 		section: 'Filter',
 		in: lists,
@@ -210,7 +231,7 @@ export const bindings: readonly Binding[] = [
 		section: 'Filter',
 		in: moving,
 		intent: act({type: 'openStates'}),
-		footer: {goroutines: {tier: 2}, members: {tier: 2}, groups: {tier: 2}},
+		footer: {goroutines: {tier: 2}, members: {tier: 2}, groups: {tier: 2}, tree: {tier: 3}},
 	},
 	{
 		keys: ['s'],
@@ -229,7 +250,7 @@ export const bindings: readonly Binding[] = [
 		section: 'Filter',
 		in: lists,
 		intent: act({type: 'toggleIdle'}),
-		footer: {goroutines: {tier: 2}, members: {tier: 2}, groups: {tier: 3}},
+		footer: {goroutines: {tier: 2}, members: {tier: 2}, groups: {tier: 3}, tree: {tier: 3}},
 	},
 	{
 		keys: ['p', 'Space'],
@@ -305,7 +326,7 @@ export const bindings: readonly Binding[] = [
 		in: ['help', 'states', 'main'],
 		intent: cmd('quit'),
 		footer: Object.fromEntries(
-			(['goroutines', 'members', 'groups', 'stack', 'groupStack', 'states', 'help'] as const).map(place => [place, {tier: 1, show: 'q'}]),
+			(['goroutines', 'members', 'groups', 'tree', 'stack', 'groupStack', 'states', 'help'] as const).map(place => [place, {tier: 1, show: 'q'}]),
 		),
 	},
 	// In the prompt `q` is a letter; Ctrl-C still quits.

@@ -230,9 +230,10 @@ export function statusLine(input: StatusInput): ChromeLine {
 	if (ui.editing) return {text: truncateEnd(`/${ui.query}█  (Enter keeps, Esc clears)`, width), tone: 'accent'};
 	const parts: string[] = [];
 	if (input.view.kind === 'stack') parts.push(input.view.target.type === 'goroutine' ? `stack of goroutine ${input.view.target.id}` : 'group stack');
-	else if (input.groupLabel) parts.push(`group: ${input.groupLabel}`);
-	if (input.view.kind !== 'stack') parts.push(sortLabel(ui, input.listKind));
-	if (input.listKind === 'groups' && input.groupBy) parts.push(`by ${input.groupBy}`);
+	else if (input.view.kind === 'tree') parts.push('tree by creator');
+	else if (input.groupLabel) parts.push(input.groupLabel);
+	if (input.view.kind === 'goroutines' || input.view.kind === 'groups') parts.push(sortLabel(ui, input.listKind));
+	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${input.groupBy}`);
 	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
 	if (ui.hideIdle) parts.push('idle hidden');
@@ -263,7 +264,8 @@ function footerPlace(view: View, overlay?: Overlay): FooterPlace {
 	if (overlay) return overlay;
 	if (view.kind === 'stack') return view.target.type === 'goroutine' ? 'stack' : 'groupStack';
 	if (view.kind === 'groups') return 'groups';
-	return view.group === undefined ? 'goroutines' : 'members';
+	if (view.kind === 'tree') return 'tree';
+	return view.group === undefined && view.node === undefined ? 'goroutines' : 'members';
 }
 
 /** Footer line 2: the keys that matter in this view, from the bindings table; the most that fit (`?` lists them all). */

@@ -9,6 +9,8 @@ export type {Command, Intent} from './bindings.ts';
 export interface KeyLike {
 	upArrow?: boolean;
 	downArrow?: boolean;
+	leftArrow?: boolean;
+	rightArrow?: boolean;
 	pageUp?: boolean;
 	pageDown?: boolean;
 	home?: boolean;
@@ -27,6 +29,8 @@ function keyNames(input: string, key: KeyLike): KeyName[] {
 	if (key.escape) return ['Esc'];
 	if (key.upArrow) return ['↑'];
 	if (key.downArrow) return ['↓'];
+	if (key.leftArrow) return ['←'];
+	if (key.rightArrow) return ['→'];
 	if (key.pageUp) return ['PgUp'];
 	if (key.pageDown) return ['PgDn'];
 	if (key.home) return ['Home'];

@@ -16,6 +16,7 @@ import {
 	type Nav,
 	type Selection,
 	type StackView,
+	type TreeView,
 	type UiState,
 	type View,
 } from './types.ts';
@@ -64,7 +65,7 @@ export function currentView(state: UiState): View {
 export function currentListKind(state: UiState): ListKind {
 	for (let i = state.views.length - 1; i >= 0; i--) {
 		const view = state.views[i]!;
-		if (view.kind !== 'stack') return view.kind;
+		if (view.kind === 'goroutines' || view.kind === 'groups') return view.kind;
 	}
 	return 'goroutines';
 }
@@ -93,7 +94,10 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 		const raw = withArgs(t.g, env);
 		const shown = raw ? {...t, g: raw} : t;
 		const suspect = select.suspectsByKey(model).get(t.groupKey);
-		return {lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {})}), gone: !live};
+		return {
+			lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, noLabels: !select.anyLabels(model), ...(suspect ? {suspect} : {})}),
+			gone: !live,
+		};
 	}
 	const live = select.groupsByKey(model).get(view.target.key);
 	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
@@ -133,13 +137,18 @@ function step(nav: Nav, page: number): number {
 	}
 }
 
+type ListView = GoroutinesView | GroupsView | TreeView;
+
 /** The list view with its selection resolved against the current data (so Esc returns exactly here). */
-function resolvedList(
-	state: UiState,
-	view: GoroutinesView | GroupsView,
-	env: Env,
-): {view: GoroutinesView | GroupsView; keys: (i: number) => string | undefined; length: number} {
+function resolvedList<V extends ListView>(state: UiState, view: V, env: Env): {view: V; keys: (i: number) => string | undefined; length: number};
+function resolvedList(state: UiState, view: ListView, env: Env): {view: ListView; keys: (i: number) => string | undefined; length: number} {
 	const rows = listRows(env.bodyRows);
+	if (view.kind === 'tree') {
+		const list = env.select.tree(env.model, state, view, rows);
+		const key = list.items[list.index]?.node.key ?? view.sel.key;
+		const sel: Selection = {index: list.index, top: list.top, ...(key === undefined ? {} : {key})};
+		return {view: {...view, sel}, keys: i => list.items[i]?.node.key, length: list.items.length};
+	}
 	if (view.kind === 'goroutines') {
 		const list = env.select.goroutines(env.model, state, view, rows);
 		const key = list.items[list.index] === undefined ? view.sel.key : String(list.items[list.index]!.g.id);
@@ -188,6 +197,17 @@ function enter(state: UiState, env: Env): UiState {
 	const key = resolved.sel.key;
 	const here = replaceTop(state, resolved);
 	if (key === undefined) return here;
+	if (resolved.kind === 'tree') {
+		const node = env.select.treeNode(env.model, state, key);
+		if (!node) return here;
+		// A node with no goroutine of its own (a stand-in for a gone creator) only holds others: Enter folds it.
+		if (node.ids.length === 0) return fold(here, (state.folded ?? []).includes(key), env);
+		if (node.ids.length === 1) {
+			const t = env.select.goroutineById(env.model, node.ids[0]!);
+			if (t) return push(here, {kind: 'stack', target: {type: 'goroutine', id: t.g.id}, last: t, scroll: 0});
+		}
+		return push(here, {kind: 'goroutines', node: key, sel: {index: 0, top: 0}});
+	}
 	if (resolved.kind === 'goroutines') {
 		const t = env.select.goroutineById(env.model, Number(key));
 		if (!t) return here;
@@ -202,7 +222,10 @@ function openGroupStack(state: UiState, env: Env): UiState {
 	const view = currentView(state);
 	let key: string | undefined;
 	if (view.kind === 'groups') key = resolvedList(state, view, env).view.sel.key;
-	else if (view.kind === 'goroutines') {
+	else if (view.kind === 'tree') {
+		const nodeKey = resolvedList(state, view, env).view.sel.key;
+		key = nodeKey === undefined ? undefined : env.select.treeNode(env.model, state, nodeKey)?.groupKey;
+	} else if (view.kind === 'goroutines') {
 		const id = resolvedList(state, view, env).view.sel.key;
 		key = id === undefined ? undefined : env.select.goroutineById(env.model, Number(id))?.groupKey;
 	} else if (view.target.type === 'goroutine') {
@@ -224,6 +247,43 @@ function jumpToParent(state: UiState, env: Env): UiState {
 	const parent = env.select.goroutineById(env.model, parentId);
 	if (!parent) return {...state, message: `parent goroutine ${parentId} is no longer running`};
 	return push(state, {kind: 'stack', target: {type: 'goroutine', id: parentId}, last: parent, scroll: 0});
+}
+
+/** `t`: into the tree by creator, or (in it) back where the user was. */
+function toggleTree(state: UiState, env: Env): UiState {
+	const view = currentView(state);
+	if (view.kind === 'tree') return state.views.length > 1 ? {...state, views: state.views.slice(0, -1), message: undefined} : state;
+	const here = view.kind === 'stack' ? state : replaceTop(state, resolvedList(state, view, env).view);
+	return push({...here, message: undefined}, {kind: 'tree', sel: {index: 0, top: 0}});
+}
+
+/**
+ * ← / h folds the node under the cursor (on a leaf or a folded node: moves to its parent);
+ * → / l unfolds it (on an open node: moves to its first child). The cursor follows the node's key.
+ */
+function fold(state: UiState, open: boolean, env: Env): UiState {
+	const view = currentView(state);
+	if (view.kind !== 'tree') return state;
+	const rows = listRows(env.bodyRows);
+	const list = env.select.tree(env.model, state, view, rows);
+	const row = list.items[list.index];
+	if (!row) return state;
+	const {node} = row;
+	const folded = state.folded ?? [];
+	const select = (key: string): UiState => {
+		const moved = {...view, sel: {...view.sel, key}};
+		// Resolve against the new rows so index and top follow the key.
+		return replaceTop(state, resolvedList(state, moved, env).view);
+	};
+	if (open) {
+		if (row.folded) return {...state, folded: folded.filter(key => key !== node.key)};
+		const first = node.children[0];
+		return first ? select(first.key) : state;
+	}
+	if (node.children.length > 0 && !row.folded) return {...state, folded: [...folded, node.key]};
+	// The parent is the nearest row above with less depth.
+	for (let i = list.index - 1; i >= 0; i--) if (list.items[i]!.node.depth < node.depth) return select(list.items[i]!.node.key);
+	return state;
 }
 
 function back(state: UiState): UiState {
@@ -303,6 +363,10 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 			return jumpToParent(state, env);
 		case 'openGroupStack':
 			return openGroupStack(state, env);
+		case 'toggleTree':
+			return toggleTree(state, env);
+		case 'fold':
+			return fold(state, action.open, env);
 		case 'message': {
 			if (action.text === undefined) {
 				const {message: _drop, ...rest} = state;

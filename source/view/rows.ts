@@ -59,7 +59,7 @@ export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns 
 }
 
 /** A column title row: after the mark column, each title fitted to its width (right-aligned for numbers), one space apart. */
-function headerRow(width: number, cells: ReadonlyArray<readonly [title: string, width: number, align: 'left' | 'right']>): string {
+export function headerRow(width: number, cells: ReadonlyArray<readonly [title: string, width: number, align: 'left' | 'right']>): string {
 	const titles = cells.filter(([, cellWidth]) => cellWidth > 0).map(([title, cellWidth, align]) => (align === 'right' ? padStart : padEnd)(title, cellWidth));
 	return padEnd(' '.repeat(markWidth) + titles.join(' '), width);
 }

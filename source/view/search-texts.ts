@@ -6,7 +6,23 @@
 import type {TrackedGoroutine} from '../model/types.ts';
 import {baseName} from '../dump/names.ts';
 
-type Level = Map<string | number, Level | number>;
+/** A trie level: keyed by text, line number, or a labels object (the parser shares one per header). */
+type Level = Map<string | number | object, Level | number>;
+
+/**
+ * The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by, and
+ * its pprof labels as `key=value` (so `/tenant=acme` finds a tenant's goroutines).
+ */
+export function searchTextOf(t: TrackedGoroutine): string {
+	const frame = t.where ?? t.g.frames[0];
+	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
+	const labels = t.g.labels
+		? Object.entries(t.g.labels)
+				.map(([key, value]) => ` ${key}=${value}`)
+				.join('')
+		: '';
+	return `${t.g.state} ${frame?.func ?? ''} ${file} ${t.g.createdBy?.func ?? ''}${labels}`;
+}
 
 /** Past this many distinct texts (a target with ever-changing stacks), start over. */
 const maxTexts = 200_000;
@@ -22,7 +38,7 @@ export class SearchTexts {
 		const func = frame?.func ?? '';
 		const file = frame?.file ?? '';
 		const line = frame?.line ?? 0;
-		const parts: Array<string | number> = [t.g.state, func, file, line, t.g.createdBy?.func ?? ''];
+		const parts: Array<string | number | object> = [t.g.state, func, file, line, t.g.createdBy?.func ?? '', t.g.labels ?? ''];
 		let level = this.#root;
 		for (let i = 0; i < parts.length - 1; i++) {
 			let next = level.get(parts[i]!);
@@ -36,7 +52,7 @@ export class SearchTexts {
 		const known = level.get(last);
 		if (known !== undefined) return known as number;
 		const id = this.texts.length;
-		this.texts.push(`${t.g.state} ${func} ${file ? `${baseName(file)}:${line}` : ''} ${t.g.createdBy?.func ?? ''}`);
+		this.texts.push(searchTextOf(t));
 		level.set(last, id);
 		return id;
 	}

@@ -5,10 +5,11 @@
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {baseName} from '../dump/names.ts';
+import {buildCreatorTree, flattenTree, indexTree, lastStep, type CreatorNode, type FlatNode} from '../model/creator-tree.ts';
 import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
-import type {GoroutinesView, GroupsView, Selection, SortSpec, UiState} from './types.ts';
+import type {GoroutinesView, GroupsView, Selection, SortSpec, TreeView, UiState} from './types.ts';
 
 export interface ListResult<T> {
 	/** The whole filtered, sorted list (not only the visible rows). */
@@ -52,13 +53,6 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 		lastArgs = args;
 		return last;
 	};
-}
-
-/** The line the fuzzy filter searches for a goroutine: state, function, file:line, created-by. */
-export function searchTextOf(t: TrackedGoroutine): string {
-	const frame = whereFrame(t);
-	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
-	return `${t.g.state} ${whereFunc(t)} ${file} ${t.g.createdBy?.func ?? ''}`;
 }
 
 export function groupSearchText(group: Group): string {
@@ -198,6 +192,10 @@ function resolve<T>(items: readonly T[], found: number | undefined, sel: Selecti
 export interface Selector {
 	goroutines(model: ModelSnapshot | undefined, ui: UiState, view: GoroutinesView, viewport: number): ListResult<TrackedGoroutine>;
 	groups(model: ModelSnapshot | undefined, ui: UiState, view: GroupsView, viewport: number): ListResult<Group>;
+	/** The tree by creator's visible rows (the filters apply; folded nodes hide their children). */
+	tree(model: ModelSnapshot | undefined, ui: UiState, view: TreeView, viewport: number): ListResult<FlatNode>;
+	/** A node of the tree under the current filters, by key. */
+	treeNode(model: ModelSnapshot | undefined, ui: UiState, key: string): CreatorNode | undefined;
 	/** States in header order: numbered slots that do not move between polls, plus any filtered-on state without one. */
 	stateOrder(model: ModelSnapshot | undefined, ui: UiState): string[];
 	groupsByKey(model: ModelSnapshot | undefined): Map<string, Group>;
@@ -205,6 +203,8 @@ export interface Selector {
 	goroutineById(model: ModelSnapshot | undefined, id: number): TrackedGoroutine | undefined;
 	/** The parser's own goroutine `id` (with args) from the dump's list, if it is there. */
 	rawGoroutine(raw: readonly Goroutine[] | undefined, id: number): Goroutine | undefined;
+	/** Whether any goroutine of the dump carries pprof labels (the stack view says when none does). */
+	anyLabels(model: ModelSnapshot | undefined): boolean;
 	/** Digits of the largest goroutine id, so the ID column is as wide as it needs. */
 	idDigits(model: ModelSnapshot | undefined): number;
 	/** The fuzzy index (exposed for tests and the bench). */
@@ -228,6 +228,7 @@ export function createSelector(): Selector {
 		for (const t of list) if (t.g.id > max) max = t.g.id;
 		return String(max).length;
 	});
+	const anyLabels = memo((list: readonly TrackedGoroutine[]) => list.some(t => t.g.labels !== undefined));
 	const byId = memo((list: readonly TrackedGoroutine[]) => new Map(list.map(t => [t.g.id, t])));
 	const groupTexts = memo((list: readonly Group[]) => distinct(list.map(groupSearchText)));
 	const sortedGoroutines = memo(
@@ -249,25 +250,35 @@ export function createSelector(): Selector {
 		});
 		return matched;
 	};
-	const filteredGoroutines = memo(
-		(sorted: readonly TrackedGoroutine[], groups: readonly Group[], states: string, hideIdle: boolean, query: string, group: string | undefined) => {
-			const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
-			const idle = hideIdle ? new Set(groups.filter(g => g.idle).map(g => g.key)) : undefined;
-			const ids = query.trim() === '' ? undefined : textIds(sorted);
-			const matched = ids ? matchedIds(query) : undefined;
-			if (!stateSet && !idle && !matched && group === undefined) return sorted;
-			const out: TrackedGoroutine[] = [];
-			for (let i = 0; i < sorted.length; i++) {
-				const t = sorted[i]!;
-				if (group !== undefined && t.groupKey !== group) continue;
-				if (stateSet && !stateSet.has(t.g.state)) continue;
-				if (idle && (t.idle || idle.has(t.groupKey))) continue;
-				if (matched && ids && matched[ids[i]!] !== 1) continue;
-				out.push(t);
-			}
-			return out;
-		},
-	);
+	const filterGoroutines = (
+		sorted: readonly TrackedGoroutine[],
+		groups: readonly Group[],
+		states: string,
+		hideIdle: boolean,
+		query: string,
+		group: string | undefined,
+		only: ReadonlySet<number> | undefined,
+	) => {
+		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
+		const idle = hideIdle ? new Set(groups.filter(g => g.idle).map(g => g.key)) : undefined;
+		const ids = query.trim() === '' ? undefined : textIds(sorted);
+		const matched = ids ? matchedIds(query) : undefined;
+		if (!stateSet && !idle && !matched && group === undefined && !only) return sorted;
+		const out: TrackedGoroutine[] = [];
+		for (let i = 0; i < sorted.length; i++) {
+			const t = sorted[i]!;
+			if (group !== undefined && t.groupKey !== group) continue;
+			if (only && !only.has(t.g.id)) continue;
+			if (stateSet && !stateSet.has(t.g.state)) continue;
+			if (idle && (t.idle || idle.has(t.groupKey))) continue;
+			if (matched && ids && matched[ids[i]!] !== 1) continue;
+			out.push(t);
+		}
+		return out;
+	};
+	const filteredGoroutines = memo(filterGoroutines);
+	// The tree's own cache: the members list of a node filters as well, and one cache would thrash.
+	const treeFiltered = memo(filterGoroutines);
 	const filteredGroups = memo((sorted: readonly Group[], all: readonly Group[], states: string, hideIdle: boolean, query: string) => {
 		const stateSet = states === '' ? undefined : new Set(states.split('\u0000'));
 		const matches = query.trim() === '' ? undefined : groupFuzzy.match(query, groupTexts(all));
@@ -283,6 +294,31 @@ export function createSelector(): Selector {
 	const rawById = memo((raw: readonly Goroutine[], id: number) => raw.find(g => g.id === id));
 	const findGoroutine = keyFinder(Number, (t: TrackedGoroutine) => t.g.id);
 	const findGroup = keyFinder(String, (group: Group) => group.key);
+	const findNode = keyFinder(String, (row: FlatNode) => row.node.key);
+	// The tree is built from the filtered list (so a filter shows only the paths to what matches)
+	// with every goroutine of the dump at hand to place the parents.
+	const buildTree = (shown: readonly TrackedGoroutine[], all: readonly TrackedGoroutine[], suspects: readonly Suspect[]) => {
+		const ids = byId(all);
+		const bySuspect = suspectsByKey(suspects);
+		return buildCreatorTree({shown, byId: id => ids.get(id), tierOf: t => leakTier(t, bySuspect)});
+	};
+	const treeRoots = memo(buildTree);
+	const treeRootsAll = memo(buildTree);
+	const treeIndex = memo((roots: readonly CreatorNode[]) => indexTree(roots));
+	const treeIndexAll = memo((roots: readonly CreatorNode[]) => indexTree(roots));
+	const flatTree = memo((roots: readonly CreatorNode[], folded: readonly string[] | undefined) => flattenTree(roots, new Set(folded)));
+	const nodeMembers = memo((node: CreatorNode | undefined) => (node ? new Set(node.ids) : new Set<number>()));
+	/** The tree of what the filters leave, and (for a gone node) of everything. */
+	const shownGoroutines = (model: ModelSnapshot | undefined, ui: UiState, unfiltered = false): readonly TrackedGoroutine[] => {
+		const all = model?.goroutines ?? noGoroutines;
+		const groups = model?.groups ?? noGroups;
+		const sort = ui.sort.goroutines;
+		const sorted = sortedGoroutines(all, sort.key, sort.desc, groups, model?.suspects ?? noSuspects);
+		if (unfiltered) return sorted;
+		return treeFiltered(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, undefined, undefined);
+	};
+	const rootsOf = (model: ModelSnapshot | undefined, ui: UiState, unfiltered = false) =>
+		(unfiltered ? treeRootsAll : treeRoots)(shownGoroutines(model, ui, unfiltered), model?.goroutines ?? noGoroutines, model?.suspects ?? noSuspects);
 	// Slots, not a sort per poll: the 1–9 keys must mean the same state from one poll to the next
 	// (see state-slots.ts). Advanced once per snapshot, however often a frame asks.
 	let slots: StateSlot[] = [];
@@ -300,7 +336,8 @@ export function createSelector(): Selector {
 			const groups = model?.groups ?? noGroups;
 			const sort = ui.sort.goroutines;
 			const sorted = sortedGoroutines(all, sort.key, sort.desc, groups, model?.suspects ?? noSuspects);
-			const items = filteredGoroutines(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, view.group);
+			const only = view.node === undefined ? undefined : nodeMembers(treeIndex(rootsOf(model, ui)).get(view.node));
+			const items = filteredGoroutines(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, view.group, only);
 			const {index, top, found} = resolve(items, findGoroutine(items, view.sel.key, view.sel.index), view.sel, viewport);
 			const key = view.sel.key;
 			const gone = !found && key !== undefined && model && !byId(all).has(Number(key)) ? `goroutine ${key}` : undefined;
@@ -315,6 +352,25 @@ export function createSelector(): Selector {
 			const key = view.sel.key;
 			const gone = !found && key !== undefined && model && !groupsByKey(all).has(key) ? 'group' : undefined;
 			return gone === undefined ? {items, index, top} : {items, index, top, gone};
+		},
+		tree(model, ui, view, viewport) {
+			const items = flatTree(rootsOf(model, ui), ui.folded);
+			let at = findNode(items, view.sel.key, view.sel.index);
+			// Its path changed (the request that started a worker ended: its creator now stands in
+			// for it): the same group is the same item, wherever it hangs now.
+			if (at === undefined && view.sel.key !== undefined) {
+				const step = lastStep(view.sel.key);
+				const moved = items.findIndex(row => lastStep(row.node.key) === step);
+				if (moved >= 0) at = moved;
+			}
+			const {index, top, found} = resolve(items, at, view.sel, viewport);
+			const key = view.sel.key;
+			// Gone only when no goroutine of the dump is on that path any more (not merely filtered out).
+			const gone = !found && key !== undefined && model && !treeIndexAll(rootsOf(model, ui, true)).has(key) ? 'tree node' : undefined;
+			return gone === undefined ? {items, index, top} : {items, index, top, gone};
+		},
+		treeNode(model, ui, key) {
+			return treeIndex(rootsOf(model, ui)).get(key);
 		},
 		stateOrder(model, ui) {
 			if (model && model !== slotsModel) {
@@ -331,6 +387,9 @@ export function createSelector(): Selector {
 		},
 		rawGoroutine(raw, id) {
 			return raw ? rawById(raw, id) : undefined;
+		},
+		anyLabels(model) {
+			return anyLabels(model?.goroutines ?? noGoroutines);
 		},
 		idDigits(model) {
 			return idDigits(model?.goroutines ?? noGoroutines);

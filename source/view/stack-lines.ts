@@ -83,6 +83,8 @@ export interface StackOptions {
 	 * arg-less frames are left; default true.
 	 */
 	argsKept?: boolean;
+	/** No goroutine of the dump carries pprof labels: say why the view shows none. */
+	noLabels?: boolean;
 }
 
 function labelsText(labels: Record<string, string> | undefined): string {
@@ -113,6 +115,9 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept));
+	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1:
+	// say so once, under the stack, rather than leave people wondering where theirs went.
+	if (options.noLabels) lines.push({text: truncateEnd('no pprof labels here: Go 1.27 prints them, 1.26 with GODEBUG=tracebacklabels=1', width), tone: 'dim'});
 	return lines;
 }
 

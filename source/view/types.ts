@@ -27,11 +27,19 @@ export interface GoroutinesView {
 	kind: 'goroutines';
 	/** Only the members of this group (opened with Enter from the group list). */
 	group?: string;
+	/** Only the goroutines of this node of the tree by creator (its key; opened with Enter in the tree). */
+	node?: string;
 	sel: Selection;
 }
 
 export interface GroupsView {
 	kind: 'groups';
+	sel: Selection;
+}
+
+/** The tree by creator (`t`): groups under the goroutines that started them. */
+export interface TreeView {
+	kind: 'tree';
 	sel: Selection;
 }
 
@@ -44,7 +52,7 @@ export interface StackView {
 	scroll: number;
 }
 
-export type View = GoroutinesView | GroupsView | StackView;
+export type View = GoroutinesView | GroupsView | TreeView | StackView;
 
 export type Overlay = 'help' | 'states';
 
@@ -66,6 +74,8 @@ export interface UiState {
 	parked?: View;
 	/** One line for the footer: a written dump's path, a gone goroutine, … */
 	message?: string;
+	/** Keys of the tree nodes whose children are hidden (← / h). */
+	folded?: readonly string[];
 }
 
 export const goroutineSorts: readonly SortKey[] = ['leak', 'wait', 'id', 'state', 'function', 'file', 'count', 'growth'];
@@ -102,4 +112,8 @@ export type Action =
 	| {type: 'toggleHelp'}
 	| {type: 'jumpToParent'}
 	| {type: 'openGroupStack'}
+	/** `t`: open the tree by creator, or leave it. */
+	| {type: 'toggleTree'}
+	/** ← / → in the tree: fold or unfold the node (on a leaf ←: to its parent; → on an open node: its first child). */
+	| {type: 'fold'; open: boolean}
 	| {type: 'message'; text?: string};
