@@ -169,7 +169,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				height={bodyRows}
 				width={columns}
 				noColor={noColor}
-				empty={model ? 'no goroutine matches the filters (Esc clears)' : noData}
+				empty={emptyListText('goroutines', model, state.poller, ui)}
 			/>
 		);
 	} else if (view.kind === 'groups') {
