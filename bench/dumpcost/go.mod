@@ -1,0 +1,3 @@
+module gmon.bench/dumpcost
+
+go 1.19
