@@ -39,6 +39,18 @@ test('held: over --max-pause, or over the whole share of a window; none with the
 	assert.equal(heldReason(60_000, {maxOverheadPct: 0, maxPauseMs: 0}), undefined);
 });
 
+test('before any full dump, the prior follows the stacks depth the debug=1 profile lists', () => {
+	// bench dump-cost: 10k shallow goroutines (~6 PCs) measured 0.1 s on Go 1.26/1.27: predicted under
+	// the default --max-pause, so dumped, not held as if deep.
+	assert.equal(predictFullMs(10_000, [], 60_000), 381);
+	// Issue 14's service: 1.4 s at 10k goroutines, ~26 PCs each.
+	assert.equal(predictFullMs(10_000, [], 260_000), 1381);
+	// Depth unknown (no records): the cautious per-goroutine prior.
+	assert.equal(predictFullMs(10_000, [], undefined), Math.ceil(10_000 * PRIOR_MS_PER_GOROUTINE));
+	// Once a dump was measured, the measurement rules, whatever the depth.
+	assert.equal(predictFullMs(10_000, [{ms: 1400, goroutines: 10_000}], 60_000), 1400);
+});
+
 test('the window: frozen time in any 40 s, and whether one more dump fits', () => {
 	const pauses: Pause[] = [
 		{at: 0, ms: 1400},

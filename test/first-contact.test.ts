@@ -207,8 +207,10 @@ test('?debug=1 in the URL: counts only, said on stderr, no full dump asked for',
 });
 
 test('a target too big to dump unasked: --once reports its groups from debug=1 and says what a full dump would cost', async t => {
-	// 12,000 goroutines in the count: ~1.9 s of stopped world predicted, over --max-pause 1s.
-	const profile = '12000 @ 0x1 0x2\n#\t0x1\tmain.worker+0x1\t/app/main.go:10\n#\t0x2\tmain.main+0x2\t/app/main.go:20\n';
+	// 12,000 goroutines 30 PCs deep (a service's handler stacks; debug=1 hides the runtime's frames but
+	// lists their PCs): ~1.9 s of stopped world predicted, over --max-pause 1s.
+	const pcs = Array.from({length: 30}, (_, i) => `0x${(i + 1).toString(16)}`).join(' ');
+	const profile = `12000 @ ${pcs}\n#\t0x1\tmain.worker+0x1\t/app/main.go:10\n#\t0x2\tmain.main+0x2\t/app/main.go:20\n`;
 	const big = await serve(t, (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
 		if (url.pathname !== '/debug/pprof/goroutine') {

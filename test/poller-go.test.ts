@@ -176,7 +176,7 @@ test('a real Go service: first contact is debug=1; a full dump over --max-pause 
 	t.after(() => stopLeaky(service.child));
 	const config = buildConfig(service.address, {interval: '1s', headersTimeout: '5s'});
 
-	// A 1 ms pause limit: even this small service's full dump (predicted at 0.16 ms a goroutine) is over it.
+	// A 1 ms pause limit: even this small service's full dump (predicted from its depth, 1 ms fixed plus its stacks) is over it.
 	const held = new Poller(new HttpSource(config), {intervalMs: 1000, maxOverheadPct: 5, maxPauseMs: 1, timers: new ManualTimers()});
 	t.after(() => held.stop());
 	let state = await held.poll();

@@ -9,10 +9,28 @@ import {formatPause} from '../text/units.ts';
 export const BUDGET_WINDOW_MS = 40_000;
 
 /**
- * Cost per goroutine before any full dump was measured: 1.4 s / 10k and 16 s / 100k goroutines
- * (issue 14's measurements on a Go service) give 0.14–0.16 ms; the higher is assumed.
+ * Cost per goroutine before any full dump was measured, when the stacks' depth is unknown: 1.4 s / 10k
+ * and 16 s / 100k goroutines (issue 14's measurements on a Go service) give 0.14–0.16 ms; the higher
+ * is assumed.
  */
 export const PRIOR_MS_PER_GOROUTINE = 0.16;
+
+/**
+ * The same prior from the debug=1 profile's depths: Go's dump time follows the text it writes, which
+ * follows the frames. A fixed part, per goroutine (its header and fixed frames) and per PC of its stack, fitted to
+ * `npm run bench -- dump-cost` (shallow stacks of ~6 PCs: 9–19 µs per goroutine on Go 1.19–1.27) and
+ * to issue 14's service (~26 PCs: 140 µs), erring high. A 10k-goroutine service with shallow stacks
+ * is then dumped (~0.4 s predicted, 0.1 s measured) instead of held as if its stacks were deep.
+ */
+export const PRIOR_MS_PER_DUMP = 1;
+export const PRIOR_MS_PER_STACK = 0.008;
+export const PRIOR_MS_PER_PC = 0.005;
+
+/** The prior for `goroutines` goroutines holding `pcs` PCs in all (undefined: depth unknown). */
+export function priorFullMs(goroutines: number, pcs: number | undefined): number {
+	const ms = pcs === undefined ? goroutines * PRIOR_MS_PER_GOROUTINE : PRIOR_MS_PER_DUMP + goroutines * PRIOR_MS_PER_STACK + pcs * PRIOR_MS_PER_PC;
+	return Math.max(1, Math.ceil(ms));
+}
 
 /** A full dump's world stop, as measured (time to response headers: Go sends them after collecting). */
 export interface Pause {
@@ -52,13 +70,14 @@ export interface CostSample {
 const rateFloor = 1000;
 
 /**
- * A full dump of `goroutines` goroutines, ms: from each of the last three measured dumps, its own
+ * A full dump of `goroutines` goroutines (holding `pcs` PCs, from the debug=1 profile, when known), ms:
+ * before any was measured, the prior; then from each of the last three measured dumps, its own
  * time plus the goroutines added since at its rate (the prior below 1000 goroutines), never less
  * than it took; then the median, so one slow hop (or one lucky one) does not move it. The minimum
  * of the samples (used before) under-predicted: a 10k target was held frozen 6.9% of a 40 s watch.
  */
-export function predictFullMs(goroutines: number, samples: readonly CostSample[]): number {
-	if (samples.length === 0) return Math.max(1, Math.ceil(goroutines * PRIOR_MS_PER_GOROUTINE));
+export function predictFullMs(goroutines: number, samples: readonly CostSample[], pcs?: number): number {
+	if (samples.length === 0) return priorFullMs(goroutines, pcs);
 	const estimates = samples.slice(-3).map(sample => {
 		const rate = sample.goroutines >= rateFloor ? sample.ms / sample.goroutines : PRIOR_MS_PER_GOROUTINE;
 		return sample.ms + Math.max(0, goroutines - sample.goroutines) * rate;

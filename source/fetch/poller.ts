@@ -54,7 +54,7 @@ export class Poller {
 	private lastFullAt: number | undefined;
 	private costSamples: CostSample[] = [];
 	/** The latest goroutine count and when it was read: the prediction's input. */
-	private count: {goroutines: number; at: number} | undefined;
+	private count: {goroutines: number; at: number; pcs?: number} | undefined;
 	private queuedMode: TickMode = 'now';
 	private nextLeakAt = 0;
 	private attempt = 0;
@@ -252,7 +252,7 @@ export class Poller {
 			}
 		}
 		if (due && this.count !== undefined) {
-			const predictedMs = predictFullMs(this.count.goroutines, this.costSamples);
+			const predictedMs = predictFullMs(this.count.goroutines, this.costSamples, this.count.pcs);
 			const held = this.options.countsOnly ? 'the target URL asks for ?debug=1 (counts only)' : heldReason(predictedMs, this.limits());
 			patch.fullDump = held === undefined ? {goroutines: this.count.goroutines, predictedMs} : {goroutines: this.count.goroutines, predictedMs, held};
 			Object.assign(patch, this.budget(predictedMs));
@@ -320,7 +320,10 @@ export class Poller {
 			if (profile === 'unchanged') return undefined;
 			const {dump} = profile.result;
 			const goroutines = dump.profileTotal ?? dump.records.reduce((n, record) => n + record.count, 0);
-			this.count = {goroutines, at: this.timers.now()};
+			// The stacks' depth (PCs include the runtime frames debug=1 hides): what a full dump would write.
+			const pcs =
+				dump.records.length === 0 ? undefined : dump.records.reduce((n, record) => n + record.count * Math.max(record.pcs.length, record.frames.length), 0);
+			this.count = pcs === undefined ? {goroutines, at: this.timers.now()} : {goroutines, at: this.timers.now(), pcs};
 			return profile.result;
 		} catch (error) {
 			if (error instanceof PollFault && (error.kind === 'not-found' || error.kind === 'not-a-dump')) {
