@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {formatBytes, formatDuration} from '../source/text/units.ts';
-import {padEnd, sparkline, truncateMiddle} from '../source/view/format.ts';
+import {padEnd, sparkline, truncateMiddle, wrapWords} from '../source/view/format.ts';
+import type {Suspect} from '../source/model/types.ts';
 import {isUserFunc} from '../source/dump/user-frame.ts';
 import {shortFunc} from '../source/view/frames.ts';
 import {goroutineStackLines} from '../source/view/stack-lines.ts';
@@ -91,4 +92,24 @@ test('a short function name keeps the module element before a /vN major version'
 	assert.equal(shortFunc('main.main.func1'), 'main.main.func1');
 	assert.equal(shortFunc('net/http.(*conn).serve'), 'http.(*conn).serve');
 	assert.equal(shortFunc('example.com/v2.Run'), 'example.com/v2.Run');
+});
+
+test('wrapWords breaks a sentence between words, indents the rest, and never exceeds the width', () => {
+	const sentence = 'why: likely leak: 12 goroutines in chan send at leaks.go:97 — the functions that started them have returned, so nobody will receive';
+	const lines = wrapWords(sentence, 40, 5);
+	assert.ok(lines.length > 1);
+	for (const line of lines) assert.ok(line.length <= 40, line);
+	for (const line of lines.slice(1)) assert.match(line, /^ {5}\S/);
+	assert.equal(lines.map(line => line.trim()).join(' '), sentence, 'every word kept, in order');
+	assert.deepEqual(wrapWords('a-very-long-word-that-cannot-fit', 10, 2), ['a-very-lo…']);
+});
+
+test("the stack view gives a suspect's whole why at 80 columns, wrapped, not cut", () => {
+	const reason = 'likely leak: 12 goroutines in chan send at leaks.go:97 — the functions that started them have returned, so nobody will receive';
+	const suspect = {reason, tier: 'likely'} as unknown as Suspect;
+	const lines = goroutineStackLines(tracked({id: 7, state: 'chan send'}), 80, {suspect}).map(line => line.text);
+	const start = lines.findIndex(line => line.startsWith('why: '));
+	assert.ok(start >= 0, lines.join('\n'));
+	const why = lines.slice(start, start + 3).filter(line => line.startsWith('why: ') || line.startsWith('     '));
+	assert.equal(why.map(line => line.trim()).join(' '), `why: ${reason}`);
 });

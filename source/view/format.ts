@@ -17,6 +17,27 @@ export function truncateMiddle(text: string, width: number): string {
 	return text.slice(0, head) + ellipsis + text.slice(text.length - tail);
 }
 
+/**
+ * Word-wraps `text` into lines of at most `width` columns, continuation lines indented by `indent`
+ * spaces; a word longer than a line is cut. For sentences a reader needs whole (a suspect's why).
+ */
+export function wrapWords(text: string, width: number, indent = 0): string[] {
+	if (width <= indent + 1) return [truncateEnd(text, width)];
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		const room = width - (lines.length === 0 ? 0 : indent);
+		if (line === '') line = word;
+		else if (line.length + 1 + word.length <= room) line += ` ${word}`;
+		else {
+			lines.push(line);
+			line = word;
+		}
+	}
+	lines.push(line);
+	return lines.map((text, i) => (i === 0 ? truncateEnd(text, width) : ' '.repeat(indent) + truncateEnd(text, width - indent)));
+}
+
 /** Cuts the end of `text` to fit `width`. */
 export function truncateEnd(text: string, width: number): string {
 	if (width <= 0) return '';

@@ -7,7 +7,7 @@ import type {Frame, Goroutine} from '../dump/types.ts';
 import {isUserFunc} from '../dump/user-frame.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText} from './frames.ts';
-import {formatDelta, truncateEnd, truncateMiddle} from './format.ts';
+import {formatDelta, truncateEnd, truncateMiddle, wrapWords} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
@@ -111,7 +111,7 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	const labels = labelsText(g.labels);
 	if (labels) facts.push(labels);
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
-	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
+	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept));
@@ -161,7 +161,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		tone: 'normal',
 	});
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
-	if (options.suspect) lines.push({text: truncateEnd(`why: ${visible(options.suspect.reason)}`, width), tone: 'warn'});
+	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
 	if (argsMissing(group.sample, argsKept))
 		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
