@@ -132,7 +132,9 @@ export function groupColumns(width: number): GroupColumns {
 	const trend = wide ? 16 : 6;
 	const state = wide ? 18 : 14;
 	const rest = Math.max(0, width - markWidth - count - delta - trend - state - 5);
-	const where = Math.floor(rest * (wide ? 0.5 : 0.6));
+	// A wide pane gives WHERE what a `func file:line` needs (50 columns hold nearly all) and the rest to
+	// WHY, the verdict's sentence, which is what a wide pane is for.
+	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.floor(rest * 0.6);
 	return {width, count, delta, trend, state, where, why: rest - where - 1};
 }
 
