@@ -151,6 +151,7 @@ async function readDump(
 				hitCap = true;
 			}
 			bytes += chunk.length;
+			request.onProgress?.(bytes);
 			const parseStart = performance.now();
 			parser.write(chunk);
 			parseMs += performance.now() - parseStart;

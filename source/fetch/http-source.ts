@@ -239,6 +239,7 @@ export class HttpSource implements DumpSource {
 				bytes += piece.length;
 				context.bytes = bytes;
 				state.bytes = bytes;
+				request.onProgress?.(bytes);
 				if (piece.length > 0) {
 					const parseStart = performance.now();
 					parser.write(piece);
