@@ -7,7 +7,7 @@
 // Run: `npm run bench -- responsive`.
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {buildConfig} from '../source/config.ts';
 import {HttpSource} from '../source/fetch/http-source.ts';
@@ -50,6 +50,8 @@ async function waitsDuring(work: () => Promise<unknown>, everyMs = 5): Promise<n
 }
 
 let failed = false;
+// The machine is shared: a loaded one deschedules this process too, which a key's wait includes.
+console.log(`  load average ${loadavg()[0]?.toFixed(2)}`);
 const source = new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '2s'}));
 try {
 	for (let run = 0; run < RUNS; run++) {
