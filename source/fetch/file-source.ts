@@ -12,6 +12,7 @@ import {PollFault} from './faults.ts';
 import {HeadKeeper} from './first-line.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
+import {Yielder} from './yield.ts';
 
 export interface FileSourceOptions {
 	/** `--watch`: poll the file; unchanged files (same size and mtime) are not re-read. */
@@ -125,6 +126,7 @@ async function readDump(
 	const at = now();
 	const parser = createDumpParser(cache ? {cache} : {});
 	let parseMs = 0;
+	const yielder = new Yielder();
 	const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 	const head = new HeadKeeper();
 	let bytes = 0;
@@ -149,12 +151,14 @@ async function readDump(
 				hitCap = true;
 			}
 			bytes += chunk.length;
+			request.onProgress?.(bytes);
 			const parseStart = performance.now();
 			parser.write(chunk);
 			parseMs += performance.now() - parseStart;
 			raw?.push(chunk);
 			head.push(chunk);
 			if (hitCap) break;
+			if (yielder.due(chunk.length)) await yielder.yieldNow();
 		}
 	} catch (error) {
 		if (signal?.aborted) throw signal.reason;

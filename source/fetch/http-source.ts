@@ -11,6 +11,7 @@ import {connectionLostCodes, endpoint, faultFromError, faultFromStatus, notADump
 import {HeadKeeper} from './first-line.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
+import {Yielder} from './yield.ts';
 
 export interface HttpSourceOptions {
 	/** Wall clock for `at` and durations (tests may inject). */
@@ -227,6 +228,7 @@ export class HttpSource implements DumpSource {
 		let bytes = 0;
 		let hitCap = false;
 		let parseMs = 0;
+		const yielder = new Yielder();
 		try {
 			for await (const chunk of body as AsyncIterable<Buffer>) {
 				let piece = chunk;
@@ -237,6 +239,7 @@ export class HttpSource implements DumpSource {
 				bytes += piece.length;
 				context.bytes = bytes;
 				state.bytes = bytes;
+				request.onProgress?.(bytes);
 				if (piece.length > 0) {
 					const parseStart = performance.now();
 					parser.write(piece);
@@ -245,6 +248,7 @@ export class HttpSource implements DumpSource {
 					head.push(piece);
 				}
 				if (hitCap) break; // leaving the loop destroys the body (and that connection)
+				if (yielder.due(piece.length)) await yielder.yieldNow();
 			}
 		} catch (error) {
 			if (signal.aborted) throw signal.reason;

@@ -35,6 +35,11 @@ export interface PollerOptions {
 /** `--max-pause` by default: the longest freeze gmon causes without being asked. */
 export const DEFAULT_MAX_PAUSE_MS = 1000;
 
+/** A poll's bytes read are shown once it has run this long… */
+export const PROGRESS_AFTER_MS = 1000;
+/** …and published at most this often: each publish redraws the TUI. */
+export const PROGRESS_EVERY_MS = 500;
+
 /** `scheduled`: the interval came; `now`: the first contact, `r`, `--once` (a full dump if the budget allows); `full`: `D`. */
 type TickMode = 'scheduled' | 'now' | 'full';
 
@@ -219,6 +224,7 @@ export class Poller {
 		}
 		patch.polling = false;
 		patch.pollStartedAt = undefined;
+		patch.bytesRead = undefined;
 		this.publish(patch);
 	}
 
@@ -271,7 +277,7 @@ export class Poller {
 	 * (the dump supersedes it) unless the dump was cut, when it gives the honest totals.
 	 */
 	private async pollFull(patch: Partial<PollerState>, signal: AbortSignal, startedAt: number, profile: FetchResult | undefined): Promise<void> {
-		const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true};
+		const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true, onProgress: this.progress(startedAt)};
 		if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;
 		const fullAt = this.timers.now();
 		const outcome = await this.source.fetch(request, signal);
@@ -301,6 +307,20 @@ export class Poller {
 				if (counts) patch.lastProfile = counts;
 			}
 		}
+	}
+
+	/**
+	 * The full dump's bytes read, published from PROGRESS_AFTER_MS into the poll and then at most every
+	 * PROGRESS_EVERY_MS: a fast poll publishes nothing, a slow one a few times a second.
+	 */
+	private progress(startedAt: number): (bytes: number) => void {
+		let next = startedAt + PROGRESS_AFTER_MS;
+		return bytes => {
+			const now = this.timers.now();
+			if (now < next || this.stopped) return;
+			next = now + PROGRESS_EVERY_MS;
+			this.publish({bytesRead: bytes});
+		};
 	}
 
 	private limits(): BudgetLimits {

@@ -48,6 +48,11 @@ export interface PollerState {
 	polling: boolean;
 	/** When the poll in flight started (epoch-ms), while `polling`: a slow poll shows how long it has taken. */
 	pollStartedAt?: number;
+	/**
+	 * Bytes of the full dump read so far, once that poll has run a second (a big dump on a slow link
+	 * shows it is moving). Updated at most every PROGRESS_EVERY_MS; gone when the poll ends.
+	 */
+	bytesRead?: number;
 	/** Requested interval, ms. */
 	intervalMs: number;
 	/** Interval actually used for debug=2 after cost stretching, ms. */

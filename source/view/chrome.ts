@@ -116,8 +116,12 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
 	const limit = poller.deadline ? ` of ${poller.deadline.flag} ${formatDuration(poller.deadline.ms)}` : '';
 	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}${limit}` : '';
+	// A big dump's bytes so far (the poller publishes them from a second in, a few times a second).
+	const read = running > 0 && poller.bytesRead !== undefined ? `${formatBytes(poller.bytesRead)} read` : '';
 	if (!last && !profile && !poller.error) parts.push(`waiting for the first poll…${slow}`);
 	else if (slow !== '') parts.push(`polling for${slow}`);
+	else if (read !== '') parts.push('polling');
+	if (read !== '') parts.push(read);
 	const cost = costNote(poller, now);
 	if (cost) parts.push(cost);
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.

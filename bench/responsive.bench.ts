@@ -1,0 +1,81 @@
+// Issue 15: a big dump must not freeze the TUI. While a 100k-goroutine dump is fetched over loopback
+// and parsed by the real HttpSource, a probe stands in for a key press every 5 ms: the figure is how
+// long each "key" waited for the event loop (what Ink's input handling would wait before it could
+// even see the key). The frame drawn after it is ui.bench's figure; the model's update after the
+// fetch is model.bench's. Target: worst wait ≤ 50 ms. The dump is served by another process, as a
+// Go service would serve it, so its writing never competes for this event loop.
+// Run: `npm run bench -- responsive`.
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {loadavg, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {buildConfig} from '../source/config.ts';
+import {HttpSource} from '../source/fetch/http-source.ts';
+import {synthDump} from '../test/helpers/synth-dump.ts';
+
+const GOROUTINES = Number(process.env['GMON_BENCH_GOROUTINES'] ?? 100_000);
+const RUNS = 3;
+const LIMIT_MS = 50;
+
+const dir = mkdtempSync(join(tmpdir(), 'gmon-responsive-'));
+const file = join(dir, 'dump.txt');
+writeFileSync(file, synthDump({goroutines: GOROUTINES, seed: 15, stacks: 300}));
+
+const serverCode = `
+const http = require('node:http'), fs = require('node:fs');
+const server = http.createServer((req, res) => {
+	res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+	fs.createReadStream(process.argv[1]).pipe(res);
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+const server = spawn(process.execPath, ['-e', serverCode, file], {stdio: ['ignore', 'pipe', 'inherit']});
+const port = await new Promise<number>(resolve => server.stdout.once('data', data => resolve(Number(String(data).trim()))));
+
+/** Key stand-ins every `everyMs` while `work` runs; resolves with each one's wait beyond its due time. */
+async function waitsDuring(work: () => Promise<unknown>, everyMs = 5): Promise<number[]> {
+	const waits: number[] = [];
+	let done = false;
+	const probe = () => {
+		const due = performance.now() + everyMs;
+		setTimeout(() => {
+			waits.push(performance.now() - due);
+			if (!done) probe();
+		}, everyMs);
+	};
+	probe();
+	await work();
+	done = true;
+	return waits;
+}
+
+let failed = false;
+// The machine is shared: a loaded one deschedules this process too, which a key's wait includes.
+console.log(`  load average ${loadavg()[0]?.toFixed(2)}`);
+const source = new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '2s'}));
+try {
+	for (let run = 0; run < RUNS; run++) {
+		let bytes = 0;
+		let parseMs = 0;
+		const start = performance.now();
+		const waits = await waitsDuring(async () => {
+			const outcome = await source.fetch({profile: 'goroutine', debug: 2});
+			bytes = outcome.result.bytes;
+			parseMs = outcome.result.parseMs ?? 0;
+		});
+		const wall = performance.now() - start;
+		const sorted = [...waits].sort((a, b) => a - b);
+		const worst = sorted.at(-1) ?? 0;
+		const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+		const ok = worst <= LIMIT_MS;
+		if (!ok) failed = true;
+		console.log(
+			`  ${ok ? 'ok  ' : 'SLOW'} ${GOROUTINES} goroutines, ${(bytes / 2 ** 20).toFixed(0)} MiB over loopback: fetch+parse ${wall.toFixed(0)} ms (parse ${parseMs.toFixed(0)} ms); a key waited at worst ${worst.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (n=${waits.length}, target worst ≤ ${LIMIT_MS} ms)`,
+		);
+	}
+} finally {
+	await source.close();
+	server.kill();
+	rmSync(dir, {recursive: true, force: true});
+}
+process.exitCode = failed ? 1 : 0;
