@@ -139,7 +139,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	let gone: string | undefined;
 	let groupLabel: string | undefined;
 	if (ui.overlay === 'help') {
-		body = <Help height={bodyRows} width={columns} noColor={noColor} />;
+		body = <Help height={bodyRows} width={columns} scroll={ui.helpScroll ?? 0} noColor={noColor} />;
 	} else if (ui.overlay === 'states') {
 		body = (
 			<StatePicker

@@ -59,6 +59,8 @@ const cmd = (command: Command): Intent => ({command});
 const nav = (to: Nav): Intent => act({type: 'nav', nav: to});
 const lists: readonly Mode[] = ['main'];
 const moving: readonly Mode[] = ['states', 'main'];
+/** Moving keys that also scroll the help when it is taller than the pane. */
+const scrolling: readonly Mode[] = ['help', 'states', 'main'];
 const everywhere: readonly Mode[] = ['editing', 'help', 'states', 'main'];
 const allLists = {goroutines: {tier: 1}, members: {tier: 1}, groups: {tier: 1}, tree: {tier: 1}} as const;
 const wideLists = {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, tree: {tier: 3}} as const;
@@ -76,7 +78,7 @@ export const bindings: readonly Binding[] = [
 		show: '↑↓ j/k',
 		does: 'move',
 		section: 'Move',
-		in: moving,
+		in: scrolling,
 		intent: key => nav(key === '↑' || key === 'k' ? 'up' : 'down'),
 		footer: {
 			goroutines: {tier: 2, show: '↑↓'},
@@ -86,9 +88,10 @@ export const bindings: readonly Binding[] = [
 			stack: {tier: 1, show: '↑↓', label: 'scroll'},
 			groupStack: {tier: 1, show: '↑↓', label: 'scroll'},
 			states: {tier: 1, show: '↑↓'},
+			help: {tier: 2, show: '↑↓', label: 'scroll'},
 		},
 	},
-	{keys: ['PgUp', 'PgDn'], does: 'page', section: 'Move', in: moving, intent: key => nav(key === 'PgUp' ? 'pageUp' : 'pageDown')},
+	{keys: ['PgUp', 'PgDn'], does: 'page', section: 'Move', in: scrolling, intent: key => nav(key === 'PgUp' ? 'pageUp' : 'pageDown')},
 	{keys: ['Ctrl-u', 'Ctrl-d'], does: 'half page', section: 'Move', in: moving, intent: key => nav(key === 'Ctrl-u' ? 'halfUp' : 'halfDown')},
 	{
 		keys: ['g', 'G', 'Home', 'End'],
@@ -309,7 +312,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['any'],
-		show: 'any key',
+		show: 'any other key',
 		does: 'closes it',
 		short: 'closes the help',
 		section: 'Quit',

@@ -4,6 +4,7 @@ import type {Goroutine} from '../dump/types.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
+import {helpMaxScroll} from './chrome.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {
 	defaultDesc,
@@ -162,6 +163,11 @@ function resolvedList(state: UiState, view: ListView, env: Env): {view: ListView
 }
 
 function navigate(state: UiState, nav: Nav, env: Env): UiState {
+	if (state.overlay === 'help') {
+		const max = helpMaxScroll(env.bodyRows, env.columns);
+		const scroll = Math.max(0, Math.min(max, (state.helpScroll ?? 0) + step(nav, Math.max(1, env.bodyRows - 1))));
+		return {...state, helpScroll: scroll};
+	}
 	if (state.overlay === 'states') {
 		const count = env.select.stateOrder(env.model, state).length;
 		const picker = Math.max(0, Math.min(count - 1, state.picker + step(nav, env.bodyRows - 2)));
@@ -358,7 +364,7 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 		case 'toggleIdle':
 			return {...state, hideIdle: !state.hideIdle};
 		case 'toggleHelp':
-			return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};
+			return {...state, overlay: state.overlay === 'help' ? undefined : 'help', helpScroll: 0};
 		case 'jumpToParent':
 			return jumpToParent(state, env);
 		case 'openGroupStack':

@@ -70,6 +70,8 @@ export interface UiState {
 	overlay?: Overlay;
 	/** Cursor row in the state picker. */
 	picker: number;
+	/** First help line shown when the help does not fit the pane (↑↓ PgUp/PgDn scroll it). */
+	helpScroll?: number;
 	/** The other root list (Tab), with its selection, so Tab back lands where the user was. */
 	parked?: View;
 	/** One line for the footer: a written dump's path, a gone goroutine, … */
