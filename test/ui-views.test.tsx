@@ -267,6 +267,37 @@ test('? shows the help over the list; any other key closes it', async t => {
 	assert.match(r.frame(), /ID STATE/);
 });
 
+test('b regroups the group list: the selection follows its goroutines to the new group, and nothing is reported gone', async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab, 'j');
+	assert.match(r.frame(), /sort leak↓ · by stack · 2\/3/);
+	const selected = () => r.lines().find(line => line.includes('> '))!;
+	assert.match(selected(), /IO wait/);
+	await r.press('b');
+	// The monitor regroups by where: every key changes, and the accept loops now share a group with the workers.
+	const before = s.getState().model!;
+	const where = (t: (typeof before.goroutines)[number]) => (t.g.state === 'chan send' ? 'where:publish' : 'where:serve');
+	const goroutines = before.goroutines.map(t => ({...t, groupKey: where(t)}));
+	s.setModel(snapshot(goroutines, {by: 'where', totalHistory: before.totalHistory}));
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /gone/);
+	assert.match(r.frame(), /by where · \d\/2/);
+	assert.match(selected(), /IO wait +net\/http|IO wait|select/, 'on the group that now holds the accept loops');
+	assert.doesNotMatch(selected(), /chan send/);
+	// A group that really disappears under the same grouping is still reported.
+	await r.press('k', 'j');
+	s.setModel(
+		snapshot(
+			goroutines.filter(t => t.groupKey === 'where:publish'),
+			{by: 'where', totalHistory: before.totalHistory},
+		),
+	);
+	await r.settle();
+	assert.match(r.frame(), /group is gone; kept your place/);
+});
+
 test('in a 60x15 pane the state counts (the 1–9 filter keys) stay on the header: the totals give up their sparkline and extras first', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 15});
 	t.after(() => r.unmount());

@@ -157,9 +157,26 @@ function resolvedList(state: UiState, view: ListView, env: Env): {view: ListView
 		return {view: {...view, sel}, keys: i => (list.items[i] ? String(list.items[i]!.g.id) : undefined), length: list.items.length};
 	}
 	const list = env.select.groups(env.model, state, view, rows);
-	const key = list.items[list.index]?.key ?? view.sel.key;
-	const sel: Selection = {index: list.index, top: list.top, ...(key === undefined ? {} : {key})};
+	const item = list.items[list.index];
+	const key = item?.key ?? view.sel.key;
+	const sel: Selection = {
+		index: list.index,
+		top: list.top,
+		...(key === undefined ? {} : {key}),
+		...(item
+			? {by: item.by, anchor: item.sample.id}
+			: view.sel.by === undefined
+				? {}
+				: {by: view.sel.by, ...(view.sel.anchor === undefined ? {} : {anchor: view.sel.anchor})}),
+	};
 	return {view: {...view, sel}, keys: i => list.items[i]?.key, length: list.items.length};
+}
+
+/** A group row's grouping and a goroutine of it, so the selection survives `b` (see Selection). */
+function anchorOf(view: ListView, key: string | undefined, env: Env): Pick<Selection, 'by' | 'anchor'> {
+	if (view.kind !== 'groups' || key === undefined) return {};
+	const group = env.select.groupsByKey(env.model).get(key);
+	return group ? {by: group.by, anchor: group.sample.id} : {};
 }
 
 function navigate(state: UiState, nav: Nav, env: Env): UiState {
@@ -186,7 +203,7 @@ function navigate(state: UiState, nav: Nav, env: Env): UiState {
 	const index = Math.max(0, Math.min(length - 1, resolved.sel.index + step(nav, rows)));
 	const key = keys(index);
 	const top = Math.max(0, Math.min(Math.max(resolved.sel.top, index - rows + 1), index));
-	const sel: Selection = {index, top, ...(key === undefined ? {} : {key})};
+	const sel: Selection = {index, top, ...(key === undefined ? {} : {key}), ...anchorOf(resolved, key, env)};
 	const {message: _drop, ...rest} = state;
 	return replaceTop(rest, {...resolved, sel});
 }

@@ -21,6 +21,12 @@ export interface Selection {
 	key?: string;
 	index: number;
 	top: number;
+	/**
+	 * A group list's grouping when `key` was taken, and a goroutine of that group: after `b`
+	 * regroups, the old key names no group, yet nothing is gone; the anchor finds the new group.
+	 */
+	by?: string;
+	anchor?: number;
 }
 
 export interface GoroutinesView {
