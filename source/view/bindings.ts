@@ -3,6 +3,7 @@
 // and be documented as another. Conventions from htop, k9s and lazygit; Esc goes back or clears,
 // never quits. Pure: no Ink import.
 import {GROUP_BYS} from '../model/types.ts';
+import {DUMP_FOLDER} from '../watch/dump-folder.ts';
 import {goroutineSorts, type Action, type Nav} from './types.ts';
 
 /** Things a key asks of the store (the poller) or the process rather than of the UI state. */
@@ -294,7 +295,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['w'],
-		does: 'write the raw dump to a file',
+		does: `write the raw dump into ./${DUMP_FOLDER}/ (the footer says where)`,
 		short: 'write',
 		section: 'Target',
 		in: lists,
