@@ -247,3 +247,15 @@ test('a model failure is shown as an error and does not stop polling', async t =
 	assert.equal(state.model, undefined);
 	assert.equal(timers.delays.length, 1, 'still polling');
 });
+
+test('y writes text as a new file in the dump folder and resolves with its full path', async t => {
+	const cwd = tempDir(t);
+	const monitor = createMonitor(buildConfig(zoo), {cwd, timers: new ManualTimers(), autoStart: false});
+	t.after(() => monitor.control.stop());
+	const first = await monitor.control.writeText('gmon-goroutine-7.txt', 'goroutine 7 [chan send]:\n');
+	assert.equal(first, join(cwd, 'gmon-dumps', 'gmon-goroutine-7.txt'));
+	assert.equal(readFileSync(first, 'utf8'), 'goroutine 7 [chan send]:\n');
+	const second = await monitor.control.writeText('gmon-goroutine-7.txt', 'again\n');
+	assert.equal(second, join(cwd, 'gmon-dumps', 'gmon-goroutine-7-2.txt'));
+	assert.equal(readFileSync(first, 'utf8'), 'goroutine 7 [chan send]:\n', 'never overwrites');
+});

@@ -234,6 +234,54 @@ test('p/Space pause and resume, r refreshes, +/- change the interval, w writes t
 	assert.deepEqual(s.calls, ['pause', 'resume', 'pollNow', 'setIntervalMs 3000', 'setIntervalMs 2000', 'setIntervalMs 1000', 'writeDump']);
 });
 
+test("y saves the selected goroutine's stack, or the group's, as text and says the full path; nothing goes to the clipboard without --clipboard", async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press('y');
+	await r.settle();
+	assert.match(r.frame(), /wrote \/tmp\/gmon-dumps\/gmon-goroutine-100\.txt/);
+	assert.deepEqual(s.calls, ['writeText gmon-goroutine-100.txt']);
+	assert.match(s.texts[0]!, /goroutine 100/);
+	assert.match(s.texts[0]!, /main\.\(\*Server\)\.publish/);
+	assert.match(s.texts[0]!, /\/app\/publish\.go:88/);
+	assert.ok(s.texts[0]!.endsWith('\n') && !/ \n/.test(s.texts[0]!), 'plain lines, no padding');
+	// The group list: the group's shared stack.
+	await r.press(keys.tab, 'y');
+	await r.settle();
+	assert.match(s.calls.at(-1)!, /^writeText gmon-group-of-goroutine-\d+\.txt$/);
+	assert.match(s.texts.at(-1)!, /publish\.go:88/);
+	assert.ok(
+		r.stdout.frames.every(frame => !frame.includes('\u001B]52;')),
+		'no OSC 52 without --clipboard',
+	);
+});
+
+test('y with --clipboard also sends the text as OSC 52 in base64: a hostile byte in the dump cannot reach the terminal', async t => {
+	const hostile = [
+		tracked({
+			id: 7,
+			state: 'chan send',
+			waitMs: 60_000,
+			groupKey: 'evil',
+			frames: [['main.evil\u001B]52;c;cGF3bmVk\u0007\u001B[2J', '/app/evil.go', 3]],
+		}),
+	];
+	const s = new FakeStore(snapshot(hostile), {last: fetched});
+	const r = await renderTty(<App store={s} clock={clock} clipboard />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press('y');
+	await r.settle();
+	assert.match(r.frame(), /wrote \/tmp\/gmon-dumps\/gmon-goroutine-7\.txt and copied it to the clipboard/);
+	const sequences = r.stdout.frames.join('').match(/\u001B\]52;c;([A-Za-z0-9+/=]*)\u0007/g) ?? [];
+	assert.equal(sequences.length, 1, 'exactly one OSC 52: the one gmon wrote');
+	const copied = Buffer.from(/;c;([^\u0007]*)/.exec(sequences[0]!)![1]!, 'base64').toString('utf8');
+	assert.match(copied, /goroutine 7/);
+	assert.match(copied, /main\.evil\\x1b\]52;c;cGF3bmVk\\x07\\x1b\[2J/, 'the planted sequence is shown, not sent');
+	assert.doesNotMatch(copied, /\u001B|\u0007/);
+	assert.equal(s.texts[0], copied, 'the file and the clipboard hold the same text');
+});
+
 test('D takes a full dump at once within the budget; over it, the first D says the cost and the second takes it', async t => {
 	const within = store({fullDump: {goroutines: 20, predictedMs: 4}});
 	const r1 = await renderTty(<App store={within} clock={clock} />, {columns: 160, rows: 30});

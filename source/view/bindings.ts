@@ -7,7 +7,7 @@ import {DUMP_FOLDER} from '../watch/dump-folder.ts';
 import {goroutineSorts, type Action, type Nav} from './types.ts';
 
 /** Things a key asks of the store (the poller) or the process rather than of the UI state. */
-export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'groupBy';
+export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'yank' | 'groupBy';
 
 export type Intent = {action: Action} | {command: Command} | undefined;
 
@@ -301,6 +301,15 @@ export const bindings: readonly Binding[] = [
 		in: lists,
 		intent: cmd('write'),
 		footer: {...wideLists, stack: {tier: 2, label: 'write dump'}, groupStack: {tier: 2, label: 'write dump'}},
+	},
+	{
+		keys: ['y'],
+		does: 'save the selected stack or group as text (--clipboard: copy it too)',
+		short: 'save text',
+		section: 'Target',
+		in: lists,
+		intent: cmd('yank'),
+		footer: {...wideLists, stack: {tier: 2}, groupStack: {tier: 2}},
 	},
 	{
 		keys: ['?'],

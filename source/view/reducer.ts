@@ -208,6 +208,42 @@ function navigate(state: UiState, nav: Nav, env: Env): UiState {
 	return replaceTop(rest, {...resolved, sel});
 }
 
+/** Wide enough that `y` never cuts a path or function name to fit a pane. */
+const textColumns = 400;
+
+/**
+ * `y`: the open stack, or the stack of the selected goroutine or group (a tree node: its group, or
+ * its one goroutine), as plain text lines like the stack view shows them (every field already made
+ * visible), with a file name for it. Undefined when nothing is selected.
+ */
+export function selectedText(state: UiState, env: Env): {name: string; text: string} | undefined {
+	const view = currentView(state);
+	let stack: StackView | undefined;
+	if (view.kind === 'stack') stack = view;
+	else {
+		const {view: resolved} = resolvedList(state, view, env);
+		const key = resolved.sel.key;
+		if (key === undefined) return undefined;
+		if (resolved.kind === 'goroutines') stack = {kind: 'stack', target: {type: 'goroutine', id: Number(key)}, scroll: 0};
+		else if (resolved.kind === 'groups') stack = {kind: 'stack', target: {type: 'group', key}, scroll: 0};
+		else {
+			const node = env.select.treeNode(env.model, state, key);
+			if (node?.ids.length === 1) stack = {kind: 'stack', target: {type: 'goroutine', id: node.ids[0]!}, scroll: 0};
+			else if (node?.groupKey !== undefined) stack = {kind: 'stack', target: {type: 'group', key: node.groupKey}, scroll: 0};
+		}
+	}
+	if (!stack) return undefined;
+	const {lines} = stackContent(stack, {...env, columns: textColumns});
+	if (lines.length === 0) return undefined;
+	let name: string;
+	if (stack.target.type === 'goroutine') name = `gmon-goroutine-${stack.target.id}.txt`;
+	else {
+		const group = env.select.groupsByKey(env.model).get(stack.target.key) ?? (stack.last && 'key' in stack.last ? stack.last : undefined);
+		name = `gmon-group-of-goroutine-${group?.sample.id ?? 'gone'}.txt`;
+	}
+	return {name, text: `${lines.map(line => line.text.trimEnd()).join('\n')}\n`};
+}
+
 function enter(state: UiState, env: Env): UiState {
 	const view = currentView(state);
 	if (state.overlay === 'states') return togglePicked(state, env);

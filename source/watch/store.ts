@@ -110,6 +110,7 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}, extra: Pic
 				wrote({path: target});
 				return target;
 			},
+			writeText: (name, text) => writeNewFile(dumpFolder(deps.cwd ?? process.cwd()), name, text),
 			stop: engine.stop,
 		},
 	};
