@@ -13,6 +13,7 @@ const flags = (overrides: Partial<RawFlags> = {}): RawFlags => ({
 	header: [],
 	insecure: false,
 	hideIdle: false,
+	clipboard: false,
 	color: true,
 	demo: false,
 	...overrides,
@@ -123,6 +124,7 @@ describe('buildCliOptions', () => {
 			[{failOnSuspects: '1'}, '--fail-on-suspects'],
 			[{hideIdle: true}, '--hide-idle'],
 			[{demo: true}, '--demo'],
+			[{clipboard: true}, '--clipboard'],
 		];
 		for (const [given, flag] of ignored) {
 			usageError(() => buildCliOptions(['diff', 'a', 'b'], flags(given)), new RegExp(`^${flag} does not apply to gmon diff$`));
@@ -131,6 +133,11 @@ describe('buildCliOptions', () => {
 		// What reaches the targets or shapes the output still applies.
 		const options = buildCliOptions(['diff', 'a', 'b'], flags({once: true, json: true, groupBy: 'where', maxBytes: '1MB', header: ['A: b'], color: false}));
 		assert.equal(options.command, 'diff');
+	});
+
+	test('--clipboard is off unless asked for, and reaches the live view when it is', () => {
+		assert.equal(buildCliOptions(['localhost:6060'], flags()).clipboard, false);
+		assert.equal(buildCliOptions(['localhost:6060'], flags({clipboard: true})).clipboard, true);
 	});
 
 	const bad: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = [

@@ -5,7 +5,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'nod
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {test} from 'node:test';
 import {buildConfig} from '../source/config.ts';
 import {createMonitor, dumpFileName} from '../source/watch/store.ts';
@@ -36,18 +36,28 @@ test('a dump file through the monitor: one model snapshot, raw bytes written bac
 	assert.equal(state.model?.epoch, 1);
 
 	const first = await monitor.control.writeDump();
-	assert.match(first, /gmon-.+-\d{8}-\d{6}\.txt$/);
+	// Under the dump folder of the start directory, as a full path (the footer prints it), never loose in cwd.
+	assert.equal(dirname(first), join(cwd, 'gmon-dumps'));
+	assert.match(basename(first), /^gmon-.+-\d{8}-\d{6}\.txt$/);
 	assert.ok(readFileSync(first).equals(zooBytes));
 	assert.equal(monitor.getState().lastWrite?.path, first);
 	// A second `w` in the same second does not overwrite the first.
 	const second = await monitor.control.writeDump();
 	assert.equal(second, first.replace(/\.txt$/, '-2.txt'));
-	assert.equal(readdirSync(cwd).length, 2);
+	assert.deepEqual(readdirSync(cwd), ['gmon-dumps']);
+	assert.equal(readdirSync(join(cwd, 'gmon-dumps')).length, 2);
 
 	const explicit = join(cwd, 'mine.txt');
 	assert.equal(await monitor.control.writeDump(explicit), explicit);
 	assert.ok(readFileSync(explicit).equals(zooBytes));
 	await assert.rejects(monitor.control.writeDump(join(cwd, 'no/such/dir.txt')), {message: `cannot write ${join(cwd, 'no/such/dir.txt')}: no such directory`});
+	// A file where the folder should be: the message says where and why.
+	const blocked = tempDir(t);
+	writeFileSync(join(blocked, 'gmon-dumps'), '');
+	const other = createMonitor(buildConfig(zoo), {cwd: blocked, timers: new ManualTimers()});
+	t.after(() => other.control.stop());
+	await other.poller.whenIdle();
+	await assert.rejects(other.control.writeDump(), {message: new RegExp(`^cannot write ${join(blocked, 'gmon-dumps')}/gmon-.+: `)});
 });
 
 test('a dump over the raw limit is still shown but not kept for writing, and `w` says why', async t => {
@@ -236,4 +246,16 @@ test('a model failure is shown as an error and does not stop polling', async t =
 	assert.equal(state.poller.error?.message, 'gmon could not process this dump: boom');
 	assert.equal(state.model, undefined);
 	assert.equal(timers.delays.length, 1, 'still polling');
+});
+
+test('y writes text as a new file in the dump folder and resolves with its full path', async t => {
+	const cwd = tempDir(t);
+	const monitor = createMonitor(buildConfig(zoo), {cwd, timers: new ManualTimers(), autoStart: false});
+	t.after(() => monitor.control.stop());
+	const first = await monitor.control.writeText('gmon-goroutine-7.txt', 'goroutine 7 [chan send]:\n');
+	assert.equal(first, join(cwd, 'gmon-dumps', 'gmon-goroutine-7.txt'));
+	assert.equal(readFileSync(first, 'utf8'), 'goroutine 7 [chan send]:\n');
+	const second = await monitor.control.writeText('gmon-goroutine-7.txt', 'again\n');
+	assert.equal(second, join(cwd, 'gmon-dumps', 'gmon-goroutine-7-2.txt'));
+	assert.equal(readFileSync(first, 'utf8'), 'goroutine 7 [chan send]:\n', 'never overwrites');
 });

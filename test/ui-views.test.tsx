@@ -234,6 +234,54 @@ test('p/Space pause and resume, r refreshes, +/- change the interval, w writes t
 	assert.deepEqual(s.calls, ['pause', 'resume', 'pollNow', 'setIntervalMs 3000', 'setIntervalMs 2000', 'setIntervalMs 1000', 'writeDump']);
 });
 
+test("y saves the selected goroutine's stack, or the group's, as text and says the full path; nothing goes to the clipboard without --clipboard", async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press('y');
+	await r.settle();
+	assert.match(r.frame(), /wrote \/tmp\/gmon-dumps\/gmon-goroutine-100\.txt/);
+	assert.deepEqual(s.calls, ['writeText gmon-goroutine-100.txt']);
+	assert.match(s.texts[0]!, /goroutine 100/);
+	assert.match(s.texts[0]!, /main\.\(\*Server\)\.publish/);
+	assert.match(s.texts[0]!, /\/app\/publish\.go:88/);
+	assert.ok(s.texts[0]!.endsWith('\n') && !/ \n/.test(s.texts[0]!), 'plain lines, no padding');
+	// The group list: the group's shared stack.
+	await r.press(keys.tab, 'y');
+	await r.settle();
+	assert.match(s.calls.at(-1)!, /^writeText gmon-group-of-goroutine-\d+\.txt$/);
+	assert.match(s.texts.at(-1)!, /publish\.go:88/);
+	assert.ok(
+		r.stdout.frames.every(frame => !frame.includes('\u001B]52;')),
+		'no OSC 52 without --clipboard',
+	);
+});
+
+test('y with --clipboard also sends the text as OSC 52 in base64: a hostile byte in the dump cannot reach the terminal', async t => {
+	const hostile = [
+		tracked({
+			id: 7,
+			state: 'chan send',
+			waitMs: 60_000,
+			groupKey: 'evil',
+			frames: [['main.evil\u001B]52;c;cGF3bmVk\u0007\u001B[2J', '/app/evil.go', 3]],
+		}),
+	];
+	const s = new FakeStore(snapshot(hostile), {last: fetched});
+	const r = await renderTty(<App store={s} clock={clock} clipboard />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press('y');
+	await r.settle();
+	assert.match(r.frame(), /wrote \/tmp\/gmon-dumps\/gmon-goroutine-7\.txt and copied it to the clipboard/);
+	const sequences = r.stdout.frames.join('').match(/\u001B\]52;c;([A-Za-z0-9+/=]*)\u0007/g) ?? [];
+	assert.equal(sequences.length, 1, 'exactly one OSC 52: the one gmon wrote');
+	const copied = Buffer.from(/;c;([^\u0007]*)/.exec(sequences[0]!)![1]!, 'base64').toString('utf8');
+	assert.match(copied, /goroutine 7/);
+	assert.match(copied, /main\.evil\\x1b\]52;c;cGF3bmVk\\x07\\x1b\[2J/, 'the planted sequence is shown, not sent');
+	assert.doesNotMatch(copied, /\u001B|\u0007/);
+	assert.equal(s.texts[0], copied, 'the file and the clipboard hold the same text');
+});
+
 test('D takes a full dump at once within the budget; over it, the first D says the cost and the second takes it', async t => {
 	const within = store({fullDump: {goroutines: 20, predictedMs: 4}});
 	const r1 = await renderTty(<App store={within} clock={clock} />, {columns: 160, rows: 30});
@@ -253,7 +301,7 @@ test('D takes a full dump at once within the budget; over it, the first D says t
 	assert.deepEqual(held.calls, ['refreshNow']);
 });
 
-test('? shows the help over the list; any key closes it', async t => {
+test('? shows the help over the list; any other key closes it', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />);
 	t.after(() => r.unmount());
 	await r.press('?');
@@ -261,21 +309,109 @@ test('? shows the help over the list; any key closes it', async t => {
 	assert.match(r.frame(), /Quit {4}.*q Ctrl-C quit/);
 	assert.match(r.frame(), /count growth {3}S reverse$/m, 'the Sort line is whole at 80 columns');
 	assert.ok(r.lines().every(line => line.length <= 80 && !line.endsWith('…')));
-	assert.equal(r.lines().at(-1), 'any key closes the help  q quit');
+	assert.equal(r.lines().at(-1), '↑↓ scroll  any other key closes the help  q quit');
 	await r.press('x');
 	assert.doesNotMatch(r.frame(), /gmon keys/);
 	assert.match(r.frame(), /ID STATE/);
 });
 
-test('in a 60x12 pane the help keeps quit and the marks, and says how much it left out', async t => {
-	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 12});
+test('b regroups the group list: the selection follows its goroutines to the new group, and nothing is reported gone', async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab, 'j');
+	assert.match(r.frame(), /sort leak↓ · by stack · 2\/3/);
+	const selected = () => r.lines().find(line => line.includes('> '))!;
+	assert.match(selected(), /IO wait/);
+	await r.press('b');
+	// The monitor regroups by where: every key changes, and the accept loops now share a group with the workers.
+	const before = s.getState().model!;
+	const where = (t: (typeof before.goroutines)[number]) => (t.g.state === 'chan send' ? 'where:publish' : 'where:serve');
+	const goroutines = before.goroutines.map(t => ({...t, groupKey: where(t)}));
+	s.setModel(snapshot(goroutines, {by: 'where', totalHistory: before.totalHistory}));
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /gone/);
+	assert.match(r.frame(), /by where · \d\/2/);
+	assert.match(selected(), /IO wait +net\/http|IO wait|select/, 'on the group that now holds the accept loops');
+	assert.doesNotMatch(selected(), /chan send/);
+	// A group that really disappears under the same grouping is still reported.
+	await r.press('k', 'j');
+	s.setModel(
+		snapshot(
+			goroutines.filter(t => t.groupKey === 'where:publish'),
+			{by: 'where', totalHistory: before.totalHistory},
+		),
+	);
+	await r.settle();
+	assert.match(r.frame(), /group is gone; kept your place/);
+});
+
+test('in a 60x15 pane the state counts (the 1–9 filter keys) stay on the header: the totals give up their sparkline and extras first', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 15});
+	t.after(() => r.unmount());
+	const counts = r.lines()[1]!;
+	assert.ok(counts.length <= 60, counts);
+	assert.match(counts, /^total 20 \+6 .*│ 1:chan send 12 {2}3:IO wait 5 {2}2:select 3$/);
+	await r.press('2');
+	assert.match(r.lines()[1]!, /\[2:select 3\]/);
+	assert.match(r.frame(), /states: select/);
+	// Where there is room the totals keep everything.
+	await r.resize(120, 15);
+	assert.match(r.lines()[1]!, /^total 20 [▁▂▃▄▅▆▇█]+ \+6 · stuck 12 · suspects 1 │ 1:chan send 12/);
+});
+
+test('in a 60x15 pane a function of a /v9 module is cut in the middle, never inside its version element', async t => {
+	const list = Array.from({length: 3}, (_, i) =>
+		tracked({
+			id: 10 + i,
+			state: 'select',
+			waitMs: 5000,
+			groupKey: 'redis',
+			frames: [['github.com/redis/go-redis/v9.(*baseClient).process', '/mod/redis.go', 88]],
+		}),
+	);
+	const r = await renderTty(<App store={new FakeStore(snapshot(list), {last: fetched})} clock={clock} />, {columns: 60, rows: 15});
+	t.after(() => r.unmount());
+	const row = r.lines().find(line => line.includes(' 10 '))!;
+	assert.ok(row, r.frame());
+	assert.match(row, /go-re[a-z-]*…\S*process /, row);
+	assert.doesNotMatch(row, /\/v…|\/…|…9\./, row);
+});
+
+test('in a 60x15 pane the help scrolls with ↑↓ j/k PgUp/PgDn, wraps at 60 columns, and any other key closes it', async t => {
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 15});
 	t.after(() => r.unmount());
 	await r.press('?');
-	const frame = r.frame();
-	assert.match(frame, /^gmon keys \(\d+ more lines in a taller pane\)$/m);
-	assert.match(frame, /^Marks {3}● stuck, deepening {2}\+ new {2}\? suspect {2}! proven leak$/m);
-	assert.match(frame, /^Quit {4}\? this help {3}any key closes it {3}q Ctrl-C quit$/m);
-	assert.match(frame, /^Move /m);
+	const title = /^gmon keys, lines (\d+)–(\d+) of (\d+) \(↑↓ PgUp\/PgDn scroll\)$/m;
+	const shown = () => {
+		const match = title.exec(r.frame());
+		assert.ok(match, r.frame());
+		return {from: Number(match[1]), to: Number(match[2]), of: Number(match[3])};
+	};
+	assert.doesNotMatch(r.frame(), /taller pane/);
+	assert.equal(shown().from, 1);
+	assert.match(r.frame(), /^Marks {3}● stuck, deepening {2}\+ new {2}\? suspect {2}! proven leak$/m);
+	assert.match(r.frame(), /^Quit {4}\? this help {3}any other key closes it$/m);
+	assert.doesNotMatch(r.frame(), /^Target /m);
+	const body = r.lines().slice(
+		r.lines().findIndex(line => line.startsWith('gmon keys')),
+		-2,
+	);
+	assert.ok(body.length === 11 && body.every(line => line.length <= 60 && !line.endsWith('…')), 'wrapped, not cut');
+	await r.press('j');
+	assert.equal(shown().from, 2);
+	await r.press(keys.down, keys.up, 'k');
+	assert.equal(shown().from, 1);
+	await r.press(keys.pageDown, keys.pageDown, keys.pageDown);
+	const end = shown();
+	assert.equal(end.to, end.of, 'PgDn stops at the last line');
+	assert.match(r.frame(), /^Target /m);
+	await r.press(keys.pageUp, keys.pageUp, keys.pageUp);
+	assert.equal(shown().from, 1);
+	await r.press('x');
+	assert.doesNotMatch(r.frame(), /gmon keys/);
+	await r.press('?');
+	assert.equal(shown().from, 1, 'the help opens at its top again');
 });
 
 test('an error keeps the last data and shows the retry countdown; a stretched interval says why', async t => {

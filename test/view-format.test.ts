@@ -113,3 +113,20 @@ test("the stack view gives a suspect's whole why at 80 columns, wrapped, not cut
 	const why = lines.slice(start, start + 3).filter(line => line.startsWith('why: ') || line.startsWith('     '));
 	assert.equal(why.map(line => line.trim()).join(' '), `why: ${reason}`);
 });
+
+test('truncateMiddle never cuts inside a module path version element like /v2', () => {
+	// The head stops before `/v9` rather than leaving `redis/v…`.
+	assert.equal(truncateMiddle('redis/v9.(*Client).Process', 15), 'redis…).Process');
+	assert.equal(truncateMiddle('github.com/jackc/pgx/v5/pgxpool.(*Pool).Acquire', 30), 'github.com/jac…(*Pool).Acquire');
+	// The tail keeps `redis/v9` whole when the cut would land in it and it fits.
+	const tail = truncateMiddle('example.com/some/long/prefix/redis/v9.Do', 20);
+	assert.equal(tail.length, 20);
+	assert.match(tail, /…redis\/v9\.Do$/);
+	for (const width of [5, 8, 12, 17, 21, 26, 33]) {
+		for (const text of ['github.com/redis/go-redis/v9.(*baseClient).process', 'k8s.io/client-go/v2/tools.Run', 'gopkg.in/yaml.v3.Unmarshal']) {
+			const cut = truncateMiddle(text, width);
+			assert.ok(cut.length <= width, `${width}: ${cut}`);
+			assert.doesNotMatch(cut, /\/v\d*…|\/…/, `${width}: ${cut}`);
+		}
+	}
+});

@@ -79,10 +79,13 @@ test('b cycles stack → where → top → creator → stack; +/- step the inter
 	assert.equal(nextInterval(60_000, 'slower'), 60_000);
 });
 
-test('with the help open, any key but q only closes it', () => {
+test('with the help open, ↑↓ j/k PgUp/PgDn scroll it, q quits, any other key closes it', () => {
 	const help = {...ui, overlay: 'help' as const};
-	assert.deepEqual(keyIntent('', {downArrow: true}, help), {action: {type: 'toggleHelp'}});
-	assert.deepEqual(keyIntent('j', {}, help), {action: {type: 'toggleHelp'}});
+	assert.deepEqual(keyIntent('', {downArrow: true}, help), {action: {type: 'nav', nav: 'down'}});
+	assert.deepEqual(keyIntent('k', {}, help), {action: {type: 'nav', nav: 'up'}});
+	assert.deepEqual(keyIntent('', {pageDown: true}, help), {action: {type: 'nav', nav: 'pageDown'}});
+	assert.deepEqual(keyIntent('x', {}, help), {action: {type: 'toggleHelp'}});
+	assert.deepEqual(keyIntent('', {return: true}, help), {action: {type: 'toggleHelp'}});
 	assert.deepEqual(keyIntent('q', {}, help), {command: 'quit'});
 });
 

@@ -181,23 +181,25 @@ test('header: a cut dump says how many goroutines it listed of how many; a newer
 	assert.equal(whole[0]!.tone, 'title');
 });
 
-test('the help fits 80 columns whole; a small pane keeps quit and the marks', () => {
+test('the help fits 80 columns whole; a short pane shows a window of it that scrolls, a narrow one wraps it', () => {
 	for (const line of helpText) assert.ok(line.length <= 80, `${line.length}: ${line}`);
 	assert.match(helpText.join('\n'), /S reverse$/m);
 	assert.deepEqual(helpLines(helpText.length + 1), ['gmon keys', ...helpText]);
-	const small = helpLines(7); // the body of a 60x12 pane
+	const small = helpLines(7); // the body of a 60x12 pane, at 80 columns
 	assert.equal(small.length, 7);
-	assert.equal(small[0], `gmon keys (${helpText.length - 6} more lines in a taller pane)`);
-	assert.match(small.at(-2)!, /^Marks {3}● stuck/);
-	assert.match(small.at(-1)!, /^Quit {4}.*q Ctrl-C quit$/);
-	assert.ok(small.slice(1).every(line => helpText.includes(line)));
-	for (const line of small.slice(-2)) assert.ok(line.length <= 60, line);
-	const positions = small.slice(1).map(line => helpText.indexOf(line));
-	assert.deepEqual(
-		positions,
-		[...positions].sort((a, b) => a - b),
-		'the lines keep their usual order',
-	);
+	assert.equal(small[0], `gmon keys, lines 1–6 of ${helpText.length} (↑↓ PgUp/PgDn scroll)`);
+	assert.deepEqual(small.slice(1), helpText.slice(0, 6));
+	assert.match(small[1]!, /^Marks {3}● stuck/, 'the marks and quit come first: unscrolled, a short pane shows them');
+	assert.match(small[2]!, /^Quit {4}.*q Ctrl-C quit$/);
+	const last = helpLines(7, 80, 1000); // scrolled past the end: the last lines
+	assert.equal(last[0], `gmon keys, lines ${helpText.length - 5}–${helpText.length} of ${helpText.length} (↑↓ PgUp/PgDn scroll)`);
+	assert.deepEqual(last.slice(1), helpText.slice(-6));
+	// At 60 columns the sections wrap at 60 rather than being cut: every key is still there.
+	const narrow = helpLines(100, 60);
+	assert.ok(narrow.length > helpText.length);
+	for (const line of narrow) assert.ok(line.length <= 60, `${line.length}: ${line}`);
+	const words = (lines: readonly string[]) => lines.join(' ').split(/\s+/).filter(Boolean).sort();
+	assert.deepEqual(words(narrow.slice(1)), words(helpText));
 });
 
 test('footer keys: the state picker shows its own keys; b needs a word only where the status shows no group-by', () => {
@@ -205,7 +207,7 @@ test('footer keys: the state picker shows its own keys; b needs a word only wher
 	assert.equal(keysLine(view, 80, 'states').text, '↑↓ move  ⏎/Space toggle  1–9 toggle  0 clear all  f/Esc close  q quit');
 	assert.equal(keysLine(view, 60, 'states').text, '↑↓ move  ⏎/Space toggle  0 clear all  f/Esc close  q quit');
 	assert.doesNotMatch(keysLine(view, 200, 'states').text, /⏎ stack|Tab/);
-	assert.equal(keysLine(view, 80, 'help').text, 'any key closes the help  q quit');
+	assert.equal(keysLine(view, 80, 'help').text, '↑↓ scroll  any other key closes the help  q quit');
 	assert.equal(groupByNotice('where', 'groups'), undefined);
 	assert.equal(groupByNotice('where', 'goroutines'), 'grouping by where (Tab shows the groups)');
 });

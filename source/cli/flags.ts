@@ -22,6 +22,7 @@ export const flagDefinitions = {
 	stuckAfter: {type: 'string'},
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
+	clipboard: {type: 'boolean', default: false},
 	failOnSuspects: {type: 'string'},
 	failOn: {type: 'string'},
 	baseline: {type: 'string'},
@@ -65,6 +66,7 @@ export const helpText = `
 	  --group-by KEY         ${GROUP_BYS[0]} (default), ${orList(GROUP_BYS.slice(1))}
 	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
 	  --no-color             no colour (NO_COLOR is honoured too)
+	  --clipboard            live view: y also copies the stack to the terminal clipboard (OSC 52)
 
 	Prometheus
 	  --metrics-listen ADDR  no TUI: serve /metrics (Prometheus/OpenMetrics text) on ADDR: 9464 or :9464

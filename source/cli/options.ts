@@ -26,6 +26,7 @@ export interface RawFlags {
 	stuckAfter?: string;
 	groupBy?: string;
 	hideIdle: boolean;
+	clipboard: boolean;
 	failOnSuspects?: string;
 	failOn?: string;
 	baseline?: string;
@@ -54,6 +55,8 @@ export interface CliOptions {
 	polls: number;
 	groupBy: GroupBy;
 	hideIdle: boolean;
+	/** --clipboard: `y` in the live view also copies to the terminal clipboard (OSC 52). */
+	clipboard: boolean;
 	/** Set by --fail-on-suspects: the suspect count that fails the run. */
 	failOnSuspects?: number;
 	/** Set by --fail-on: the weakest suspect tier the gate counts. */
@@ -89,6 +92,7 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['failOn', '--fail-on'],
 	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
+	['clipboard', '--clipboard'],
 	['targets', '--targets'],
 	['metricsTop', '--metrics-top'],
 ];
@@ -201,6 +205,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		polls,
 		groupBy,
 		hideIdle: flags.hideIdle,
+		clipboard: flags.clipboard,
 		...(failOnSuspects === undefined ? {} : {failOnSuspects}),
 		...(failOn === undefined ? {} : {failOn}),
 		...(flags.baseline === undefined ? {} : {baseline: flags.baseline}),

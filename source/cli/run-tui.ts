@@ -32,7 +32,13 @@ export async function runTui(targetText: string, options: CliOptions, io: {stdin
 		}
 		monitor.poller.start();
 	}
-	await startTui(monitor, {initialGroupBy: options.groupBy, hideIdle: options.hideIdle, noColor: !options.color, ...(io.signal ? {signal: io.signal} : {})});
+	await startTui(monitor, {
+		initialGroupBy: options.groupBy,
+		hideIdle: options.hideIdle,
+		noColor: !options.color,
+		clipboard: options.clipboard,
+		...(io.signal ? {signal: io.signal} : {}),
+	});
 	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.
 	if (io.signal?.aborted) return signalExitCode(io.signal.reason);
 	return exitCodes.ok;

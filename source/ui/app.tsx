@@ -1,13 +1,14 @@
 // The whole TUI: header, one body (list, groups, stack, help or state picker), footer.
 // It reads the store, keeps the UI state in the pure reducer (source/view/reducer.ts), and turns
 // keys into reducer intents or store commands. Everything it shows is computed by source/view/.
-import {Box, Text, useInput, usePaste, useStdin, useWindowSize} from 'ink';
-import {useCallback, useRef, useState} from 'react';
+import {Box, Text, useInput, usePaste, useStdin, useStdout, useWindowSize} from 'ink';
+import {useCallback, useMemo, useRef, useState} from 'react';
+import {osc52} from '../text/osc52.ts';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../watch/types.ts';
 import {emptyListText, headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
-import {currentListKind, currentView, initialUiState, listRows, reduce, stackContent, type Env} from '../view/reducer.ts';
+import {currentListKind, currentView, initialUiState, listRows, reduce, selectedText, stackContent, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
 import {entryFunc} from '../model/creator-tree.ts';
@@ -33,6 +34,8 @@ export interface AppProps {
 	initialView?: ListKind;
 	/** Clock for ages and countdowns (tests pin it). Default Date.now. */
 	clock?: () => number;
+	/** --clipboard: `y` also copies to the terminal clipboard (OSC 52), when stdout is a terminal. */
+	clipboard?: boolean;
 }
 
 /** Below this the layout cannot show a useful list: say so instead of drawing garbage. */
@@ -41,7 +44,7 @@ export const minRows = 12;
 
 const defaultClock = () => Date.now();
 
-export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock}: AppProps) {
+export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock, clipboard = false}: AppProps) {
 	const state = useMonitor(store);
 	const {columns, rows} = useWindowSize();
 	const [select] = useState(createSelector);
@@ -70,7 +73,19 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	}, []);
 
 	const listKindNow = useCallback(() => currentListKind(uiRef.current), []);
-	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow);
+	const selectionNow = useCallback(() => selectedText(uiRef.current, envRef.current), []);
+	const {stdout} = useStdout();
+	// Only a terminal has a clipboard to set; the sequence is written beside Ink's frame and moves nothing.
+	const copy = useMemo(() => {
+		if (!clipboard || !(stdout as Partial<NodeJS.WriteStream>).isTTY) return undefined;
+		return (text: string) => {
+			const sequence = osc52(text);
+			if (sequence === undefined) return false;
+			stdout.write(sequence);
+			return true;
+		};
+	}, [clipboard, stdout]);
+	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow, selectionNow, copy);
 
 	const handleKey = useCallback(
 		(input: string, key: KeyLike) => {
@@ -139,7 +154,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	let gone: string | undefined;
 	let groupLabel: string | undefined;
 	if (ui.overlay === 'help') {
-		body = <Help height={bodyRows} width={columns} noColor={noColor} />;
+		body = <Help height={bodyRows} width={columns} scroll={ui.helpScroll ?? 0} noColor={noColor} />;
 	} else if (ui.overlay === 'states') {
 		body = (
 			<StatePicker

@@ -5,8 +5,8 @@ import {formatCount, truncateEnd} from '../view/format.ts';
 import {visible} from '../text/sanitize.ts';
 import {Body, Line, RowLine} from './lines.tsx';
 
-export function Help({height, width, noColor}: {height: number; width: number; noColor: boolean}) {
-	const [title, ...lines] = helpLines(height);
+export function Help({height, width, scroll, noColor}: {height: number; width: number; scroll: number; noColor: boolean}) {
+	const [title, ...lines] = helpLines(height, width, scroll);
 	return (
 		<Body height={height}>
 			<Line text={truncateEnd(title ?? '', width)} tone="title" noColor={noColor} />

@@ -15,6 +15,8 @@ export interface TuiOptions {
 	hideIdle?: boolean;
 	noColor?: boolean;
 	initialView?: ListKind;
+	/** --clipboard: `y` also copies to the terminal clipboard (OSC 52). */
+	clipboard?: boolean;
 	/** Default process.stdout / process.stdin. */
 	stdout?: NodeJS.WriteStream;
 	stdin?: NodeJS.ReadStream;
@@ -35,6 +37,7 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 			{...(options.hideIdle === undefined ? {} : {hideIdle: options.hideIdle})}
 			noColor={options.noColor ?? (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '')}
 			{...(options.initialView ? {initialView: options.initialView} : {})}
+			clipboard={options.clipboard ?? false}
 		/>,
 		{
 			stdout,

@@ -19,6 +19,10 @@ export function useStoreCommands(
 	dispatch: (action: Action) => void,
 	/** The list under the current view, read at key time (it decides whether `b` needs a word). */
 	listKind: () => ListKind,
+	/** `y`: the selected stack or group as text, read at key time. */
+	selection: () => {name: string; text: string} | undefined,
+	/** `--clipboard` on a terminal: sends text to the clipboard (OSC 52); false when it could not. */
+	copy?: (text: string) => boolean,
 ): (command: Command) => void {
 	const {exit} = useApp();
 	// Read at key time, not at render time: several keys can arrive between two renders.
@@ -75,6 +79,19 @@ export function useStoreCommands(
 					if (notice) say(notice);
 					return;
 				}
+				case 'yank': {
+					const picked = selection();
+					if (!picked) {
+						say('nothing selected to save');
+						return;
+					}
+					const copied = copy ? (copy(picked.text) ? ' and copied it to the clipboard' : '; too long for the clipboard') : '';
+					control.writeText(picked.name, picked.text).then(
+						path => say(`wrote ${path}${copied}`),
+						(error: unknown) => say(`${error instanceof Error ? error.message : String(error)}${copied}`),
+					);
+					return;
+				}
 				case 'write':
 					say('writing the dump…');
 					control.writeDump().then(
@@ -83,6 +100,6 @@ export function useStoreCommands(
 					);
 			}
 		},
-		[store, exit, say, setGroupBy, listKind],
+		[store, exit, say, setGroupBy, listKind, selection, copy],
 	);
 }

@@ -3,10 +3,11 @@
 // and be documented as another. Conventions from htop, k9s and lazygit; Esc goes back or clears,
 // never quits. Pure: no Ink import.
 import {GROUP_BYS} from '../model/types.ts';
+import {DUMP_FOLDER} from '../watch/dump-folder.ts';
 import {goroutineSorts, type Action, type Nav} from './types.ts';
 
 /** Things a key asks of the store (the poller) or the process rather than of the UI state. */
-export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'groupBy';
+export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'yank' | 'groupBy';
 
 export type Intent = {action: Action} | {command: Command} | undefined;
 
@@ -59,6 +60,8 @@ const cmd = (command: Command): Intent => ({command});
 const nav = (to: Nav): Intent => act({type: 'nav', nav: to});
 const lists: readonly Mode[] = ['main'];
 const moving: readonly Mode[] = ['states', 'main'];
+/** Moving keys that also scroll the help when it is taller than the pane. */
+const scrolling: readonly Mode[] = ['help', 'states', 'main'];
 const everywhere: readonly Mode[] = ['editing', 'help', 'states', 'main'];
 const allLists = {goroutines: {tier: 1}, members: {tier: 1}, groups: {tier: 1}, tree: {tier: 1}} as const;
 const wideLists = {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, tree: {tier: 3}} as const;
@@ -76,7 +79,7 @@ export const bindings: readonly Binding[] = [
 		show: '↑↓ j/k',
 		does: 'move',
 		section: 'Move',
-		in: moving,
+		in: scrolling,
 		intent: key => nav(key === '↑' || key === 'k' ? 'up' : 'down'),
 		footer: {
 			goroutines: {tier: 2, show: '↑↓'},
@@ -86,9 +89,10 @@ export const bindings: readonly Binding[] = [
 			stack: {tier: 1, show: '↑↓', label: 'scroll'},
 			groupStack: {tier: 1, show: '↑↓', label: 'scroll'},
 			states: {tier: 1, show: '↑↓'},
+			help: {tier: 2, show: '↑↓', label: 'scroll'},
 		},
 	},
-	{keys: ['PgUp', 'PgDn'], does: 'page', section: 'Move', in: moving, intent: key => nav(key === 'PgUp' ? 'pageUp' : 'pageDown')},
+	{keys: ['PgUp', 'PgDn'], does: 'page', section: 'Move', in: scrolling, intent: key => nav(key === 'PgUp' ? 'pageUp' : 'pageDown')},
 	{keys: ['Ctrl-u', 'Ctrl-d'], does: 'half page', section: 'Move', in: moving, intent: key => nav(key === 'Ctrl-u' ? 'halfUp' : 'halfDown')},
 	{
 		keys: ['g', 'G', 'Home', 'End'],
@@ -291,12 +295,21 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['w'],
-		does: 'write the raw dump to a file',
+		does: `write the raw dump into ./${DUMP_FOLDER}/ (the footer says where)`,
 		short: 'write',
 		section: 'Target',
 		in: lists,
 		intent: cmd('write'),
 		footer: {...wideLists, stack: {tier: 2, label: 'write dump'}, groupStack: {tier: 2, label: 'write dump'}},
+	},
+	{
+		keys: ['y'],
+		does: 'save the selected stack or group as text (--clipboard: copy it too)',
+		short: 'save text',
+		section: 'Target',
+		in: lists,
+		intent: cmd('yank'),
+		footer: {...wideLists, stack: {tier: 2}, groupStack: {tier: 2}},
 	},
 	{
 		keys: ['?'],
@@ -309,7 +322,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['any'],
-		show: 'any key',
+		show: 'any other key',
 		does: 'closes it',
 		short: 'closes the help',
 		section: 'Quit',

@@ -6,7 +6,7 @@ import {formatBytes, formatDuration, formatPause, formatShare} from '../text/uni
 import {frozenShare} from '../fetch/budget.ts';
 import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
 import {visible} from '../text/sanitize.ts';
-import {bindings, footerCell, sections, shownKeys, type FooterPlace, type Section} from './bindings.ts';
+import {bindings, footerCell, sections, shownKeys, type FooterPlace} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
@@ -151,19 +151,49 @@ function errorLine({poller, now, width}: HeaderInput): ChromeLine | undefined {
 	return {text: truncateEnd(truncateEnd(message, room) + suffix, width), tone: 'danger'};
 }
 
-function totals(model: ModelSnapshot, width: number): string {
+/**
+ * The totals' parts, most needed first: a small pane drops them from the end (the sparkline goes
+ * first, then `new`, `stuck`, …) so the state counts beside them stay on the line.
+ */
+function totalsParts(model: ModelSnapshot, width: number): {head: string; trend: string; extras: string[]} {
 	const stuck = model.groups.reduce((n, g) => n + g.stuck, 0);
 	const proven = model.suspects.filter(s => s.proven).length;
 	const history = model.totalHistory;
 	const previous = history.length >= 2 ? history[history.length - 2]! : model.total;
 	// Change since the previous poll; `±0` rather than a bare `0`, which reads like a stray count.
 	const delta = model.total - previous;
-	const parts = [`total ${formatCount(model.total)} ${sparkline(history, width >= 100 ? 24 : 12)} ${delta === 0 ? '±0' : formatDelta(delta)}`];
-	if (stuck > 0) parts.push(`stuck ${formatCount(stuck)}`);
-	if (model.suspects.length > 0) parts.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : ''}`);
-	if (model.newIds.length > 0) parts.push(`new ${formatCount(model.newIds.length)}`);
-	if (model.restarted) parts.push('target restarted');
-	return parts.join(' · ');
+	const extras: string[] = [];
+	if (model.suspects.length > 0) extras.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : ''}`);
+	if (model.restarted) extras.push('target restarted');
+	if (stuck > 0) extras.push(`stuck ${formatCount(stuck)}`);
+	if (model.newIds.length > 0) extras.push(`new ${formatCount(model.newIds.length)}`);
+	return {head: `total ${formatCount(model.total)}`, trend: `${sparkline(history, width >= 100 ? 24 : 12)} ${delta === 0 ? '±0' : formatDelta(delta)}`, extras};
+}
+
+function totals(model: ModelSnapshot, width: number): string {
+	const {head, trend, extras} = totalsParts(model, width);
+	// The usual order: stuck before suspects, new last.
+	const order = ['stuck', 'suspects', 'new', 'target'];
+	const sorted = [...extras].sort((a, b) => order.findIndex(word => a.startsWith(word)) - order.findIndex(word => b.startsWith(word)));
+	return [`${head} ${trend}`, ...sorted].join(' · ');
+}
+
+/**
+ * The small pane's one header line: totals │ state counts. The state counts are the 1–9 filter
+ * keys, so they keep their room: the totals give up the sparkline, then their extras (the least
+ * needed first), before a state is cut.
+ */
+function compactCounts(model: ModelSnapshot, states: string, width: number): string {
+	const full = `${totals(model, width)} │ ${states}`;
+	if (full.length <= width) return full;
+	const {head, trend, extras} = totalsParts(model, width);
+	const delta = trend.slice(trend.lastIndexOf(' ') + 1);
+	for (let keep = extras.length; keep >= 0; keep--) {
+		const totalsText = [`${head} ${delta}`, ...extras.slice(0, keep)].join(' · ');
+		const line = `${totalsText} │ ${states}`;
+		if (line.length <= width || keep === 0) return truncateEnd(line, width);
+	}
+	return truncateEnd(full, width);
 }
 
 /**
@@ -198,7 +228,7 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 		return lines;
 	}
 	if (compact) {
-		lines.push({text: truncateEnd(`${totals(model, width)} │ ${stateCounts(model, input.stateOrder, input.ui)}`, width), tone: 'normal'});
+		lines.push({text: compactCounts(model, stateCounts(model, input.stateOrder, input.ui), width), tone: 'normal'});
 	} else {
 		lines.push({text: truncateEnd(totals(model, width), width), tone: 'normal'});
 		lines.push({text: truncateEnd(stateCounts(model, input.stateOrder, input.ui), width), tone: 'accent'});
@@ -289,47 +319,79 @@ export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLi
 
 /** What the marks in the lists mean: not a key, but the help is where people look. */
 const marksLine = 'Marks   ● stuck, deepening  + new  ? suspect  ! proven leak';
-
-/** The order of the help's lines, and how much each is needed (1 most) when the pane is short. */
-const sectionNeed: Record<Section, number> = {Quit: 1, Move: 3, Open: 4, Filter: 5, Sort: 6, Views: 7, Target: 8};
-
 const helpWidth = 80;
 
 /**
- * The help overlay's lines, each with how much it is needed (1 most), generated from the bindings
- * table: one line per section, wrapped at 80 columns; quit and the marks come first when a small
- * pane keeps only a few. A continuation line ranks below every first line.
+ * The help overlay's lines, generated from the bindings table: one line per section, wrapped at
+ * `width` (80 at most); the marks and the quit keys come first. A fragment wider than the pane is cut
+ * where it is drawn.
  */
-const help: ReadonlyArray<readonly [text: string, need: number]> = (() => {
-	const lines: Array<readonly [string, number]> = [];
-	let continuation = 10;
-	for (const section of sections) {
-		const need = sectionNeed[section];
-		if (section === 'Quit') lines.push([marksLine, 2]);
-		const fragments = bindings.filter(binding => binding.section === section).map(binding => `${shownKeys(binding)} ${binding.does}`);
+function buildHelp(width: number): string[] {
+	// The marks and the quit keys first: the top of the help is what a short pane shows unscrolled.
+	const lines: string[] = [marksLine];
+	for (const section of ['Quit', ...sections.filter(name => name !== 'Quit')] as const) {
+		const fragments = bindings
+			.filter(binding => binding.section === section)
+			.flatMap(binding => wordWrap(`${shownKeys(binding)} ${binding.does}`, width - 8).map((text, i) => ({text, alone: i > 0})));
 		let line = section.padEnd(8);
-		let first = true;
-		for (const fragment of fragments) {
+		for (const {text: fragment, alone} of fragments) {
 			const joined = line.trim() === section || line.trim() === '' ? line + fragment : `${line}   ${fragment}`;
-			if (joined.length <= helpWidth || line.trim() === section || line.trim() === '') {
+			if (!alone && (joined.length <= width || line.trim() === section || line.trim() === '')) {
 				line = joined;
 				continue;
 			}
-			lines.push([line, first ? need : continuation++]);
-			first = false;
+			lines.push(line);
 			line = ' '.repeat(8) + fragment;
 		}
-		lines.push([line, first ? need : continuation++]);
+		lines.push(line);
 	}
 	return lines;
-})();
-/** The help overlay's lines, in their usual order. */
-export const helpText: readonly string[] = help.map(([text]) => text);
+}
 
-/** The help as it fits `rows` lines (title included): the most needed lines, in their usual order. */
-export function helpLines(rows: number): string[] {
-	const room = Math.max(0, rows - 1);
-	if (room >= help.length) return ['gmon keys', ...helpText];
-	const kept = help.filter(([, need]) => need <= room).map(([text]) => text);
-	return [`gmon keys (${help.length - room} more lines in a taller pane)`, ...kept];
+/** `text` in pieces of at most `width` columns, broken at spaces (a longer word stays whole). */
+function wordWrap(text: string, width: number): string[] {
+	const pieces: string[] = [];
+	let piece = '';
+	for (const word of text.split(' ')) {
+		if (piece !== '' && piece.length + 1 + word.length > width) {
+			pieces.push(piece);
+			piece = word;
+		} else piece = piece === '' ? word : `${piece} ${word}`;
+	}
+	pieces.push(piece);
+	return pieces;
+}
+
+const helpByWidth = new Map<number, readonly string[]>();
+
+/** The help's lines wrapped for a pane `width` columns wide (80 at most). */
+export function helpTextAt(width: number): readonly string[] {
+	const wrap = Math.max(20, Math.min(helpWidth, width));
+	let lines = helpByWidth.get(wrap);
+	if (!lines) {
+		lines = buildHelp(wrap);
+		helpByWidth.set(wrap, lines);
+	}
+	return lines;
+}
+
+/** The help overlay's lines at full width, in their usual order. */
+export const helpText: readonly string[] = helpTextAt(helpWidth);
+
+/** How far the help can scroll in `rows` lines (title included) of a `width`-column pane. */
+export function helpMaxScroll(rows: number, width: number): number {
+	return Math.max(0, helpTextAt(width).length - Math.max(1, rows - 1));
+}
+
+/**
+ * The help as it fits `rows` lines (title included), from line `scroll` on: a short pane scrolls
+ * it (↑↓ j/k PgUp/PgDn) and the title says which lines are shown.
+ */
+export function helpLines(rows: number, width = helpWidth, scroll = 0): string[] {
+	const text = helpTextAt(width);
+	const room = Math.max(1, rows - 1);
+	if (room >= text.length) return ['gmon keys', ...text];
+	const from = Math.max(0, Math.min(scroll, helpMaxScroll(rows, width)));
+	const to = from + room;
+	return [`gmon keys, lines ${from + 1}–${to} of ${text.length} (↑↓ PgUp/PgDn scroll)`, ...text.slice(from, to)];
 }

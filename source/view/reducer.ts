@@ -4,6 +4,7 @@ import type {Goroutine} from '../dump/types.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
+import {helpMaxScroll} from './chrome.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {
 	defaultDesc,
@@ -156,12 +157,34 @@ function resolvedList(state: UiState, view: ListView, env: Env): {view: ListView
 		return {view: {...view, sel}, keys: i => (list.items[i] ? String(list.items[i]!.g.id) : undefined), length: list.items.length};
 	}
 	const list = env.select.groups(env.model, state, view, rows);
-	const key = list.items[list.index]?.key ?? view.sel.key;
-	const sel: Selection = {index: list.index, top: list.top, ...(key === undefined ? {} : {key})};
+	const item = list.items[list.index];
+	const key = item?.key ?? view.sel.key;
+	const sel: Selection = {
+		index: list.index,
+		top: list.top,
+		...(key === undefined ? {} : {key}),
+		...(item
+			? {by: item.by, anchor: item.sample.id}
+			: view.sel.by === undefined
+				? {}
+				: {by: view.sel.by, ...(view.sel.anchor === undefined ? {} : {anchor: view.sel.anchor})}),
+	};
 	return {view: {...view, sel}, keys: i => list.items[i]?.key, length: list.items.length};
 }
 
+/** A group row's grouping and a goroutine of it, so the selection survives `b` (see Selection). */
+function anchorOf(view: ListView, key: string | undefined, env: Env): Pick<Selection, 'by' | 'anchor'> {
+	if (view.kind !== 'groups' || key === undefined) return {};
+	const group = env.select.groupsByKey(env.model).get(key);
+	return group ? {by: group.by, anchor: group.sample.id} : {};
+}
+
 function navigate(state: UiState, nav: Nav, env: Env): UiState {
+	if (state.overlay === 'help') {
+		const max = helpMaxScroll(env.bodyRows, env.columns);
+		const scroll = Math.max(0, Math.min(max, (state.helpScroll ?? 0) + step(nav, Math.max(1, env.bodyRows - 1))));
+		return {...state, helpScroll: scroll};
+	}
 	if (state.overlay === 'states') {
 		const count = env.select.stateOrder(env.model, state).length;
 		const picker = Math.max(0, Math.min(count - 1, state.picker + step(nav, env.bodyRows - 2)));
@@ -180,9 +203,45 @@ function navigate(state: UiState, nav: Nav, env: Env): UiState {
 	const index = Math.max(0, Math.min(length - 1, resolved.sel.index + step(nav, rows)));
 	const key = keys(index);
 	const top = Math.max(0, Math.min(Math.max(resolved.sel.top, index - rows + 1), index));
-	const sel: Selection = {index, top, ...(key === undefined ? {} : {key})};
+	const sel: Selection = {index, top, ...(key === undefined ? {} : {key}), ...anchorOf(resolved, key, env)};
 	const {message: _drop, ...rest} = state;
 	return replaceTop(rest, {...resolved, sel});
+}
+
+/** Wide enough that `y` never cuts a path or function name to fit a pane. */
+const textColumns = 400;
+
+/**
+ * `y`: the open stack, or the stack of the selected goroutine or group (a tree node: its group, or
+ * its one goroutine), as plain text lines like the stack view shows them (every field already made
+ * visible), with a file name for it. Undefined when nothing is selected.
+ */
+export function selectedText(state: UiState, env: Env): {name: string; text: string} | undefined {
+	const view = currentView(state);
+	let stack: StackView | undefined;
+	if (view.kind === 'stack') stack = view;
+	else {
+		const {view: resolved} = resolvedList(state, view, env);
+		const key = resolved.sel.key;
+		if (key === undefined) return undefined;
+		if (resolved.kind === 'goroutines') stack = {kind: 'stack', target: {type: 'goroutine', id: Number(key)}, scroll: 0};
+		else if (resolved.kind === 'groups') stack = {kind: 'stack', target: {type: 'group', key}, scroll: 0};
+		else {
+			const node = env.select.treeNode(env.model, state, key);
+			if (node?.ids.length === 1) stack = {kind: 'stack', target: {type: 'goroutine', id: node.ids[0]!}, scroll: 0};
+			else if (node?.groupKey !== undefined) stack = {kind: 'stack', target: {type: 'group', key: node.groupKey}, scroll: 0};
+		}
+	}
+	if (!stack) return undefined;
+	const {lines} = stackContent(stack, {...env, columns: textColumns});
+	if (lines.length === 0) return undefined;
+	let name: string;
+	if (stack.target.type === 'goroutine') name = `gmon-goroutine-${stack.target.id}.txt`;
+	else {
+		const group = env.select.groupsByKey(env.model).get(stack.target.key) ?? (stack.last && 'key' in stack.last ? stack.last : undefined);
+		name = `gmon-group-of-goroutine-${group?.sample.id ?? 'gone'}.txt`;
+	}
+	return {name, text: `${lines.map(line => line.text.trimEnd()).join('\n')}\n`};
 }
 
 function enter(state: UiState, env: Env): UiState {
@@ -358,7 +417,7 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 		case 'toggleIdle':
 			return {...state, hideIdle: !state.hideIdle};
 		case 'toggleHelp':
-			return {...state, overlay: state.overlay === 'help' ? undefined : 'help'};
+			return {...state, overlay: state.overlay === 'help' ? undefined : 'help', helpScroll: 0};
 		case 'jumpToParent':
 			return jumpToParent(state, env);
 		case 'openGroupStack':

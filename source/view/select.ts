@@ -348,9 +348,18 @@ export function createSelector(): Selector {
 			const sort = ui.sort.groups;
 			const sorted = sortedGroups(all, sort.key, sort.desc, model?.suspects ?? noSuspects);
 			const items = filteredGroups(sorted, all, ui.states.join('\u0000'), ui.hideIdle, ui.query);
-			const {index, top, found} = resolve(items, findGroup(items, view.sel.key, view.sel.index), view.sel, viewport);
+			let at = findGroup(items, view.sel.key, view.sel.index);
+			// `b` regrouped since the key was taken: the old key names no group now, yet nothing is
+			// gone. The group that holds the same goroutine is the same place; failing that, the row.
+			const regrouped = view.sel.by !== undefined && all[0] !== undefined && all[0].by !== view.sel.by;
+			if (at === undefined && regrouped && view.sel.anchor !== undefined) {
+				const moved = byId(model?.goroutines ?? noGoroutines).get(view.sel.anchor)?.groupKey;
+				const i = moved === undefined ? -1 : items.findIndex(group => group.key === moved);
+				if (i >= 0) at = i;
+			}
+			const {index, top, found} = resolve(items, at, view.sel, viewport);
 			const key = view.sel.key;
-			const gone = !found && key !== undefined && model && !groupsByKey(all).has(key) ? 'group' : undefined;
+			const gone = !found && !regrouped && key !== undefined && model && !groupsByKey(all).has(key) ? 'group' : undefined;
 			return gone === undefined ? {items, index, top} : {items, index, top, gone};
 		},
 		tree(model, ui, view, viewport) {

@@ -21,6 +21,12 @@ export interface Selection {
 	key?: string;
 	index: number;
 	top: number;
+	/**
+	 * A group list's grouping when `key` was taken, and a goroutine of that group: after `b`
+	 * regroups, the old key names no group, yet nothing is gone; the anchor finds the new group.
+	 */
+	by?: string;
+	anchor?: number;
 }
 
 export interface GoroutinesView {
@@ -70,6 +76,8 @@ export interface UiState {
 	overlay?: Overlay;
 	/** Cursor row in the state picker. */
 	picker: number;
+	/** First help line shown when the help does not fit the pane (↑↓ PgUp/PgDn scroll it). */
+	helpScroll?: number;
 	/** The other root list (Tab), with its selection, so Tab back lands where the user was. */
 	parked?: View;
 	/** One line for the footer: a written dump's path, a gone goroutine, … */

@@ -1,7 +1,6 @@
 // The store the live TUI reads: the watch engine (poller → tracker) plus what only the TUI does
 // (write the raw dump with `w`), one immutable MonitorState at a time, read with useSyncExternalStore.
 import {writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {TrackerLike} from '../model/api.ts';
@@ -11,6 +10,7 @@ import {MAX_RAW_BYTES} from '../fetch/raw-keeper.ts';
 import type {DumpSource} from '../fetch/source.ts';
 import type {Timers} from '../fetch/timers.ts';
 import {formatBytes} from '../text/units.ts';
+import {dumpFolder, writeFailure, writeNewFile} from './dump-folder.ts';
 import {configWatchOptions, createWatch, type WatchOptions} from './engine.ts';
 import type {MonitorState, MonitorStore} from './types.ts';
 
@@ -21,7 +21,7 @@ export interface MonitorDeps {
 	tracker?: TrackerLike;
 	timers?: Timers;
 	stdin?: Readable;
-	/** Where writeDump() puts files without a path; default process.cwd(). */
+	/** The directory whose dump folder (dump-folder.ts) writeDump() puts files in without a path; default process.cwd(). */
 	cwd?: string;
 	/** Start polling at once (default true). */
 	autoStart?: boolean;
@@ -92,45 +92,29 @@ export function createMonitor(config: Config, deps: MonitorDeps = {}, extra: Pic
 					throw new Error(error);
 				}
 				const bytes = Buffer.concat(raw);
-				let target = path ?? join(deps.cwd ?? process.cwd(), dumpFileName(poller.getState().target, last.at));
+				let target: string;
 				try {
-					if (path !== undefined) {
-						await writeFile(target, bytes); // an explicit path is the user's call
+					if (path === undefined) {
+						target = await writeNewFile(dumpFolder(deps.cwd ?? process.cwd()), dumpFileName(poller.getState().target, last.at), bytes);
 					} else {
-						// A default name never overwrites an earlier dump: `w` twice in a second gives -2, -3, …
-						const base = target.replace(/\.txt$/, '');
-						for (let n = 2; ; n++) {
-							try {
-								await writeFile(target, bytes, {flag: 'wx'});
-								break;
-							} catch (error) {
-								if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 99) throw error;
-								target = `${base}-${n}.txt`;
-							}
-						}
+						target = path;
+						await writeFile(target, bytes).catch((error: unknown) => {
+							throw new Error(writeFailure(path, error)); // an explicit path is the user's call
+						});
 					}
 				} catch (error) {
-					const code = (error as NodeJS.ErrnoException).code;
-					const message = `cannot write ${target}: ${writeReasons[code ?? ''] ?? code ?? 'write failed'}`;
+					const message = error instanceof Error ? error.message : String(error);
 					wrote({error: message});
 					throw new Error(message);
 				}
 				wrote({path: target});
 				return target;
 			},
+			writeText: (name, text) => writeNewFile(dumpFolder(deps.cwd ?? process.cwd()), name, text),
 			stop: engine.stop,
 		},
 	};
 }
-
-const writeReasons: Record<string, string> = {
-	ENOENT: 'no such directory',
-	EACCES: 'permission denied',
-	EROFS: 'read-only filesystem',
-	ENOSPC: 'no space left on device',
-	EISDIR: 'it is a directory',
-	EEXIST: 'too many dumps with this name',
-};
 
 /** `gmon-localhost-6060-20261123-154301.txt`: the target and the dump's local time, safe for any filesystem. */
 export function dumpFileName(target: string, at: number): string {

@@ -20,6 +20,8 @@ export interface MonitorControl {
 	setGroupBy(by: GroupBy): void;
 	/** Write the last raw dump to a file (default name in the cwd); resolves with the path. */
 	writeDump(path?: string): Promise<string>;
+	/** `y`: write `text` as a new file `name` in the dump folder (dump-folder.ts); resolves with the full path. */
+	writeText(name: string, text: string): Promise<string>;
 	stop(): Promise<void>;
 }
 

@@ -186,6 +186,8 @@ export class FakeStore implements MonitorStore {
 	#state: MonitorState;
 	#listeners = new Set<() => void>();
 	writePath = '/tmp/gmon-dump.txt';
+	/** What `y` wrote, in order. */
+	texts: string[] = [];
 
 	constructor(model?: ModelSnapshot, poller: Partial<PollerState> = {}) {
 		this.#state = {poller: pollerState(poller), ...(model ? {model} : {})};
@@ -241,6 +243,11 @@ export class FakeStore implements MonitorStore {
 		writeDump: async () => {
 			this.calls.push('writeDump');
 			return this.writePath;
+		},
+		writeText: async (name: string, text: string) => {
+			this.calls.push(`writeText ${name}`);
+			this.texts.push(text);
+			return `/tmp/gmon-dumps/${name}`;
 		},
 		stop: async () => {
 			this.calls.push('stop');
