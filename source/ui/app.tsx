@@ -174,11 +174,11 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		if (max > 0) position = `lines ${Math.min(view.scroll, max) + 1}–${Math.min(content.lines.length, view.scroll + bodyRows)}/${content.lines.length}`;
 	} else if (view.kind === 'tree') {
 		const list = select.tree(model, ui, view, listRows(bodyRows));
-		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		position = listPosition(list);
 		gone = list.gone;
 		body = (
 			<TreeList
-				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				visible={visibleRows(list, listRows(bodyRows))}
 				top={list.top}
 				index={list.index}
 				height={bodyRows}
@@ -189,11 +189,11 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		);
 	} else if (view.kind === 'groups') {
 		const list = select.groups(model, ui, view, listRows(bodyRows));
-		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		position = listPosition(list);
 		gone = list.gone;
 		body = (
 			<GroupList
-				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				visible={visibleRows(list, listRows(bodyRows))}
 				top={list.top}
 				index={list.index}
 				height={bodyRows}
@@ -205,7 +205,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		);
 	} else {
 		const list = select.goroutines(model, ui, view, listRows(bodyRows));
-		position = list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
+		position = listPosition(list);
 		gone = list.gone;
 		if (view.group !== undefined) {
 			const group = select.groupsByKey(model).get(view.group);
@@ -220,7 +220,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		body = (
 			<GoroutineList
 				idDigits={select.idDigits(model)}
-				visible={list.items.slice(list.top, list.top + listRows(bodyRows))}
+				visible={visibleRows(list, listRows(bodyRows))}
 				top={list.top}
 				index={list.index}
 				height={bodyRows}
@@ -254,4 +254,19 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 			<Line text={keys.text} tone={keys.tone} noColor={noColor} />
 		</Box>
 	);
+}
+
+/** A list window's rows on screen, and `3/27` for the status line: the same for every list view. */
+interface ListWindow<T> {
+	items: readonly T[];
+	top: number;
+	index: number;
+}
+
+function visibleRows<T>(list: ListWindow<T>, rows: number): T[] {
+	return list.items.slice(list.top, list.top + rows);
+}
+
+function listPosition(list: ListWindow<unknown>): string {
+	return list.items.length === 0 ? '0/0' : `${list.index + 1}/${list.items.length}`;
 }
