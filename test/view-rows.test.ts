@@ -112,6 +112,18 @@ test('the stack view dims runtime frames, shows args, elision, labels and create
 	assert.match(withAncestors, /\[originating from goroutine 1\]:\nmain\.main\(\)\n {4}\/app\/main\.go:5/);
 });
 
+test('header: a long target gives way in its middle, so the poll facts and the file name stay on screen', () => {
+	const ui = initialUiState();
+	const model = snapshot([tracked({id: 1})], {totalHistory: [1]});
+	const target = '/check/work/main/test/fixtures/dumps/go1.26-statezoo-all-states.debug2.txt';
+	const last = {at: 5000, durationMs: 3, bytes: 20_000, debug: 2 as const, dump: {} as never, truncated: false};
+	const [title] = headerLines({model, now: 33_000, width: 100, compact: false, stateOrder: [], ui, poller: pollerState({target, last})});
+	assert.equal(title!.text.length, 100);
+	assert.match(title!.text, /^gmon \/check\/.*….*all-states\.debug2\.txt · polled 27s ago in 3ms, 20 KiB · every 2s$/);
+	const [roomy] = headerLines({model, now: 33_000, width: 200, compact: false, stateOrder: [], ui, poller: pollerState({target, last})});
+	assert.ok(roomy!.text.includes(target), 'with room the whole target shows');
+});
+
 test('header: poll age, fetch cost, interval, paused first; error line with countdown', () => {
 	const ui = initialUiState();
 	const model = snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [1, 2]});

@@ -8,7 +8,7 @@ import {whereFrame} from '../dump/user-frame.ts';
 import type {Dump, Goroutine, ProfileRecord} from '../dump/types.ts';
 import {isDeliberateParkRecord, isEmptyRecord} from './leak-match.ts';
 import {stackGroupKey} from './place.ts';
-import {siteLocation} from './verdict.ts';
+import {PROOF_WEIGHT, siteLocation, suspectScore} from './verdict.ts';
 import {compareGroups, type Group, type ModelSnapshot, type Suspect} from './types.ts';
 
 export function snapshotFromProfile(dump: Dump, at: number): ModelSnapshot {
@@ -103,7 +103,7 @@ function provenSuspect(group: Group): Suspect {
 		...(group.where ? {where: group.where} : {}),
 		reason: `proven leak: ${group.count} goroutine${group.count === 1 ? '' : 's'}${where} — Go's leak profile proved ${group.count === 1 ? 'it' : 'all'} unreachable`,
 		proven: true,
-		score: 1e9 + 1000 * group.count,
+		score: suspectScore('proven', group.count, PROOF_WEIGHT),
 		stuck: 0,
 		leaked: group.count,
 		growthPerMin: 0,

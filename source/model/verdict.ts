@@ -159,6 +159,9 @@ export function describeGrowth(growth: GrowthStory, now: number): string {
  */
 const WAITERS_PILE = 8;
 
+/** The weight of Go's own proof among a site's evidence (the strongest there is). */
+export const PROOF_WEIGHT = 100;
+
 interface Evidence {
 	tier: Tier;
 	text: string;
@@ -176,7 +179,7 @@ function evidence(f: SiteFacts): Evidence[] {
 	const minutes = f.maxMinutes >= 1 ? `parked ${f.maxMinutes}m without waking (Go's count)` : '';
 
 	if (f.leaked > 0)
-		add('proven', 100, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
+		add('proven', PROOF_WEIGHT, `Go's leak profile proved ${f.leaked >= f.count ? (f.count === 1 ? 'it' : 'all') : `${f.leaked} of ${f.count}`} unreachable`);
 	if (f.neverWakes) add('likely', 90, baseState(f.state) === 'select (no cases)' ? 'select {} outside main can never wake' : 'a nil channel can never wake');
 	if (f.sinceBaseline !== undefined && f.sinceBaseline > 0)
 		add('likely', 80, `${f.sinceBaseline} appeared since the baseline and ${f.sinceBaseline === 1 ? 'is' : 'are'} still parked`);
@@ -233,6 +236,16 @@ function evidence(f: SiteFacts): Evidence[] {
 	return out;
 }
 
+/**
+ * How suspects rank: by tier, then by how many goroutines the site holds (what a leak costs, and a
+ * fact every poll sees alike), then by the weight of the evidence (which moves with timing: whether
+ * a round of requests was seen growing or landed between two polls). One number, so every output
+ * (the TUI's leak sort, the report, JSON, the fleet) ranks alike.
+ */
+export function suspectScore(tier: Tier, count: number, evidenceWeight: number): number {
+	return tierRank(tier) * 1e9 + Math.min(count, 999_999) * 1e3 + Math.min(evidenceWeight, 999);
+}
+
 /** Between a reason's what-and-where and its why. */
 const REASON_DASH = ' — ';
 
@@ -268,8 +281,8 @@ export function judgeSite(f: SiteFacts): Verdict | undefined {
 	const growth = all.find(e => e.weight === 2);
 	if (growth) texts.push(growth.text);
 	const reason = `${tier} leak: ${plural(f.count, 'goroutine')} in ${f.state} at ${f.location}${REASON_DASH}${texts.join('; ')}`;
-	const score = tierRank(tier) * 1e6 + ranked.reduce((sum, e) => sum + e.weight, 0) * 100 + Math.min(f.count, 9999) / 1e4;
-	return {tier, reason, score};
+	const weight = ranked.reduce((sum, e) => sum + e.weight, 0);
+	return {tier, reason, score: suspectScore(tier, f.count, weight)};
 }
 
 /** `leaks.go:81`, or the function when the file is unknown. */

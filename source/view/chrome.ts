@@ -4,7 +4,7 @@ import type {ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {formatBytes, formatDuration, formatPause, formatShare} from '../text/units.ts';
 import {frozenShare} from '../fetch/budget.ts';
-import {formatCount, formatDelta, sparkline, truncateEnd} from './format.ts';
+import {formatCount, formatDelta, sparkline, truncateEnd, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
@@ -215,7 +215,11 @@ function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState
 export function headerLines(input: HeaderInput): ChromeLine[] {
 	const {poller, model, width, compact} = input;
 	const lines: ChromeLine[] = [];
-	const title = `gmon ${visible(poller.target)} · ${pollStatus(input)}`;
+	// A long target (a dump deep in a folder) gives way in its middle, so the poll's facts after it
+	// stay on screen and the file's own name stays readable; 20 columns at least keep it recognisable.
+	const status = pollStatus(input);
+	const target = truncateMiddle(visible(poller.target), Math.max(20, width - 'gmon  · '.length - status.length));
+	const title = `gmon ${target} · ${status}`;
 	lines.push({
 		text: truncateEnd(title, width),
 		tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders || poller.fullDump?.held ? 'warn' : 'title',
