@@ -86,23 +86,21 @@ function generate(dir: string, goroutines: number): string {
 
 /**
  * This file and what it imports, compiled to plain ESM under `dir` (same relative layout), with the
- * project's own TypeScript. Returns the compiled copy of this file.
+ * project's own esbuild (types stripped, relative `.ts` imports pointed at the `.js` copies).
+ * Returns the compiled copy of this file.
  */
 async function compile(dir: string): Promise<string> {
-	const {default: ts} = await import('typescript');
+	const {transformSync} = await import('esbuild');
 	const root = join(dirname(self), '..');
 	// This file and every module it reaches through relative imports (static ones: dynamic imports here are node's own).
 	const sources = new Set([self]);
 	for (const source of sources) {
 		const text = readFileSync(source, 'utf8');
 		for (const match of text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+\.ts)'/gm)) sources.add(join(dirname(source), match[1]!));
-		const {outputText} = ts.transpileModule(text, {
-			fileName: source,
-			compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true, verbatimModuleSyntax: true},
-		});
+		const {code} = transformSync(text, {loader: 'ts', format: 'esm', target: 'es2022', sourcefile: source});
 		const out = join(dir, relative(root, source)).replace(/\.ts$/, '.js');
 		mkdirSync(dirname(out), {recursive: true});
-		writeFileSync(out, outputText);
+		writeFileSync(out, code.replace(/(from\s+['"]\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1.js$2'));
 	}
 	writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
 	return join(dir, relative(root, self)).replace(/\.ts$/, '.js');
