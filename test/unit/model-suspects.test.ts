@@ -1,0 +1,83 @@
+// Suspect rules that need no history: a sender parked for minutes has lost its receiver.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {Goroutine} from '../../source/dump/types.ts';
+import {Tracker} from '../../source/model/tracker.ts';
+
+function parked(id: number, state: string, func: string, line: number, minutes: number): Goroutine {
+	return {
+		id,
+		state,
+		rawState: minutes > 0 ? `${state}, ${minutes} minutes` : state,
+		waitMinutes: minutes,
+		locked: false,
+		scan: false,
+		leaked: false,
+		durable: false,
+		frames: [{func, args: '0xc000012345?', inlined: false, file: '/src/app/handlers.go', line}],
+		createdBy: {func: 'main.handler', file: '/src/app/handlers.go', line: 20},
+	};
+}
+
+test('senders Go itself has seen parked for 5 minutes or more are likely suspects on the first poll; 2 minutes is possible', () => {
+	const t = new Tracker();
+	const s = t.update({
+		at: 0,
+		goroutines: [
+			parked(10, 'chan send', 'main.fetchQuote', 47, 21),
+			parked(11, 'chan send', 'main.fetchQuote', 47, 8),
+			// Two minutes, and the flusher's starter is still running (it would read): a slow consumer, not yet a leak.
+			{...parked(20, 'chan send', 'main.flush', 90, 2), createdBy: {func: 'main.runFlusher', file: '/src/app/flush.go', line: 10}},
+			{...parked(2, 'sleep', 'main.runFlusher', 12, 2), createdBy: {func: 'main.main', file: '/src/app/main.go', line: 5}},
+			parked(30, 'chan receive', 'main.worker', 12, 30), // an idle worker waits to receive: normal
+		],
+	});
+	assert.deepEqual(
+		s.suspects.map(x => [x.where?.func, x.tier]),
+		[
+			['main.fetchQuote', 'likely'],
+			['main.flush', 'possible'],
+		],
+		'the idle worker receiving is no suspect at all',
+	);
+	assert.match(
+		s.suspects[0]!.reason,
+		/^likely leak: 2 goroutines in chan send at handlers\.go:47 — the functions that started them have returned, so nobody will receive; parked 21m without waking \(Go's count\)/,
+	);
+	assert.match(s.suspects[1]!.reason, /^possible leak: 1 goroutine in chan send at handlers\.go:90 — parked 2m without waking/);
+});
+
+test('a group that appears in one burst after the first poll grew from nothing, at a per-minute rate over at least a minute', () => {
+	const t = new Tracker({stuckAfterPolls: 3});
+	const pool = [parked(1, 'chan receive', 'main.worker', 12, 0), parked(2, 'chan receive', 'main.worker', 12, 0)];
+	t.update({at: 0, goroutines: pool});
+	const burst = Array.from({length: 12}, (_, i) => parked(100 + i, 'chan send', 'main.fanoutWorker', 97, 0));
+	let s = t.update({at: 500, goroutines: [...pool, ...burst]});
+	for (const at of [1000, 1500]) s = t.update({at, goroutines: [...pool, ...burst]});
+	const fanout = s.groups.find(g => g.where?.func === 'main.fanoutWorker')!;
+	assert.equal(fanout.growth, 12);
+	assert.equal(fanout.history[0], 0);
+	assert.equal(fanout.growthPerMin, 12, '12 in the last minute, not 12 per half second extrapolated');
+	const workers = s.groups.find(g => g.where?.func === 'main.worker')!;
+	assert.equal(workers.growth, 0, 'there since the first poll');
+	assert.deepEqual(
+		s.suspects.map(x => x.where?.func),
+		['main.fanoutWorker'],
+	);
+});
+
+test('receivers born at different times after their starter returned: a handful is a few clients’ streams (no suspect), a pile of 8 is possible', () => {
+	// Ids 10 apart with nothing alive between: born one by one between finished requests.
+	const receivers = (n: number) =>
+		Array.from({length: n}, (_, i) => ({
+			...parked(100 + 10 * i, 'chan receive', 'main.watchStream', 33, 0),
+			createdBy: {func: 'main.openStream', file: '/src/app/streams.go', line: 30, parentId: 7},
+		}));
+	const judge = (n: number) => new Tracker().update({at: 0, goroutines: receivers(n)}).suspects.map(x => [x.tier, x.reason]);
+	assert.deepEqual(judge(3), []);
+	assert.deepEqual(judge(7), []);
+	const pile = judge(8);
+	assert.equal(pile.length, 1);
+	assert.equal(pile[0]![0], 'possible');
+	assert.match(pile[0]![1]!, /8 goroutines in chan receive at handlers\.go:33 — the functions that started them have returned, born over 71 goroutine ids/);
+});
