@@ -162,6 +162,21 @@ const WAITERS_PILE = 8;
 /** The weight of Go's own proof among a site's evidence (the strongest there is). */
 export const PROOF_WEIGHT = 100;
 
+/**
+ * Waiters for work that keep arriving one request at a time: a pile (WAITERS_PILE or more) born
+ * between other goroutines that finished (accumulated: not a pool or a dispatcher's burst of
+ * loops started together), that rose at two or more separate looks (a trickle, not one burst), with
+ * none of its stuck members ever leaving. A request path that parks in a receive, select or Cond
+ * wait and is never woken looks exactly like this; healthy waiters (idle workers, subscribers,
+ * per-key loops, long-poll streams) arrive with their clients or keys, and once there they come and
+ * go. The limit, said plainly: per-key loops created between other requests for keys that are
+ * all new, each living minutes, also look like this for as long as new keys keep coming.
+ */
+function trickleOfRequests(f: SiteFacts): boolean {
+	const trickle = f.growth !== undefined && f.growth.steps >= 2 && f.growth.lastRiseAt - f.growth.firstRiseAt >= 1000;
+	return trickle && f.accumulated && f.count >= WAITERS_PILE && !f.leftRecently;
+}
+
 interface Evidence {
 	tier: Tier;
 	text: string;
@@ -188,7 +203,7 @@ function evidence(f: SiteFacts): Evidence[] {
 		// and stay in healthy programs too (a dispatcher's per-key loops, long-poll handlers), unless
 		// the functions that started them are gone.
 		const waitsForWork = f.primitive === 'receive' || f.primitive === 'select' || f.primitive === 'cond' || f.primitive === 'other';
-		add(waitsForWork && f.creatorGone === 0 ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
+		add(waitsForWork && f.creatorGone === 0 && !trickleOfRequests(f) ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
 	}
 	const big = f.count >= f.leakThreshold;
 
