@@ -61,6 +61,8 @@ export interface BuildSpec {
 	leakProfile: boolean;
 	/** The go command (default: `go` on PATH). */
 	go?: string;
+	/** Too old for the gRPC program (grpc v1.85 needs Go 1.26). */
+	noGrpc?: boolean;
 }
 
 export const buildSpecs: readonly BuildSpec[] = [
@@ -68,25 +70,32 @@ export const buildSpecs: readonly BuildSpec[] = [
 	{label: 'go1.26 + leak profile', env: {GOEXPERIMENT: 'goroutineleakprofile'}, leakProfile: true},
 	{label: 'go1.27', env: {GOTOOLCHAIN: 'go1.27.3'}, leakProfile: true},
 	// The old format users still run (semacquire states, no `in goroutine N`): Debian's golang-go, when installed.
-	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go'},
+	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go', noGrpc: true},
 ];
 
 let tmp: string | undefined;
 
-/** `go build` the corpus with the given environment; resolves to the binary. */
-export async function buildCorpus(spec: BuildSpec): Promise<Build> {
+/**
+ * The gRPC server program (test/corpus/grpc, its own module: google.golang.org/grpc from the module
+ * proxy, go.sum committed). Slow to build cold (a minute or more on a busy machine), so only
+ * `npm run eval` builds it; the build cache makes later builds take seconds.
+ */
+export const grpcDir = join(corpusDir, 'grpc');
+
+/** `go build` the corpus (or, with `dir`, another corpus module) with the given environment; resolves to the binary. */
+export async function buildCorpus(spec: BuildSpec, dir = corpusDir): Promise<Build> {
 	if (!tmp) {
 		tmp = mkdtempSync(join(tmpdir(), 'gmon-corpus-'));
 		const dir = tmp;
 		process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
 	}
-	const binary = join(tmp, spec.label.replace(/[^a-z0-9.]+/gi, '-'));
+	const binary = join(tmp, `${dir === corpusDir ? '' : 'grpc-'}${spec.label.replace(/[^a-z0-9.]+/gi, '-')}`);
 	const env = {...process.env, CGO_ENABLED: '0', GOFLAGS: '', ...spec.env};
 	try {
-		await execFileAsync(spec.go ?? 'go', ['build', '-o', binary, '.'], {cwd: corpusDir, env});
+		await execFileAsync(spec.go ?? 'go', ['build', '-o', binary, '.'], {cwd: dir, env});
 	} catch (error) {
 		const stderr = (error as {stderr?: string}).stderr ?? '';
-		throw new Error(`go build test/corpus (${spec.label}) failed: ${stderr || String(error)}`);
+		throw new Error(`go build ${dir === corpusDir ? 'test/corpus' : 'test/corpus/grpc'} (${spec.label}) failed: ${stderr || String(error)}`);
 	}
 	return {label: spec.label, binary, leakProfile: spec.leakProfile};
 }

@@ -19,6 +19,7 @@ import {hasTool, versionArgs} from '../helpers/tools.ts';
 import {
 	buildCorpus,
 	buildSpecs,
+	grpcDir,
 	labelledSites,
 	model,
 	poll,
@@ -46,8 +47,15 @@ interface Row {
 const rows: Row[] = [];
 const sites = labelledSites();
 
-async function runBuild(build: Build, table: readonly Scenario[]): Promise<void> {
-	const running = await Promise.all(table.map(s => startScenario(build.binary, s.name)));
+/** A scenario and the binary that runs it (the corpus, or the gRPC program). */
+interface Entry {
+	scenario: Scenario;
+	binary: string;
+}
+
+async function runBuild(build: Build, entries: readonly Entry[]): Promise<void> {
+	const table = entries.map(e => e.scenario);
+	const running = await Promise.all(entries.map(e => startScenario(e.binary, e.scenario.name)));
 	try {
 		await sleep(2500);
 		const take = () => Promise.all(running.map(r => poll(r.url, build.leakProfile).catch(() => undefined)));
@@ -229,9 +237,18 @@ for (const spec of buildSpecs) {
 		process.stderr.write(`eval: skipping ${spec.label}: ${(error as Error).message.split('\n')[0]}\n`);
 		continue;
 	}
-	const table = await scenarioTable(build.binary);
-	process.stderr.write(`eval: ${spec.label}: ${table.length} scenarios\n`);
-	await runBuild(build, table);
+	const entries: Entry[] = (await scenarioTable(build.binary)).map(scenario => ({scenario, binary: build.binary}));
+	if (spec.noGrpc) process.stderr.write(`eval: ${spec.label}: no gRPC program (google.golang.org/grpc v1.85 needs Go 1.26+)\n`);
+	else {
+		try {
+			const grpc = await buildCorpus(spec, grpcDir);
+			for (const scenario of await scenarioTable(grpc.binary)) entries.push({scenario, binary: grpc.binary});
+		} catch (error) {
+			process.stderr.write(`eval: ${spec.label}: no gRPC program: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}\n`);
+		}
+	}
+	process.stderr.write(`eval: ${spec.label}: ${entries.length} scenarios\n`);
+	await runBuild(build, entries);
 }
 
 if (!only || 'services'.includes(only)) await runServices();
