@@ -110,12 +110,32 @@ test('receivers that keep arriving one request at a time while watched, none lea
 		'one burst of new streams is what clients connecting look like',
 	);
 
-	// A dispatcher that starts nothing else between its loops gives them consecutive ids: not born
-	// between other requests.
+	// A dispatcher starts its per-key loops back to back: consecutive ids, with a finished goroutine
+	// between two of them only now and then (here between the batches: 2 gaps of 15).
 	const together = (from: number, n: number) => Array.from({length: n}, (_, i) => receiver(from + i));
-	const loops = watch([together(100, 10), together(100, 13), together(100, 16)]);
+	const loops = watch([together(100, 10), [...together(100, 10), ...together(120, 3)], [...together(100, 10), ...together(120, 3), ...together(140, 3)]]);
 	assert.deepEqual(
 		loops.map(x => x[0]),
 		['possible'],
+	);
+});
+
+test('one WaitGroup waiter parked a minute after its starter returned is possible (a supervisor of long-running workers); waiters piling up one request at a time are likely', () => {
+	const waiter = (id: number, minutes: number): Goroutine => ({
+		...parked(id, 'sync.WaitGroup.Wait', 'main.runPipeline', 159, minutes),
+		createdBy: {func: 'main.startPipeline', file: '/src/app/handlers.go', line: 140, parentId: 3},
+	});
+	const one = new Tracker().update({at: 0, goroutines: [waiter(50, 1)]}).suspects.map(x => [x.tier, x.reason]);
+	assert.deepEqual(one, [
+		[
+			'possible',
+			"possible leak: 1 goroutine in sync.WaitGroup.Wait at handlers.go:159 — the functions that started them have returned, parked 1m without waking (Go's count)",
+		],
+	]);
+	// Ids 10 apart with nothing alive between: born one request at a time.
+	const pile = new Tracker().update({at: 0, goroutines: Array.from({length: 4}, (_, i) => waiter(100 + 10 * i, 0))}).suspects;
+	assert.deepEqual(
+		pile.map(x => x.tier),
+		['likely'],
 	);
 });

@@ -4,9 +4,11 @@
 // modes a user has: one dump (2.5 s after start: the leak predates the look), 3 polls at 1 s, and
 // with `--watch` a 60 s watch (a poll every 5 s). Printed as Markdown: recall per leak program
 // (its labelled site flagged) and per goroutine, false-positive groups on the healthy programs,
-// per wait reason, per build and mode. Then the real services from Debian that are installed
-// (etcd, alertmanager, caddy, prometheus; test/corpus/services.ts), idle and under ordinary load,
-// in the same modes: false-positive groups per service.
+// per wait reason, per build and mode. The healthy programs include a real gRPC server under load
+// (test/corpus/grpc, its own module: built for Go 1.26+ only, slow the first time). Then the real
+// services from Debian that are installed (etcd, alertmanager, caddy, prometheus;
+// test/corpus/services.ts), idle and under ordinary load, in the same modes: false-positive groups
+// per service.
 //
 //   npm run eval                 all builds, one dump + 3 polls
 //   npm run eval -- --watch      also the 60 s watch

@@ -49,7 +49,7 @@ const (
 	service          = "gmon.corpus.Echo"
 	statusFlipEvery  = 700 * time.Millisecond
 	reconnectEvery   = 400 * time.Millisecond
-	checkPause       = 5 * time.Millisecond
+	checkPause       = 20 * time.Millisecond
 	clientPingPeriod = 10 * time.Second
 )
 
