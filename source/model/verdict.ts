@@ -244,11 +244,11 @@ function evidence(f: SiteFacts): Evidence[] {
 			break;
 		case 'wait-group':
 			// Waiters piling up one request at a time after their starters returned have lost a Done.
-			// One waiter parked for minutes alone is what a supervisor of long-running workers is
-			// (`go func() { wg.Wait(); close(out) }()` over producers that stream for hours): worth
-			// a look, not an alarm.
+			// A lone waiter whose starter returned, parked for minutes, is what a supervisor of
+			// long-running workers is (`go func() { wg.Wait(); close(out) }()` over producers that
+			// stream for hours): its starter returning is the pattern, and minutes alone are never a
+			// verdict for a wait that is not a send.
 			if (f.creatorGone > 0 && f.accumulated) add('likely', 45, `${creatorText}${f.maxMinutes >= 1 ? `, ${minutes}` : ''}`);
-			else if (f.creatorGone > 0 && f.maxMinutes >= 1) add('possible', 25, `${creatorText}, ${minutes}`);
 			if (f.accumulated) add('possible', 30, `waiters piling up over ${f.idSpan} goroutine ids`);
 			break;
 		case 'receive':
