@@ -131,10 +131,7 @@ export interface Verdict {
  * per-P id cache (16 ids) ran out. `aliveIn(min, max)` counts the dump's goroutines with ids in
  * [min, max].
  */
-export function accumulated(
-	ids: readonly number[],
-	aliveIn: (min: number, max: number) => number,
-): {accumulated: boolean; span: number; interleaved: number} {
+export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number; interleaved: number} {
 	if (ids.length === 0) return {accumulated: false, span: 0, interleaved: 0};
 	const sorted = [...ids].sort((a, b) => a - b);
 	const span = sorted.at(-1)! - sorted[0]! + 1;
