@@ -21,7 +21,7 @@ func fixedForgottenSender(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Millisecond)
 	defer cancel()
 	results := make(chan hit, 1)
-	go searchWorker(r.URL.Query().Get("q"), results)
+	go searchWorker(r.Context(), r.URL.Query().Get("q"), results)
 	select {
 	case h := <-results:
 		report(w, "fixed/forgotten-sender", 0, "", map[string]any{"hit": h})

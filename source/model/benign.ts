@@ -29,6 +29,19 @@ const loopFuncs = new Set([
 	'runtime/pprof.writeGoroutineStacks',
 ]);
 
+// gRPC's own goroutines are connection and stream loops, like net/http's above: per connection a
+// transport reader, a keepalive loop, a loopy writer and callback serializers; per stream a
+// context watcher; its health service's Watch handler waiting for the next status. They live as
+// long as their connection or stream, and LeakProf-style they are known false positives: a frame
+// of these packages is not the user's wait (a user frame below it still is: a client's own loop
+// parked in Recv is the user's). The limit: a ClientConn never closed leaks goroutines that are
+// all gRPC's, which this hides as a net/http response body never closed hides its persistConn loops.
+const loopLibraries = ['google.golang.org/grpc.', 'google.golang.org/grpc/'];
+
+function inLoopLibrary(func: string): boolean {
+	return loopLibraries.some(prefix => func.startsWith(prefix));
+}
+
 /** A listener's accept: `IO wait` under internal/poll's Accept is an idle accept loop. */
 function isAccept(frame: Frame): boolean {
 	return frame.func === 'internal/poll.(*FD).Accept' || frame.func.endsWith('Listener).Accept') || frame.func === 'net.(*netFD).accept';
@@ -50,7 +63,7 @@ export function benignReason(state: string, frames: readonly Frame[], stateClass
 	// Innermost first: a handler parked in user code above net/http.(*conn).serve is the user's
 	// wait, not the server's, so the first user frame ends the search.
 	for (const frame of frames) {
-		if (isUserFunc(frame.func)) return undefined;
+		if (isUserFunc(frame.func) && !inLoopLibrary(frame.func)) return undefined;
 		if (loopFuncs.has(frame.func)) return frame.func === 'runtime/pprof.writeGoroutineStacks' ? 'own poll' : 'connection loop';
 		if (stateClass === 'io' && isAccept(frame)) return 'accept loop';
 	}

@@ -116,6 +116,7 @@ function judge(site: Site, options: SiteOptions): Suspect | undefined {
 		creatorKnown,
 		accumulated: spread.accumulated,
 		idSpan: spread.span,
+		interleaved: spread.interleaved,
 		stuckNewcomers: Math.min(stuckNewcomers, count),
 		leftRecently,
 		...(options.baseline ? {sinceBaseline} : {}),

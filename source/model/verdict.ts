@@ -95,6 +95,11 @@ export interface SiteFacts {
 	accumulated: boolean;
 	/** The id span the members were born across (max id − min id + 1). */
 	idSpan: number;
+	/**
+	 * Of the gaps between members' ids (sorted), the share holding goroutines that have finished
+	 * (0…1): near 1 when each member was born among other goroutines that came and went.
+	 */
+	interleaved: number;
 	/** Members first seen after the watch's first poll that are now stuck. */
 	stuckNewcomers: number;
 	/** A stuck member left the site (exited, moved on, woke) within the growth window. */
@@ -126,18 +131,18 @@ export interface Verdict {
  * per-P id cache (16 ids) ran out. `aliveIn(min, max)` counts the dump's goroutines with ids in
  * [min, max].
  */
-export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number} {
-	if (ids.length === 0) return {accumulated: false, span: 0};
+export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number; interleaved: number} {
+	if (ids.length === 0) return {accumulated: false, span: 0, interleaved: 0};
 	const sorted = [...ids].sort((a, b) => a - b);
 	const span = sorted.at(-1)! - sorted[0]! + 1;
-	if (sorted.length < 3) return {accumulated: false, span};
+	if (sorted.length < 3) return {accumulated: false, span, interleaved: 0};
 	let gaps = 0;
 	for (let i = 1; i < sorted.length; i++) {
 		const a = sorted[i - 1]!;
 		const b = sorted[i]!;
 		if (b - a > 1 && aliveIn(a + 1, b - 1) < b - a - 1) gaps++;
 	}
-	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span};
+	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span, interleaved: gaps / (sorted.length - 1)};
 }
 
 function plural(n: number, word: string): string {
@@ -161,6 +166,30 @@ const WAITERS_PILE = 8;
 
 /** The weight of Go's own proof among a site's evidence (the strongest there is). */
 export const PROOF_WEIGHT = 100;
+
+/**
+ * Members born among goroutines that came and went: at least this share of the id gaps between
+ * them holds finished goroutines. Request traffic starts short-lived goroutines between any two
+ * stragglers it leaves behind; a dispatcher or pool starts its loops back to back, with only now
+ * and then an unrelated goroutine born between two of them (a per-key dispatcher fed every 150 ms
+ * while gmon polls: about one gap in five).
+ */
+const INTERLEAVED = 0.5;
+
+/**
+ * Waiters for work that keep arriving one request at a time: a pile (WAITERS_PILE or more), each
+ * born among goroutines that finished (most id gaps hold finished ones: stragglers of request
+ * traffic, not loops a dispatcher or pool starts back to back), that rose at two or more separate
+ * looks (a trickle, not one burst), none of its stuck members ever leaving. A request path that
+ * parks in a receive, select or Cond wait nobody will end looks exactly like this; healthy waiters
+ * (idle workers, subscribers, per-key loops, long-poll streams) arrive with their clients or keys
+ * and come and go. The limit, said plainly: a service whose request handlers themselves start a
+ * long-lived loop per new key (not a dispatcher) looks like this while new keys keep coming.
+ */
+function trickleOfRequests(f: SiteFacts): boolean {
+	const trickle = f.growth !== undefined && f.growth.steps >= 2 && f.growth.lastRiseAt - f.growth.firstRiseAt >= 1000;
+	return trickle && f.accumulated && f.interleaved >= INTERLEAVED && f.count >= WAITERS_PILE && !f.leftRecently;
+}
 
 interface Evidence {
 	tier: Tier;
@@ -188,7 +217,7 @@ function evidence(f: SiteFacts): Evidence[] {
 		// and stay in healthy programs too (a dispatcher's per-key loops, long-poll handlers), unless
 		// the functions that started them are gone.
 		const waitsForWork = f.primitive === 'receive' || f.primitive === 'select' || f.primitive === 'cond' || f.primitive === 'other';
-		add(waitsForWork && f.creatorGone === 0 ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
+		add(waitsForWork && f.creatorGone === 0 && !trickleOfRequests(f) ? 'possible' : 'likely', 70, `${f.stuckNewcomers} born while watched stayed parked`);
 	}
 	const big = f.count >= f.leakThreshold;
 
@@ -211,7 +240,12 @@ function evidence(f: SiteFacts): Evidence[] {
 			if (f.accumulated) add(f.creatorGone > 0 ? 'likely' : 'possible', 45, `waiters piling up over ${f.idSpan} goroutine ids`);
 			break;
 		case 'wait-group':
-			if (f.creatorGone > 0 && (f.accumulated || f.maxMinutes >= 1)) add('likely', 45, `${creatorText}${f.maxMinutes >= 1 ? `, ${minutes}` : ''}`);
+			// Waiters piling up one request at a time after their starters returned have lost a Done.
+			// A lone waiter whose starter returned, parked for minutes, is what a supervisor of
+			// long-running workers is (`go func() { wg.Wait(); close(out) }()` over producers that
+			// stream for hours): its starter returning is the pattern, and minutes alone are never a
+			// verdict for a wait that is not a send.
+			if (f.creatorGone > 0 && f.accumulated) add('likely', 45, `${creatorText}${f.maxMinutes >= 1 ? `, ${minutes}` : ''}`);
 			if (f.accumulated) add('possible', 30, `waiters piling up over ${f.idSpan} goroutine ids`);
 			break;
 		case 'receive':

@@ -61,6 +61,8 @@ export interface BuildSpec {
 	leakProfile: boolean;
 	/** The go command (default: `go` on PATH). */
 	go?: string;
+	/** Too old for the gRPC program (grpc v1.85 needs Go 1.26). */
+	noGrpc?: boolean;
 }
 
 export const buildSpecs: readonly BuildSpec[] = [
@@ -68,14 +70,24 @@ export const buildSpecs: readonly BuildSpec[] = [
 	{label: 'go1.26 + leak profile', env: {GOEXPERIMENT: 'goroutineleakprofile'}, leakProfile: true},
 	{label: 'go1.27', env: {GOTOOLCHAIN: 'go1.27.3'}, leakProfile: true},
 	// The old format users still run (semacquire states, no `in goroutine N`): Debian's golang-go, when installed.
-	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go'},
+	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go', noGrpc: true},
 ];
 
-/** `go build` the corpus with the given environment, once per test run (go-build.ts); resolves to the binary. */
-export async function buildCorpus(spec: BuildSpec): Promise<Build> {
+/**
+ * The gRPC server program (test/corpus/grpc, its own module: google.golang.org/grpc from the module
+ * proxy, go.sum committed). Slow to build cold (a minute or more on a busy machine), so only
+ * `npm run eval` builds it; the build cache makes later builds take seconds.
+ */
+export const grpcDir = join(corpusDir, 'grpc');
+
+/**
+ * `go build` the corpus (or, with `dir`, another corpus module) with the given environment, once per
+ * test run (go-build.ts); resolves to the binary.
+ */
+export async function buildCorpus(spec: BuildSpec, dir = corpusDir): Promise<Build> {
 	const env = {...process.env, CGO_ENABLED: '0', GOFLAGS: '', ...spec.env};
-	const name = `corpus-${spec.label.replace(/[^a-z0-9.]+/gi, '-')}`;
-	const binary = await goBuild({dir: corpusDir, name, env, ...(spec.go ? {go: spec.go} : {})});
+	const name = `corpus-${dir === corpusDir ? '' : 'grpc-'}${spec.label.replace(/[^a-z0-9.]+/gi, '-')}`;
+	const binary = await goBuild({dir, name, env, ...(spec.go ? {go: spec.go} : {})});
 	return {label: spec.label, binary, leakProfile: spec.leakProfile};
 }
 

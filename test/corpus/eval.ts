@@ -4,9 +4,11 @@
 // modes a user has: one dump (2.5 s after start: the leak predates the look), 3 polls at 1 s, and
 // with `--watch` a 60 s watch (a poll every 5 s). Printed as Markdown: recall per leak program
 // (its labelled site flagged) and per goroutine, false-positive groups on the healthy programs,
-// per wait reason, per build and mode. Then the real services from Debian that are installed
-// (etcd, alertmanager, caddy, prometheus; test/corpus/services.ts), idle and under ordinary load,
-// in the same modes: false-positive groups per service.
+// per wait reason, per build and mode. The healthy programs include a real gRPC server under load
+// (test/corpus/grpc, its own module: built for Go 1.26+ only, slow the first time). Then the real
+// services from Debian that are installed (etcd, alertmanager, caddy, prometheus;
+// test/corpus/services.ts), idle and under ordinary load, in the same modes: false-positive groups
+// per service.
 //
 //   npm run eval                 all builds, one dump + 3 polls
 //   npm run eval -- --watch      also the 60 s watch
@@ -19,6 +21,7 @@ import {hasTool, versionArgs} from '../helpers/tools.ts';
 import {
 	buildCorpus,
 	buildSpecs,
+	grpcDir,
 	labelledSites,
 	model,
 	poll,
@@ -46,8 +49,15 @@ interface Row {
 const rows: Row[] = [];
 const sites = labelledSites();
 
-async function runBuild(build: Build, table: readonly Scenario[]): Promise<void> {
-	const running = await Promise.all(table.map(s => startScenario(build.binary, s.name)));
+/** A scenario and the binary that runs it (the corpus, or the gRPC program). */
+interface Entry {
+	scenario: Scenario;
+	binary: string;
+}
+
+async function runBuild(build: Build, entries: readonly Entry[]): Promise<void> {
+	const table = entries.map(e => e.scenario);
+	const running = await Promise.all(entries.map(e => startScenario(e.binary, e.scenario.name)));
 	try {
 		await sleep(2500);
 		const take = () => Promise.all(running.map(r => poll(r.url, build.leakProfile).catch(() => undefined)));
@@ -229,15 +239,27 @@ for (const spec of buildSpecs) {
 		process.stderr.write(`eval: skipping ${spec.label}: ${(error as Error).message.split('\n')[0]}\n`);
 		continue;
 	}
-	const table = await scenarioTable(build.binary);
-	process.stderr.write(`eval: ${spec.label}: ${table.length} scenarios\n`);
-	await runBuild(build, table);
+	const entries: Entry[] = (await scenarioTable(build.binary)).map(scenario => ({scenario, binary: build.binary}));
+	if (spec.noGrpc) process.stderr.write(`eval: ${spec.label}: no gRPC program (google.golang.org/grpc v1.85 needs Go 1.26+)\n`);
+	else {
+		try {
+			const grpc = await buildCorpus(spec, grpcDir);
+			for (const scenario of await scenarioTable(grpc.binary)) entries.push({scenario, binary: grpc.binary});
+		} catch (error) {
+			process.stderr.write(`eval: ${spec.label}: no gRPC program: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}\n`);
+		}
+	}
+	process.stderr.write(`eval: ${spec.label}: ${entries.length} scenarios\n`);
+	await runBuild(build, entries);
 }
 
 if (!only || 'services'.includes(only)) await runServices();
 
+/** Distinct programs of a kind over every build (the gRPC one is not built for Go 1.19). */
+const programs = (kind: Scenario['kind']) => new Set(rows.filter(r => r.scenario.kind === kind).map(r => r.scenario.name)).size;
+
 const corpusLines = [
-	`## gmon on the labelled corpus (${rows.filter(r => r.scenario.kind === 'leak').length / Math.max(1, new Set(rows.map(r => `${r.build}${r.mode}`)).size)} leak programs, ${rows.filter(r => r.scenario.kind === 'healthy').length / Math.max(1, new Set(rows.map(r => `${r.build}${r.mode}`)).size)} healthy; ${Math.round((Date.now() - started) / 1000)} s)`,
+	`## gmon on the labelled corpus (${programs('leak')} leak programs, ${programs('healthy')} healthy; ${Math.round((Date.now() - started) / 1000)} s)`,
 	'',
 	...summary(),
 	'',

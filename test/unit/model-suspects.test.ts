@@ -81,3 +81,56 @@ test('receivers born at different times after their starter returned: a handful 
 	assert.equal(pile[0]![0], 'possible');
 	assert.match(pile[0]![1]!, /8 goroutines in chan receive at handlers\.go:33 — the functions that started them have returned, born over 71 goroutine ids/);
 });
+
+test('receivers that keep arriving one request at a time while watched, none leaving, are likely even with their starter alive; a burst or a pool started together stays possible', () => {
+	// The starter (goroutine 7) is still running in main.serve, so "its creator returned" says nothing.
+	const server: Goroutine = {...parked(7, 'IO wait', 'main.serve', 60, 0), createdBy: {func: 'main.main', file: '/src/app/main.go', line: 5}};
+	const receiver = (id: number) => ({
+		...parked(id, 'chan receive', 'main.awaitReload', 33, 0),
+		createdBy: {func: 'main.serve', file: '/src/app/handlers.go', line: 61, parentId: 7},
+	});
+	// Ids 10 apart: born between other requests' goroutines, which finished.
+	const spaced = (from: number, n: number) => Array.from({length: n}, (_, i) => receiver(from + 10 * i));
+	const watch = (polls: Goroutine[][]) => {
+		const t = new Tracker({stuckAfterPolls: 2});
+		let s = t.update({at: 0, goroutines: [server, ...polls[0]!]});
+		for (const [i, goroutines] of polls.slice(1).entries()) s = t.update({at: 1000 * (i + 1), goroutines: [server, ...goroutines]});
+		return s.suspects.map(x => [x.tier, x.reason]);
+	};
+	const first = spaced(100, 10);
+	const trickle = watch([first, [...first, ...spaced(300, 3)], [...first, ...spaced(300, 3), ...spaced(400, 3)]]);
+	assert.equal(trickle.length, 1);
+	assert.equal(trickle[0]![0], 'likely', String(trickle[0]![1]));
+	assert.match(trickle[0]![1]!, /^likely leak: 16 goroutines in chan receive at handlers\.go:33 — 3 born while watched stayed parked/);
+
+	const burst = watch([first, [...first, ...spaced(300, 6)], [...first, ...spaced(300, 6)]]);
+	assert.deepEqual(
+		burst.map(x => x[0]),
+		['possible'],
+		'one burst of new streams is what clients connecting look like',
+	);
+
+	// A dispatcher starts its per-key loops back to back: consecutive ids, with a finished goroutine
+	// between two of them only now and then (here between the batches: 2 gaps of 15).
+	const together = (from: number, n: number) => Array.from({length: n}, (_, i) => receiver(from + i));
+	const loops = watch([together(100, 10), [...together(100, 10), ...together(120, 3)], [...together(100, 10), ...together(120, 3), ...together(140, 3)]]);
+	assert.deepEqual(
+		loops.map(x => x[0]),
+		['possible'],
+	);
+});
+
+test('one WaitGroup waiter parked a minute after its starter returned is no suspect (a supervisor of long-running workers); waiters piling up one request at a time are likely', () => {
+	const waiter = (id: number, minutes: number): Goroutine => ({
+		...parked(id, 'sync.WaitGroup.Wait', 'main.runPipeline', 159, minutes),
+		createdBy: {func: 'main.startPipeline', file: '/src/app/handlers.go', line: 140, parentId: 3},
+	});
+	const one = new Tracker().update({at: 0, goroutines: [waiter(50, 1)]}).suspects.map(x => x.reason);
+	assert.deepEqual(one, []);
+	// Ids 10 apart with nothing alive between: born one request at a time.
+	const pile = new Tracker().update({at: 0, goroutines: Array.from({length: 4}, (_, i) => waiter(100 + 10 * i, 0))}).suspects;
+	assert.deepEqual(
+		pile.map(x => x.tier),
+		['likely'],
+	);
+});

@@ -419,6 +419,42 @@ test('a handler parked in user code under net/http.(*conn).serve is not benign',
 	assert.equal(s.suspects[0]?.reason, "likely leak: 2 goroutines in sync.Mutex.Lock at handlers.go:55 — waiting for the lock 3m (Go's count)");
 });
 
+test("gRPC's connection and stream loops are idle like net/http's; a user's own loop parked in a gRPC Recv is not", () => {
+	const t = new Tracker({leakThreshold: 2});
+	const keepalive: Spec = {
+		state: 'select',
+		frames: [['google.golang.org/grpc/internal/transport.(*http2Server).keepalive', 1230]],
+		creator: ['google.golang.org/grpc/internal/transport.NewServerTransport', 361],
+	};
+	const watchHandler: Spec = {
+		state: 'select',
+		frames: [
+			['google.golang.org/grpc/health.(*Server).Watch', 119],
+			['google.golang.org/grpc/health/grpc_health_v1._Health_Watch_Handler', 260],
+			['google.golang.org/grpc.(*Server).processRPC', 1450],
+			['google.golang.org/grpc.(*Server).handleStream', 1595],
+		],
+		creator: ['google.golang.org/grpc.(*Server).serveStreams.func2', 1094],
+	};
+	const userRecv: Spec = {
+		state: 'select',
+		frames: [
+			['google.golang.org/grpc/internal/transport.(*recvBufferReader).readMessageHeaderClient', 304],
+			['google.golang.org/grpc.(*clientStream).RecvMsg', 1143],
+			['main.watch', 152],
+		],
+		creator: ['main.dial', 120],
+	};
+	const gs = [g(1, keepalive), g(3, keepalive), g(5, watchHandler), g(7, watchHandler), g(20, userRecv), g(40, userRecv)];
+	let s: ModelSnapshot | undefined;
+	for (let poll = 0; poll < 3; poll++) s = t.update({goroutines: gs, at: poll * 60_000});
+	assert.ok(s);
+	const idle = (func: string) => s!.groups.find(x => x.where?.func.includes(func) || x.key.includes(func))!.idle;
+	assert.equal(idle('keepalive'), true);
+	assert.equal(idle('health'), true);
+	assert.equal(idle('readMessageHeaderClient'), false, "the user's own loop waits there");
+});
+
 test('a wait that Go says restarted at the same place is periodic (a timer or fed select): idle, not stuck', () => {
 	const t = new Tracker({stuckAfterPolls: 2});
 	const tick: Spec = {state: 'select', frames: [['main.feedJobs', 44]]};
