@@ -283,8 +283,6 @@ export interface Terminal {
 export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | 'report' | 'metrics' {
 	if (options.metricsListen) return 'metrics';
 	if (options.command === 'diff' || options.once || options.json) return 'report';
-	// The live view draws one target; several get the report (per target and overall).
-	if (options.targets.length > 1) return 'report';
 	if (gateOptions(options)) return 'report';
 	if (options.targets.includes('-')) return 'report';
 	return terminal.stdinIsTty && terminal.stdoutIsTty ? 'tui' : 'report';
