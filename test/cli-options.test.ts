@@ -145,7 +145,6 @@ describe('buildCliOptions', () => {
 	const bad: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = [
 		['no target', [], {}, /^no target/],
 		['a target twice', ['a:1', ' a:1'], {}, /a:1 is given twice/],
-		['--watch on two targets', ['a:1', 'b:1'], {watch: true}, /--watch reports one target/],
 		['stdin among others', ['-', 'b:1'], {}, /can only be the one TARGET/],
 		['--metrics-listen with --json', ['a:1'], {metricsListen: '9464', json: true}, /drop --json/],
 		['--metrics-listen 70000', ['a:1'], {metricsListen: '70000'}, /--metrics-listen must be/],

@@ -25,7 +25,7 @@ import {
 } from './rows.ts';
 import type {UiState} from './types.ts';
 
-const separator = /([.:/@?=&\s-]+)/;
+const separator = /([.:/@?=&\s]+)/;
 
 /**
  * Each target's short name for cells and sentences: what tells it from the others. The parts all
@@ -43,7 +43,7 @@ export function fleetLabels(names: readonly string[]): string[] {
 	while (tail < shortest - 1 - head && tokens.every(list => list[list.length - 1 - tail] === tokens[0]![tokens[0]!.length - 1 - tail])) tail++;
 	let labels = tokens.map(list => list.slice(head, list.length - tail).join(''));
 	// A leftover separator at either end reads as noise: `:6061` → `6061`.
-	labels = labels.map(label => label.replace(/^[.:/@?=&\s-]+|[.:/@?=&\s-]+$/g, ''));
+	labels = labels.map(label => label.replace(/^[.:/@?=&\s]+|[.:/@?=&\s]+$/g, ''));
 	if (labels.some(label => label === '') || new Set(labels).size !== labels.length) labels = shown;
 	return labels.map(label => truncateMiddle(label, 16));
 }
