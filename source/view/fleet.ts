@@ -254,7 +254,9 @@ function countsLayout(width: number, rows: FleetRows): CountsLayout {
 	const widths = rows.labels.map(label => Math.max(5, label.length));
 	const total = widths.reduce((sum, w) => sum + w + 1, -1);
 	if (total <= Math.floor(width / 6)) return {kind: 'columns', widths};
-	return {kind: 'cell', widths: [Math.max(10, Math.min(28, Math.floor(width / 8)))]};
+	// Room for the two targets with the most (`api-1:12 api-3:4`), within a fifth of the pane.
+	const longest = Math.max(...rows.labels.map(label => label.length));
+	return {kind: 'cell', widths: [Math.max(10, Math.min(28, Math.floor(width / 5), 2 * (longest + 4) + 1))]};
 }
 
 const layoutWidth = (layout: CountsLayout) => layout.widths.reduce((sum, w) => sum + w + 1, -1);
