@@ -51,10 +51,12 @@ export function createFleetMonitor(configs: readonly Config[], deps: FleetDeps =
 			const state = engine.getState();
 			return Object.freeze({name, poller: state.poller, ...(state.model ? {model: state.model} : {})});
 		});
-		// `poller` stands for the fleet where the view asks one poller (pause, the interval): the first target's,
-		// paused only when all are.
+		// `poller` stands for the fleet where the view asks one poller (pause, the interval, an empty list's
+		// words): the first target's, paused only when all are, failing only when all fail.
 		const first = targets[0]!.poller;
-		const poller = Object.freeze({...first, paused: targets.every(target => target.poller.paused)});
+		const {error, ...rest} = first;
+		const allDown = targets.every(target => target.poller.error !== undefined);
+		const poller = Object.freeze({...rest, paused: targets.every(target => target.poller.paused), ...(allDown && error ? {error} : {})});
 		return Object.freeze({poller, fleet: Object.freeze({targets}), ...(lastWrite ? {lastWrite} : {})});
 	};
 	let state = snapshot();
