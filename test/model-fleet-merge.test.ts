@@ -20,6 +20,7 @@ import {
 	fleetHeaderLines,
 	fleetLabels,
 	fleetOnTargets,
+	fleetRawGoroutines,
 	fleetRows,
 } from '../source/view/fleet.ts';
 import {initialUiState, reduce} from '../source/view/reducer.ts';
@@ -201,7 +202,7 @@ test('rows: each goroutine says its target; each group its count per target, in 
 	const labels = ['api-1', 'api-2', 'api-3'];
 	const narrow = fleetGroupColumns(80, {...rows, labels});
 	assert.equal(narrow.counts.kind, 'cell');
-	assert.match(fleetGroupRow(sender, narrow, ctx, {...rows, labels}).text, /^\?● +15 api-1:12 … /);
+	assert.match(fleetGroupRow(sender, narrow, ctx, {...rows, labels}).text, /^\?● +15 api-1:12 api-3:3 /);
 	assert.equal(countsCell([12, 0, 3], ['a', 'b', 'c'], 10), 'a:12 c:3  ');
 	assert.equal(fleetOnTargets(view)!({type: 'group', key: sender.key}), 'on 2 of 3 targets: a:12 c:3');
 	assert.equal(fleetOnTargets(view)!({type: 'goroutine', id: t.g.id}), 'on target c:6060');
@@ -220,4 +221,23 @@ test('T cycles all targets → each → all; with one target it says what it is 
 	const single = reduce(initialUiState(), {type: 'cycleTarget'}, {...env, targets: 1});
 	assert.equal(single.target, undefined);
 	assert.match(single.message ?? '', /when gmon watches several/);
+});
+
+test('the stack view of a fleet goroutine gets its args from its own target’s dump, under its fleet id', () => {
+	const targets = fleet();
+	const raw = [
+		{
+			...parked(100, 'chan send', 'main.fetchQuote', 47, 21, 1),
+			frames: [{func: 'main.fetchQuote', args: '0xc000123456', inlined: false, file: '/src/app/handlers.go', line: 47}],
+		},
+	];
+	targets[2] = {...targets[2]!, poller: {...targets[2]!.poller, last: {...targets[2]!.poller.last!, dump: {kind: 'traceback', goroutines: raw} as never}}};
+	const view = createFleetSelector()(targets, undefined);
+	const id = fleetId(2, 100);
+	const ui = {...initialUiState(), views: [...initialUiState().views, {kind: 'stack' as const, target: {type: 'goroutine' as const, id}, scroll: 0}]};
+	assert.deepEqual(
+		fleetRawGoroutines(view, ui)?.map(g => [g.id, g.frames[0]!.args]),
+		[[id, '0xc000123456']],
+	);
+	assert.equal(fleetRawGoroutines(view, initialUiState()), undefined, 'a list needs no raw goroutines');
 });

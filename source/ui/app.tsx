@@ -21,7 +21,7 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
-import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRows} from '../view/fleet.ts';
+import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawGoroutines, fleetRows} from '../view/fleet.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -69,7 +69,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const bodyRows = Math.max(1, frameRows - header - 2);
 	const onTargets = fleet ? fleetOnTargets(fleet) : undefined;
 	const env: Env = fleet
-		? {model, bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
+		? {model, raw: fleetRawGoroutines(fleet, ui), bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
 		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
 	const envRef = useRef(env);
 	envRef.current = env;

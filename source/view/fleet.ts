@@ -2,8 +2,9 @@
 // under the target filter (model/fleet-merge.ts, cached), the header's line per target (or one
 // summary line when the pane is short), and the list rows with the target of each goroutine and
 // each group's count per target. Pure; the Ink side is a prop on the lists and a branch in app.tsx.
+import type {Goroutine} from '../dump/types.ts';
 import type {PollerState} from '../fetch/types.ts';
-import {fleetIndexOf} from '../model/fleet-ids.ts';
+import {fleetId, fleetIndexOf, goroutineNumber} from '../model/fleet-ids.ts';
 import {type FleetMerge, type FleetPart, mergeFleet} from '../model/fleet-merge.ts';
 import type {Group, ModelSnapshot, TrackedGoroutine} from '../model/types.ts';
 import {visible} from '../text/sanitize.ts';
@@ -310,4 +311,21 @@ export function fleetOnTargets(view: FleetView): ((target: {type: 'goroutine'; i
 		const on = counts.filter(count => count > 0).length;
 		return `on ${on} of ${targets.length} targets: ${countsCell(counts, labels, 200).trimEnd()}`;
 	};
+}
+
+/**
+ * The stack view shows a goroutine's args from the parser's copy in the latest dump (the model
+ * keeps arg-less frames). Of a fleet, only the one goroutine a stack view shows is looked up (by
+ * its target and the id Go printed) and handed over under its fleet id: a list needs none.
+ */
+export function fleetRawGoroutines(view: FleetView, ui: UiState): Goroutine[] | undefined {
+	const top = ui.views[ui.views.length - 1];
+	if (top?.kind !== 'stack') return undefined;
+	const target = top.target;
+	const id = target.type === 'goroutine' ? target.id : view.merged?.model.groups.find(group => group.key === target.key)?.sample.id;
+	if (id === undefined) return undefined;
+	const raw = view.targets[fleetIndexOf(id)]?.poller.last?.dump.goroutines;
+	const number = goroutineNumber(id);
+	const g = raw?.find(candidate => candidate.id === number);
+	return g ? [{...g, id: fleetId(fleetIndexOf(id), g.id)}] : undefined;
 }

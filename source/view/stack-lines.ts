@@ -127,10 +127,12 @@ function idLines(ids: readonly number[], width: number): Line[] {
 	const lines: Line[] = [];
 	let current = '';
 	for (const id of ids) {
-		const part = current === '' ? String(id) : `, ${id}`;
+		// As Go printed it (several targets: the line above the stack says which has how many).
+		const shown = goroutineNumber(id);
+		const part = current === '' ? String(shown) : `, ${shown}`;
 		if (current.length + part.length > width && current !== '') {
 			lines.push({text: `${current},`, tone: 'normal'});
-			current = String(id);
+			current = String(shown);
 		} else {
 			current += part;
 		}
