@@ -241,3 +241,11 @@ test('the stack view of a fleet goroutine gets its args from its own target’s 
 	);
 	assert.equal(fleetRawGoroutines(view, initialUiState()), undefined, 'a list needs no raw goroutines');
 });
+
+test('labels of long names: dump files keep where their names differ, cut at the end', () => {
+	assert.deepEqual(fleetLabels(['dumps/go1.19-big-1642-goroutines.debug2.txt', 'dumps/go1.19-statezoo-all-states.debug2.txt']), [
+		'big-1642-gorout…',
+		'statezoo-all-st…',
+	]);
+	assert.deepEqual(fleetLabels(['api-1.prod:6060', 'api-2.prod:6060']), ['api-1', 'api-2'], 'short names keep their dashes');
+});

@@ -26,27 +26,46 @@ import {
 } from './rows.ts';
 import type {UiState} from './types.ts';
 
-const separator = /([.:/@?=&\s]+)/;
+/** Where names split into parts: between host, port, path and file-name parts; `-` and `_` only for long names. */
+const strong = /([.:/@?=&\s]+)/;
+const weak = /([.:/@?=&\s_-]+)/;
+const labelWidth = 16;
 
-/**
- * Each target's short name for cells and sentences: what tells it from the others. The parts all
- * names share at their start and end go (`127.0.0.1:6061` → `6061`, `a:6060` → `a`); names that
- * share nothing stay whole. At most 16 columns.
- */
-export function fleetLabels(names: readonly string[]): string[] {
-	const shown = names.map(name => visible(name));
-	if (shown.length < 2) return shown.map(name => truncateMiddle(name, 16));
+/** The names without the parts they all share at their start and end; undefined when that leaves nothing to tell them apart. */
+function distinctParts(shown: readonly string[], separator: RegExp): string[] | undefined {
 	const tokens = shown.map(name => name.split(separator).filter(part => part !== ''));
 	const shortest = Math.min(...tokens.map(list => list.length));
 	let head = 0;
 	while (head < shortest - 1 && tokens.every(list => list[head] === tokens[0]![head])) head++;
 	let tail = 0;
 	while (tail < shortest - 1 - head && tokens.every(list => list[list.length - 1 - tail] === tokens[0]![tokens[0]!.length - 1 - tail])) tail++;
-	let labels = tokens.map(list => list.slice(head, list.length - tail).join(''));
 	// A leftover separator at either end reads as noise: `:6061` → `6061`.
-	labels = labels.map(label => label.replace(/^[.:/@?=&\s]+|[.:/@?=&\s]+$/g, ''));
-	if (labels.some(label => label === '') || new Set(labels).size !== labels.length) labels = shown;
-	return labels.map(label => truncateMiddle(label, 16));
+	const trim = new RegExp(`^${separator.source}|${separator.source}$`, 'g');
+	const labels = tokens.map(list =>
+		list
+			.slice(head, list.length - tail)
+			.join('')
+			.replace(trim, ''),
+	);
+	return labels.some(label => label === '') || new Set(labels).size !== labels.length ? undefined : labels;
+}
+
+/**
+ * Each target's short name for cells and sentences: what tells it from the others. The parts all
+ * names share at their start and end go (`127.0.0.1:6061` → `6061`, `a:6060` → `a`, two dump files
+ * → what differs in their names); names that share nothing stay whole. At most 16 columns, cut at
+ * the end (where they differ least) unless that makes two alike.
+ */
+export function fleetLabels(names: readonly string[]): string[] {
+	const shown = names.map(name => visible(name));
+	if (shown.length < 2) return shown.map(name => truncateMiddle(name, labelWidth));
+	let labels = distinctParts(shown, strong) ?? shown;
+	if (labels.some(label => label.length > labelWidth)) {
+		const finer = distinctParts(shown, weak);
+		if (finer && finer.join('').length < labels.join('').length) labels = finer;
+	}
+	const cut = labels.map(label => truncateEnd(label, labelWidth));
+	return new Set(cut).size === cut.length ? cut : labels.map(label => truncateMiddle(label, labelWidth));
 }
 
 export interface FleetView {

@@ -3,6 +3,7 @@
 // reads. Its state is each target's poller and model side by side; merging them into one model
 // is the view's job (model/fleet-merge.ts), since what is merged follows the target filter.
 // The commands that act on the target act on every target.
+import {basename} from 'node:path';
 import type {Config} from '../config.ts';
 import type {TrackerLike} from '../model/api.ts';
 import {createSource} from '../fetch/create-source.ts';
@@ -111,7 +112,8 @@ export function createFleetMonitor(configs: readonly Config[], deps: FleetDeps =
 				}
 				lastWrite = {path: paths.join(', ')};
 				publish();
-				return paths.length === 1 ? paths[0]! : `${paths.length} dumps: ${paths.join(', ')}`;
+				// `wrote 3 dumps into /path/gmon-dumps/: gmon-a-….txt, …`: the folder once, then the names.
+				return paths.length === 1 ? paths[0]! : `${paths.length} dumps into ${folder}/: ${paths.map(path => basename(path)).join(', ')}`;
 			},
 			writeText: (name, text) => writeNewFile(dumpFolder(deps.cwd ?? process.cwd()), name, text),
 			stop: async () => {
