@@ -101,6 +101,14 @@ test('a suspect on 2 of 3 targets: one suspect for the site, the counts summed, 
 		suspect!.reason,
 		/^likely leak: 15 goroutines in chan send at handlers\.go:47 — on 2 of 3 targets; the functions that started them have returned/,
 	);
+	const alone = mergeFleet(
+		[
+			{index: 0, label: 'a', snapshot: replica(0, 4)},
+			{index: 1, label: 'b', snapshot: replica(5, 3)},
+		],
+		2,
+	);
+	assert.match(alone.model.suspects[0]!.reason, /^likely leak: 5 goroutines in chan send at handlers\.go:47 — only on b of 2 targets; the functions/);
 	// Filtered to one target, the suspect is that target's own, sentence and all.
 	const one = mergeFleet([{index: 2, label: 'c', snapshot: replica(3, 4)}], 3);
 	assert.match(one.model.suspects[0]!.reason, /^likely leak: 3 goroutines in chan send at handlers\.go:47 — the functions/);
@@ -248,4 +256,22 @@ test('labels of long names: dump files keep where their names differ, cut at the
 		'statezoo-all-st…',
 	]);
 	assert.deepEqual(fleetLabels(['api-1.prod:6060', 'api-2.prod:6060']), ['api-1', 'api-2'], 'short names keep their dashes');
+});
+
+test('a suspect growing on one target says where it grows fastest', () => {
+	const growing = new Tracker();
+	const pool = [parked(1, 'select', 'main.main', 10, 0)];
+	growing.update({at: 0, goroutines: pool});
+	const burst = Array.from({length: 12}, (_, i) => parked(100 + i, 'chan send', 'main.fetchQuote', 47, 21, 1));
+	let snapshot = growing.update({at: 30_000, goroutines: [...pool, ...burst]});
+	snapshot = growing.update({at: 60_000, goroutines: [...pool, ...burst]});
+	assert.ok(snapshot.suspects[0]!.growthPerMin > 0, 'the replica’s own suspect grows');
+	const {model} = mergeFleet(
+		[
+			{index: 0, label: 'a', snapshot: replica(3, 4)},
+			{index: 1, label: 'b', snapshot},
+		],
+		2,
+	);
+	assert.match(model.suspects[0]!.reason, /^likely leak: 15 goroutines in chan send at handlers\.go:47 — on 2 of 2 targets, \+\d+(\.\d)?\/min on b; /);
 });

@@ -113,7 +113,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /**
  * One suspect for a site over the targets that have it: the strongest tier, the counts summed, the
  * score by the one rule (verdict.ts) on the summed count. Its sentence says how many targets have it
- * and where it grows fastest ("on 2 of 3 targets, +12/min on b"), before the why.
+ * and where it grows fastest ("on 2 of 3 targets, +12/min on b"; "only on b of 3 targets"), before the why.
  */
 function mergeSuspects(list: ReadonlyArray<{label: string; suspect: Suspect}>, targets: number): Suspect {
 	const best = list.reduce((a, b) => (b.suspect.score > a.suspect.score ? b : a)).suspect;
@@ -141,7 +141,11 @@ function mergeSuspects(list: ReadonlyArray<{label: string; suspect: Suspect}>, t
 	const {head, why} = reasonParts(best.reason);
 	// The head names the site with one target's count: the fleet's count replaces it.
 	const fleetHead = head.replace(/^(\w+ leak: )\d+ goroutines?\b/, (_all, lead: string) => `${lead}${plural(count, 'goroutine')}`);
-	const spread = `on ${list.length} of ${plural(targets, 'target')}${fastest.suspect.growthPerMin > 0 ? `, ${formatRate(fastest.suspect.growthPerMin)} on ${fastest.label}` : ''}`;
+	const growth = fastest.suspect.growthPerMin > 0 ? `, ${formatRate(fastest.suspect.growthPerMin)} on ${fastest.label}` : '';
+	const spread =
+		list.length === 1
+			? `only on ${list[0]!.label} of ${plural(targets, 'target')}${growth ? `, ${formatRate(fastest.suspect.growthPerMin)}` : ''}`
+			: `on ${list.length} of ${plural(targets, 'target')}${growth}`;
 	return {
 		...best,
 		groupKeys,
@@ -216,6 +220,7 @@ export function mergeFleet(parts: readonly FleetPart[], targets: number): FleetM
 	const suspectCounts = new Map<string, number[]>();
 	const suspects: Suspect[] = [];
 	for (const [site, list] of sitesByKey) {
+		// Filtered to one target: its own suspects, sentences and all (the filter already says which).
 		suspects.push(parts.length === 1 ? list[0]!.suspect : mergeSuspects(list, targets));
 		suspectCounts.set(
 			site,
