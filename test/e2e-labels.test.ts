@@ -12,6 +12,7 @@ import {promisify} from 'node:util';
 import {binPath} from './helpers/built.ts';
 import {goEnv} from './helpers/go-example.ts';
 import {listRows, save, slow, typeFilter, waitForScreen} from './helpers/screen.ts';
+import {goBuild} from './helpers/go-build.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -28,12 +29,9 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	t.after(() => rmSync(dir, {recursive: true, force: true}));
 	copyFileSync(program, join(dir, 'main.go'));
 	writeFileSync(join(dir, 'go.mod'), 'module labels\n\ngo 1.26\n');
-	const {stdout} = await run('go', ['run', '.'], {
-		cwd: dir,
-		env: {...goEnv(), GOTOOLCHAIN: 'local', GODEBUG: 'tracebacklabels=1'},
-		timeout: 300_000,
-		maxBuffer: 1 << 24,
-	});
+	const env = {...goEnv(), GOTOOLCHAIN: 'local', GODEBUG: 'tracebacklabels=1'};
+	const binary = await goBuild({dir, name: 'labels-go1.26', env});
+	const {stdout} = await run(binary, [], {env, timeout: 60_000, maxBuffer: 1 << 24});
 	const dump = join(dir, 'labelled.txt');
 	writeFileSync(dump, stdout);
 

@@ -12,6 +12,7 @@ import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {parseDump} from '../source/dump/parse.ts';
 import type {Goroutine} from '../source/dump/types.ts';
+import {goBuild} from './helpers/go-build.ts';
 import {goEnv} from './helpers/go-example.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -24,7 +25,8 @@ async function dumpOf(goLine: string, env: NodeJS.ProcessEnv, args: string[] = [
 	try {
 		copyFileSync(program, join(dir, 'main.go'));
 		writeFileSync(join(dir, 'go.mod'), `module labels\n\ngo ${goLine}\n`);
-		const {stdout} = await run('go', ['run', '.', ...args], {cwd: dir, env: {...goEnv(), ...env}, timeout: 300_000, maxBuffer: 1 << 24});
+		const binary = await goBuild({dir, name: `labels-go${goLine}`, env: {...goEnv(), ...env}});
+		const {stdout} = await run(binary, args, {env: {...goEnv(), ...env}, timeout: 60_000, maxBuffer: 1 << 24});
 		const dump = parseDump(stdout);
 		assert.equal(dump.unparsedHeaders, undefined, 'every header understood');
 		return dump.goroutines;

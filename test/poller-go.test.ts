@@ -3,9 +3,6 @@
 // polling — connection errors while it is down, recovery by itself, the model following the new process.
 import assert from 'node:assert/strict';
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
 import {promisify} from 'node:util';
@@ -14,19 +11,11 @@ import {createMonitor} from '../source/watch/store.ts';
 import {HttpSource} from '../source/fetch/http-source.ts';
 import {Poller} from '../source/fetch/poller.ts';
 import {ManualTimers} from '../source/fetch/timers.ts';
+import {buildLeaky} from './helpers/go-example.ts';
 import {skipUnless} from './helpers/tools.ts';
 
-const run = promisify(execFile);
-const example = new URL('../examples/leaky/', import.meta.url).pathname;
-
-/** Build examples/leaky into a temp dir once for this file. */
-async function buildLeaky(t: {after(fn: () => unknown): void}): Promise<string> {
-	const dir = mkdtempSync(join(tmpdir(), 'gmon-go-'));
-	t.after(() => rmSync(dir, {recursive: true, force: true}));
-	const binary = join(dir, 'leaky');
-	await run('go', ['build', '-o', binary, '.'], {cwd: example, env: {...process.env, GOFLAGS: '-mod=mod'}});
-	return binary;
-}
+const _run = promisify(execFile);
+const _example = new URL('../examples/leaky/', import.meta.url).pathname;
 
 /** Start it on addr; resolves with the process and its real address once it printed "listening on". */
 function startLeaky(binary: string, addr: string): Promise<{child: ChildProcess; address: string}> {
@@ -50,7 +39,7 @@ async function stopLeaky(child: ChildProcess): Promise<void> {
 }
 
 test('a real Go service: dumps, a growing leak, kill and restart while polling', {skip: skipUnless('go'), timeout: 60_000}, async t => {
-	const binary = await buildLeaky(t);
+	const binary = await buildLeaky();
 	let service = await startLeaky(binary, '127.0.0.1:0');
 	t.after(() => stopLeaky(service.child));
 	const address = service.address;
@@ -119,7 +108,7 @@ test('the monitor over a real Go service: the model sees the leak and follows th
 	skip: skipUnless('go'),
 	timeout: 60_000,
 }, async t => {
-	const binary = await buildLeaky(t);
+	const binary = await buildLeaky();
 	let service = await startLeaky(binary, '127.0.0.1:0');
 	t.after(() => stopLeaky(service.child));
 	const address = service.address;
@@ -171,7 +160,7 @@ test('a real Go service: first contact is debug=1; a full dump over --max-pause 
 	skip: skipUnless('go'),
 	timeout: 60_000,
 }, async t => {
-	const binary = await buildLeaky(t);
+	const binary = await buildLeaky();
 	const service = await startLeaky(binary, '127.0.0.1:0');
 	t.after(() => stopLeaky(service.child));
 	const config = buildConfig(service.address, {interval: '1s', headersTimeout: '5s'});

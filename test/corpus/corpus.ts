@@ -3,8 +3,7 @@
 // comments), start scenarios on loopback, poll them through gmon's own parser and model, and
 // score gmon's suspects against the labels.
 import {execFile, spawn} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
@@ -13,6 +12,7 @@ import type {ProfileRecord} from '../../source/dump/types.ts';
 import {Tracker} from '../../source/model/tracker.ts';
 import type {ModelSnapshot, Suspect} from '../../source/model/types.ts';
 import {atLeast, type Tier} from '../../source/model/verdict.ts';
+import {goBuild} from '../helpers/go-build.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -71,23 +71,11 @@ export const buildSpecs: readonly BuildSpec[] = [
 	{label: 'go1.19 (Debian)', env: {}, leakProfile: false, go: '/usr/lib/go-1.19/bin/go'},
 ];
 
-let tmp: string | undefined;
-
-/** `go build` the corpus with the given environment; resolves to the binary. */
+/** `go build` the corpus with the given environment, once per test run (go-build.ts); resolves to the binary. */
 export async function buildCorpus(spec: BuildSpec): Promise<Build> {
-	if (!tmp) {
-		tmp = mkdtempSync(join(tmpdir(), 'gmon-corpus-'));
-		const dir = tmp;
-		process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
-	}
-	const binary = join(tmp, spec.label.replace(/[^a-z0-9.]+/gi, '-'));
 	const env = {...process.env, CGO_ENABLED: '0', GOFLAGS: '', ...spec.env};
-	try {
-		await execFileAsync(spec.go ?? 'go', ['build', '-o', binary, '.'], {cwd: corpusDir, env});
-	} catch (error) {
-		const stderr = (error as {stderr?: string}).stderr ?? '';
-		throw new Error(`go build test/corpus (${spec.label}) failed: ${stderr || String(error)}`);
-	}
+	const name = `corpus-${spec.label.replace(/[^a-z0-9.]+/gi, '-')}`;
+	const binary = await goBuild({dir: corpusDir, name, env, ...(spec.go ? {go: spec.go} : {})});
 	return {label: spec.label, binary, leakProfile: spec.leakProfile};
 }
 

@@ -1,13 +1,14 @@
 // Builds and runs examples/leaky, the Go service with the classic goroutine leaks, for tests
-// that need a real Go process to poll. The binary is built once per test process and cached.
+// that need a real Go process to poll. The binary is built once per test run and cached.
 import {spawn, execFile} from 'node:child_process';
-import {mkdtempSync, rmSync, readFileSync, accessSync, constants, mkdirSync} from 'node:fs';
+import {readFileSync, accessSync, constants, mkdirSync} from 'node:fs';
 import {tmpdir, homedir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
+import {goBuild} from './go-build.ts';
 
-const execFileAsync = promisify(execFile);
+const _execFileAsync = promisify(execFile);
 
 /** Absolute path of examples/leaky (the Go module). */
 export const leakyDir = fileURLToPath(new URL('../../examples/leaky/', import.meta.url));
@@ -80,25 +81,13 @@ export function goEnv(): NodeJS.ProcessEnv {
 }
 
 let built: Promise<string> | undefined;
-let buildDir: string | undefined;
 
-/** `go build` examples/leaky once per process; resolves to the binary's path. */
+/** examples/leaky's binary, built once for the whole test run (see go-build.ts); resolves to its path. */
 export function buildLeaky(): Promise<string> {
-	built ??= (async () => {
-		buildDir = mkdtempSync(join(tmpdir(), 'gmon-leaky-'));
-		process.once('exit', () => {
-			if (buildDir) rmSync(buildDir, {recursive: true, force: true});
-		});
-		const binary = join(buildDir, 'leaky');
-		try {
-			await execFileAsync('go', ['build', '-o', binary, '.'], {cwd: leakyDir, env: goEnv()});
-		} catch (error) {
-			built = undefined;
-			const stderr = (error as {stderr?: string}).stderr ?? '';
-			throw new Error(`go build examples/leaky failed: ${stderr || String(error)}`);
-		}
-		return binary;
-	})();
+	built ??= goBuild({dir: leakyDir, name: 'leaky', env: goEnv()}).catch(error => {
+		built = undefined;
+		throw error;
+	});
 	return built;
 }
 
