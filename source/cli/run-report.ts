@@ -52,7 +52,7 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 }
 
 /**
- * What the targets of one `--watch` run share (run-fleet-watch.ts): stdout, written one report at
+ * What the targets of one `--watch` run share (run-fleet.ts watchFleet): stdout, written one report at
  * a time in the order they came, and the leak gate, which judges every target's latest report.
  */
 export interface SharedRun {

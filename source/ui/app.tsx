@@ -63,10 +63,10 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const [fleetSelect] = useState(createFleetSelector);
 	const fleet = state.fleet ? fleetSelect(state.fleet.targets, ui.target) : undefined;
 	const model = fleet ? fleet.merged?.model : state.model;
-	const header = fleet
+	const headerRows = fleet
 		? fleetHeaderHeight(fleet.targets.length, fleetHeaderCompact(fleet.targets.length, frameRows))
 		: headerHeight(Boolean(state.poller.error), compact);
-	const bodyRows = Math.max(1, frameRows - header - 2);
+	const bodyRows = Math.max(1, frameRows - headerRows - 2);
 	const onTargets = fleet ? fleetOnTargets(fleet) : undefined;
 	const env: Env = fleet
 		? {model, raw: fleetRawGoroutines(fleet, ui), bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
@@ -156,7 +156,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 
 	const view = currentView(ui);
 	const listKind = currentListKind(ui);
-	const headerText = fleet
+	const header = fleet
 		? fleetHeaderLines({view: fleet, now, width: columns, rows: frameRows, stateOrder: select.stateOrder(model, ui), ui})
 		: headerLines({poller: state.poller, model, now, width: columns, compact, stateOrder: select.stateOrder(model, ui), ui});
 	const rowsFleet = fleet ? fleetRows(fleet) : undefined;
@@ -262,7 +262,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 
 	return (
 		<Box flexDirection="column" width={columns} height={frameRows}>
-			{headerText.map((line, i) => (
+			{header.map((line, i) => (
 				<Line key={`h${i}`} text={line.text} tone={line.tone} noColor={noColor} />
 			))}
 			{body}
