@@ -53,11 +53,22 @@ export function createFleetMonitor(configs: readonly Config[], deps: FleetDeps =
 			return Object.freeze({name, poller: state.poller, ...(state.model ? {model: state.model} : {})});
 		});
 		// `poller` stands for the fleet where the view asks one poller (pause, the interval, an empty list's
-		// words): the first target's, paused only when all are, failing only when all fail.
+		// words): the first target's, paused only when all are, failing only when all fail; its full dump
+		// is the costliest one the budget holds on any target, so `D` asks before it freezes that one.
 		const first = targets[0]!.poller;
-		const {error, ...rest} = first;
+		const {error, fullDump, ...rest} = first;
 		const allDown = targets.every(target => target.poller.error !== undefined);
-		const poller = Object.freeze({...rest, paused: targets.every(target => target.poller.paused), ...(allDown && error ? {error} : {})});
+		const held = targets
+			.map(target => target.poller.fullDump)
+			.filter(full => full?.held !== undefined)
+			.sort((a, b) => b!.predictedMs - a!.predictedMs)[0];
+		const full = held ?? fullDump;
+		const poller = Object.freeze({
+			...rest,
+			paused: targets.every(target => target.poller.paused),
+			...(allDown && error ? {error} : {}),
+			...(full ? {fullDump: full} : {}),
+		});
 		return Object.freeze({poller, fleet: Object.freeze({targets}), ...(lastWrite ? {lastWrite} : {})});
 	};
 	let state = snapshot();
