@@ -147,7 +147,6 @@ test('--targets FILE: one target a line, comments and blank lines skipped, after
 test('usage mistakes with several targets get one line and exit 2', async () => {
 	const cases: Array<[string[], RegExp]> = [
 		[['--once', big, big], /is given twice/],
-		[['--watch', big, zoo], /--watch reports one target; .*--metrics-listen/],
 		[['--once', '-', big], /stdin\) can only be the one TARGET/],
 		[['--once', '--targets', '/nonexistent/targets.txt'], /--targets \/nonexistent\/targets\.txt: no such file/],
 		[['--metrics-listen', '9464', '--once', big], /drop --once/],

@@ -44,6 +44,7 @@ spot the ones stuck forever, and find the leak.`;
 export const helpText = `
 	Usage
 	  $ gmon [TARGET]              live TUI on a terminal; a report when piped or with --once
+	  $ gmon A B C                 one live view of several targets (T shows one at a time)
 	  $ gmon --once A B C          one report per target, then the fleet's (--targets FILE: one a line)
 	  $ gmon --metrics-listen 9464 TARGET...  headless: serve /metrics to Prometheus
 	  $ gmon --demo                watch an embedded demo service leak goroutines

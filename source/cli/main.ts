@@ -35,6 +35,10 @@ export async function main(input: readonly string[], flags: RawFlags, io: MainIo
 				const {runMetrics} = await import('./run-metrics.ts');
 				return await runMetrics(targets, options, io);
 			}
+			if (targets.length > 1 && output === 'tui') {
+				const {runFleetTui} = await import('./run-tui.ts');
+				return await runFleetTui(targets, options, io.signal ? {signal: io.signal} : {});
+			}
 			if (targets.length > 1) {
 				const {runFleetReport} = await import('./run-fleet.ts');
 				return await runFleetReport(targets, options, io);

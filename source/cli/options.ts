@@ -120,9 +120,6 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 
 		if (targets[0] === '-' && targets[1] === '-') throw new UsageError('gmon diff can read only one of BEFORE and AFTER from stdin');
 	} else {
-		if (targets.length > 1 && flags.watch && flags.metricsListen === undefined) {
-			throw new UsageError('--watch reports one target; for several, serve them to Prometheus: --metrics-listen 9464');
-		}
 		if (targets.length > 1 && flags.baseline !== undefined) {
 			throw new UsageError('--baseline is a dump of one process: give it with one TARGET (several replicas have several pasts)');
 		}
@@ -283,8 +280,6 @@ export interface Terminal {
 export function chooseOutput(options: CliOptions, terminal: Terminal): 'tui' | 'report' | 'metrics' {
 	if (options.metricsListen) return 'metrics';
 	if (options.command === 'diff' || options.once || options.json) return 'report';
-	// The live view draws one target; several get the report (per target and overall).
-	if (options.targets.length > 1) return 'report';
 	if (gateOptions(options)) return 'report';
 	if (options.targets.includes('-')) return 'report';
 	return terminal.stdinIsTty && terminal.stdoutIsTty ? 'tui' : 'report';

@@ -2,6 +2,9 @@
 // once, each with its own poller, cost budget, backoff and restart epochs. Every target's report
 // (text, or one JSON document holding them all), then the fleet's: targets up and down, suspects
 // merged across targets. The leak gate judges every target's suspects together.
+// With --watch, each target's report as each of its polls comes (as `gmon --watch TARGET` prints
+// them, one after another; NDJSON with --json), its stderr lines prefixed with its name, until a
+// signal or until the gate fails on every target's latest report together.
 import type {Writable} from 'node:stream';
 import {leakGate} from '../report/gate.ts';
 import {allSuspects, type FleetEntry, fleetJson, formatFleetText} from '../report/fleet.ts';
@@ -14,7 +17,7 @@ import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from
 import {exitCodes, InterruptedError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
-import {gateIsBlind, nextPolls, reportInput, stuckRule} from './run-report.ts';
+import {gateIsBlind, nextPolls, report, reportInput, stuckRule} from './run-report.ts';
 import {sayError} from './say.ts';
 
 export interface FleetIo {
@@ -29,8 +32,15 @@ export async function runFleetReport(targetTexts: readonly string[], options: Cl
 	const engines = configs.map(config => {
 		const source = openSource(config);
 		const engine = createWatch(source, {...configWatchOptions(config), groupBy: options.groupBy, ...stuckRule(config, options), autoStart: false});
-		return {name: source.displayName, engine, wanted: source.repeats ? options.polls : 1};
+		return {name: source.displayName, engine, wanted: source.repeats ? options.polls : 1, repeats: source.repeats};
 	});
+	if (options.watch) {
+		try {
+			return await watchFleet(engines, options, io);
+		} finally {
+			await Promise.all(engines.map(({engine}) => engine.stop()));
+		}
+	}
 	try {
 		const entries = await new Promise<FleetEntry[]>((resolve, reject) => {
 			const stop = new AbortController();
@@ -121,4 +131,45 @@ async function write(entries: readonly FleetEntry[], options: CliOptions, io: Fl
 		if (entry.input) io.stdout.write(`${terminalSafe(formatTextReport(entry.input, {color}))}\n`);
 	}
 	io.stdout.write(terminalSafe(formatFleetText(entries, {color})));
+}
+
+/**
+ * --watch over several targets: each target's report loop (run-report.ts), sharing stdout (one
+ * report at a time) and the gate (every target's latest report judged together, as --once does).
+ * The first loop to end (the gate failed) ends the others; a signal ends them all. The run fails
+ * the gate if any loop did; it was interrupted only when no target ever gave a dump.
+ */
+async function watchFleet(engines: ReadonlyArray<{name: string; engine: WatchEngine; repeats: boolean}>, options: CliOptions, io: FleetIo): Promise<ExitCode> {
+	const stop = new AbortController();
+	const onAbort = (): void => stop.abort(io.signal?.reason);
+	if (io.signal?.aborted) onAbort();
+	io.signal?.addEventListener('abort', onAbort, {once: true});
+	const output = {written: Promise.resolve(), reports: 0};
+	const latest = new Map<string, ReportInput>();
+	const settings = gateOptions(options);
+	let failed: ReturnType<typeof leakGate> | undefined;
+	const judge = (input: ReportInput) => {
+		latest.set(input.target, input);
+		if (!settings) return undefined;
+		const entries: FleetEntry[] = engines.map(({name}) => {
+			const last = latest.get(name);
+			return last ? {target: name, input: last} : {target: name};
+		});
+		const gate = leakGate(allSuspects(entries), settings);
+		if (gate.failed) failed ??= gate;
+		return gate.failed ? gate : undefined;
+	};
+	try {
+		const runs = engines.map(({name, engine, repeats}) =>
+			report(engine, name, repeats, options, {...io, signal: stop.signal}, {label: name, output, judge}).finally(() => stop.abort()),
+		);
+		const results = await Promise.allSettled(runs);
+		const codes = results.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+		if (codes.length === 0) throw (results[0] as PromiseRejectedResult).reason;
+		if (!codes.includes(exitCodes.suspects)) return exitCodes.ok;
+		if (failed) sayError(io.stderr, failed.message);
+		return exitCodes.suspects;
+	} finally {
+		io.signal?.removeEventListener('abort', onAbort);
+	}
 }

@@ -4,7 +4,6 @@
 import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump} from '../dump/types.ts';
-import type {DumpSource} from '../fetch/source.ts';
 import type {FetchResult} from '../fetch/types.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import {leakGate} from '../report/gate.ts';
@@ -46,10 +45,23 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 		autoStart: false,
 	});
 	try {
-		return await report(engine, source, options, io);
+		return await report(engine, source.displayName, source.repeats, options, io);
 	} finally {
 		await engine.stop(); // closes the source
 	}
+}
+
+/**
+ * What the targets of one `--watch` run share (run-fleet.ts watchFleet): stdout, written one report at
+ * a time in the order they came, and the leak gate, which judges every target's latest report.
+ */
+export interface SharedRun {
+	/** Each target's lines on stderr start with its name. */
+	label?: string;
+	/** The reports written so far and the last write (the next waits for it). */
+	output: {written: Promise<void>; reports: number};
+	/** The gate's verdict after this target's new report; default: this report's suspects alone. A failed gate's message is the caller's to say. */
+	judge?(input: ReportInput): ReturnType<typeof leakGate> | undefined;
 }
 
 /**
@@ -57,9 +69,12 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
  * poll; the debug=1 ticks the cost budget puts between full dumps are neither. The run ends after
  * `--polls` of them (one for a file or stdin), or never with --watch.
  */
-function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io: ReportIo): Promise<ExitCode> {
+export function report(engine: WatchEngine, name: string, repeats: boolean, options: CliOptions, io: ReportIo, shared?: SharedRun): Promise<ExitCode> {
 	const color = options.color && io.stdout.isTTY === true;
-	const wanted = !source.repeats ? 1 : options.watch ? Infinity : options.polls;
+	const wanted = !repeats ? 1 : options.watch ? Infinity : options.polls;
+	const output = shared?.output ?? {written: Promise.resolve(), reports: 0};
+	const judge = shared?.judge ?? ((input: ReportInput) => failedGate(input, options));
+	const say = (message: string) => sayError(io.stderr, shared?.label === undefined ? message : `${shared.label}: ${message}`);
 	let attempts = 0;
 	let polls: PollSummary | undefined;
 	const errors: ReportError[] = [];
@@ -74,9 +89,9 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 		let unsubscribe = (): void => {};
 		// Reports are written in order, each after the one before it has left (a streamed --json
 		// document may take a while); the run's verdict waits for the last of them.
-		let written: Promise<void> = Promise.resolve();
 		const write = (input: ReportInput): Promise<void> => {
-			written = written.then(() => writeReport(input, options, color, io));
+			const written = output.written.then(() => writeReport(input, options, color, io, output.reports++ > 0));
+			output.written = written;
 			// A stdout that fails (a closed pipe) ends the run with that error.
 			written.catch((error: unknown) =>
 				finish(() => {
@@ -102,7 +117,7 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				// A one-shot report cut short has no verdict to give; --watch simply ends on a signal.
 				if (!options.watch || !last) throw new InterruptedError(io.signal?.reason);
 				const input = last;
-				return written.then(() => gateCode(input, options, io));
+				return output.written.then(() => gateCode(input, judge, shared ? undefined : io));
 			});
 
 		/** Turns one change of the engine's state into the report's polls, errors and notes. */
@@ -116,22 +131,22 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 					? `it would freeze the target ~${formatPause(held.predictedMs)} for ${formatCount(held.goroutines)} goroutines (${held.held})`
 					: held.held;
 				const way = over ? ' — raise that limit to take one' : ' — drop ?debug=1 for the stacks';
-				sayError(io.stderr, `no full dump taken: ${why}; this report is the debug=1 profile (counts per stack)${way}`);
+				say(`no full dump taken: ${why}; this report is the debug=1 profile (counts per stack)${way}`);
 			}
 			if (state.dump && state.model && state.dump !== before.dump) {
 				attempts++;
 				const {dump} = state.dump;
 				polls = nextPolls(polls, state.dump);
-				last = reportInput(source.displayName, state.dump, state.model, polls, errors, options.hideIdle);
+				last = reportInput(name, state.dump, state.model, polls, errors, options.hideIdle);
 				if (!blindGateNoted && gateIsBlind(dump, options)) {
 					blindGateNoted = true;
-					sayError(io.stderr, 'the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
+					say('the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
 				}
 				if (options.watch) {
 					const input = last;
 					const wrote = write(input);
-					if (failedGate(input, options)) {
-						finish(() => wrote.then(() => gateCode(input, options, io)));
+					if (judge(input)) {
+						finish(() => wrote.then(() => gateCode(input, judge, shared ? undefined : io)));
 						return;
 					}
 				}
@@ -154,15 +169,15 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 				}
 				errors.push({at: error.at, kind: error.kind, message: error.message});
 				if (errors.length > maxErrors) errors.shift();
-				if (options.watch) sayError(io.stderr, error.message);
+				if (options.watch) say(error.message);
 			}
 
 			if (attempts >= wanted) {
 				finish(() => {
-					if (!last) throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${source.displayName}`);
+					if (!last) throw new TargetError(errors.at(-1)?.message ?? `no goroutine dump from ${name}`);
 					const input = last;
 					if (!options.watch) write(input);
-					return written.then(() => gateCode(input, options, io));
+					return output.written.then(() => gateCode(input, judge, shared ? undefined : io));
 				});
 				return;
 			}
@@ -170,10 +185,7 @@ function report(engine: WatchEngine, source: DumpSource, options: CliOptions, io
 			const reason = state.poller.stretchedReason;
 			if (reason && !stretchNoted) {
 				stretchNoted = true;
-				sayError(
-					io.stderr,
-					`full dumps every ${formatPause(state.poller.effectiveIntervalMs)}, counts in between: ${reason} (--max-overhead 0 turns this off)`,
-				);
+				say(`full dumps every ${formatPause(state.poller.effectiveIntervalMs)}, counts in between: ${reason} (--max-overhead 0 turns this off)`);
 			}
 		};
 
@@ -235,7 +247,7 @@ export function stuckRule(
 	return {stuckAfterPolls: Math.max(2, Math.min(3, options.polls - 1))};
 }
 
-async function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo): Promise<void> {
+async function writeReport(input: ReportInput, options: CliOptions, color: boolean, io: ReportIo, after: boolean): Promise<void> {
 	if (options.json) {
 		// --watch --json is NDJSON: one compact document per line, so `jq` and log shippers read it as it comes.
 		// Streamed: a 64 MB dump of tiny goroutines is a document larger than any one string may be.
@@ -243,7 +255,8 @@ async function writeReport(input: ReportInput, options: CliOptions, color: boole
 		return;
 	}
 
-	if (options.watch && input.polls.count > 1) io.stdout.write('\n');
+	// --watch: a blank line between one report and the next.
+	if (options.watch && after) io.stdout.write('\n');
 	io.stdout.write(terminalSafe(formatTextReport(input, {color})));
 }
 
@@ -255,10 +268,11 @@ function failedGate(input: ReportInput, options: CliOptions): ReturnType<typeof 
 	return gate.failed ? gate : undefined;
 }
 
-function gateCode(input: ReportInput, options: CliOptions, io: ReportIo): ExitCode {
-	const gate = failedGate(input, options);
+/** The exit code for the gate's verdict on `input`; a failed gate says why on `io` (a shared run says it once, for all). */
+function gateCode(input: ReportInput, judge: NonNullable<SharedRun['judge']>, io: ReportIo | undefined): ExitCode {
+	const gate = judge(input);
 	if (!gate) return exitCodes.ok;
-	sayError(io.stderr, gate.message);
+	if (io) sayError(io.stderr, gate.message);
 	return exitCodes.suspects;
 }
 

@@ -4,6 +4,8 @@ import type {Readable} from 'node:stream';
 import {exitCodes, signalExitCode, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {resolveConfig} from './resolve-target.ts';
+import {maxFleetTargets} from '../model/fleet-ids.ts';
+import type {MonitorStore} from '../watch/types.ts';
 
 /**
  * Variables `is-in-ci` reads (research §2.6). Ink's own check no longer matters (startTui passes
@@ -13,12 +15,17 @@ function isCiVariable(name: string): boolean {
 	return name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_');
 }
 
+/** We only get here with a terminal on both ends: a person is watching. Clear the variables before the first import of Ink (and chalk). */
+function clearCiVariables(): void {
+	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
+}
+
 export async function runTui(targetText: string, options: CliOptions, io: {stdin?: Readable; signal?: AbortSignal}): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
-	// We only get here with a terminal on both ends: a person is watching. Clear the variables
-	// before the first import of Ink (and chalk).
-	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
-	const [{createMonitor}, {startTui}] = await Promise.all([import('../watch/store.ts'), import('../ui/start.tsx')]);
+	clearCiVariables();
+	// Both loaded at once: the first frame waits for the slower.
+	const ui = import('../ui/start.tsx');
+	const {createMonitor} = await import('../watch/store.ts');
 	const file = config.target.kind === 'file';
 	const monitor = createMonitor(config, {...(io.stdin ? {stdin: io.stdin} : {}), autoStart: !file}, {groupBy: options.groupBy});
 	if (file) {
@@ -32,7 +39,26 @@ export async function runTui(targetText: string, options: CliOptions, io: {stdin
 		}
 		monitor.poller.start();
 	}
-	await startTui(monitor, {
+	return show(ui, monitor, options, io);
+}
+
+/**
+ * `gmon a:6060 b:6060 c:6060`: one live view of several targets, each with its own watch engine
+ * (watch/fleet.ts). Every target is checked before any is polled: a typo on one is a usage error.
+ */
+export async function runFleetTui(targetTexts: readonly string[], options: CliOptions, io: {signal?: AbortSignal}): Promise<ExitCode> {
+	const configs = targetTexts.map(text => resolveConfig(text, options));
+	if (configs.length > maxFleetTargets)
+		throw new UsageError(`the live view shows at most ${maxFleetTargets} targets; serve more to Prometheus: --metrics-listen 9464`);
+	clearCiVariables();
+	const ui = import('../ui/start.tsx');
+	const {createFleetMonitor} = await import('../watch/fleet.ts');
+	return show(ui, createFleetMonitor(configs, {}, {groupBy: options.groupBy}), options, io);
+}
+
+async function show(ui: Promise<typeof import('../ui/start.tsx')>, store: MonitorStore, options: CliOptions, io: {signal?: AbortSignal}): Promise<ExitCode> {
+	const {startTui} = await ui;
+	await startTui(store, {
 		initialGroupBy: options.groupBy,
 		hideIdle: options.hideIdle,
 		noColor: !options.color,

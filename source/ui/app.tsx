@@ -21,6 +21,7 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
+import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawGoroutines, fleetRows} from '../view/fleet.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -58,9 +59,18 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const frameRows = rows;
 	const tooSmall = columns < minColumns || rows < minRows;
 	const compact = rows < 20;
-	const model = state.model;
-	const bodyRows = Math.max(1, frameRows - headerHeight(Boolean(state.poller.error), compact) - 2);
-	const env: Env = {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
+	// Several targets (`gmon a b c`): their models merged under the target filter (view/fleet.ts).
+	const [fleetSelect] = useState(createFleetSelector);
+	const fleet = state.fleet ? fleetSelect(state.fleet.targets, ui.target) : undefined;
+	const model = fleet ? fleet.merged?.model : state.model;
+	const headerRows = fleet
+		? fleetHeaderHeight(fleet.targets.length, fleetHeaderCompact(fleet.targets.length, frameRows))
+		: headerHeight(Boolean(state.poller.error), compact);
+	const bodyRows = Math.max(1, frameRows - headerRows - 2);
+	const onTargets = fleet ? fleetOnTargets(fleet) : undefined;
+	const env: Env = fleet
+		? {model, raw: fleetRawGoroutines(fleet, ui), bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
+		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
 	const envRef = useRef(env);
 	envRef.current = env;
 
@@ -146,7 +156,10 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 
 	const view = currentView(ui);
 	const listKind = currentListKind(ui);
-	const header = headerLines({poller: state.poller, model, now, width: columns, compact, stateOrder: select.stateOrder(model, ui), ui});
+	const header = fleet
+		? fleetHeaderLines({view: fleet, now, width: columns, rows: frameRows, stateOrder: select.stateOrder(model, ui), ui})
+		: headerLines({poller: state.poller, model, now, width: columns, compact, stateOrder: select.stateOrder(model, ui), ui});
+	const rowsFleet = fleet ? fleetRows(fleet) : undefined;
 	const suspects = select.suspectsByKey(model);
 
 	let body: React.ReactNode;
@@ -201,6 +214,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				suspects={suspects}
 				noColor={noColor}
 				empty={emptyListText('groups', model, state.poller, ui)}
+				fleet={rowsFleet}
 			/>
 		);
 	} else {
@@ -228,6 +242,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				suspects={suspects}
 				noColor={noColor}
 				empty={emptyListText('goroutines', model, state.poller, ui)}
+				fleet={rowsFleet}
 			/>
 		);
 	}
@@ -241,8 +256,9 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		...(position ? {position} : {}),
 		...(gone ? {gone} : {}),
 		...(groupLabel ? {groupLabel} : {}),
+		...(fleet?.only === undefined ? {} : {target: fleet.targets[fleet.only]!.name}),
 	});
-	const keys = keysLine(view, columns, ui.overlay);
+	const keys = keysLine(view, columns, ui.overlay, fleet !== undefined);
 
 	return (
 		<Box flexDirection="column" width={columns} height={frameRows}>

@@ -4,6 +4,15 @@ import type {FlatNode} from '../model/creator-tree.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupHeader, groupRow} from '../view/rows.ts';
 import {treeColumns, treeHeader, treeRow} from '../view/tree-rows.ts';
+import {
+	type FleetRows,
+	fleetGoroutineColumns,
+	fleetGoroutineHeader,
+	fleetGoroutineRow,
+	fleetGroupColumns,
+	fleetGroupHeader,
+	fleetGroupRow,
+} from '../view/fleet.ts';
 import {Body, RowLine} from './lines.tsx';
 
 interface ListProps<T> {
@@ -18,14 +27,16 @@ interface ListProps<T> {
 	noColor: boolean;
 	empty: string;
 	idDigits?: number;
+	/** Several targets: each goroutine's target, each group's count per target. */
+	fleet?: FleetRows | undefined;
 }
 
-export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits}: ListProps<TrackedGoroutine>) {
-	const cols = goroutineColumns(width, idDigits);
+export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits, fleet}: ListProps<TrackedGoroutine>) {
+	const cols = fleet ? fleetGoroutineColumns(width, fleet, idDigits) : goroutineColumns(width, idDigits);
 	return (
 		<Body height={height}>
 			<Text bold wrap="truncate">
-				{goroutineHeader(cols)}
+				{fleet ? fleetGoroutineHeader(cols, fleet) : goroutineHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
 				<Text dimColor wrap="truncate">
@@ -33,7 +44,7 @@ export function GoroutineList({visible, top, index, height, width, suspects, noC
 				</Text>
 			) : (
 				visible.map((t, i) => {
-					const row = goroutineRow(t, cols, {suspects});
+					const row = fleet ? fleetGoroutineRow(t, cols, {suspects}, fleet) : goroutineRow(t, cols, {suspects});
 					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
 				})
 			)}
@@ -41,12 +52,13 @@ export function GoroutineList({visible, top, index, height, width, suspects, noC
 	);
 }
 
-export function GroupList({visible, top, index, height, width, suspects, noColor, empty}: ListProps<Group>) {
-	const cols = groupColumns(width);
+export function GroupList({visible, top, index, height, width, suspects, noColor, empty, fleet}: ListProps<Group>) {
+	const fleetCols = fleet ? fleetGroupColumns(width, fleet) : undefined;
+	const cols = fleetCols ?? groupColumns(width);
 	return (
 		<Body height={height}>
 			<Text bold wrap="truncate">
-				{groupHeader(cols)}
+				{fleet && fleetCols ? fleetGroupHeader(fleetCols, fleet) : groupHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
 				<Text dimColor wrap="truncate">
@@ -54,7 +66,7 @@ export function GroupList({visible, top, index, height, width, suspects, noColor
 				</Text>
 			) : (
 				visible.map((group, i) => {
-					const row = groupRow(group, cols, {suspects});
+					const row = fleet && fleetCols ? fleetGroupRow(group, fleetCols, {suspects}, fleet) : groupRow(group, cols, {suspects});
 					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
 				})
 			)}

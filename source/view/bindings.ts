@@ -53,6 +53,8 @@ export interface Binding {
 	in: readonly Mode[];
 	intent: Intent | ((key: KeyName, input: string) => Intent);
 	footer?: Partial<Record<FooterPlace, FooterCell>>;
+	/** Its footer cells show only when gmon watches several targets. */
+	fleet?: true;
 }
 
 const act = (action: Action): Intent => ({action});
@@ -247,6 +249,16 @@ export const bindings: readonly Binding[] = [
 		footer: {goroutines: {tier: 1}, members: {tier: 1}, groups: {tier: 2}},
 	},
 	{keys: ['S'], does: 'reverse', section: 'Sort', in: lists, intent: act({type: 'reverseSort'})},
+	{
+		keys: ['T'],
+		does: 'with several targets: show one target, the next, … then all again',
+		short: 'target',
+		section: 'Filter',
+		in: lists,
+		intent: act({type: 'cycleTarget'}),
+		fleet: true,
+		footer: {goroutines: {tier: 2}, members: {tier: 2}, groups: {tier: 1}, tree: {tier: 3}},
+	},
 	{
 		keys: ['H'],
 		does: 'hide idle and runtime goroutines',

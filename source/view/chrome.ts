@@ -8,6 +8,7 @@ import {formatCount, formatDelta, sparkline, truncateEnd, truncateMiddle} from '
 import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace} from './bindings.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -31,7 +32,7 @@ export interface HeaderInput {
  * Under 5 s reads "just now": at the usual 1–2 s interval the text then stays the same between
  * polls, so the once-a-second clock tick redraws nothing (Ink skips an unchanged frame).
  */
-function ago(ms: number): string {
+export function ago(ms: number): string {
 	return ms < 5000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
@@ -52,7 +53,7 @@ export function heldNote(full: NonNullable<PollerState['fullDump']>): string {
 }
 
 /** `pause 12ms, frozen 0.3%`: what the full dumps cost the target, measured (the share over the last 40 s). */
-function costNote(poller: PollerState, now: number): string | undefined {
+export function costNote(poller: PollerState, now: number): string | undefined {
 	const last = poller.pauses.at(-1);
 	if (!last) return undefined;
 	return `pause ${formatPause(last.ms)}, frozen ${formatShare(frozenShare(poller.pauses, now, poller.since ?? last.at))}`;
@@ -133,7 +134,7 @@ function pollStatus({poller, model, now}: HeaderInput): string {
  * `✖ message · retry in 3s (attempt 2) · showing data from 12s ago`. The message gives way
  * first (cut at its end) so the countdown and the data's age stay on screen in narrow panes.
  */
-function errorLine({poller, now, width}: HeaderInput): ChromeLine | undefined {
+export function errorLine({poller, now, width}: Pick<HeaderInput, 'poller' | 'now' | 'width'>): ChromeLine | undefined {
 	const error = poller.error;
 	if (!error) return undefined;
 	const tail: string[] = [];
@@ -170,7 +171,7 @@ function totalsParts(model: ModelSnapshot, width: number): {head: string; trend:
 	return {head: `total ${formatCount(model.total)}`, trend: `${sparkline(history, width >= 100 ? 24 : 12)} ${delta === 0 ? '±0' : formatDelta(delta)}`, extras};
 }
 
-function totals(model: ModelSnapshot, width: number): string {
+export function totals(model: ModelSnapshot, width: number): string {
 	const {head, trend, extras} = totalsParts(model, width);
 	// The usual order: stuck before suspects, new last.
 	const order = ['stuck', 'suspects', 'new', 'target'];
@@ -183,7 +184,7 @@ function totals(model: ModelSnapshot, width: number): string {
  * keys, so they keep their room: the totals give up the sparkline, then their extras (the least
  * needed first), before a state is cut.
  */
-function compactCounts(model: ModelSnapshot, states: string, width: number): string {
+export function compactCounts(model: ModelSnapshot, states: string, width: number): string {
 	const full = `${totals(model, width)} │ ${states}`;
 	if (full.length <= width) return full;
 	const {head, trend, extras} = totalsParts(model, width);
@@ -201,7 +202,7 @@ function compactCounts(model: ModelSnapshot, states: string, width: number): str
  * listed by count, largest first, so a narrow pane cuts the smallest: the numbers stay put while
  * the order follows what matters now (a leak's 15 senders are never the part that is cut).
  */
-function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState): string {
+export function stateCounts(model: ModelSnapshot, order: readonly string[], ui: UiState): string {
 	const count = (state: string): number => model.states[state] ?? 0;
 	const listed = order.map((state, slot) => ({state, slot})).sort((a, b) => count(b.state) - count(a.state) || a.slot - b.slot);
 	return listed
@@ -259,6 +260,8 @@ export interface StatusInput {
 	gone?: string;
 	groupBy?: string;
 	groupLabel?: string;
+	/** Several targets, filtered to one (`T`): its name. */
+	target?: string;
 	width: number;
 }
 
@@ -267,11 +270,13 @@ export function statusLine(input: StatusInput): ChromeLine {
 	const {ui, width} = input;
 	if (ui.editing) return {text: truncateEnd(`/${ui.query}█  (Enter keeps, Esc clears)`, width), tone: 'accent'};
 	const parts: string[] = [];
-	if (input.view.kind === 'stack') parts.push(input.view.target.type === 'goroutine' ? `stack of goroutine ${input.view.target.id}` : 'group stack');
+	if (input.view.kind === 'stack')
+		parts.push(input.view.target.type === 'goroutine' ? `stack of goroutine ${goroutineNumber(input.view.target.id)}` : 'group stack');
 	else if (input.view.kind === 'tree') parts.push('tree by creator');
 	else if (input.groupLabel) parts.push(input.groupLabel);
 	if (input.view.kind === 'goroutines' || input.view.kind === 'groups') parts.push(sortLabel(ui, input.listKind));
 	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${input.groupBy}`);
+	if (input.target !== undefined) parts.push(`target ${visible(input.target)}`);
 	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
 	if (ui.hideIdle) parts.push('idle hidden');
@@ -307,9 +312,9 @@ function footerPlace(view: View, overlay?: Overlay): FooterPlace {
 }
 
 /** Footer line 2: the keys that matter in this view, from the bindings table; the most that fit (`?` lists them all). */
-export function keysLine(view: View, width: number, overlay?: Overlay): ChromeLine {
+export function keysLine(view: View, width: number, overlay?: Overlay, fleet = false): ChromeLine {
 	const place = footerPlace(view, overlay);
-	const cells = bindings.flatMap(binding => footerCell(binding, place) ?? []);
+	const cells = bindings.flatMap(binding => (binding.fleet && !fleet ? [] : (footerCell(binding, place) ?? [])));
 	let text = '';
 	for (const tier of [3, 2, 1]) {
 		text = cells

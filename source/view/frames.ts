@@ -3,6 +3,7 @@
 import {shortFuncName, shortLocation} from '../dump/names.ts';
 import type {CreatedBy, Frame} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 
 /** `handlers.go:88` (short) or the full path, safe for the terminal. */
 export function fileLine(frame: Pick<Frame, 'file' | 'line'> | undefined, short = true): string {
@@ -19,6 +20,6 @@ export function shortFunc(func: string): string {
 /** `created by main.startWorkers in goroutine 1` as one line, or '' when Go printed none. */
 export function createdByText(createdBy: CreatedBy | undefined): string {
 	if (!createdBy) return '';
-	const parent = createdBy.parentId === undefined ? '' : ` in goroutine ${createdBy.parentId}`;
+	const parent = createdBy.parentId === undefined ? '' : ` in goroutine ${goroutineNumber(createdBy.parentId)}`;
 	return `${visible(createdBy.func)}${parent}`;
 }

@@ -5,7 +5,9 @@ import type {ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
 import {helpMaxScroll} from './chrome.ts';
+import {truncateEnd} from './format.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 import {
 	defaultDesc,
 	goroutineSorts,
@@ -33,6 +35,10 @@ export interface Env {
 	bodyRows: number;
 	columns: number;
 	select: Selector;
+	/** How many targets the view watches (default 1): `T` cycles through them. */
+	targets?: number;
+	/** Several targets: which of them a goroutine runs on or a group is found on, for the stack view. */
+	onTargets?: (target: StackView['target']) => string | undefined;
 }
 
 /** Rows a list shows: the body minus its column header. */
@@ -87,6 +93,14 @@ function withArgs(g: Goroutine, env: Env): Goroutine | undefined {
 
 /** The stack view's lines, or undefined when there is nothing to show. */
 export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
+	const content = stackLinesOf(view, env);
+	// Several targets: which one(s), under the title.
+	const on = content.lines.length > 0 ? env.onTargets?.(view.target) : undefined;
+	if (on !== undefined) content.lines.splice(1, 0, {text: truncateEnd(on, env.columns), tone: 'accent'});
+	return content;
+}
+
+function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
 	const {model, select, columns} = env;
 	if (view.target.type === 'goroutine') {
 		const live = select.goroutineById(model, view.target.id);
@@ -236,10 +250,10 @@ export function selectedText(state: UiState, env: Env): {name: string; text: str
 	const {lines} = stackContent(stack, {...env, columns: textColumns});
 	if (lines.length === 0) return undefined;
 	let name: string;
-	if (stack.target.type === 'goroutine') name = `gmon-goroutine-${stack.target.id}.txt`;
+	if (stack.target.type === 'goroutine') name = `gmon-goroutine-${goroutineNumber(stack.target.id)}.txt`;
 	else {
 		const group = env.select.groupsByKey(env.model).get(stack.target.key) ?? (stack.last && 'key' in stack.last ? stack.last : undefined);
-		name = `gmon-group-of-goroutine-${group?.sample.id ?? 'gone'}.txt`;
+		name = `gmon-group-of-goroutine-${group ? goroutineNumber(group.sample.id) : 'gone'}.txt`;
 	}
 	return {name, text: `${lines.map(line => line.text.trimEnd()).join('\n')}\n`};
 }
@@ -304,7 +318,7 @@ function jumpToParent(state: UiState, env: Env): UiState {
 	const parentId = t?.g.createdBy?.parentId;
 	if (parentId === undefined) return {...state, message: 'Go printed no parent goroutine id (needs Go 1.21+)'};
 	const parent = env.select.goroutineById(env.model, parentId);
-	if (!parent) return {...state, message: `parent goroutine ${parentId} is no longer running`};
+	if (!parent) return {...state, message: `parent goroutine ${goroutineNumber(parentId)} is no longer running`};
 	return push(state, {kind: 'stack', target: {type: 'goroutine', id: parentId}, last: parent, scroll: 0});
 }
 
@@ -343,6 +357,15 @@ function fold(state: UiState, open: boolean, env: Env): UiState {
 	// The parent is the nearest row above with less depth.
 	for (let i = list.index - 1; i >= 0; i--) if (list.items[i]!.node.depth < node.depth) return select(list.items[i]!.node.key);
 	return state;
+}
+
+/** `T`: all targets, then each in turn. Goroutine ids and group keys stay the same, so the cursor keeps its row where it still shows. */
+function cycleTarget(state: UiState, env: Env): UiState {
+	const targets = env.targets ?? 1;
+	if (targets < 2) return {...state, message: 'T picks a target when gmon watches several (gmon a:6060 b:6060)'};
+	const next = state.target === undefined ? 0 : state.target + 1 < targets ? state.target + 1 : undefined;
+	const {target: _drop, message: _message, ...rest} = state;
+	return next === undefined ? rest : {...rest, target: next};
 }
 
 function back(state: UiState): UiState {
@@ -426,6 +449,8 @@ export function reduce(state: UiState, action: Action, env: Env): UiState {
 			return toggleTree(state, env);
 		case 'fold':
 			return fold(state, action.open, env);
+		case 'cycleTarget':
+			return cycleTarget(state, env);
 		case 'message': {
 			if (action.text === undefined) {
 				const {message: _drop, ...rest} = state;

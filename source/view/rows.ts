@@ -7,6 +7,7 @@ import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, trunc
 import {visible} from '../text/sanitize.ts';
 import {reasonParts} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 
 /**
  * proven > suspect > stuck (deepening with time) > new > idle > normal: what should catch the eye first.
@@ -91,7 +92,7 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 	const frame = whereFrame(t);
 	let line =
 		m +
-		padStart(String(t.g.id), cols.id) +
+		padStart(String(goroutineNumber(t.g.id)), cols.id) +
 		' ' +
 		padEnd(visible(t.g.state), cols.state) +
 		' ' +

@@ -10,6 +10,7 @@ import {FuzzyIndex} from './fuzzy.ts';
 import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
 import type {GoroutinesView, GroupsView, Selection, SortSpec, TreeView, UiState} from './types.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 
 export interface ListResult<T> {
 	/** The whole filtered, sorted list (not only the visible rows). */
@@ -225,7 +226,7 @@ export function createSelector(): Selector {
 	const suspectsByKey = memo((suspects: readonly Suspect[]) => new Map(suspects.flatMap(s => (s.groupKeys ?? [s.groupKey]).map(key => [key, s] as const))));
 	const idDigits = memo((list: readonly TrackedGoroutine[]) => {
 		let max = 0;
-		for (const t of list) if (t.g.id > max) max = t.g.id;
+		for (const t of list) if (goroutineNumber(t.g.id) > max) max = goroutineNumber(t.g.id);
 		return String(max).length;
 	});
 	const anyLabels = memo((list: readonly TrackedGoroutine[]) => list.some(t => t.g.labels !== undefined));

@@ -9,6 +9,7 @@ import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText} from './frames.ts';
 import {formatDelta, truncateEnd, truncateMiddle, wrapWords} from './format.ts';
 import {visible} from '../text/sanitize.ts';
+import {goroutineNumber} from '../model/fleet-ids.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
 
@@ -98,7 +99,7 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	const {g} = t;
 	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
-	lines.push({text: truncateEnd(`goroutine ${g.id} [${visible(g.rawState)}]`, width), tone: 'title'});
+	lines.push({text: truncateEnd(`goroutine ${goroutineNumber(g.id)} [${visible(g.rawState)}]`, width), tone: 'title'});
 	const facts: string[] = [];
 	if (options.gone) facts.push('GONE: no longer in the dump (last seen below)');
 	if (t.waitMs >= 1000) facts.push(`waiting ${formatDuration(t.waitMs)}`);
@@ -126,10 +127,12 @@ function idLines(ids: readonly number[], width: number): Line[] {
 	const lines: Line[] = [];
 	let current = '';
 	for (const id of ids) {
-		const part = current === '' ? String(id) : `, ${id}`;
+		// As Go printed it (several targets: the line above the stack says which has how many).
+		const shown = goroutineNumber(id);
+		const part = current === '' ? String(shown) : `, ${shown}`;
 		if (current.length + part.length > width && current !== '') {
 			lines.push({text: `${current},`, tone: 'normal'});
-			current = String(id);
+			current = String(shown);
 		} else {
 			current += part;
 		}
@@ -163,9 +166,9 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
 	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
 	if (argsMissing(group.sample, argsKept))
-		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${group.sample.id} is in the latest dump`, width), tone: 'dim'});
+		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${goroutineNumber(group.sample.id)} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
-	lines.push({text: `shared stack (goroutine ${group.sample.id}):`, tone: 'accent'});
+	lines.push({text: `shared stack (goroutine ${goroutineNumber(group.sample.id)}):`, tone: 'accent'});
 	lines.push(...stackLines(group.sample, width, argsKept));
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `members (${group.ids.length}):`, tone: 'accent'});

@@ -84,6 +84,8 @@ export interface UiState {
 	message?: string;
 	/** Keys of the tree nodes whose children are hidden (← / h). */
 	folded?: readonly string[];
+	/** Several targets: the one the lists show (its index), or undefined for all of them (`T` cycles). */
+	target?: number;
 }
 
 export const goroutineSorts: readonly SortKey[] = ['leak', 'wait', 'id', 'state', 'function', 'file', 'count', 'growth'];
@@ -124,4 +126,6 @@ export type Action =
 	| {type: 'toggleTree'}
 	/** ← / → in the tree: fold or unfold the node (on a leaf ←: to its parent; → on an open node: its first child). */
 	| {type: 'fold'; open: boolean}
+	/** `T`: all targets → the first → … → the last → all again. */
+	| {type: 'cycleTarget'}
 	| {type: 'message'; text?: string};

@@ -1,11 +1,25 @@
 // What the live TUI reads and drives: the watch engine's state (source/watch/engine.ts) plus the
 // TUI's own `w` outcome. The UI subscribes with useSyncExternalStore.
-import type {GroupBy} from '../model/types.ts';
+import type {PollerState} from '../fetch/types.ts';
+import type {GroupBy, ModelSnapshot} from '../model/types.ts';
 import type {WatchState} from './engine.ts';
+
+/** One target of a live view of several (watch/fleet.ts): its own poller's state and model. */
+export interface FleetTarget {
+	/** The target as shown to the user. */
+	name: string;
+	poller: PollerState;
+	model?: ModelSnapshot;
+}
 
 export interface MonitorState extends WatchState {
 	/** Where the last `w` wrote the raw dump, or why it failed. */
 	lastWrite?: {path?: string; error?: string};
+	/**
+	 * Several targets (`gmon a b c`): each one's state, in the order given. `model` is then unset (the
+	 * view merges the targets' models by its target filter) and `poller` stands for the fleet's commands.
+	 */
+	fleet?: {targets: readonly FleetTarget[]};
 }
 
 export interface MonitorControl {

@@ -80,10 +80,12 @@ describe('buildCliOptions', () => {
 		assert.equal(buildCliOptions(['x'], flags(), {NO_COLOR: ''}).color, true);
 	});
 
-	test('several targets are watched side by side: a report (never the one-target TUI), or /metrics with --metrics-listen', () => {
+	test('several targets are watched side by side: the live view on a terminal, a report into a pipe, or /metrics with --metrics-listen', () => {
 		const several = buildCliOptions(['a:1', 'b:1', 'c:1'], flags());
 		assert.deepEqual(several.targets, ['a:1', 'b:1', 'c:1']);
-		assert.equal(chooseOutput(several, {stdinIsTty: true, stdoutIsTty: true}), 'report');
+		assert.equal(chooseOutput(several, {stdinIsTty: true, stdoutIsTty: true}), 'tui');
+		assert.equal(chooseOutput(several, {stdinIsTty: true, stdoutIsTty: false}), 'report');
+		assert.equal(chooseOutput(buildCliOptions(['a:1', 'b:1'], flags({once: true})), {stdinIsTty: true, stdoutIsTty: true}), 'report');
 		const metrics = buildCliOptions(['a:1', 'b:1'], flags({metricsListen: '9464'}));
 		assert.deepEqual(metrics.metricsListen, {host: '127.0.0.1', port: 9464});
 		assert.equal(metrics.metricsTop, 20);
@@ -143,7 +145,6 @@ describe('buildCliOptions', () => {
 	const bad: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = [
 		['no target', [], {}, /^no target/],
 		['a target twice', ['a:1', ' a:1'], {}, /a:1 is given twice/],
-		['--watch on two targets', ['a:1', 'b:1'], {watch: true}, /--watch reports one target/],
 		['stdin among others', ['-', 'b:1'], {}, /can only be the one TARGET/],
 		['--metrics-listen with --json', ['a:1'], {metricsListen: '9464', json: true}, /drop --json/],
 		['--metrics-listen 70000', ['a:1'], {metricsListen: '70000'}, /--metrics-listen must be/],
