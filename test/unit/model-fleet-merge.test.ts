@@ -3,12 +3,12 @@
 // the header per target or its one-line summary, the rows with a target column, T).
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {Goroutine} from '../source/dump/types.ts';
-import type {PollerState} from '../source/fetch/types.ts';
-import {fleetId, fleetIndexOf, goroutineNumber} from '../source/model/fleet-ids.ts';
-import {mergeFleet} from '../source/model/fleet-merge.ts';
-import {Tracker} from '../source/model/tracker.ts';
-import type {ModelSnapshot} from '../source/model/types.ts';
+import type {Goroutine} from '../../source/dump/types.ts';
+import type {PollerState} from '../../source/fetch/types.ts';
+import {fleetId, fleetIndexOf, goroutineNumber} from '../../source/model/fleet-ids.ts';
+import {mergeFleet} from '../../source/model/fleet-merge.ts';
+import {Tracker} from '../../source/model/tracker.ts';
+import type {ModelSnapshot} from '../../source/model/types.ts';
 import {
 	countsCell,
 	createFleetSelector,
@@ -22,10 +22,10 @@ import {
 	fleetOnTargets,
 	fleetRawGoroutines,
 	fleetRows,
-} from '../source/view/fleet.ts';
-import {initialUiState, reduce} from '../source/view/reducer.ts';
-import {createSelector} from '../source/view/select.ts';
-import type {FleetTarget} from '../source/watch/types.ts';
+} from '../../source/view/fleet.ts';
+import {initialUiState, reduce} from '../../source/view/reducer.ts';
+import {createSelector} from '../../source/view/select.ts';
+import type {FleetTarget} from '../../source/watch/types.ts';
 
 function parked(id: number, state: string, func: string, line: number, minutes: number, parentId?: number): Goroutine {
 	return {

@@ -5,11 +5,11 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {buildConfig} from '../source/config.ts';
-import {ManualTimers} from '../source/fetch/timers.ts';
-import {createFleetMonitor} from '../source/watch/fleet.ts';
+import {buildConfig} from '../../source/config.ts';
+import {ManualTimers} from '../../source/fetch/timers.ts';
+import {createFleetMonitor} from '../../source/watch/fleet.ts';
 
-const dumps = new URL('./fixtures/dumps/', import.meta.url);
+const dumps = new URL('../fixtures/dumps/', import.meta.url);
 const zoo = new URL('go1.19-statezoo-all-states.debug2.txt', dumps).pathname;
 const big = new URL('go1.19-big-1642-goroutines.debug2.txt', dumps).pathname;
 

@@ -2,12 +2,12 @@
 // target, the target column, the groups' count per target, and T, drawn by Ink into a fake terminal.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {Goroutine} from '../source/dump/types.ts';
-import type {PollerState} from '../source/fetch/types.ts';
-import {Tracker} from '../source/model/tracker.ts';
-import {App} from '../source/ui/app.tsx';
-import type {MonitorState, MonitorStore} from '../source/watch/types.ts';
-import {renderTty} from './helpers/render-tty.tsx';
+import type {Goroutine} from '../../source/dump/types.ts';
+import type {PollerState} from '../../source/fetch/types.ts';
+import {Tracker} from '../../source/model/tracker.ts';
+import {App} from '../../source/ui/app.tsx';
+import type {MonitorState, MonitorStore} from '../../source/watch/types.ts';
+import {renderTty} from '../helpers/render-tty.tsx';
 
 const now = 1_000_000;
 
