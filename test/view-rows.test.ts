@@ -64,15 +64,17 @@ test("a narrow WHY column gets the sentence's tier and why; a wide one the whole
 		maxWaitMs: 125_000,
 	});
 	assert.equal(suspectWhy(s, 120), s.reason);
-	// Narrow: the tier and the why of the same sentence (the row shows count, state and place).
-	assert.equal(suspectWhy(s, 20), 'likely: the functions that started them have returned');
-	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 20), 'proven: the functions that started them have returned');
+	// Narrower: the tier and the why of the same sentence (the row shows count, state and place).
+	assert.equal(suspectWhy(s, 60), 'likely: the functions that started them have returned');
+	// Narrower still: the verdict's short form of the same facts.
+	assert.equal(suspectWhy(s, 30), 'likely: creator gone');
+	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 30), 'proven: creator gone');
 	const list = [tracked({id: 1, groupKey: 'k', stuck: true}), tracked({id: 2, groupKey: 'k'})];
 	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});
 	const row = groupRow(group!, groupColumns(80), {suspects: new Map([['k', s]])});
 	assert.equal(row.text.length, 80);
 	assert.match(row.text, /^\?● +2 +\+2 ▃▅▆█/); // history 1,2,3,4 scaled from zero
-	assert.match(row.text, /likely: the fun/);
+	assert.match(row.text, /likely: creator gone/);
 });
 
 test('the stack view dims runtime frames, shows args, elision, labels and created-by', () => {

@@ -3,9 +3,9 @@
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateEnd, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
-import {reasonParts} from '../model/verdict.ts';
+import {reasonParts, shortWhy} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 
 /**
@@ -134,7 +134,8 @@ export function groupColumns(width: number): GroupColumns {
 	const rest = Math.max(0, width - markWidth - count - delta - trend - state - 5);
 	// A wide pane gives WHERE what a `func file:line` needs (50 columns hold nearly all) and the rest to
 	// WHY, the verdict's sentence, which is what a wide pane is for.
-	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.floor(rest * 0.6);
+	// A narrow one splits evenly: WHY's short form ("likely: creator gone") needs its 20 columns.
+	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.floor(rest * 0.5);
 	return {width, count, delta, trend, state, where, why: rest - where - 1};
 }
 
@@ -159,14 +160,17 @@ export function groupHeader(cols: GroupColumns): string {
 
 /**
  * The model's one sentence when it fits; otherwise its tier and the why after the dash (the row
- * already shows the count, state and place the sentence opens with). Never another text: the
- * list, the stack view and the reports say the same thing.
+ * already shows the count, state and place the sentence opens with); narrower still, the verdict's
+ * own short form ("likely: creator returned, 12 senders"). Never another judgement: the list, the
+ * stack view and the reports say the same thing.
  */
 export function suspectWhy(suspect: Suspect, width: number): string {
 	const reason = visible(suspect.reason);
 	if (reason.length <= width) return reason;
 	const {why} = reasonParts(reason);
-	return why === undefined ? reason : `${suspect.tier}: ${why}`;
+	if (why === undefined) return reason;
+	const long = `${suspect.tier}: ${why}`;
+	return long.length <= width ? long : truncateEnd(`${suspect.tier}: ${shortWhy(why)}`, width);
 }
 
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
