@@ -134,8 +134,8 @@ export function groupColumns(width: number): GroupColumns {
 	const rest = Math.max(0, width - markWidth - count - delta - trend - state - 5);
 	// A wide pane gives WHERE what a `func file:line` needs (50 columns hold nearly all) and the rest to
 	// WHY, the verdict's sentence, which is what a wide pane is for.
-	// A narrow one splits evenly: WHY's short form ("likely: creator gone") needs its 20 columns.
-	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.floor(rest * 0.5);
+	// A narrow one keeps WHY 20 columns at least: the verdict's short form ("likely: creator gone").
+	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.max(0, rest - 1 - Math.max(20, Math.floor(rest * 0.4)));
 	return {width, count, delta, trend, state, where, why: rest - where - 1};
 }
 
@@ -187,7 +187,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 		' ' +
 		padStart(group.delta === 0 ? '' : formatDelta(group.delta), cols.delta) +
 		' ' +
-		padEnd(sparkline(group.history, cols.trend, {fromZero: true}), cols.trend) +
+		padEnd(sparkline(group.history, cols.trend), cols.trend) +
 		' ' +
 		padEnd(visible(group.state), cols.state) +
 		' ' +
