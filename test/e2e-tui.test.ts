@@ -225,12 +225,13 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
 			tmux.resize(200, 50);
 			// At 200 columns the WHY column starts near column 100 (past any 80-column row) and holds the
-			// tier and the why of the model's one sentence (the row itself shows count, state and place).
+			// tier and the why of the model's one sentence (the row itself shows count, state and place),
+			// in its short form when the whole why does not fit.
 			const screen = await tmux.waitForText(/^ +COUNT .{90,}WHY/m, 10_000);
 			const top = groupRows(screen)[0];
 			assert.match(
 				top?.why ?? '',
-				/^likely: \d+ born while watched stayed parked; the functions that started/,
+				/^likely: \d+ (born while watched stayed parked; the functions that started|new stayed parked, creator gone)/,
 				`the why: grown under watch, starters gone:\n${screen}`,
 			);
 			await tmux.waitForText(/\? help +q quit$/m, slow);
