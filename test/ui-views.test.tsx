@@ -346,6 +346,33 @@ test('b regroups the group list: the selection follows its goroutines to the new
 	assert.match(r.frame(), /group is gone; kept your place/);
 });
 
+test('b in a group\'s members list (or its stack) follows the goroutines into their new group; nothing is called gone', async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab, keys.enter);
+	assert.match(r.frame(), /group: chan send at main\.\(\*Server\)\.publish/);
+	const memberRows = () => r.lines().filter(line => /^[ ?!●+>]{3} *\d+ chan send/.test(line)).length;
+	const members = memberRows();
+	assert.ok(members > 1);
+	await r.press('b');
+	const before = s.getState().model!;
+	const where = (t: (typeof before.goroutines)[number]) => (t.g.state === 'chan send' ? 'where:publish' : 'where:serve');
+	s.setModel(snapshot(before.goroutines.map(t => ({...t, groupKey: where(t)})), {by: 'where', totalHistory: before.totalHistory}));
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /gone/);
+	assert.match(r.frame(), /group \(now by where\): chan send at main\.\(\*Server\)\.publi/);
+	assert.equal(memberRows(), members, 'the same goroutines, listed under the new key');
+	// The group's stack, opened before `b`, follows too.
+	await r.press(keys.escape, 'v');
+	assert.match(r.frame(), /shared stack/);
+	await r.press('b');
+	s.setModel(snapshot(before.goroutines.map(t => ({...t, groupKey: `top:${t.g.state}`})), {by: 'top', totalHistory: before.totalHistory}));
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /GONE/);
+	assert.match(r.frame(), /group of \d+ · chan send/);
+});
+
 test('in a 60x15 pane the state counts (the 1–9 filter keys) stay on the header: the totals give up their sparkline and extras first', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 15});
 	t.after(() => r.unmount());

@@ -208,9 +208,11 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		position = listPosition(list);
 		gone = list.gone;
 		if (view.group !== undefined) {
-			const group = select.groupsByKey(model).get(view.group);
+			const group = select.followGroup(model, view.group, view.groupBy, view.anchors);
 			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `group: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
+			// After `b` the list follows its goroutines into their group under the new key: say which.
+			const regrouped = group && view.groupBy !== undefined && group.by !== view.groupBy ? ` (now by ${group.by})` : '';
+			groupLabel = group ? `group${regrouped}: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
 		}
 		if (view.node !== undefined) {
 			const node = select.treeNode(model, ui, view.node);

@@ -1,7 +1,7 @@
 // The UI reducer: every key press becomes one of these intents. Pure: the current model and
 // the screen size come in as `env`, so the same (state, action, env) always gives the same state.
 import type {Goroutine} from '../dump/types.ts';
-import type {ModelSnapshot} from '../model/types.ts';
+import type {Group, ModelSnapshot} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
 import {helpMaxScroll} from './chrome.ts';
@@ -100,7 +100,7 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 			gone: !live,
 		};
 	}
-	const live = select.groupsByKey(model).get(view.target.key);
+	const live = followedGroup(view, env);
 	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
 	if (!group) return {lines: [], gone: true};
 	const raw = withArgs(group.sample, env);
@@ -249,7 +249,10 @@ function enter(state: UiState, env: Env): UiState {
 	if (state.overlay === 'states') return togglePicked(state, env);
 	if (view.kind === 'stack') {
 		// Enter on a group's stack opens its members, as Enter on the group row does.
-		if (view.target.type === 'group') return push(state, {kind: 'goroutines', group: view.target.key, sel: {index: 0, top: 0}});
+		if (view.target.type === 'group') {
+			const group = followedGroup(view, env);
+			return group ? push(state, membersView(group)) : {...state, message: 'the group is gone'};
+		}
 		return state;
 	}
 	const {view: resolved} = resolvedList(state, view, env);
@@ -274,7 +277,24 @@ function enter(state: UiState, env: Env): UiState {
 	}
 	const group = env.select.groupsByKey(env.model).get(key);
 	if (!group) return here;
-	return push(here, {kind: 'goroutines', group: key, sel: {index: 0, top: 0}});
+	return push(here, membersView(group));
+}
+
+/** How many of a group's goroutines its members list keeps, to find the group again after `b`. */
+const anchorCount = 16;
+
+/** The members list of a group, with what it needs to follow the group when `b` regroups. */
+function membersView(group: Group): GoroutinesView {
+	const anchors = [group.sample.id, ...group.ids.slice(0, anchorCount)];
+	return {kind: 'goroutines', group: group.key, groupBy: group.by, anchors, sel: {index: 0, top: 0}};
+}
+
+/** A group stack view's group now: by its key, or after `b` the group that holds its goroutines. */
+export function followedGroup(view: StackView, env: Env): Group | undefined {
+	if (view.target.type !== 'group') return undefined;
+	const last = view.last && 'key' in view.last ? view.last : undefined;
+	const anchors = last ? [last.sample.id, ...last.ids.slice(0, anchorCount)] : undefined;
+	return env.select.followGroup(env.model, view.target.key, last?.by, anchors);
 }
 
 function openGroupStack(state: UiState, env: Env): UiState {
