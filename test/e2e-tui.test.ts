@@ -240,7 +240,10 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			assert.ok(groupRows(screen).length > 0);
 			save('e2e-200x50-groups.txt', settled);
 			tmux.send('Tab');
-			save('e2e-200x50-list.txt', await tmux.waitForText(/CREATED BY/, slow));
+			const wide = await tmux.waitForText(/CREATED BY/, slow);
+			save('e2e-200x50-list.txt', wide);
+			// The width goes to what tells places apart: the end of the path, where the `go` statement is.
+			assert.match(wide, / …\/leaky\/leaks\.go:\d+ +main\.leak\w+ in goroutine \d+ at leaks\.go:\d+/, wide);
 			tmux.resize(120, 40);
 			await tmux.waitForText(/^ +ID STATE .{60,100}CREATED BY *$/m, 10_000);
 		});

@@ -33,6 +33,31 @@ test('goroutine rows are exactly the terminal width at every size, with or witho
 	assert.match(goroutineRow(t, goroutineColumns(200, 6), {suspects: new Map()}).text, /path\.\(\*App\)\.startEverything in goroutine 1/);
 });
 
+test('a 200-column list uses the width: package-qualified WHERE, the end of the path, the creator with its parent, and labels when the dump has them', () => {
+	const t = tracked({
+		id: 42,
+		state: 'chan send',
+		frames: [['github.com/acme/shop/internal/orders.(*Dispatcher).fanout', '/home/build/src/github.com/acme/shop/internal/orders/dispatch.go', 97]],
+		createdBy: {func: 'github.com/acme/shop/internal/orders.(*Dispatcher).Start', parentId: 7},
+		labels: {tenant: 'acme', handler: '/api/v1/orders'},
+	});
+	const cols = goroutineColumns(200, 3, true);
+	const header = goroutineHeader(cols);
+	assert.match(header, /ID STATE +WAIT WHERE +FILE +CREATED BY +LABELS/);
+	const row = goroutineRow(t, cols, {suspects: new Map()}).text;
+	assert.equal(row.length, 200);
+	assert.match(row, / github\.com\/acme\/shop\/internal\/orders\.\(\*Dispatcher\)\.fanout /);
+	assert.match(row, / …\/[a-z/]*orders\/dispatch\.go:97 /, 'the end of the path, cut at a folder');
+	assert.match(row, / orders\.\(\*Dispatcher\)\.Start in goroutine 7 /);
+	const plain = goroutineRow({...t, g: {...t.g, labels: undefined}}, goroutineColumns(200, 3), {suspects: new Map()}).text;
+	assert.match(plain, / orders\.\(\*Dispatcher\)\.Start in goroutine 7 at main\.go:20 *$/, 'with room, where the go statement is');
+	assert.match(row, / tenant=acme handler=\/api/);
+	// Without labels in the dump, no empty LABELS column: the creator takes the room.
+	assert.doesNotMatch(goroutineHeader(goroutineColumns(200, 3)), /LABELS/);
+	// At 120 the short forms stay.
+	assert.match(goroutineRow(t, goroutineColumns(120, 3, true), {suspects: new Map()}).text, / orders\.\(\*Dispatcher\)\.fanout +dispatch\.go:97 /);
+});
+
 test('marks and tones: proven > suspect > stuck (deepening) > new', () => {
 	const cols = goroutineColumns(100);
 	const none = new Map();

@@ -222,6 +222,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		body = (
 			<GoroutineList
 				idDigits={select.idDigits(model)}
+				labels={select.anyLabels(model)}
 				visible={visibleRows(list, listRows(bodyRows))}
 				top={list.top}
 				index={list.index}

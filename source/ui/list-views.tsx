@@ -18,10 +18,12 @@ interface ListProps<T> {
 	noColor: boolean;
 	empty: string;
 	idDigits?: number;
+	/** Some goroutine carries pprof labels: a wide list shows them in a column. */
+	labels?: boolean;
 }
 
-export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits}: ListProps<TrackedGoroutine>) {
-	const cols = goroutineColumns(width, idDigits);
+export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits, labels}: ListProps<TrackedGoroutine>) {
+	const cols = goroutineColumns(width, idDigits, labels);
 	return (
 		<Body height={height}>
 			<Text bold wrap="truncate">

@@ -34,28 +34,49 @@ export interface GoroutineColumns {
 	where: number;
 	file: number;
 	created: number;
+	/** pprof labels (`tenant=acme handler=/export`): on wide terminals, when the dump has any. */
+	labels: number;
+	/**
+	 * A wide terminal: WHERE names the function with its package path and FILE keeps the end of the
+	 * path (`…/leaky/leaks.go:97`), what tells two packages' `server.go` apart. CREATED BY stays short
+	 * (the function and `in goroutine N`, which the tree and `c` follow) and adds where the `go`
+	 * statement is when that fits.
+	 */
+	full: boolean;
 }
 
 /** Two mark characters and a space. */
 const markWidth = 3;
 
+/** From here the goroutine list has room for whole names, paths and the labels. */
+export const fullWidth = 160;
+
 /**
  * Column widths for a terminal `width` wide: fixed id/state/wait, the rest shared by where/file
- * (and created-by when there is room). `idDigits` is the widest id in the snapshot.
+ * (and created-by when there is room; labels too on a wide one when `labels`). `idDigits` is the
+ * widest id in the snapshot.
  */
-export function goroutineColumns(width: number, idDigits = 5): GoroutineColumns {
+export function goroutineColumns(width: number, idDigits = 5, labels = false): GoroutineColumns {
 	// One column more than the widest id, so the `>` cursor never touches a number.
 	const id = Math.max(2, idDigits) + 1;
 	const state = width >= 100 ? 18 : 15;
 	const wait = 6;
 	const rest = Math.max(0, width - markWidth - id - state - wait - 4);
+	if (width >= fullWidth) {
+		// Package-qualified names run to ~60 columns; past that the room goes to the creator and labels.
+		const where = Math.min(60, Math.floor(rest * 0.36));
+		const file = Math.min(40, Math.floor(rest * 0.2));
+		const left = rest - where - file - 2;
+		const created = labels ? Math.min(48, Math.floor(left * 0.6)) : left;
+		return {width, id, state, wait, where, file, created, labels: labels ? left - created - 1 : 0, full: true};
+	}
 	if (width >= 120) {
 		const where = Math.floor(rest * 0.4);
 		const file = Math.floor(rest * 0.27);
-		return {width, id, state, wait, where, file, created: rest - where - file - 2};
+		return {width, id, state, wait, where, file, created: rest - where - file - 2, labels: 0, full: false};
 	}
 	const where = Math.floor(rest * 0.56);
-	return {width, id, state, wait, where, file: rest - where - 1, created: 0};
+	return {width, id, state, wait, where, file: rest - where - 1, created: 0, labels: 0, full: false};
 }
 
 /** A column title row: after the mark column, each title fitted to its width (right-aligned for numbers), one space apart. */
@@ -72,7 +93,25 @@ export function goroutineHeader(cols: GoroutineColumns): string {
 		['WHERE', cols.where, 'left'],
 		['FILE', cols.file, 'left'],
 		['CREATED BY', cols.created, 'left'],
+		['LABELS', cols.labels, 'left'],
 	]);
+}
+
+/** The end of a path, cut at its start (`…/leaky/leaks.go:97`): the file and its folders are what tell places apart. */
+function pathTail(text: string, width: number): string {
+	if (text.length <= width) return text;
+	if (width <= 1) return width === 1 ? '…' : '';
+	const tail = text.slice(text.length - (width - 1));
+	const slash = tail.indexOf('/');
+	return `…${slash > 0 && tail.length - slash > width / 3 ? tail.slice(slash) : tail}`;
+}
+
+/** `tenant=acme handler=/export`, as the stack view prints them. */
+function labelsCell(labels: Record<string, string> | undefined): string {
+	if (!labels) return '';
+	return Object.entries(labels)
+		.map(([key, value]) => `${visible(key)}=${visible(value)}`)
+		.join(' ');
 }
 
 export interface RowContext {
@@ -97,10 +136,11 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
 		' ' +
 		padStart(formatWait(t.waitMs), cols.wait) +
 		' ' +
-		padEnd(truncateMiddle(shortFunc(whereFunc(t)), cols.where), cols.where) +
+		padEnd(truncateMiddle(cols.full ? visible(whereFunc(t)) : shortFunc(whereFunc(t)), cols.where), cols.where) +
 		' ' +
-		padEnd(truncateMiddle(fileLine(frame), cols.file), cols.file);
-	if (cols.created > 0) line += ` ${padEnd(createdCell(t.g.createdBy, cols.created), cols.created)}`;
+		padEnd(cols.full ? pathTail(fileLine(frame, false), cols.file) : truncateMiddle(fileLine(frame), cols.file), cols.file);
+	if (cols.created > 0) line += ` ${padEnd(createdCell(t.g.createdBy, cols.created, cols.full), cols.created)}`;
+	if (cols.labels > 0) line += ` ${padEnd(truncateEnd(labelsCell(t.g.labels), cols.labels), cols.labels)}`;
 	return {key: String(t.g.id), text: padEnd(line, cols.width), tone};
 }
 
@@ -108,10 +148,13 @@ export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: R
  * The creator in a list cell: the function is what tells one leak from another, so it is never cut to
  * make room for Go 1.21's `in goroutine N`, which shows only when it fits whole.
  */
-function createdCell(createdBy: CreatedBy | undefined, width: number): string {
+function createdCell(createdBy: CreatedBy | undefined, width: number, full: boolean): string {
 	if (!createdBy) return '';
 	const func = shortFunc(createdBy.func);
 	const whole = shortFunc(createdByText(createdBy));
+	// A wide list also says where the `go` statement is, when it fits whole.
+	const at = full && createdBy.file ? `${whole} at ${fileLine(createdBy)}` : whole;
+	if (at.length <= width) return at;
 	return whole.length <= width ? whole : truncateMiddle(func, width);
 }
 
