@@ -65,9 +65,13 @@ test('every fragment a verdict can say has a short form (a new evidence text nee
 });
 
 test('the short form keeps the facts: tier, the creator, the count rule, the growth', () => {
-	const reason = "likely leak: 12 goroutines in chan send at leaks.go:97 — the functions that started them have returned, so nobody will receive; 12 senders at one site (LeakProf's rule); +10 in one burst 1m ago";
+	const reason =
+		"likely leak: 12 goroutines in chan send at leaks.go:97 — the functions that started them have returned, so nobody will receive; 12 senders at one site (LeakProf's rule); +10 in one burst 1m ago";
 	assert.equal(shortReason(reason), 'likely: creator gone, 12 senders, +10');
-	assert.equal(shortReason('possible leak: 9 goroutines in chan receive at w.go:3 — 4 of 9 outlived the function that started them, born over 88 goroutine ids'), 'possible: 4/9 outlived creator, born over 88 ids');
+	assert.equal(
+		shortReason('possible leak: 9 goroutines in chan receive at w.go:3 — 4 of 9 outlived the function that started them, born over 88 goroutine ids'),
+		'possible: 4/9 outlived creator, born over 88 ids',
+	);
 	// A fragment no rule knows stays as it is rather than vanish.
 	assert.equal(shortReason('likely leak: 2 goroutines in chan send at a.go:1 — something new'), 'likely: something new');
 });

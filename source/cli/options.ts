@@ -27,6 +27,7 @@ export interface RawFlags {
 	groupBy?: string;
 	hideIdle: boolean;
 	clipboard: boolean;
+	sourceRoot?: string;
 	failOnSuspects?: string;
 	failOn?: string;
 	baseline?: string;
@@ -57,6 +58,8 @@ export interface CliOptions {
 	hideIdle: boolean;
 	/** --clipboard: `y` in the live view also copies to the terminal clipboard (OSC 52). */
 	clipboard: boolean;
+	/** --source-root: the folder the build's source paths map into (live view: source lines, `e`). */
+	sourceRoot?: string;
 	/** Set by --fail-on-suspects: the suspect count that fails the run. */
 	failOnSuspects?: number;
 	/** Set by --fail-on: the weakest suspect tier the gate counts. */
@@ -93,6 +96,7 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
 	['clipboard', '--clipboard'],
+	['sourceRoot', '--source-root'],
 	['targets', '--targets'],
 	['metricsTop', '--metrics-top'],
 ];
@@ -206,6 +210,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		groupBy,
 		hideIdle: flags.hideIdle,
 		clipboard: flags.clipboard,
+		...(flags.sourceRoot === undefined ? {} : {sourceRoot: flags.sourceRoot}),
 		...(failOnSuspects === undefined ? {} : {failOnSuspects}),
 		...(failOn === undefined ? {} : {failOn}),
 		...(flags.baseline === undefined ? {} : {baseline: flags.baseline}),

@@ -1,5 +1,6 @@
 // The live TUI: the monitor store (poller + tracker) drawn by Ink. Imported lazily by main.ts so
 // `--once`, `--json` and usage errors never load Ink or React.
+import {statSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {exitCodes, signalExitCode, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
@@ -13,8 +14,17 @@ function isCiVariable(name: string): boolean {
 	return name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_');
 }
 
+function isFolder(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
 export async function runTui(targetText: string, options: CliOptions, io: {stdin?: Readable; signal?: AbortSignal}): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
+	if (options.sourceRoot !== undefined && !isFolder(options.sourceRoot)) throw new UsageError(`--source-root ${options.sourceRoot} is not a folder`);
 	// We only get here with a terminal on both ends: a person is watching. Clear the variables
 	// before the first import of Ink (and chalk).
 	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
@@ -37,6 +47,7 @@ export async function runTui(targetText: string, options: CliOptions, io: {stdin
 		hideIdle: options.hideIdle,
 		noColor: !options.color,
 		clipboard: options.clipboard,
+		...(options.sourceRoot === undefined ? {} : {sourceRoot: options.sourceRoot}),
 		...(io.signal ? {signal: io.signal} : {}),
 	});
 	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.

@@ -8,7 +8,7 @@ import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../watch/types.ts';
 import {emptyListText, headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
-import {currentListKind, currentView, initialUiState, listRows, reduce, selectedText, stackContent, type Env} from '../view/reducer.ts';
+import {currentListKind, currentView, editFrame, initialUiState, listRows, reduce, selectedText, stackContent, stackFrame, type Env} from '../view/reducer.ts';
 import {createSelector, groupWhere} from '../view/select.ts';
 import {fileLine, shortFunc} from '../view/frames.ts';
 import {entryFunc} from '../model/creator-tree.ts';
@@ -21,6 +21,9 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
+import {useEditor} from './use-editor.ts';
+import {useSourceText} from './use-source.ts';
+import {SourceFiles} from '../watch/source-files.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -36,6 +39,8 @@ export interface AppProps {
 	clock?: () => number;
 	/** --clipboard: `y` also copies to the terminal clipboard (OSC 52), when stdout is a terminal. */
 	clipboard?: boolean;
+	/** --source-root: where the build's source files are on this machine (stack view, `e`). */
+	sourceRoot?: string;
 }
 
 /** Below this the layout cannot show a useful list: say so instead of drawing garbage. */
@@ -44,7 +49,7 @@ export const minRows = 12;
 
 const defaultClock = () => Date.now();
 
-export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock, clipboard = false}: AppProps) {
+export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock, clipboard = false, sourceRoot}: AppProps) {
 	const state = useMonitor(store);
 	const {columns, rows} = useWindowSize();
 	const [select] = useState(createSelector);
@@ -61,6 +66,10 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const model = state.model;
 	const bodyRows = Math.max(1, frameRows - headerHeight(Boolean(state.poller.error), compact) - 2);
 	const env: Env = {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
+	// The open stack's source lines: read outside the view, handed to it as data.
+	const [sources] = useState(() => new SourceFiles(sourceRoot));
+	const shown = currentView(ui);
+	env.source = useSourceText(sources, shown.kind === 'stack' ? stackFrame(shown, env)?.file : undefined);
 	const envRef = useRef(env);
 	envRef.current = env;
 
@@ -86,15 +95,19 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		};
 	}, [clipboard, stdout]);
 	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow, selectionNow, copy);
+	const editFrameNow = useCallback(() => editFrame(uiRef.current, envRef.current), []);
+	const say = useCallback((text: string) => dispatch({type: 'message', text}), [dispatch]);
+	const edit = useEditor(sources, editFrameNow, say);
 
 	const handleKey = useCallback(
 		(input: string, key: KeyLike) => {
 			const intent = keyIntent(input, key, uiRef.current);
 			if (!intent) return;
-			if ('command' in intent) run(intent.command);
-			else dispatch(intent.action);
+			if (!('command' in intent)) dispatch(intent.action);
+			else if (intent.command === 'edit') edit();
+			else run(intent.command);
 		},
-		[run, dispatch],
+		[run, dispatch, edit],
 	);
 
 	const handleInput = useCallback(
