@@ -3,6 +3,7 @@
 // stdio, and Ink takes the terminal back and redraws in full. The argv is spawned directly: the
 // command comes from the environment only, the file is a path found here (never dump text to a shell).
 import {spawn} from 'node:child_process';
+import {basename} from 'node:path';
 import {useApp} from 'ink';
 import {useCallback} from 'react';
 import type {Frame} from '../dump/types.ts';
@@ -48,7 +49,7 @@ export function useEditor(
 			await suspendTerminal(async () => {
 				outcome = await runEditor(editorArgv(command, path, frame.line));
 			});
-			say(outcome ?? `back from ${visible(command[0]!)} (${visible(path)}:${frame.line})`);
+			say(outcome ?? `back from ${visible(basename(command[0]!))} (${visible(basename(path))}:${frame.line})`);
 		});
 	}, [files, frameNow, say, env, suspendTerminal]);
 }
