@@ -196,7 +196,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['b'],
-		does: `group by the next key (${GROUP_BYS.join(' → ')})`,
+		does: `group by the next key (${GROUP_BYS.join(' → ')} → each label)`,
 		short: 'group-by',
 		section: 'Views',
 		in: lists,

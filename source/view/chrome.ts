@@ -271,7 +271,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 	else if (input.view.kind === 'tree') parts.push('tree by creator');
 	else if (input.groupLabel) parts.push(input.groupLabel);
 	if (input.view.kind === 'goroutines' || input.view.kind === 'groups') parts.push(sortLabel(ui, input.listKind));
-	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${input.groupBy}`);
+	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${groupByText(input.groupBy)}`);
 	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
 	if (ui.hideIdle) parts.push('idle hidden');
@@ -294,7 +294,12 @@ export function statusLine(input: StatusInput): ChromeLine {
  * does the change need a word.
  */
 export function groupByNotice(by: string, listKind: ListKind): string | undefined {
-	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
+	return listKind === 'groups' ? undefined : `grouping by ${groupByText(by)} (Tab shows the groups)`;
+}
+
+/** A grouping as the status line says it: `stack`, `where`, … or `label tenant` (for `label:tenant`). */
+export function groupByText(by: string): string {
+	return by.startsWith('label:') ? `label ${visible(by.slice('label:'.length))}` : by;
 }
 
 /** Which footer a view (or the overlay over it) shows. */

@@ -58,7 +58,20 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
 	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
-	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+	return `${group.label === undefined ? '' : `${group.label} `}${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+}
+
+/** The pprof label keys the goroutines carry, sorted (each shared labels object read once): what `b` can group by. */
+export function labelKeys(goroutines: readonly TrackedGoroutine[]): string[] {
+	const seen = new Set<object>();
+	const keys = new Set<string>();
+	for (const t of goroutines) {
+		const labels = t.g.labels;
+		if (!labels || seen.has(labels)) continue;
+		seen.add(labels);
+		for (const key of Object.keys(labels)) keys.add(key);
+	}
+	return [...keys].sort();
 }
 
 function compareText(a: string, b: string): number {

@@ -159,6 +159,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		tone: 'title',
 	});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
+	if (group.label !== undefined) lines.push({text: truncateEnd(`label group: ${visible(group.label)}`, width), tone: 'accent'});
 	const states = Object.entries(group.states)
 		.map(([state, n]) => `${visible(state)} ${n}`)
 		.join(', ');
