@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {binPath} from './helpers/built.ts';
 import {goEnv} from './helpers/go-example.ts';
-import {listRows, save, slow, typeFilter, waitForScreen} from './helpers/screen.ts';
+import {groupRows, listRows, save, slow, statusOf, toPlainList, typeFilter, waitForScreen} from './helpers/screen.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -52,6 +52,43 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	save('labels-stack-100x24.txt', screen);
 	assert.match(screen, /labels handler=\/api\/v1\/export tenant=acme/);
 	assert.doesNotMatch(screen, /no pprof labels/);
+	// The program's own source is on this machine: the blocking line, marked, under its frame.
+	screen = await tmux.waitForText(/^ {4}→ +\d+ │ +<-hold$/m, slow);
+
+	// b goes through the stack groupings to each label key; by tenant: a group per value, and one without.
+	await toPlainList(tmux);
+	tmux.send('Tab');
+	await tmux.waitForText(/by stack/, slow);
+	const byOf = (s: string) => /· by (label \w+|\w+)/.exec(statusOf(s))?.[1];
+	for (let i = 0; i < 12 && byOf(tmux.capture()) !== 'label tenant'; i++) {
+		const before = byOf(tmux.capture());
+		tmux.send('b');
+		await waitForScreen(tmux, s => byOf(s) !== before);
+	}
+	screen = await tmux.waitForText(/by label tenant/, slow);
+	save('labels-by-tenant-100x24.txt', screen);
+	const rows = groupRows(screen);
+	assert.ok(
+		rows.some(row => /^tenant=acme · /.test(row.where) && row.count === 1),
+		screen,
+	);
+	assert.ok(
+		rows.some(row => /^no tenant · /.test(row.where)),
+		screen,
+	);
+	// Its members: the one acme goroutine.
+	const acme = rows.findIndex(row => row.where.startsWith('tenant=acme'));
+	for (let i = 0; i < acme; i++) tmux.send('Down');
+	await waitForScreen(
+		tmux,
+		s =>
+			groupRows(s)
+				.find(row => row.selected)
+				?.where.startsWith('tenant=acme') === true,
+	);
+	tmux.send('Enter');
+	screen = await waitForScreen(tmux, s => /^group: /m.test(statusOf(s)) && listRows(s).length === 1);
+	assert.match(statusOf(screen), /group: /);
 
 	const plain = open(unlabelled);
 	await plain.waitForText(/polled .* in \d/, slow);

@@ -9,7 +9,7 @@ import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
 import {binPath} from './helpers/built.ts';
-import {save, slow, typeFilter} from './helpers/screen.ts';
+import {save, slow, toPlainList, typeFilter} from './helpers/screen.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -67,9 +67,7 @@ test('source lines under --source-root, and e opens the blocking line in $EDITOR
 	assert.match(screen, /→ 339 │/);
 
 	// A frame whose file is not in the checkout: the view and `e` say so.
-	tmux.send('Escape');
-	await tmux.waitForText(/filter "main\.go:339"/, slow);
-	tmux.send('Escape');
+	await toPlainList(tmux);
 	await typeFilter(tmux, 'writeGoroutineStacks');
 	tmux.send('Enter');
 	screen = await tmux.waitForText(/^ {4}source not found here or under --source-root .*statezoo$/m, slow);

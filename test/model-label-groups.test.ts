@@ -22,7 +22,11 @@ function g(id: number, labels: Readonly<Record<string, string>> | undefined, sen
 		scan: false,
 		leaked: false,
 		durable: false,
-		frames: [send ? {func: 'main.searchWorker', args: '', inlined: false, file: '/src/app/search.go', line: 88} : {func: 'main.worker', args: '', inlined: false, file: '/src/app/worker.go', line: 10}],
+		frames: [
+			send
+				? {func: 'main.searchWorker', args: '', inlined: false, file: '/src/app/search.go', line: 88}
+				: {func: 'main.worker', args: '', inlined: false, file: '/src/app/worker.go', line: 10},
+		],
 		createdBy: {func: send ? 'main.handler' : 'main.main', file: '/src/app/main.go', line: 20},
 		...(labels ? {labels} : {}),
 	};

@@ -181,12 +181,7 @@ function lowerBound(sorted: Float64Array, value: number): number {
  * goroutines without it. Built from this poll's goroutines (a label is per goroutine, not per
  * place), `places` parallel to them. Counts are the last full dump's (debug=1 carries no labels).
  */
-export function buildLabelGroups(
-	tracked: readonly TrackedGoroutine[],
-	places: readonly Place[],
-	labelKey: string,
-	history: GroupHistory,
-): Group[] {
+export function buildLabelGroups(tracked: readonly TrackedGoroutine[], places: readonly Place[], labelKey: string, history: GroupHistory): Group[] {
 	const merged = new Map<string, {label: string; members: number[]}>();
 	for (let i = 0; i < tracked.length; i++) {
 		const t = tracked[i]!;
@@ -236,7 +231,8 @@ export function buildLabelGroups(
 			history: trend?.history ?? [count],
 			growth: trend?.growth ?? 0,
 			growthPerMin: trend?.growthPerMin ?? 0,
-			delta: trend?.delta ?? count,
+			// Chosen since the last poll: no change is known yet (not "+count").
+			delta: trend?.delta ?? 0,
 			stuck,
 			leaked,
 			idle: idle === count,

@@ -19,7 +19,17 @@ import {TotalsHistory} from './totals-history.ts';
 import {buildGroups, buildLabelGroups, idsAliveIn, labelCounts, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
 import {compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
 import {rankSites} from './suspects.ts';
-import {compareGroups, GROUP_BYS, labelGroup, labelKeyOf, type GroupBy, type ModelSnapshot, type StackGroupBy, type Suspect, type TrackedGoroutine} from './types.ts';
+import {
+	compareGroups,
+	GROUP_BYS,
+	labelGroup,
+	labelKeyOf,
+	type GroupBy,
+	type ModelSnapshot,
+	type StackGroupBy,
+	type Suspect,
+	type TrackedGoroutine,
+} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
@@ -548,7 +558,8 @@ export class Tracker implements TrackerLike {
 		this.groupBy = by;
 		const label = labelKeyOf(by);
 		const stackBy = this.stackBy;
-		const tracked = label === undefined ? this.lastTracked.map((t, i) => ({...t, groupKey: this.lastPlaces[i]!.keys[stackBy]})) : relabel(this.lastTracked, label);
+		const tracked =
+			label === undefined ? this.lastTracked.map((t, i) => ({...t, groupKey: this.lastPlaces[i]!.keys[stackBy]})) : relabel(this.lastTracked, label);
 		this.lastTracked = tracked;
 		this.current = this.build(tracked);
 		return this.current;

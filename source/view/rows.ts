@@ -222,7 +222,11 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 	const tone: RowTone = proven ? 'proven' : suspect ? 'suspect' : group.stuck > 0 ? stuckTone(group.maxWaitMs) : group.idle ? 'idle' : 'normal';
 	const m = mark(proven ? '!' : suspect ? '?' : ' ', group.stuck > 0 ? '●' : ' ');
 	const frame = groupWhere(group);
-	const place = whereText(shortFunc(frame?.func ?? ''), fileLine(frame), Math.max(0, cols.where - (group.label === undefined ? 0 : visible(group.label).length + 3)));
+	const place = whereText(
+		shortFunc(frame?.func ?? ''),
+		fileLine(frame),
+		Math.max(0, cols.where - (group.label === undefined ? 0 : visible(group.label).length + 3)),
+	);
 	// A label group is its label; where its longest-waiting member stands comes after.
 	const where = group.label === undefined ? place : `${visible(group.label)} · ${place}`;
 	const why = suspect ? suspectWhy(suspect, cols.why) : group.idle ? 'idle' : group.stuck > 0 ? `${group.stuck} stuck` : '';
