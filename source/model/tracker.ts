@@ -638,7 +638,10 @@ function suspectsInLabelGroups(suspects: readonly Suspect[], tracked: readonly T
 	for (let i = 0; i < tracked.length; i++) {
 		const site = places[i]!.site;
 		let groups = bySite.get(site);
-		if (!groups) bySite.set(site, (groups = new Map()));
+		if (!groups) {
+			groups = new Map();
+			bySite.set(site, groups);
+		}
 		const key = tracked[i]!.groupKey;
 		groups.set(key, (groups.get(key) ?? 0) + 1);
 	}
