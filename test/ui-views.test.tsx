@@ -615,3 +615,26 @@ test('lines are cut into ASCII and non-ASCII runs that join back to the line (In
 	assert.deepEqual(asciiRuns(''), []);
 	for (const line of ['total 53 ▃▁█ +4 · stuck 38', '↑↓ move  ⏎ stack', 'a·b·c']) assert.equal(asciiRuns(line).join(''), line);
 });
+
+test('e says why it cannot open an editor: none set, or the file is not on this machine', async t => {
+	const saved = {VISUAL: process.env['VISUAL'], EDITOR: process.env['EDITOR']};
+	t.after(() => {
+		for (const [name, value] of Object.entries(saved)) {
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
+		}
+	});
+	delete process.env['VISUAL'];
+	delete process.env['EDITOR'];
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.enter, 'e');
+	assert.match(r.frame(), /no editor: set \$VISUAL or \$EDITOR/);
+	// The stack says the source is not here (once the reader has looked), and e says the same with the way to map it.
+	for (let i = 0; i < 50 && !/source not found/.test(r.frame()); i++) await r.settle();
+	assert.match(r.frame(), /^ {4}source not found here; --source-root DIR maps it$/m);
+	process.env['EDITOR'] = 'vi';
+	await r.press('e');
+	for (let i = 0; i < 50 && !/is not on this machine/.test(r.frame()); i++) await r.settle();
+	assert.match(r.frame(), /publish\.go:88 is not on this machine; --source-root DIR maps it/);
+});
