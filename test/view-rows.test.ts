@@ -93,6 +93,11 @@ test("a narrow WHY column gets the sentence's tier and why; a wide one the whole
 	assert.equal(suspectWhy(s, 60), 'likely: the functions that started them have returned');
 	// Narrower still: the verdict's short form of the same facts.
 	assert.equal(suspectWhy(s, 30), 'likely: creator gone');
+	// Whole facts only: the second goes when it does not fit.
+	const two = {...s, reason: `${s.reason}; +12 in a trickle over 3m`};
+	assert.equal(suspectWhy(two, 26), 'likely: creator gone, +12');
+	assert.equal(suspectWhy(two, 24), 'likely: creator gone');
+	assert.equal(suspectWhy(two, 12), 'likely: cre…');
 	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 30), 'proven: creator gone');
 	const list = [tracked({id: 1, groupKey: 'k', stuck: true}), tracked({id: 2, groupKey: 'k'})];
 	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});

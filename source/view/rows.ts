@@ -213,7 +213,15 @@ export function suspectWhy(suspect: Suspect, width: number): string {
 	const {why} = reasonParts(reason);
 	if (why === undefined) return reason;
 	const long = `${suspect.tier}: ${why}`;
-	return long.length <= width ? long : truncateEnd(`${suspect.tier}: ${shortWhy(why)}`, width);
+	if (long.length <= width) return long;
+	// As many whole facts as fit ("likely: creator gone" rather than "likely: creator gone, par…").
+	let text = `${suspect.tier}:`;
+	for (const [i, fact] of shortWhy(why).split(', ').entries()) {
+		const next = `${text}${i === 0 ? ' ' : ', '}${fact}`;
+		if (next.length > width) return i === 0 ? truncateEnd(next, width) : text;
+		text = next;
+	}
+	return text;
 }
 
 export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row {
