@@ -243,7 +243,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			const wide = await tmux.waitForText(/CREATED BY/, slow);
 			save('e2e-200x50-list.txt', wide);
 			// The width goes to what tells places apart: the end of the path, where the `go` statement is.
-			assert.match(wide, / …\/leaky\/leaks\.go:\d+ +main\.leak\w+ in goroutine \d+ at leaks\.go:\d+/, wide);
+			assert.match(wide, / …\/(\S+\/)?leaky\/leaks\.go:\d+ +main\.leak\w+ in goroutine \d+ at leaks\.go:\d+/, wide);
 			tmux.resize(120, 40);
 			await tmux.waitForText(/^ +ID STATE .{60,100}CREATED BY *$/m, 10_000);
 		});
