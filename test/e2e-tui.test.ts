@@ -231,7 +231,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			const top = groupRows(screen)[0];
 			assert.match(
 				top?.why ?? '',
-				/^likely: \d+ (born while watched stayed parked; the functions that started|new stayed parked, creator gone)/,
+				/^likely: \d+ (born while watched stayed parked; the functions that started|new stuck, creator gone)/,
 				`the why: grown under watch, starters gone:\n${screen}`,
 			);
 			await tmux.waitForText(/\? help +q quit$/m, slow);
