@@ -67,7 +67,13 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	}
 	screen = await tmux.waitForText(/by label tenant/, slow);
 	save('labels-by-tenant-100x24.txt', screen);
+	// One sparkline rule: the dump's steady total and each steady group draw alike, full height.
+	assert.match(screen, /^total 4 █+ ±0/m);
 	const rows = groupRows(screen);
+	assert.ok(
+		rows.every(row => /^.{3} +\d+ +█+ /.test(screen.split('\n').find(line => line.includes(row.where)) ?? '')),
+		screen,
+	);
 	assert.ok(
 		rows.some(row => /^tenant=acme · /.test(row.where) && row.count === 1),
 		screen,
@@ -89,6 +95,20 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	tmux.send('Enter');
 	screen = await waitForScreen(tmux, s => /^group: /m.test(statusOf(s)) && listRows(s).length === 1);
 	assert.match(statusOf(screen), /group: /);
+	const acmeId = listRows(screen)[0]!.id;
+	// b from here (back to by stack): the list follows its goroutine into its group under the new
+	// key — the stack it shares with the other labelled worker — and nothing is called gone.
+	tmux.send('b');
+	screen = await waitForScreen(tmux, s => /group \(now by stack\)/.test(statusOf(s)));
+	assert.deepEqual(
+		listRows(screen)
+			.map(row => row.id)
+			.includes(acmeId),
+		true,
+		screen,
+	);
+	assert.equal(listRows(screen).length, 2, screen);
+	assert.doesNotMatch(screen, /gone/);
 
 	const plain = open(unlabelled);
 	await plain.waitForText(/polled .* in \d/, slow);
