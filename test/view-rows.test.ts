@@ -91,6 +91,9 @@ test("a narrow WHY column gets the sentence's tier and why; a wide one the whole
 	assert.equal(suspectWhy(s, 120), s.reason);
 	// Narrower: the tier and the why of the same sentence (the row shows count, state and place).
 	assert.equal(suspectWhy(s, 60), 'likely: the functions that started them have returned');
+	// A small pane keeps WHERE the larger share; 80 columns give WHY the short form's 20.
+	assert.ok(groupColumns(60).where >= 12 && groupColumns(60).where > groupColumns(60).why);
+	assert.equal(groupColumns(80).why, 20);
 	// Narrower still: the verdict's short form of the same facts.
 	assert.equal(suspectWhy(s, 30), 'likely: creator gone');
 	// Whole facts only: the second goes when it does not fit.

@@ -177,8 +177,10 @@ export function groupColumns(width: number): GroupColumns {
 	const rest = Math.max(0, width - markWidth - count - delta - trend - state - 5);
 	// A wide pane gives WHERE what a `func file:line` needs (50 columns hold nearly all) and the rest to
 	// WHY, the verdict's sentence, which is what a wide pane is for.
-	// A narrow one keeps WHY 20 columns at least: the verdict's short form ("likely: creator gone").
-	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.max(0, rest - 1 - Math.max(20, Math.floor(rest * 0.4)));
+	// A narrow one keeps WHY 20 columns when WHERE keeps as many: the verdict's short form
+	// ("likely: creator gone"); a small pane gives WHERE the larger share.
+	const why = rest >= 41 ? Math.max(20, Math.floor(rest * 0.4)) : Math.floor(rest * 0.4);
+	const where = wide ? Math.min(Math.floor(rest * 0.5), 50) : Math.max(0, rest - 1 - why);
 	return {width, count, delta, trend, state, where, why: rest - where - 1};
 }
 
