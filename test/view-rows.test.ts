@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {groupByNotice, headerLines, helpLines, helpText, keysLine, statusLine} from '../source/view/chrome.ts';
+import {groupByNotice, groupByText, headerLines, helpLines, helpText, keysLine, membersLabel, statusLine} from '../source/view/chrome.ts';
 import {initialUiState} from '../source/view/reducer.ts';
 import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupRow, stuckTone, suspectWhy} from '../source/view/rows.ts';
 import {goroutineStackLines, groupStackLines} from '../source/view/stack-lines.ts';
@@ -334,4 +334,16 @@ test('stack view: main parked in select {} that Go marked (leaked) is not called
 	assert.ok(!lines.some(line => line.includes('proven leak')));
 	const sender = tracked({id: 22, state: 'chan send', leaked: true, frames: [['main.forgottenSender.func1', '/app/main.go', 18]]});
 	assert.ok(goroutineStackLines(sender, 120).some(line => line.text.includes('proven leak (goroutineleak)')));
+});
+
+test("a group's members list names its group, its label, and the grouping it moved to after b", () => {
+	const [group] = groupsOf([tracked({id: 1, groupKey: 'k'})], 'stack');
+	assert.equal(membersLabel(group, 'stack'), 'group: chan receive at main.worker1 worker.go:41');
+	assert.equal(
+		membersLabel({...group!, by: 'label:tenant', label: 'tenant=\u001b[31macme'}, 'stack'),
+		'group tenant=\\x1b[31macme (now by label tenant): chan receive at main.worker1 worker.go:41',
+	);
+	assert.equal(membersLabel(undefined, 'stack'), 'group gone');
+	assert.equal(groupByText('label:tenant'), 'label tenant');
+	assert.equal(groupByText('where'), 'where');
 });

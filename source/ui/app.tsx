@@ -6,13 +6,12 @@ import {useCallback, useMemo, useRef, useState} from 'react';
 import {osc52} from '../text/osc52.ts';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../watch/types.ts';
-import {emptyListText, headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
+import {emptyListText, headerHeight, headerLines, keysLine, membersLabel, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
 import {currentListKind, currentView, editFrame, initialUiState, listRows, reduce, selectedText, stackContent, stackFrame, type Env} from '../view/reducer.ts';
-import {createSelector, groupWhere} from '../view/select.ts';
-import {fileLine, shortFunc} from '../view/frames.ts';
+import {createSelector} from '../view/select.ts';
+import {shortFunc} from '../view/frames.ts';
 import {entryFunc} from '../model/creator-tree.ts';
-import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList, TreeList} from './list-views.tsx';
 import {Line} from './lines.tsx';
@@ -221,11 +220,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		position = listPosition(list);
 		gone = list.gone;
 		if (view.group !== undefined) {
-			const group = select.followGroup(model, view.group, view.groupBy, view.anchors);
-			const frame = group ? groupWhere(group) : undefined;
-			// After `b` the list follows its goroutines into their group under the new key: say which.
-			const regrouped = group && view.groupBy !== undefined && group.by !== view.groupBy ? ` (now by ${group.by})` : '';
-			groupLabel = group ? `group${regrouped}: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
+			groupLabel = membersLabel(select.followGroup(model, view.group, view.groupBy, view.anchors), view.groupBy);
 		}
 		if (view.node !== undefined) {
 			const node = select.treeNode(model, ui, view.node);

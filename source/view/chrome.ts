@@ -1,12 +1,14 @@
 // The header and footer as plain lines: poll status, totals, per-state counts (numbered, they are
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
-import type {ModelSnapshot} from '../model/types.ts';
+import type {Group, ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {formatBytes, formatDuration, formatPause, formatShare} from '../text/units.ts';
 import {frozenShare} from '../fetch/budget.ts';
 import {formatCount, formatDelta, sparkline, truncateEnd, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace} from './bindings.ts';
+import {fileLine, shortFunc} from './frames.ts';
+import {groupWhere} from './select.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
@@ -295,6 +297,19 @@ export function statusLine(input: StatusInput): ChromeLine {
  */
 export function groupByNotice(by: string, listKind: ListKind): string | undefined {
 	return listKind === 'groups' ? undefined : `grouping by ${groupByText(by)} (Tab shows the groups)`;
+}
+
+/**
+ * A group's members list, in the status line: `group tenant=acme: chan receive at main.worker
+ * worker.go:41`. After `b` the list follows its goroutines into their group under the new key,
+ * and says so (`group (now by where): …`); `group gone` when none of them is left.
+ */
+export function membersLabel(group: Group | undefined, openedBy: string | undefined): string {
+	if (!group) return 'group gone';
+	const frame = groupWhere(group);
+	const label = group.label === undefined ? '' : ` ${visible(group.label)}`;
+	const regrouped = openedBy !== undefined && group.by !== openedBy ? ` (now by ${groupByText(group.by)})` : '';
+	return `group${label}${regrouped}: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim();
 }
 
 /** A grouping as the status line says it: `stack`, `where`, … or `label tenant` (for `label:tenant`). */
