@@ -93,8 +93,7 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 				?.where.startsWith('tenant=acme') === true,
 	);
 	tmux.send('Enter');
-	screen = await waitForScreen(tmux, s => /^group: /m.test(statusOf(s)) && listRows(s).length === 1);
-	assert.match(statusOf(screen), /group: /);
+	screen = await waitForScreen(tmux, s => /^group tenant=acme: /m.test(statusOf(s)) && listRows(s).length === 1);
 	const acmeId = listRows(screen)[0]!.id;
 	// b from here (back to by stack): the list follows its goroutine into its group under the new
 	// key — the stack it shares with the other labelled worker — and nothing is called gone.
