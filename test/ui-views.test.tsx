@@ -509,13 +509,14 @@ test('the stack view scrolls, and keeps showing a goroutine that has gone, marke
 	t.after(() => r.unmount());
 	await r.press(keys.enter);
 	assert.match(r.frame(), /goroutine 5 \[chan receive\]/);
-	// 44 lines, one more once the reader has found /app/deep.go is not on this machine (it says so).
-	assert.match(r.frame(), /lines 1–19\/4[45]/);
+	// 44 lines, and one more once the reader has found /app/deep.go is not on this machine (it says so).
+	for (const until = Date.now() + 5000; !/lines 1–19\/45/.test(r.frame()) && Date.now() < until; ) await r.settle();
+	assert.match(r.frame(), /lines 1–19\/45/);
 	await r.press('G');
 	assert.match(r.frame(), /main\.level19\(/);
 	assert.doesNotMatch(r.frame(), /goroutine 5 \[/);
 	await r.press(keys.ctrlU);
-	assert.match(r.frame(), /lines (17–35\/44|18–36\/45)/);
+	assert.match(r.frame(), /lines 18–36\/45/);
 	s.setModel(snapshot([tracked({id: 6})], {poll: 2}));
 	await r.press('g');
 	assert.match(r.frame(), /GONE: no longer in the dump/);
@@ -631,10 +632,10 @@ test('e says why it cannot open an editor: none set, or the file is not on this 
 	await r.press(keys.enter, 'e');
 	assert.match(r.frame(), /no editor: set \$VISUAL or \$EDITOR/);
 	// The stack says the source is not here (once the reader has looked), and e says the same with the way to map it.
-	for (let i = 0; i < 50 && !/source not found/.test(r.frame()); i++) await r.settle();
+	for (const until = Date.now() + 5000; !/source not found/.test(r.frame()) && Date.now() < until; ) await r.settle();
 	assert.match(r.frame(), /^ {4}source not found here; --source-root DIR maps it$/m);
 	process.env['EDITOR'] = 'vi';
 	await r.press('e');
-	for (let i = 0; i < 50 && !/is not on this machine/.test(r.frame()); i++) await r.settle();
+	for (const until = Date.now() + 5000; !/is not on this machine/.test(r.frame()) && Date.now() < until; ) await r.settle();
 	assert.match(r.frame(), /publish\.go:88 is not on this machine; --source-root DIR maps it/);
 });
