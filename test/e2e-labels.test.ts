@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {binPath} from './helpers/built.ts';
 import {goEnv} from './helpers/go-example.ts';
-import {listRows, save, slow, typeFilter, waitForScreen} from './helpers/screen.ts';
+import {groupRows, listRows, save, slow, statusOf, toPlainList, typeFilter, waitForScreen} from './helpers/screen.ts';
 import {goBuild} from './helpers/go-build.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
@@ -50,6 +50,62 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	save('labels-stack-100x24.txt', screen);
 	assert.match(screen, /labels handler=\/api\/v1\/export tenant=acme/);
 	assert.doesNotMatch(screen, /no pprof labels/);
+	// The program's own source is on this machine: the blocking line, marked, under its frame.
+	screen = await tmux.waitForText(/^ {4}→ +\d+ │ +<-hold$/m, slow);
+
+	// b goes through the stack groupings to each label key; by tenant: a group per value, and one without.
+	await toPlainList(tmux);
+	tmux.send('Tab');
+	await tmux.waitForText(/by stack/, slow);
+	const byOf = (s: string) => /· by (label \w+|\w+)/.exec(statusOf(s))?.[1];
+	for (let i = 0; i < 12 && byOf(tmux.capture()) !== 'label tenant'; i++) {
+		const before = byOf(tmux.capture());
+		tmux.send('b');
+		await waitForScreen(tmux, s => byOf(s) !== before);
+	}
+	screen = await tmux.waitForText(/by label tenant/, slow);
+	save('labels-by-tenant-100x24.txt', screen);
+	// One sparkline rule: the dump's steady total and each steady group draw alike, full height.
+	assert.match(screen, /^total 4 █+ ±0/m);
+	const rows = groupRows(screen);
+	assert.ok(
+		rows.every(row => /^.{3} +\d+ +█+ /.test(screen.split('\n').find(line => line.includes(row.where)) ?? '')),
+		screen,
+	);
+	assert.ok(
+		rows.some(row => /^tenant=acme · /.test(row.where) && row.count === 1),
+		screen,
+	);
+	assert.ok(
+		rows.some(row => /^no tenant · /.test(row.where)),
+		screen,
+	);
+	// Its members: the one acme goroutine.
+	const acme = rows.findIndex(row => row.where.startsWith('tenant=acme'));
+	for (let i = 0; i < acme; i++) tmux.send('Down');
+	await waitForScreen(
+		tmux,
+		s =>
+			groupRows(s)
+				.find(row => row.selected)
+				?.where.startsWith('tenant=acme') === true,
+	);
+	tmux.send('Enter');
+	screen = await waitForScreen(tmux, s => /^group tenant=acme: /m.test(statusOf(s)) && listRows(s).length === 1);
+	const acmeId = listRows(screen)[0]!.id;
+	// b from here (back to by stack): the list follows its goroutine into its group under the new
+	// key — the stack it shares with the other labelled worker — and nothing is called gone.
+	tmux.send('b');
+	screen = await waitForScreen(tmux, s => /group \(now by stack\)/.test(statusOf(s)));
+	assert.deepEqual(
+		listRows(screen)
+			.map(row => row.id)
+			.includes(acmeId),
+		true,
+		screen,
+	);
+	assert.equal(listRows(screen).length, 2, screen);
+	assert.doesNotMatch(screen, /gone/);
 
 	const plain = open(unlabelled);
 	await plain.waitForText(/polled .* in \d/, slow);

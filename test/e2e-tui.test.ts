@@ -227,12 +227,13 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			await tmux.waitForText(/^ +COUNT +Δ TREND/m, slow);
 			tmux.resize(200, 50);
 			// At 200 columns the WHY column starts near column 100 (past any 80-column row) and holds the
-			// tier and the why of the model's one sentence (the row itself shows count, state and place).
+			// tier and the why of the model's one sentence (the row itself shows count, state and place),
+			// in its short form when the whole why does not fit.
 			const screen = await tmux.waitForText(/^ +COUNT .{90,}WHY/m, 10_000);
 			const top = groupRows(screen)[0];
 			assert.match(
 				top?.why ?? '',
-				/^likely: \d+ born while watched stayed parked; the functions that started/,
+				/^likely: \d+ (born while watched stayed parked; the functions that started|new stuck, creator gone)/,
 				`the why: grown under watch, starters gone:\n${screen}`,
 			);
 			await tmux.waitForText(/\? help +q quit$/m, slow);
@@ -241,7 +242,10 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			assert.ok(groupRows(screen).length > 0);
 			save('e2e-200x50-groups.txt', settled);
 			tmux.send('Tab');
-			save('e2e-200x50-list.txt', await tmux.waitForText(/CREATED BY/, slow));
+			const wide = await tmux.waitForText(/CREATED BY/, slow);
+			save('e2e-200x50-list.txt', wide);
+			// The width goes to what tells places apart: the end of the path, where the `go` statement is.
+			assert.match(wide, / …\/(\S+\/)?leaky\/leaks\.go:\d+ +main\.leak\w+ in goroutine \d+ at leaks\.go:\d+/, wide);
 			tmux.resize(120, 40);
 			await tmux.waitForText(/^ +ID STATE .{60,100}CREATED BY *$/m, 10_000);
 		});

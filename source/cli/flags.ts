@@ -23,6 +23,7 @@ export const flagDefinitions = {
 	groupBy: {type: 'string'},
 	hideIdle: {type: 'boolean', default: false},
 	clipboard: {type: 'boolean', default: false},
+	sourceRoot: {type: 'string'},
 	failOnSuspects: {type: 'string'},
 	failOn: {type: 'string'},
 	baseline: {type: 'string'},
@@ -68,6 +69,7 @@ export const helpText = `
 	  --hide-idle            leave out known-benign goroutines (accept loops, runtime workers)
 	  --no-color             no colour (NO_COLOR is honoured too)
 	  --clipboard            live view: y also copies the stack to the terminal clipboard (OSC 52)
+	  --source-root DIR      live view: the build's source files are under DIR here (stack view, e)
 
 	Prometheus
 	  --metrics-listen ADDR  no TUI: serve /metrics (Prometheus/OpenMetrics text) on ADDR: 9464 or :9464

@@ -1,7 +1,7 @@
 // Pure: meow's parsed flags and positionals → validated options, and the choice between the
 // live TUI and a printed report. Every mistake becomes a UsageError with one line to show.
 import {buildConfig, ConfigError, type ConfigFlags} from '../config.ts';
-import {GROUP_BYS, type GroupBy} from '../model/types.ts';
+import {GROUP_BYS, type StackGroupBy} from '../model/types.ts';
 import {orList} from '../text/words.ts';
 import {TIERS, type Tier} from '../model/verdict.ts';
 import {defaultTopGroups} from '../report/metrics.ts';
@@ -27,6 +27,7 @@ export interface RawFlags {
 	groupBy?: string;
 	hideIdle: boolean;
 	clipboard: boolean;
+	sourceRoot?: string;
 	failOnSuspects?: string;
 	failOn?: string;
 	baseline?: string;
@@ -53,10 +54,12 @@ export interface CliOptions {
 	json: boolean;
 	watch: boolean;
 	polls: number;
-	groupBy: GroupBy;
+	groupBy: StackGroupBy;
 	hideIdle: boolean;
 	/** --clipboard: `y` in the live view also copies to the terminal clipboard (OSC 52). */
 	clipboard: boolean;
+	/** --source-root: the folder the build's source paths map into (live view: source lines, `e`). */
+	sourceRoot?: string;
 	/** Set by --fail-on-suspects: the suspect count that fails the run. */
 	failOnSuspects?: number;
 	/** Set by --fail-on: the weakest suspect tier the gate counts. */
@@ -93,6 +96,7 @@ const notForDiff: ReadonlyArray<[keyof RawFlags, string]> = [
 	['baseline', '--baseline'],
 	['hideIdle', '--hide-idle'],
 	['clipboard', '--clipboard'],
+	['sourceRoot', '--source-root'],
 	['targets', '--targets'],
 	['metricsTop', '--metrics-top'],
 ];
@@ -141,7 +145,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 	const polls = flags.polls === undefined ? 1 : parseCount(flags.polls, 1);
 	if (polls === undefined) throw invalid('polls', 'a whole number ≥ 1', flags.polls!);
 
-	const groupBy = (flags.groupBy ?? GROUP_BYS[0]) as GroupBy;
+	const groupBy = (flags.groupBy ?? GROUP_BYS[0]) as StackGroupBy;
 	if (!GROUP_BYS.includes(groupBy)) throw invalid('group-by', orList(GROUP_BYS), flags.groupBy!);
 
 	let failOnSuspects: number | undefined;
@@ -203,6 +207,7 @@ export function buildCliOptions(input: readonly string[], flags: RawFlags, env: 
 		groupBy,
 		hideIdle: flags.hideIdle,
 		clipboard: flags.clipboard,
+		...(flags.sourceRoot === undefined ? {} : {sourceRoot: flags.sourceRoot}),
 		...(failOnSuspects === undefined ? {} : {failOnSuspects}),
 		...(failOn === undefined ? {} : {failOn}),
 		...(flags.baseline === undefined ? {} : {baseline: flags.baseline}),

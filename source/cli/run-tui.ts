@@ -1,5 +1,6 @@
 // The live TUI: the monitor store (poller + tracker) drawn by Ink. Imported lazily by main.ts so
 // `--once`, `--json` and usage errors never load Ink or React.
+import {statSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {exitCodes, signalExitCode, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
@@ -20,8 +21,22 @@ function clearCiVariables(): void {
 	for (const name of Object.keys(process.env)) if (isCiVariable(name)) delete process.env[name];
 }
 
+function isFolder(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+/** `--source-root DIR` must be a folder: a typo is a usage error, not a stack view that never finds the source. */
+function checkSourceRoot(options: CliOptions): void {
+	if (options.sourceRoot !== undefined && !isFolder(options.sourceRoot)) throw new UsageError(`--source-root ${options.sourceRoot} is not a folder`);
+}
+
 export async function runTui(targetText: string, options: CliOptions, io: {stdin?: Readable; signal?: AbortSignal}): Promise<ExitCode> {
 	const config = resolveConfig(targetText, options);
+	checkSourceRoot(options);
 	clearCiVariables();
 	// Both loaded at once: the first frame waits for the slower.
 	const ui = import('../ui/start.tsx');
@@ -50,6 +65,7 @@ export async function runFleetTui(targetTexts: readonly string[], options: CliOp
 	const configs = targetTexts.map(text => resolveConfig(text, options));
 	if (configs.length > maxFleetTargets)
 		throw new UsageError(`the live view shows at most ${maxFleetTargets} targets; serve more to Prometheus: --metrics-listen 9464`);
+	checkSourceRoot(options);
 	clearCiVariables();
 	const ui = import('../ui/start.tsx');
 	const {createFleetMonitor} = await import('../watch/fleet.ts');
@@ -63,6 +79,7 @@ async function show(ui: Promise<typeof import('../ui/start.tsx')>, store: Monito
 		hideIdle: options.hideIdle,
 		noColor: !options.color,
 		clipboard: options.clipboard,
+		...(options.sourceRoot === undefined ? {} : {sourceRoot: options.sourceRoot}),
 		...(io.signal ? {signal: io.signal} : {}),
 	});
 	// SIGINT/SIGTERM end the TUI like q (screen restored, store stopped), with the shell's code for the signal.

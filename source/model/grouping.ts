@@ -6,7 +6,7 @@ import type {Goroutine} from '../dump/types.ts';
 import type {GroupHistory} from './group-history.ts';
 import type {Place} from './place.ts';
 import type {SiteMember} from './suspects.ts';
-import {mostCommonState, type Group, type GroupBy, type TrackedGoroutine} from './types.ts';
+import {labelGroup, mostCommonState, type Group, type StackGroupBy, type TrackedGoroutine} from './types.ts';
 
 /** One place's members in the current poll. */
 export interface PlaceAcc {
@@ -58,7 +58,7 @@ export function newAcc(place: Place, g: Goroutine): PlaceAcc {
 }
 
 export interface GroupingInput {
-	by: GroupBy;
+	by: StackGroupBy;
 	/** The trends under `by`. */
 	history: GroupHistory;
 	/** A place's count: from the last full dump, or its share of a debug=1 profile read since. */
@@ -174,4 +174,77 @@ function lowerBound(sorted: Float64Array, value: number): number {
 		else hi = mid;
 	}
 	return lo;
+}
+
+/**
+ * The groups under a label grouping (`label:tenant`): one per value of the key, one for the
+ * goroutines without it. Built from this poll's goroutines (a label is per goroutine, not per
+ * place), `places` parallel to them. Counts are the last full dump's (debug=1 carries no labels).
+ */
+export function buildLabelGroups(tracked: readonly TrackedGoroutine[], places: readonly Place[], labelKey: string, history: GroupHistory): Group[] {
+	const merged = new Map<string, {label: string; members: number[]}>();
+	for (let i = 0; i < tracked.length; i++) {
+		const t = tracked[i]!;
+		let entry = merged.get(t.groupKey);
+		if (!entry) {
+			entry = {label: labelGroup(labelKey, t.g.labels).label, members: []};
+			merged.set(t.groupKey, entry);
+		}
+		entry.members.push(i);
+	}
+	const groups: Group[] = [];
+	for (const [key, {label, members}] of merged) {
+		const states: Record<string, number> = {};
+		const ids: number[] = [];
+		let stuck = 0;
+		let leaked = 0;
+		let idle = 0;
+		let minWaitMs = Infinity;
+		let maxWaitMs = 0;
+		let best = members[0]!;
+		for (const i of members) {
+			const t = tracked[i]!;
+			ids.push(t.g.id);
+			states[t.g.state] = (states[t.g.state] ?? 0) + 1;
+			if (t.stuck) stuck++;
+			if (t.g.leaked && !places[i]!.deliberatePark) leaked++;
+			if (t.idle) idle++;
+			minWaitMs = Math.min(minWaitMs, t.waitMs);
+			maxWaitMs = Math.max(maxWaitMs, t.waitMs);
+			if (t.waitMs > tracked[best]!.waitMs) best = i;
+		}
+		const sample = tracked[best]!;
+		const count = members.length;
+		const trend = history.trend(key);
+		groups.push({
+			key,
+			by: `label:${labelKey}`,
+			label,
+			count,
+			states,
+			state: mostCommonState(Object.entries(states), sample.g.state),
+			sample: sample.g,
+			...(sample.where ? {where: sample.where} : {}),
+			ids,
+			minWaitMs: minWaitMs === Infinity ? 0 : minWaitMs,
+			maxWaitMs,
+			history: trend?.history ?? [count],
+			growth: trend?.growth ?? 0,
+			growthPerMin: trend?.growthPerMin ?? 0,
+			// Chosen since the last poll: no change is known yet (not "+count").
+			delta: trend?.delta ?? 0,
+			stuck,
+			leaked,
+			idle: idle === count,
+			stateClass: places[best]!.stateClass,
+		});
+	}
+	return groups;
+}
+
+/** Goroutines per label group, for the label grouping's trends. */
+export function labelCounts(tracked: readonly TrackedGoroutine[]): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const t of tracked) counts.set(t.groupKey, (counts.get(t.groupKey) ?? 0) + 1);
+	return counts;
 }

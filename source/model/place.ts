@@ -8,7 +8,7 @@ import type {CreatedBy, Frame, Goroutine, StackShape} from '../dump/types.ts';
 import {userFrameIndex} from '../dump/user-frame.ts';
 import {benignReason, type BenignReason} from './benign.ts';
 import {Interner} from './intern.ts';
-import type {GroupBy} from './types.ts';
+import type {StackGroupBy} from './types.ts';
 
 export interface Place {
 	readonly id: number;
@@ -40,7 +40,7 @@ export interface Place {
 	/** The parser's stack shape of the last goroutine verified here in full (see stillAtPlace). */
 	repShape: StackShape | undefined;
 	/** Group key under each GroupBy. */
-	readonly keys: Readonly<Record<GroupBy, string>>;
+	readonly keys: Readonly<Record<StackGroupBy, string>>;
 	/**
 	 * The blocking site: the wait (canonical, without qualifiers) + the user frame where it is
 	 * parked. One leak is one site, however many stack variants (callers, creators) reach it.
@@ -173,7 +173,7 @@ export function stackGroupKey(state: string, frames: readonly Frame[], creator: 
 	return `${state}|${frames.map(frameKey).join('|')}|<${creator ? frameKey(creator) : ''}`;
 }
 
-function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<GroupBy, string> {
+function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<StackGroupBy, string> {
 	return {
 		stack: stackGroupKey(state, frames, creator),
 		where: where ? `${where.func} ${where.file}:${where.line}` : `${state} (no frames)`,

@@ -5,7 +5,7 @@
 // Go's goroutineleak profile outranks every heuristic: `(leaked)` goroutines are proven.
 import type {Frame} from '../dump/types.ts';
 import type {Place} from './place.ts';
-import {mostCommonState, type GroupBy, type Suspect} from './types.ts';
+import {mostCommonState, type StackGroupBy, type Suspect} from './types.ts';
 import {canonicalState} from '../dump/classify.ts';
 import {accumulated, judgeSite, primitiveOf, siteLocation, type GrowthStory} from './verdict.ts';
 
@@ -29,7 +29,8 @@ export interface SiteMember {
 export interface SiteOptions {
 	/** LeakProf's count rule: this many goroutines at one site weigh as a pile-up on their own. */
 	leakThreshold: number;
-	by: GroupBy;
+	/** The stack grouping the groupKeys are under (a label grouping maps them after, tracker.ts). */
+	by: StackGroupBy;
 	now: number;
 	/** Epoch-ms from which a stuck member leaving the site clears the growth signal. */
 	recentSince: number;

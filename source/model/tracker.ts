@@ -16,10 +16,20 @@ import {profileShares, stackKey} from './profile-counts.ts';
 import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {TotalsHistory} from './totals-history.ts';
-import {buildGroups, idsAliveIn, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
+import {buildGroups, buildLabelGroups, idsAliveIn, labelCounts, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
 import {compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
 import {rankSites} from './suspects.ts';
-import {compareGroups, GROUP_BYS, type GroupBy, type ModelSnapshot, type TrackedGoroutine} from './types.ts';
+import {
+	compareGroups,
+	GROUP_BYS,
+	labelGroup,
+	labelKeyOf,
+	type GroupBy,
+	type ModelSnapshot,
+	type StackGroupBy,
+	type Suspect,
+	type TrackedGoroutine,
+} from './types.ts';
 
 /**
  * A goroutine's wait is stamped by the first GC after it parked (mgcmark.go sets waitsince)
@@ -79,7 +89,9 @@ export class Tracker implements TrackerLike {
 	 * reading the next slot instead of hashing its id, in memory order.
 	 */
 	private order: Rec[] = [];
-	private readonly histories: Record<GroupBy, GroupHistory>;
+	private readonly histories: Record<StackGroupBy, GroupHistory>;
+	/** Trends of the label groups, recorded while a label grouping is on (keys carry the label key). */
+	private readonly labelHistory: GroupHistory;
 	/** Count history per blocking site (the suspects' key), for the growth story. */
 	private readonly siteHistory: GroupHistory;
 	/** Goroutine ids of the --baseline dump, taken before the workload. */
@@ -127,6 +139,7 @@ export class Tracker implements TrackerLike {
 			creator: new GroupHistory(this.historyLength, windowMs),
 		};
 		this.siteHistory = new GroupHistory(this.historyLength, windowMs);
+		this.labelHistory = new GroupHistory(this.historyLength, windowMs);
 		this.baseline = options.baselineIds;
 		this.totals = new TotalsHistory(this.historyLength);
 	}
@@ -257,17 +270,22 @@ export class Tracker implements TrackerLike {
 			this.totals.record(tracked.length, states, this.poll);
 		}
 
+		// A label grouping keys each goroutine by its labels, not its place.
+		const label = labelKeyOf(this.groupBy);
+		const shown = label === undefined ? tracked : relabel(tracked, label);
+		if (label !== undefined && !input.countsFollow) this.labelHistory.record(labelCounts(shown), at, forgetBefore);
+
 		this.prevCount = tracked.length;
 		this.prevMax = evidence.max;
 		this.lastAt = at;
 		this.lastAccs = accs;
-		this.lastTracked = tracked;
+		this.lastTracked = shown;
 		this.lastPlaces = placesOf;
 		this.lastStates = states;
 		this.lastNew = newIds;
 		this.lastGone = restarted ? [] : goneIds;
 		this.lastRestarted = restarted;
-		this.current = this.build(tracked);
+		this.current = this.build(shown);
 		return this.current;
 	}
 
@@ -299,7 +317,7 @@ export class Tracker implements TrackerLike {
 		let guess = pass.guess;
 		let count = pass.n;
 		let anyMinutes = false;
-		const by = this.groupBy;
+		const by = this.stackBy;
 		const stuckAfterMs = this.stuckAfterMs;
 		const stuckAfterPolls = this.stuckAfterPolls;
 		const periodicTrusted = this.minutesSeen;
@@ -531,9 +549,17 @@ export class Tracker implements TrackerLike {
 		return this.profileCounts?.get(acc) ?? acc.count;
 	}
 
+	/** The stack grouping under the current one (a label grouping's goroutines still have places). */
+	private get stackBy(): StackGroupBy {
+		return labelKeyOf(this.groupBy) === undefined ? (this.groupBy as StackGroupBy) : 'stack';
+	}
+
 	setGroupBy(by: GroupBy): ModelSnapshot {
 		this.groupBy = by;
-		const tracked = this.lastTracked.map((t, i) => ({...t, groupKey: this.lastPlaces[i]!.keys[by]}));
+		const label = labelKeyOf(by);
+		const stackBy = this.stackBy;
+		const tracked =
+			label === undefined ? this.lastTracked.map((t, i) => ({...t, groupKey: this.lastPlaces[i]!.keys[stackBy]})) : relabel(this.lastTracked, label);
 		this.lastTracked = tracked;
 		this.current = this.build(tracked);
 		return this.current;
@@ -547,26 +573,33 @@ export class Tracker implements TrackerLike {
 		this.order = [];
 		for (const key of GROUP_BYS) this.histories[key].clear();
 		this.siteHistory.clear();
+		this.labelHistory.clear();
 		this.leaks = leakMatcher([]);
 		this.minutesSeen = false;
 	}
 
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
 		const countOf = (acc: PlaceAcc): number => this.countOf(acc);
-		const groups = buildGroups(this.lastAccs, {by: this.groupBy, history: this.histories[this.groupBy], countOf});
+		const label = labelKeyOf(this.groupBy);
+		const by = this.stackBy;
+		const groups =
+			label === undefined
+				? buildGroups(this.lastAccs, {by, history: this.histories[by], countOf})
+				: buildLabelGroups(tracked, this.lastPlaces, label, this.labelHistory);
 		groups.sort(compareGroups);
 		// One suspect per blocking site, judged from this poll's members and the sites' histories.
 		const sites = this.siteHistory;
-		const suspects = rankSites(siteMembers(this.lastAccs, countOf), {
+		const ranked = rankSites(siteMembers(this.lastAccs, countOf), {
 			aliveIn: idsAliveIn(this.lastTracked),
 			leakThreshold: this.leakThreshold,
-			by: this.groupBy,
+			by,
 			now: this.lastAt,
 			recentSince: this.lastAt - this.windowMs,
 			baseline: this.baseline !== undefined,
 			growth: site => sites.growthStory(site),
 			growthPerMin: site => sites.trend(site)?.growthPerMin ?? 0,
 		});
+		const suspects = label === undefined ? ranked : suspectsInLabelGroups(ranked, tracked, this.lastPlaces);
 		return {
 			epoch: this.epoch,
 			poll: this.poll,
@@ -583,4 +616,39 @@ export class Tracker implements TrackerLike {
 			restarted: this.lastRestarted,
 		};
 	}
+}
+
+/** The poll's goroutines keyed by one label (`label:tenant`): the labels object is shared per header text, so each is keyed once. */
+function relabel(tracked: readonly TrackedGoroutine[], labelKey: string): TrackedGoroutine[] {
+	const keys = new Map<object | undefined, string>();
+	return tracked.map(t => {
+		let key = keys.get(t.g.labels);
+		if (key === undefined) {
+			key = labelGroup(labelKey, t.g.labels).key;
+			keys.set(t.g.labels, key);
+		}
+		return key === t.groupKey ? t : {...t, groupKey: key};
+	});
+}
+
+/** Under a label grouping, a suspect's groups are the label groups its goroutines are in, largest first. */
+function suspectsInLabelGroups(suspects: readonly Suspect[], tracked: readonly TrackedGoroutine[], places: readonly Place[]): Suspect[] {
+	if (suspects.length === 0) return [];
+	const bySite = new Map<string, Map<string, number>>();
+	for (let i = 0; i < tracked.length; i++) {
+		const site = places[i]!.site;
+		let groups = bySite.get(site);
+		if (!groups) {
+			groups = new Map();
+			bySite.set(site, groups);
+		}
+		const key = tracked[i]!.groupKey;
+		groups.set(key, (groups.get(key) ?? 0) + 1);
+	}
+	return suspects.map(suspect => {
+		const groups = bySite.get(suspect.siteKey);
+		if (!groups) return suspect;
+		const groupKeys = [...groups].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key]) => key);
+		return {...suspect, groupKey: groupKeys[0]!, groupKeys};
+	});
 }

@@ -32,7 +32,27 @@ export interface TrackedGoroutine {
 
 /** What groups can be keyed by, in the order `b` cycles through them; the first is the default. */
 export const GROUP_BYS = ['stack', 'where', 'top', 'creator'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+/** A grouping by the stack itself (every place knows its key under each). */
+export type StackGroupBy = (typeof GROUP_BYS)[number];
+/**
+ * `label:tenant`: by the value of one pprof label key; goroutines without that label are a group
+ * of their own. The live view offers each key the dump carries after the stack groupings.
+ */
+export type LabelGroupBy = `label:${string}`;
+export type GroupBy = StackGroupBy | LabelGroupBy;
+
+/** The label key a grouping is by, or undefined for a stack grouping. */
+export function labelKeyOf(by: GroupBy): string | undefined {
+	return by.startsWith('label:') ? by.slice('label:'.length) : undefined;
+}
+
+/** A group's key and its text under a label grouping: `tenant=acme`, or `no tenant` for the goroutines without one. */
+export function labelGroup(key: string, labels: Readonly<Record<string, string>> | undefined): {key: string; label: string} {
+	const value = labels?.[key];
+	const label = value === undefined ? `no ${key}` : `${key}=${value}`;
+	// The NUL keeps `label:` keys apart from every stack key and from each other (a value may hold anything).
+	return {key: `label:${key}\u0000${value === undefined ? '' : `=${value}`}`, label};
+}
 
 export interface Group {
 	key: string;
@@ -64,6 +84,8 @@ export interface Group {
 	idle: boolean;
 	/** Class of the most common state. */
 	stateClass: StateClass;
+	/** Under a label grouping: what the members share (`tenant=acme`, or `no tenant`). */
+	label?: string;
 }
 
 /** A leak suspect: ONE blocking site (the user frame where goroutines are parked + the wait). */

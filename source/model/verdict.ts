@@ -292,6 +292,66 @@ export function reasonParts(reason: string): {head: string; why: string | undefi
 	return dash < 0 ? {head: reason, why: undefined} : {head: reason.slice(0, dash), why: reason.slice(dash + REASON_DASH.length)};
 }
 
+/**
+ * Each evidence text of evidence() (and judgeSite's draining note, describeGrowth's story) in a few
+ * words, for a column too narrow for the sentence: "likely: creator gone, 12 senders". Kept
+ * beside the texts it shortens; test/verdict-short.test.ts fails when a text has no short form.
+ * '' drops a fragment that only explains the one before it.
+ */
+const SHORT_FORMS: ReadonlyArray<readonly [RegExp, (m: RegExpMatchArray) => string]> = [
+	[/^Go's leak profile proved (it|all|\d+ of \d+) unreachable$/, m => (m[1] === 'it' || m[1] === 'all' ? 'Go proved it' : `Go proved ${m[1]}`)],
+	[/^select \{\} outside main can never wake$/, () => 'select {} never wakes'],
+	[/^a nil channel can never wake$/, () => 'nil chan never wakes'],
+	[/^(\d+) appeared since the baseline and (is|are) still parked$/, m => `${m[1]} since baseline`],
+	[/^(\d+) born while watched stayed parked$/, m => `${m[1]} new stuck`],
+	[/^the functions that started them have returned$/, () => 'creator gone'],
+	[/^(\d+) of (\d+) outlived the function that started them$/, m => `${m[1]}/${m[2]} outlived creator`],
+	[/^so nobody will receive$/, () => ''],
+	[/^parked (\d+)m without waking( \(Go's count\))?$/, m => `parked ${m[1]}m`],
+	[/^waiting for the lock (\d+)m \(Go's count\)$/, m => `lock ${m[1]}m`],
+	[/^(\d+) senders at one site \(LeakProf's rule\)$/, m => `${m[1]} senders`],
+	[/^(\d+) at one site \(LeakProf's rule\)$/, m => `${m[1]} at one site`],
+	[/^born over (\d+) goroutine ids$/, m => `born over ${m[1]} ids`],
+	[/^(waiters )?piling up over (\d+) goroutine ids$/, m => `piling up over ${m[2]} ids`],
+	[/^a send parked in your own code$/, () => 'send in your code'],
+	[/^but stuck members left recently \(draining, not piling up\)$/, () => 'draining'],
+	[/^(\+\d+) (in one burst .* ago|over \d+ polls|in a trickle over .*)$/, m => m[1]!],
+	[/^none for .*$/, () => ''],
+];
+
+/** A fragment of a reason's why in a few words; undefined when no rule knows it. */
+export function shortFragment(fragment: string): string | undefined {
+	for (const [pattern, short] of SHORT_FORMS) {
+		const m = fragment.match(pattern);
+		if (m) return short(m);
+	}
+	return undefined;
+}
+
+/**
+ * The verdict in a few words, from its one sentence: "likely: creator gone, 12 senders". The
+ * same facts as the reason (never another judgement), for where the reason cannot fit; a fragment
+ * no rule knows is kept as it is.
+ */
+export function shortReason(reason: string): string {
+	const {head, why} = reasonParts(reason);
+	const tier = head.split(' ', 1)[0]!;
+	return why === undefined ? tier : `${tier}: ${shortWhy(why)}`;
+}
+
+/** A reason's why (after the dash) in a few words: "creator gone, 12 senders". */
+export function shortWhy(why: string): string {
+	return whyFragments(why)
+		.map(fragment => shortFragment(fragment) ?? fragment)
+		.filter(text => text !== '')
+		.join(', ');
+}
+
+/** The why's fragments: its reasons (`; `) and their parts (`, `), a comma inside parentheses kept. */
+export function whyFragments(why: string): string[] {
+	return why.split(/; |, (?![^(]*\))/);
+}
+
 /** The verdict for a site, or undefined when it is not leak-shaped enough to mention. */
 export function judgeSite(f: SiteFacts): Verdict | undefined {
 	const all = evidence(f);

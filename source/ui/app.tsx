@@ -6,13 +6,12 @@ import {useCallback, useMemo, useRef, useState} from 'react';
 import {osc52} from '../text/osc52.ts';
 import type {GroupBy} from '../model/types.ts';
 import type {MonitorStore} from '../watch/types.ts';
-import {emptyListText, headerHeight, headerLines, keysLine, statusLine} from '../view/chrome.ts';
+import {emptyListText, headerHeight, headerLines, keysLine, membersLabel, statusLine} from '../view/chrome.ts';
 import {keyIntent, pasteActions, splitBurst, splitMeta, type KeyLike} from '../view/keymap.ts';
-import {currentListKind, currentView, initialUiState, listRows, reduce, selectedText, stackContent, type Env} from '../view/reducer.ts';
-import {createSelector, groupWhere} from '../view/select.ts';
-import {fileLine, shortFunc} from '../view/frames.ts';
+import {currentListKind, currentView, editFrame, initialUiState, listRows, reduce, selectedText, stackContent, stackFrame, type Env} from '../view/reducer.ts';
+import {createSelector} from '../view/select.ts';
+import {shortFunc} from '../view/frames.ts';
 import {entryFunc} from '../model/creator-tree.ts';
-import {visible} from '../text/sanitize.ts';
 import type {Action, ListKind, UiState} from '../view/types.ts';
 import {GoroutineList, GroupList, TreeList} from './list-views.tsx';
 import {Line} from './lines.tsx';
@@ -22,6 +21,9 @@ import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
 import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawGoroutines, fleetRows} from '../view/fleet.ts';
+import {useEditor} from './use-editor.ts';
+import {useSourceText} from './use-source.ts';
+import {SourceFiles} from '../watch/source-files.ts';
 
 export interface AppProps {
 	store: MonitorStore;
@@ -37,6 +39,8 @@ export interface AppProps {
 	clock?: () => number;
 	/** --clipboard: `y` also copies to the terminal clipboard (OSC 52), when stdout is a terminal. */
 	clipboard?: boolean;
+	/** --source-root: where the build's source files are on this machine (stack view, `e`). */
+	sourceRoot?: string;
 }
 
 /** Below this the layout cannot show a useful list: say so instead of drawing garbage. */
@@ -45,7 +49,7 @@ export const minRows = 12;
 
 const defaultClock = () => Date.now();
 
-export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock, clipboard = false}: AppProps) {
+export function App({store, initialGroupBy, hideIdle, noColor = false, initialView, clock = defaultClock, clipboard = false, sourceRoot}: AppProps) {
 	const state = useMonitor(store);
 	const {columns, rows} = useWindowSize();
 	const [select] = useState(createSelector);
@@ -71,6 +75,10 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const env: Env = fleet
 		? {model, raw: fleetRawGoroutines(fleet, ui), bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
 		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
+	// The open stack's source lines: read outside the view, handed to it as data.
+	const [sources] = useState(() => new SourceFiles(sourceRoot));
+	const shown = currentView(ui);
+	env.source = useSourceText(sources, shown.kind === 'stack' ? stackFrame(shown, env)?.file : undefined);
 	const envRef = useRef(env);
 	envRef.current = env;
 
@@ -96,15 +104,19 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		};
 	}, [clipboard, stdout]);
 	const run = useStoreCommands(store, state, groupBy, setGroupBy, dispatch, listKindNow, selectionNow, copy);
+	const editFrameNow = useCallback(() => editFrame(uiRef.current, envRef.current), []);
+	const say = useCallback((text: string) => dispatch({type: 'message', text}), [dispatch]);
+	const edit = useEditor(sources, editFrameNow, say);
 
 	const handleKey = useCallback(
 		(input: string, key: KeyLike) => {
 			const intent = keyIntent(input, key, uiRef.current);
 			if (!intent) return;
-			if ('command' in intent) run(intent.command);
-			else dispatch(intent.action);
+			if (!('command' in intent)) dispatch(intent.action);
+			else if (intent.command === 'edit') edit();
+			else run(intent.command);
 		},
-		[run, dispatch],
+		[run, dispatch, edit],
 	);
 
 	const handleInput = useCallback(
@@ -222,9 +234,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		position = listPosition(list);
 		gone = list.gone;
 		if (view.group !== undefined) {
-			const group = select.groupsByKey(model).get(view.group);
-			const frame = group ? groupWhere(group) : undefined;
-			groupLabel = group ? `group: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim() : 'group gone';
+			groupLabel = membersLabel(select.followGroup(model, view.group, view.groupBy, view.anchors), view.groupBy);
 		}
 		if (view.node !== undefined) {
 			const node = select.treeNode(model, ui, view.node);
@@ -234,6 +244,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 		body = (
 			<GoroutineList
 				idDigits={select.idDigits(model)}
+				labels={select.anyLabels(model)}
 				visible={visibleRows(list, listRows(bodyRows))}
 				top={list.top}
 				index={list.index}

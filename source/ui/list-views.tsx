@@ -29,10 +29,12 @@ interface ListProps<T> {
 	idDigits?: number;
 	/** Several targets: each goroutine's target, each group's count per target. */
 	fleet?: FleetRows | undefined;
+	/** Some goroutine carries pprof labels: a wide list shows them in a column. */
+	labels?: boolean;
 }
 
-export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits, fleet}: ListProps<TrackedGoroutine>) {
-	const cols = fleet ? fleetGoroutineColumns(width, fleet, idDigits) : goroutineColumns(width, idDigits);
+export function GoroutineList({visible, top, index, height, width, suspects, noColor, empty, idDigits, fleet, labels}: ListProps<TrackedGoroutine>) {
+	const cols = fleet ? fleetGoroutineColumns(width, fleet, idDigits, labels) : goroutineColumns(width, idDigits, labels);
 	return (
 		<Body height={height}>
 			<Text bold wrap="truncate">

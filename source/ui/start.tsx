@@ -17,6 +17,8 @@ export interface TuiOptions {
 	initialView?: ListKind;
 	/** --clipboard: `y` also copies to the terminal clipboard (OSC 52). */
 	clipboard?: boolean;
+	/** --source-root: where the build's sources are on this machine. */
+	sourceRoot?: string;
 	/** Default process.stdout / process.stdin. */
 	stdout?: NodeJS.WriteStream;
 	stdin?: NodeJS.ReadStream;
@@ -38,6 +40,7 @@ export async function startTui(store: MonitorStore, options: TuiOptions = {}): P
 			noColor={options.noColor ?? (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '')}
 			{...(options.initialView ? {initialView: options.initialView} : {})}
 			clipboard={options.clipboard ?? false}
+			{...(options.sourceRoot === undefined ? {} : {sourceRoot: options.sourceRoot})}
 		/>,
 		{
 			stdout,

@@ -6,6 +6,7 @@ import type {GroupBy} from '../model/types.ts';
 import type {MonitorState, MonitorStore} from '../watch/types.ts';
 import {nextGroupBy, nextInterval, type Command} from '../view/keymap.ts';
 import {fullDumpPrompt, groupByNotice} from '../view/chrome.ts';
+import {labelKeys} from '../view/select.ts';
 import type {Action, ListKind} from '../view/types.ts';
 
 /** How long a first `D` over the budget waits for the second. */
@@ -71,7 +72,7 @@ export function useStoreCommands(
 					return;
 				}
 				case 'groupBy': {
-					const by = nextGroupBy(groupByRef.current);
+					const by = nextGroupBy(groupByRef.current, labelKeys(stateRef.current.model?.goroutines ?? []));
 					groupByRef.current = by;
 					setGroupBy(by);
 					control.setGroupBy(by);

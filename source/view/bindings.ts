@@ -7,7 +7,7 @@ import {DUMP_FOLDER} from '../watch/dump-folder.ts';
 import {goroutineSorts, type Action, type Nav} from './types.ts';
 
 /** Things a key asks of the store (the poller) or the process rather than of the UI state. */
-export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'yank' | 'groupBy';
+export type Command = 'quit' | 'pause' | 'refresh' | 'fullDump' | 'slower' | 'faster' | 'write' | 'yank' | 'groupBy' | 'edit';
 
 export type Intent = {action: Action} | {command: Command} | undefined;
 
@@ -161,6 +161,15 @@ export const bindings: readonly Binding[] = [
 	},
 	{keys: ['0'], does: 'all states again', in: lists, intent: act({type: 'clearStates'})},
 	{
+		keys: ['e'],
+		does: 'open the blocking line in $VISUAL/$EDITOR (--source-root maps it)',
+		short: 'edit',
+		section: 'Open',
+		in: lists,
+		intent: cmd('edit'),
+		footer: {goroutines: {tier: 3}, members: {tier: 3}, groups: {tier: 3}, stack: {tier: 1}, groupStack: {tier: 1}},
+	},
+	{
 		keys: ['c'],
 		does: 'the parent goroutine (in a stack)',
 		short: 'parent',
@@ -189,7 +198,7 @@ export const bindings: readonly Binding[] = [
 	},
 	{
 		keys: ['b'],
-		does: `group by the next key (${GROUP_BYS.join(' → ')})`,
+		does: `group by the next key (${GROUP_BYS.join(' → ')} → each label)`,
 		short: 'group-by',
 		section: 'Views',
 		in: lists,

@@ -1,12 +1,14 @@
 // The header and footer as plain lines: poll status, totals, per-state counts (numbered, they are
 // the 1–9 state filter), errors with a retry countdown; the active sort/filters and the keys.
-import type {ModelSnapshot} from '../model/types.ts';
+import type {Group, ModelSnapshot} from '../model/types.ts';
 import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {formatBytes, formatDuration, formatPause, formatShare} from '../text/units.ts';
 import {frozenShare} from '../fetch/budget.ts';
 import {formatCount, formatDelta, sparkline, truncateEnd, truncateMiddle} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {bindings, footerCell, sections, shownKeys, type FooterPlace} from './bindings.ts';
+import {fileLine, shortFunc} from './frames.ts';
+import {groupWhere} from './select.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
 
@@ -275,7 +277,7 @@ export function statusLine(input: StatusInput): ChromeLine {
 	else if (input.view.kind === 'tree') parts.push('tree by creator');
 	else if (input.groupLabel) parts.push(input.groupLabel);
 	if (input.view.kind === 'goroutines' || input.view.kind === 'groups') parts.push(sortLabel(ui, input.listKind));
-	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${input.groupBy}`);
+	if ((input.listKind === 'groups' || input.view.kind === 'tree') && input.groupBy) parts.push(`by ${groupByText(input.groupBy)}`);
 	if (input.target !== undefined) parts.push(`target ${visible(input.target)}`);
 	if (ui.states.length > 0) parts.push(`states: ${ui.states.map(visible).join(', ')}`);
 	if (ui.query !== '') parts.push(`filter "${ui.query}"`);
@@ -299,7 +301,25 @@ export function statusLine(input: StatusInput): ChromeLine {
  * does the change need a word.
  */
 export function groupByNotice(by: string, listKind: ListKind): string | undefined {
-	return listKind === 'groups' ? undefined : `grouping by ${by} (Tab shows the groups)`;
+	return listKind === 'groups' ? undefined : `grouping by ${groupByText(by)} (Tab shows the groups)`;
+}
+
+/**
+ * A group's members list, in the status line: `group tenant=acme: chan receive at main.worker
+ * worker.go:41`. After `b` the list follows its goroutines into their group under the new key,
+ * and says so (`group (now by where): …`); `group gone` when none of them is left.
+ */
+export function membersLabel(group: Group | undefined, openedBy: string | undefined): string {
+	if (!group) return 'group gone';
+	const frame = groupWhere(group);
+	const label = group.label === undefined ? '' : ` ${visible(group.label)}`;
+	const regrouped = openedBy !== undefined && group.by !== openedBy ? ` (now by ${groupByText(group.by)})` : '';
+	return `group${label}${regrouped}: ${visible(group.state)} at ${shortFunc(frame?.func ?? '')} ${fileLine(frame)}`.trim();
+}
+
+/** A grouping as the status line says it: `stack`, `where`, … or `label tenant` (for `label:tenant`). */
+export function groupByText(by: string): string {
+	return by.startsWith('label:') ? `label ${visible(by.slice('label:'.length))}` : by;
 }
 
 /** Which footer a view (or the overlay over it) shows. */

@@ -244,8 +244,8 @@ function splice(text: string, at: number, cell: string): string {
 
 const markWidth = 3;
 
-export function fleetGoroutineColumns(width: number, rows: FleetRows, idDigits?: number): GoroutineColumns {
-	return goroutineColumns(width - targetWidth(rows) - 1, idDigits);
+export function fleetGoroutineColumns(width: number, rows: FleetRows, idDigits?: number, labels?: boolean): GoroutineColumns {
+	return goroutineColumns(width - targetWidth(rows) - 1, idDigits, labels);
 }
 
 export function fleetGoroutineHeader(cols: GoroutineColumns, rows: FleetRows): string {

@@ -105,25 +105,18 @@ export function formatCount(n: number): string {
 const bars = '▁▂▃▄▅▆▇█';
 
 /**
- * The last `width` values as block characters, scaled between their min and max (a flat series
- * draws a flat low line). Fewer values than `width` give a shorter line.
+ * The last `width` values as block characters, scaled from zero to their max: ONE rule for every
+ * trend gmon draws (the header's total and each group's TREND), so the same steady count looks the
+ * same everywhere (full height), 3 → 4 does not look like a leak taking off, and 0 → 12 does. The
+ * small moves a zero-based scale hides are in the Δ beside each sparkline. Fewer values than
+ * `width` give a shorter line; all zeros draw the floor.
  */
-export function sparkline(values: readonly number[], width: number, options: {fromZero?: boolean} = {}): string {
+export function sparkline(values: readonly number[], width: number): string {
 	if (width <= 0 || values.length === 0) return '';
 	const recent = values.length > width ? values.slice(values.length - width) : values;
-	// The total trend scales min..max so 10,000 → 10,050 still shows; a group's count scales
-	// from zero so 3 → 4 does not look like a leak taking off, and 0 → 12 does.
-	let min = options.fromZero ? 0 : Infinity;
-	let max = -Infinity;
-	for (const v of recent) {
-		if (v < min) min = v;
-		if (v > max) max = v;
-	}
-	const span = max - min;
+	let max = 0;
+	for (const v of recent) if (v > max) max = v;
 	let out = '';
-	for (const v of recent) {
-		const level = span === 0 ? 0 : Math.round(((v - min) / span) * (bars.length - 1));
-		out += bars[level];
-	}
+	for (const v of recent) out += bars[max <= 0 ? 0 : Math.round((Math.max(0, v) / max) * (bars.length - 1))];
 	return out;
 }

@@ -110,10 +110,11 @@ export function splitMeta(input: string, key: KeyLike): KeyEvent[] {
 	];
 }
 
-/** `b`: the next group-by key. */
-export function nextGroupBy(current: GroupBy | undefined): GroupBy {
-	const i = GROUP_BYS.indexOf(current ?? GROUP_BYS[0]);
-	return GROUP_BYS[(i + 1) % GROUP_BYS.length]!;
+/** `b`: the next group-by key: the stack groupings, then each pprof label key the dump carries (`label:tenant`). */
+export function nextGroupBy(current: GroupBy | undefined, labelKeys: readonly string[] = []): GroupBy {
+	const order: GroupBy[] = [...GROUP_BYS, ...labelKeys.map(key => `label:${key}` as const)];
+	const i = order.indexOf(current ?? GROUP_BYS[0]);
+	return order[(i + 1) % order.length]!;
 }
 
 /** `+`/`-`: the interval steps, so a few presses cover 250 ms to a minute. */

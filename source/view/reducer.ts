@@ -1,13 +1,14 @@
 // The UI reducer: every key press becomes one of these intents. Pure: the current model and
 // the screen size come in as `env`, so the same (state, action, env) always gives the same state.
-import type {Goroutine} from '../dump/types.ts';
-import type {ModelSnapshot} from '../model/types.ts';
+import type {Frame, Goroutine} from '../dump/types.ts';
+import type {Group, ModelSnapshot, TrackedGoroutine} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
 import {helpMaxScroll} from './chrome.ts';
 import {truncateEnd} from './format.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import type {FrameSource, SourceText} from './source-lines.ts';
 import {
 	defaultDesc,
 	goroutineSorts,
@@ -39,6 +40,8 @@ export interface Env {
 	targets?: number;
 	/** Several targets: which of them a goroutine runs on or a group is found on, for the stack view. */
 	onTargets?: (target: StackView['target']) => string | undefined;
+	/** The open stack's blocking frame's file, as the UI's reader has it (stackFrame says which file). */
+	source?: SourceText | undefined;
 }
 
 /** Rows a list shows: the body minus its column header. */
@@ -91,6 +94,35 @@ function withArgs(g: Goroutine, env: Env): Goroutine | undefined {
 	return raw && sameFrames(raw, g) ? raw : undefined;
 }
 
+/** What a stack view shows: the goroutine (live, else as last seen) or the group (followed across `b`). */
+function stackSubject(view: StackView, env: Env): {t: TrackedGoroutine; live: boolean} | {group: Group; live: boolean} | undefined {
+	if (view.target.type === 'goroutine') {
+		const live = env.select.goroutineById(env.model, view.target.id);
+		const t = live ?? (view.last && 'g' in view.last ? view.last : undefined);
+		return t ? {t, live: live !== undefined} : undefined;
+	}
+	const live = followedGroup(view, env);
+	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
+	return group ? {group, live: live !== undefined} : undefined;
+}
+
+/**
+ * The frame whose source a stack view shows and `e` opens: where the goroutine (or the group) is
+ * blocked in the user's own code, else its top frame. Undefined when it has no file.
+ */
+export function stackFrame(view: StackView, env: Env): Frame | undefined {
+	const subject = stackSubject(view, env);
+	if (!subject) return undefined;
+	const frame = 't' in subject ? (subject.t.where ?? subject.t.g.frames[0]) : (subject.group.where ?? subject.group.sample.frames[0]);
+	return frame?.file ? frame : undefined;
+}
+
+/** The source to show under the blocking frame, when the UI has read that frame's file. */
+function frameSource(view: StackView, env: Env): {source: FrameSource} | Record<string, never> {
+	const frame = env.source ? stackFrame(view, env) : undefined;
+	return frame && env.source?.file === frame.file ? {source: {frame, text: env.source}} : {};
+}
+
 /** The stack view's lines, or undefined when there is nothing to show. */
 export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
 	const content = stackLinesOf(view, env);
@@ -102,25 +134,32 @@ export function stackContent(view: StackView, env: Env): {lines: Line[]; gone: b
 
 function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean} {
 	const {model, select, columns} = env;
-	if (view.target.type === 'goroutine') {
-		const live = select.goroutineById(model, view.target.id);
-		const t = live ?? (view.last && 'g' in view.last ? view.last : undefined);
-		if (!t) return {lines: [], gone: true};
+	const subject = stackSubject(view, env);
+	if (!subject) return {lines: [], gone: true};
+	if ('t' in subject) {
+		const {t} = subject;
 		const raw = withArgs(t.g, env);
 		const shown = raw ? {...t, g: raw} : t;
 		const suspect = select.suspectsByKey(model).get(t.groupKey);
 		return {
-			lines: goroutineStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, noLabels: !select.anyLabels(model), ...(suspect ? {suspect} : {})}),
-			gone: !live,
+			lines: goroutineStackLines(shown, columns, {
+				gone: !subject.live,
+				argsKept: raw !== undefined,
+				noLabels: !select.anyLabels(model),
+				...(suspect ? {suspect} : {}),
+				...frameSource(view, env),
+			}),
+			gone: !subject.live,
 		};
 	}
-	const live = select.groupsByKey(model).get(view.target.key);
-	const group = live ?? (view.last && 'key' in view.last ? view.last : undefined);
-	if (!group) return {lines: [], gone: true};
+	const {group} = subject;
 	const raw = withArgs(group.sample, env);
 	const shown = raw ? {...group, sample: raw} : group;
 	const suspect = select.suspectsByKey(model).get(group.key);
-	return {lines: groupStackLines(shown, columns, {gone: !live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {})}), gone: !live};
+	return {
+		lines: groupStackLines(shown, columns, {gone: !subject.live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {}), ...frameSource(view, env)}),
+		gone: !subject.live,
+	};
 }
 
 function replaceTop(state: UiState, view: View): UiState {
@@ -222,6 +261,30 @@ function navigate(state: UiState, nav: Nav, env: Env): UiState {
 	return replaceTop(rest, {...resolved, sel});
 }
 
+/**
+ * The stack the keys `y` and `e` act on: the open stack, or the stack of the selected goroutine or
+ * group (a tree node: its group, or its one goroutine). Undefined when nothing is selected.
+ */
+function selectedStack(state: UiState, env: Env): StackView | undefined {
+	const view = currentView(state);
+	if (view.kind === 'stack') return view;
+	const {view: resolved} = resolvedList(state, view, env);
+	const key = resolved.sel.key;
+	if (key === undefined) return undefined;
+	if (resolved.kind === 'goroutines') return {kind: 'stack', target: {type: 'goroutine', id: Number(key)}, scroll: 0};
+	if (resolved.kind === 'groups') return {kind: 'stack', target: {type: 'group', key}, scroll: 0};
+	const node = env.select.treeNode(env.model, state, key);
+	if (node?.ids.length === 1) return {kind: 'stack', target: {type: 'goroutine', id: node.ids[0]!}, scroll: 0};
+	if (node?.groupKey !== undefined) return {kind: 'stack', target: {type: 'group', key: node.groupKey}, scroll: 0};
+	return undefined;
+}
+
+/** `e`: the frame to open in the editor (the blocking frame of the open or selected stack), if it has a file. */
+export function editFrame(state: UiState, env: Env): Frame | undefined {
+	const stack = selectedStack(state, env);
+	return stack ? stackFrame(stack, env) : undefined;
+}
+
 /** Wide enough that `y` never cuts a path or function name to fit a pane. */
 const textColumns = 400;
 
@@ -231,21 +294,7 @@ const textColumns = 400;
  * visible), with a file name for it. Undefined when nothing is selected.
  */
 export function selectedText(state: UiState, env: Env): {name: string; text: string} | undefined {
-	const view = currentView(state);
-	let stack: StackView | undefined;
-	if (view.kind === 'stack') stack = view;
-	else {
-		const {view: resolved} = resolvedList(state, view, env);
-		const key = resolved.sel.key;
-		if (key === undefined) return undefined;
-		if (resolved.kind === 'goroutines') stack = {kind: 'stack', target: {type: 'goroutine', id: Number(key)}, scroll: 0};
-		else if (resolved.kind === 'groups') stack = {kind: 'stack', target: {type: 'group', key}, scroll: 0};
-		else {
-			const node = env.select.treeNode(env.model, state, key);
-			if (node?.ids.length === 1) stack = {kind: 'stack', target: {type: 'goroutine', id: node.ids[0]!}, scroll: 0};
-			else if (node?.groupKey !== undefined) stack = {kind: 'stack', target: {type: 'group', key: node.groupKey}, scroll: 0};
-		}
-	}
+	const stack = selectedStack(state, env);
 	if (!stack) return undefined;
 	const {lines} = stackContent(stack, {...env, columns: textColumns});
 	if (lines.length === 0) return undefined;
@@ -263,7 +312,10 @@ function enter(state: UiState, env: Env): UiState {
 	if (state.overlay === 'states') return togglePicked(state, env);
 	if (view.kind === 'stack') {
 		// Enter on a group's stack opens its members, as Enter on the group row does.
-		if (view.target.type === 'group') return push(state, {kind: 'goroutines', group: view.target.key, sel: {index: 0, top: 0}});
+		if (view.target.type === 'group') {
+			const group = followedGroup(view, env);
+			return group ? push(state, membersView(group)) : {...state, message: 'the group is gone'};
+		}
 		return state;
 	}
 	const {view: resolved} = resolvedList(state, view, env);
@@ -288,7 +340,24 @@ function enter(state: UiState, env: Env): UiState {
 	}
 	const group = env.select.groupsByKey(env.model).get(key);
 	if (!group) return here;
-	return push(here, {kind: 'goroutines', group: key, sel: {index: 0, top: 0}});
+	return push(here, membersView(group));
+}
+
+/** How many of a group's goroutines its members list keeps, to find the group again after `b`. */
+const anchorCount = 16;
+
+/** The members list of a group, with what it needs to follow the group when `b` regroups. */
+function membersView(group: Group): GoroutinesView {
+	const anchors = [group.sample.id, ...group.ids.slice(0, anchorCount)];
+	return {kind: 'goroutines', group: group.key, groupBy: group.by, anchors, sel: {index: 0, top: 0}};
+}
+
+/** A group stack view's group now: by its key, or after `b` the group that holds its goroutines. */
+export function followedGroup(view: StackView, env: Env): Group | undefined {
+	if (view.target.type !== 'group') return undefined;
+	const last = view.last && 'key' in view.last ? view.last : undefined;
+	const anchors = last ? [last.sample.id, ...last.ids.slice(0, anchorCount)] : undefined;
+	return env.select.followGroup(env.model, view.target.key, last?.by, anchors);
 }
 
 function openGroupStack(state: UiState, env: Env): UiState {

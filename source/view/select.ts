@@ -59,7 +59,20 @@ function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R 
 export function groupSearchText(group: Group): string {
 	const frame = groupWhere(group);
 	const file = frame?.file ? `${baseName(frame.file)}:${frame.line}` : '';
-	return `${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+	return `${group.label === undefined ? '' : `${group.label} `}${group.state} ${frame?.func ?? ''} ${file} ${group.sample.createdBy?.func ?? ''}`;
+}
+
+/** The pprof label keys the goroutines carry, sorted (each shared labels object read once): what `b` can group by. */
+export function labelKeys(goroutines: readonly TrackedGoroutine[]): string[] {
+	const seen = new Set<object>();
+	const keys = new Set<string>();
+	for (const t of goroutines) {
+		const labels = t.g.labels;
+		if (!labels || seen.has(labels)) continue;
+		seen.add(labels);
+		for (const key of Object.keys(labels)) keys.add(key);
+	}
+	return [...keys].sort();
 }
 
 function compareText(a: string, b: string): number {
@@ -204,6 +217,11 @@ export interface Selector {
 	goroutineById(model: ModelSnapshot | undefined, id: number): TrackedGoroutine | undefined;
 	/** The parser's own goroutine `id` (with args) from the dump's list, if it is there. */
 	rawGoroutine(raw: readonly Goroutine[] | undefined, id: number): Goroutine | undefined;
+	/**
+	 * The group `key` names, or after `b` regrouped (the grouping is no longer `by`) the group that
+	 * now holds one of `anchors` (goroutines of the old group): the same goroutines under the new key.
+	 */
+	followGroup(model: ModelSnapshot | undefined, key: string, by?: string, anchors?: readonly number[]): Group | undefined;
 	/** Whether any goroutine of the dump carries pprof labels (the stack view says when none does). */
 	anyLabels(model: ModelSnapshot | undefined): boolean;
 	/** Digits of the largest goroutine id, so the ID column is as wide as it needs. */
@@ -330,15 +348,30 @@ export function createSelector(): Selector {
 		return order;
 	});
 
+	const followGroup = (model: ModelSnapshot | undefined, key: string, by?: string, anchors?: readonly number[]): Group | undefined => {
+		const byKey = groupsByKey(model?.groups ?? noGroups);
+		const found = byKey.get(key);
+		const now = model?.groups[0]?.by;
+		if (found || by === undefined || now === undefined || now === by || !anchors) return found;
+		const ids = byId(model?.goroutines ?? noGoroutines);
+		for (const id of anchors) {
+			const moved = ids.get(id)?.groupKey;
+			if (moved !== undefined) return byKey.get(moved);
+		}
+		return undefined;
+	};
+
 	return {
 		fuzzy,
+		followGroup,
 		goroutines(model, ui, view, viewport) {
 			const all = model?.goroutines ?? noGoroutines;
 			const groups = model?.groups ?? noGroups;
 			const sort = ui.sort.goroutines;
 			const sorted = sortedGoroutines(all, sort.key, sort.desc, groups, model?.suspects ?? noSuspects);
 			const only = view.node === undefined ? undefined : nodeMembers(treeIndex(rootsOf(model, ui)).get(view.node));
-			const items = filteredGoroutines(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, view.group, only);
+			const group = view.group === undefined ? undefined : (followGroup(model, view.group, view.groupBy, view.anchors)?.key ?? view.group);
+			const items = filteredGoroutines(sorted, groups, ui.states.join('\u0000'), ui.hideIdle, ui.query, group, only);
 			const {index, top, found} = resolve(items, findGoroutine(items, view.sel.key, view.sel.index), view.sel, viewport);
 			const key = view.sel.key;
 			const gone = !found && key !== undefined && model && !byId(all).has(Number(key)) ? `goroutine ${key}` : undefined;

@@ -10,6 +10,7 @@ import {createdByText} from './frames.ts';
 import {formatDelta, truncateEnd, truncateMiddle, wrapWords} from './format.ts';
 import {visible} from '../text/sanitize.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import {isSourceFrame, sourceLines, type FrameSource} from './source-lines.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
 
@@ -39,12 +40,18 @@ function frameLines(frame: Frame, width: number, argsKept = true): Line[] {
 	];
 }
 
-function stackLines(g: Goroutine, width: number, argsKept: boolean): Line[] {
+function stackLines(g: Goroutine, width: number, argsKept: boolean, source?: FrameSource): Line[] {
 	const lines: Line[] = [];
 	if (g.unavailable) lines.push({text: 'stack unavailable (running on another thread)', tone: 'dim'});
+	let sourceShown = false;
 	g.frames.forEach((frame, i) => {
 		if (g.elided && g.elided.at === i) lines.push(elisionLine(g));
 		lines.push(...frameLines(frame, width, argsKept));
+		// The blocking frame's own code, under its file:line.
+		if (!sourceShown && isSourceFrame(frame, source)) {
+			sourceShown = true;
+			lines.push(...sourceLines(source!, width));
+		}
 	});
 	if (g.elided && g.elided.at >= g.frames.length) lines.push(elisionLine(g));
 	if (g.truncated) lines.push({text: '…the dump was cut off here', tone: 'warn'});
@@ -86,6 +93,8 @@ export interface StackOptions {
 	argsKept?: boolean;
 	/** No goroutine of the dump carries pprof labels: say why the view shows none. */
 	noLabels?: boolean;
+	/** The blocking frame's source file (or that it is not readable here), shown under that frame. */
+	source?: FrameSource;
 }
 
 function labelsText(labels: Record<string, string> | undefined): string {
@@ -115,7 +124,7 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
-	lines.push(...stackLines(g, width, argsKept));
+	lines.push(...stackLines(g, width, argsKept, options.source));
 	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1:
 	// say so once, under the stack, rather than leave people wondering where theirs went.
 	if (options.noLabels) lines.push({text: truncateEnd('no pprof labels here: Go 1.27 prints them, 1.26 with GODEBUG=tracebacklabels=1', width), tone: 'dim'});
@@ -153,6 +162,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		tone: 'title',
 	});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});
+	if (group.label !== undefined) lines.push({text: truncateEnd(`label group: ${visible(group.label)}`, width), tone: 'accent'});
 	const states = Object.entries(group.states)
 		.map(([state, n]) => `${visible(state)} ${n}`)
 		.join(', ');
@@ -169,7 +179,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${goroutineNumber(group.sample.id)} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `shared stack (goroutine ${goroutineNumber(group.sample.id)}):`, tone: 'accent'});
-	lines.push(...stackLines(group.sample, width, argsKept));
+	lines.push(...stackLines(group.sample, width, argsKept, options.source));
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `members (${group.ids.length}):`, tone: 'accent'});
 	lines.push(...idLines(group.ids, width));

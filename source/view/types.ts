@@ -33,6 +33,12 @@ export interface GoroutinesView {
 	kind: 'goroutines';
 	/** Only the members of this group (opened with Enter from the group list). */
 	group?: string;
+	/**
+	 * The grouping `group` was keyed under and some of its members: after `b` regroups, the old key
+	 * names no group, yet nothing is gone; the group that now holds these goroutines is the same one.
+	 */
+	groupBy?: string;
+	anchors?: readonly number[];
 	/** Only the goroutines of this node of the tree by creator (its key; opened with Enter in the tree). */
 	node?: string;
 	sel: Selection;

@@ -346,6 +346,43 @@ test('b regroups the group list: the selection follows its goroutines to the new
 	assert.match(r.frame(), /group is gone; kept your place/);
 });
 
+test("b in a group's members list (or its stack) follows the goroutines into their new group; nothing is called gone", async t => {
+	const s = store();
+	const r = await renderTty(<App store={s} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.tab, keys.enter);
+	assert.match(r.frame(), /group: chan send at main\.\(\*Server\)\.publish/);
+	const memberRows = () => r.lines().filter(line => /^[ ?!●+>]{3} *\d+ chan send/.test(line)).length;
+	const members = memberRows();
+	assert.ok(members > 1);
+	await r.press('b');
+	const before = s.getState().model!;
+	const where = (t: (typeof before.goroutines)[number]) => (t.g.state === 'chan send' ? 'where:publish' : 'where:serve');
+	s.setModel(
+		snapshot(
+			before.goroutines.map(t => ({...t, groupKey: where(t)})),
+			{by: 'where', totalHistory: before.totalHistory},
+		),
+	);
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /gone/);
+	assert.match(r.frame(), /group \(now by where\): chan send at main\.\(\*Server\)\.publi/);
+	assert.equal(memberRows(), members, 'the same goroutines, listed under the new key');
+	// The group's stack, opened before `b`, follows too.
+	await r.press(keys.escape, 'v');
+	assert.match(r.frame(), /shared stack/);
+	await r.press('b');
+	s.setModel(
+		snapshot(
+			before.goroutines.map(t => ({...t, groupKey: `top:${t.g.state}`})),
+			{by: 'top', totalHistory: before.totalHistory},
+		),
+	);
+	await r.settle();
+	assert.doesNotMatch(r.frame(), /GONE/);
+	assert.match(r.frame(), /group of \d+ · chan send/);
+});
+
 test('in a 60x15 pane the state counts (the 1–9 filter keys) stay on the header: the totals give up their sparkline and extras first', async t => {
 	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 60, rows: 15});
 	t.after(() => r.unmount());
@@ -472,12 +509,14 @@ test('the stack view scrolls, and keeps showing a goroutine that has gone, marke
 	t.after(() => r.unmount());
 	await r.press(keys.enter);
 	assert.match(r.frame(), /goroutine 5 \[chan receive\]/);
-	assert.match(r.frame(), /lines 1–19\/44/);
+	// 44 lines, and one more once the reader has found /app/deep.go is not on this machine (it says so).
+	for (const until = Date.now() + 5000; !/lines 1–19\/45/.test(r.frame()) && Date.now() < until; ) await r.settle();
+	assert.match(r.frame(), /lines 1–19\/45/);
 	await r.press('G');
 	assert.match(r.frame(), /main\.level19\(/);
 	assert.doesNotMatch(r.frame(), /goroutine 5 \[/);
 	await r.press(keys.ctrlU);
-	assert.match(r.frame(), /lines 17–35\/44/);
+	assert.match(r.frame(), /lines 18–36\/45/);
 	s.setModel(snapshot([tracked({id: 6})], {poll: 2}));
 	await r.press('g');
 	assert.match(r.frame(), /GONE: no longer in the dump/);
@@ -576,4 +615,27 @@ test('lines are cut into ASCII and non-ASCII runs that join back to the line (In
 	assert.deepEqual(asciiRuns('▇███'), ['▇███']);
 	assert.deepEqual(asciiRuns(''), []);
 	for (const line of ['total 53 ▃▁█ +4 · stuck 38', '↑↓ move  ⏎ stack', 'a·b·c']) assert.equal(asciiRuns(line).join(''), line);
+});
+
+test('e says why it cannot open an editor: none set, or the file is not on this machine', async t => {
+	const saved = {VISUAL: process.env['VISUAL'], EDITOR: process.env['EDITOR']};
+	t.after(() => {
+		for (const [name, value] of Object.entries(saved)) {
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
+		}
+	});
+	delete process.env['VISUAL'];
+	delete process.env['EDITOR'];
+	const r = await renderTty(<App store={store()} clock={clock} />, {columns: 100, rows: 30});
+	t.after(() => r.unmount());
+	await r.press(keys.enter, 'e');
+	assert.match(r.frame(), /no editor: set \$VISUAL or \$EDITOR/);
+	// The stack says the source is not here (once the reader has looked), and e says the same with the way to map it.
+	for (const until = Date.now() + 5000; !/source not found/.test(r.frame()) && Date.now() < until; ) await r.settle();
+	assert.match(r.frame(), /^ {4}source not found here; --source-root DIR maps it$/m);
+	process.env['EDITOR'] = 'vi';
+	await r.press('e');
+	for (const until = Date.now() + 5000; !/is not on this machine/.test(r.frame()) && Date.now() < until; ) await r.settle();
+	assert.match(r.frame(), /publish\.go:88 is not on this machine; --source-root DIR maps it/);
 });

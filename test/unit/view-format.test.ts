@@ -42,15 +42,15 @@ test('durations read short at every scale', () => {
 	assert.equal(formatBytes(1200), '1.2 KiB');
 });
 
-test('sparkline scales between min and max and keeps the last values', () => {
-	assert.equal(sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8), '▁▂▃▄▅▆▇█');
-	assert.equal(sparkline([5, 5, 5], 8), '▁▁▁');
+test('sparkline: one rule, from zero to the max, keeping the last values', () => {
+	assert.equal(sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8), '▂▃▄▅▅▆▇█');
 	assert.equal(sparkline([0, 100, 0, 100], 2), '▁█');
 	assert.equal(sparkline([], 5), '');
-	// A group's count scales from zero: a pool going 3 → 4 stays low, a leak 0 → 12 climbs.
-	assert.equal(sparkline([3, 4, 4], 3, {fromZero: true}), '▆██');
-	assert.equal(sparkline([0, 6, 12], 3, {fromZero: true}), '▁▅█');
-	assert.equal(sparkline([5, 5, 5], 3, {fromZero: true}), '███');
+	assert.equal(sparkline([0, 0], 5), '▁▁');
+	// A pool going 3 → 4 stays high and level; a leak 0 → 12 climbs; a steady count is full height.
+	assert.equal(sparkline([3, 4, 4], 3), '▆██');
+	assert.equal(sparkline([0, 6, 12], 3), '▁▅█');
+	assert.equal(sparkline([5, 5, 5], 8), '███');
 });
 
 test('visible shows escape sequences, C1 controls and bidi overrides as escapes, never raw', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {groupByNotice, headerLines, helpLines, helpText, keysLine, statusLine} from '../../source/view/chrome.ts';
+import {groupByNotice, groupByText, headerLines, helpLines, helpText, keysLine, membersLabel, statusLine} from '../../source/view/chrome.ts';
 import {initialUiState} from '../../source/view/reducer.ts';
 import {goroutineColumns, goroutineHeader, goroutineRow, groupColumns, groupRow, stuckTone, suspectWhy} from '../../source/view/rows.ts';
 import {goroutineStackLines, groupStackLines} from '../../source/view/stack-lines.ts';
@@ -31,6 +31,31 @@ test('goroutine rows are exactly the terminal width at every size, with or witho
 		assert.match(row.text, /:1234/, 'the line number survives the cut');
 	}
 	assert.match(goroutineRow(t, goroutineColumns(200, 6), {suspects: new Map()}).text, /path\.\(\*App\)\.startEverything in goroutine 1/);
+});
+
+test('a 200-column list uses the width: package-qualified WHERE, the end of the path, the creator with its parent, and labels when the dump has them', () => {
+	const t = tracked({
+		id: 42,
+		state: 'chan send',
+		frames: [['github.com/acme/shop/internal/orders.(*Dispatcher).fanout', '/home/build/src/github.com/acme/shop/internal/orders/dispatch.go', 97]],
+		createdBy: {func: 'github.com/acme/shop/internal/orders.(*Dispatcher).Start', parentId: 7},
+		labels: {tenant: 'acme', handler: '/api/v1/orders'},
+	});
+	const cols = goroutineColumns(200, 3, true);
+	const header = goroutineHeader(cols);
+	assert.match(header, /ID STATE +WAIT WHERE +FILE +CREATED BY +LABELS/);
+	const row = goroutineRow(t, cols, {suspects: new Map()}).text;
+	assert.equal(row.length, 200);
+	assert.match(row, / github\.com\/acme\/shop\/internal\/orders\.\(\*Dispatcher\)\.fanout /);
+	assert.match(row, / …\/[a-z/]*orders\/dispatch\.go:97 /, 'the end of the path, cut at a folder');
+	assert.match(row, / orders\.\(\*Dispatcher\)\.Start in goroutine 7 /);
+	const plain = goroutineRow({...t, g: {...t.g, labels: undefined}}, goroutineColumns(200, 3), {suspects: new Map()}).text;
+	assert.match(plain, / orders\.\(\*Dispatcher\)\.Start in goroutine 7 at main\.go:20 *$/, 'with room, where the go statement is');
+	assert.match(row, / tenant=acme handler=\/api/);
+	// Without labels in the dump, no empty LABELS column: the creator takes the room.
+	assert.doesNotMatch(goroutineHeader(goroutineColumns(200, 3)), /LABELS/);
+	// At 120 the short forms stay.
+	assert.match(goroutineRow(t, goroutineColumns(120, 3, true), {suspects: new Map()}).text, / orders\.\(\*Dispatcher\)\.fanout +dispatch\.go:97 /);
 });
 
 test('marks and tones: proven > suspect > stuck (deepening) > new', () => {
@@ -64,15 +89,25 @@ test("a narrow WHY column gets the sentence's tier and why; a wide one the whole
 		maxWaitMs: 125_000,
 	});
 	assert.equal(suspectWhy(s, 120), s.reason);
-	// Narrow: the tier and the why of the same sentence (the row shows count, state and place).
-	assert.equal(suspectWhy(s, 20), 'likely: the functions that started them have returned');
-	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 20), 'proven: the functions that started them have returned');
+	// Narrower: the tier and the why of the same sentence (the row shows count, state and place).
+	assert.equal(suspectWhy(s, 60), 'likely: the functions that started them have returned');
+	// A small pane keeps WHERE the larger share; 80 columns give WHY the short form's 20.
+	assert.ok(groupColumns(60).where >= 12 && groupColumns(60).where > groupColumns(60).why);
+	assert.equal(groupColumns(80).why, 20);
+	// Narrower still: the verdict's short form of the same facts.
+	assert.equal(suspectWhy(s, 30), 'likely: creator gone');
+	// Whole facts only: the second goes when it does not fit.
+	const two = {...s, reason: `${s.reason}; +12 in a trickle over 3m`};
+	assert.equal(suspectWhy(two, 26), 'likely: creator gone, +12');
+	assert.equal(suspectWhy(two, 24), 'likely: creator gone');
+	assert.equal(suspectWhy(two, 12), 'likely: cre…');
+	assert.equal(suspectWhy({...s, tier: 'proven', proven: true, leaked: 7}, 30), 'proven: creator gone');
 	const list = [tracked({id: 1, groupKey: 'k', stuck: true}), tracked({id: 2, groupKey: 'k'})];
 	const [group] = groupsOf(list, 'stack', {k: {history: [1, 2, 3, 4], delta: 2}});
 	const row = groupRow(group!, groupColumns(80), {suspects: new Map([['k', s]])});
 	assert.equal(row.text.length, 80);
 	assert.match(row.text, /^\?● +2 +\+2 ▃▅▆█/); // history 1,2,3,4 scaled from zero
-	assert.match(row.text, /likely: the fun/);
+	assert.match(row.text, /likely: creator gone/);
 });
 
 test('the stack view dims runtime frames, shows args, elision, labels and created-by', () => {
@@ -134,13 +169,16 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 		poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}}),
 	});
 	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MiB · every 2s$/);
-	assert.match(lines[1]!.text, /^total 2 ▁█ \+1$/);
+	assert.match(lines[1]!.text, /^total 2 ▅█ \+1$/);
 	const steady = headerLines({
 		...base,
 		poller: pollerState({}),
 		model: snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [2, 2]}),
 	});
-	assert.match(steady[1]!.text, /^total 2 ▁▁ ±0$/, 'an unchanged total says so instead of a bare 0');
+	assert.match(steady[1]!.text, /^total 2 ██ ±0$/, 'an unchanged total says so instead of a bare 0');
+	// One scaling rule: the same steady count draws the same in the header and in a group's TREND.
+	const [group] = groupsOf([tracked({id: 1, groupKey: 'k'}), tracked({id: 2, groupKey: 'k'})], 'stack', {k: {history: [2, 2], delta: 0}});
+	assert.match(groupRow(group!, groupColumns(100), {suspects: new Map()}).text, / 2 {6}██ /);
 	assert.equal(lines[2]!.text, '1:chan receive 1  2:select 1');
 	const failing = headerLines({
 		...base,
@@ -296,4 +334,16 @@ test('stack view: main parked in select {} that Go marked (leaked) is not called
 	assert.ok(!lines.some(line => line.includes('proven leak')));
 	const sender = tracked({id: 22, state: 'chan send', leaked: true, frames: [['main.forgottenSender.func1', '/app/main.go', 18]]});
 	assert.ok(goroutineStackLines(sender, 120).some(line => line.text.includes('proven leak (goroutineleak)')));
+});
+
+test("a group's members list names its group, its label, and the grouping it moved to after b", () => {
+	const [group] = groupsOf([tracked({id: 1, groupKey: 'k'})], 'stack');
+	assert.equal(membersLabel(group, 'stack'), 'group: chan receive at main.worker1 worker.go:41');
+	assert.equal(
+		membersLabel({...group!, by: 'label:tenant', label: 'tenant=\u001b[31macme'}, 'stack'),
+		'group tenant=\\x1b[31macme (now by label tenant): chan receive at main.worker1 worker.go:41',
+	);
+	assert.equal(membersLabel(undefined, 'stack'), 'group gone');
+	assert.equal(groupByText('label:tenant'), 'label tenant');
+	assert.equal(groupByText('where'), 'where');
 });
