@@ -87,7 +87,7 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 		tmux.send('Tab');
 		const screen = await tmux.waitForText(/^ +COUNT ON TARGETS +Δ/m, slow);
 		// The leak sort puts the suspect first: the fanout senders (WHERE is cut at 80 columns).
-		assert.match(firstGroup(screen), new RegExp(`^\\?.> +43 ${b.port}:39 ${a.port}:4 .*chan send +main\\.fa`), 'one row, 43 goroutines: 39 on b and 4 on a');
+		assert.match(firstGroup(screen), new RegExp(`^\\?.> +43 ${b.port}:39 ${a.port}:4 .*chan send +main\\.f`), 'one row, 43 goroutines: 39 on b and 4 on a');
 		save('fleet-80x24-groups.txt', screen);
 		tmux.send('v');
 		const stack = await tmux.waitForText(/on 2 of 3 targets: /, slow);
@@ -102,7 +102,7 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 		let screen = await tmux.waitForText(`showing ${a.port} only`, slow);
 		assert.match(screen, new RegExp(`^▸ ${a.port} +up`, 'm'));
 		assert.match(screen, new RegExp(`target 127\\.0\\.0\\.1:${a.port}`), 'the status line names it');
-		assert.match(firstGroup(screen), new RegExp(`^\\?.> +4 ${a.port}:4 .*chan send +main\\.fa`));
+		assert.match(firstGroup(screen), new RegExp(`^\\?.> +4 ${a.port}:4 .*chan send +main\\.f`));
 		tmux.send('T', 'T', 'T');
 		screen = await tmux.waitForNoText('showing', slow);
 		assert.match(screen, /^gmon 3 targets: 3 up$/m);

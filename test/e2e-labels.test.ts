@@ -3,7 +3,7 @@
 // a label as `key=value`, the stack view shows the labels, and on a dump with none it says why.
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -12,7 +12,7 @@ import {promisify} from 'node:util';
 import {binPath} from './helpers/built.ts';
 import {goEnv} from './helpers/go-example.ts';
 import {groupRows, listRows, save, slow, statusOf, toPlainList, typeFilter, waitForScreen} from './helpers/screen.ts';
-import {goBuild} from './helpers/go-build.ts';
+import {goBuild, stableModule} from './helpers/go-build.ts';
 import {startTmux} from './helpers/tmux.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -27,10 +27,10 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 }, async t => {
 	const dir = mkdtempSync(join(tmpdir(), 'gmon-labels-e2e-'));
 	t.after(() => rmSync(dir, {recursive: true, force: true}));
-	copyFileSync(program, join(dir, 'main.go'));
-	writeFileSync(join(dir, 'go.mod'), 'module labels\n\ngo 1.26\n');
+	// The same module as test/go-labels.test.ts builds: one binary, whose stacks point at main.go in a folder that stays.
+	const module = stableModule('labels-go1.26', {'main.go': readFileSync(program, 'utf8'), 'go.mod': 'module labels\n\ngo 1.26\n'});
 	const env = {...goEnv(), GOTOOLCHAIN: 'local', GODEBUG: 'tracebacklabels=1'};
-	const binary = await goBuild({dir, name: 'labels-go1.26', env});
+	const binary = await goBuild({dir: module, name: 'labels-go1.26', env});
 	const {stdout} = await run(binary, [], {env, timeout: 60_000, maxBuffer: 1 << 24});
 	const dump = join(dir, 'labelled.txt');
 	writeFileSync(dump, stdout);

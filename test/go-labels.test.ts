@@ -3,16 +3,14 @@
 // and by Go 1.27 (module `go 1.27`: labels after the bracket, quoted only when needed; the toolchain
 // comes through the module proxy, GOTOOLCHAIN=go1.27.3).
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {execFile} from 'node:child_process';
-import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {parseDump} from '../source/dump/parse.ts';
 import type {Goroutine} from '../source/dump/types.ts';
-import {goBuild} from './helpers/go-build.ts';
+import {goBuild, stableModule} from './helpers/go-build.ts';
 import {goEnv} from './helpers/go-example.ts';
 import {skipUnless} from './helpers/tools.ts';
 
@@ -21,18 +19,12 @@ const program = fileURLToPath(new URL('./go/labels/main.go', import.meta.url));
 
 /** The program's output, built as a module with this `go` line, with these extra environment variables. */
 async function dumpOf(goLine: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<Goroutine[]> {
-	const dir = mkdtempSync(join(tmpdir(), 'gmon-labels-'));
-	try {
-		copyFileSync(program, join(dir, 'main.go'));
-		writeFileSync(join(dir, 'go.mod'), `module labels\n\ngo ${goLine}\n`);
-		const binary = await goBuild({dir, name: `labels-go${goLine}`, env: {...goEnv(), ...env}});
-		const {stdout} = await run(binary, args, {env: {...goEnv(), ...env}, timeout: 60_000, maxBuffer: 1 << 24});
-		const dump = parseDump(stdout);
-		assert.equal(dump.unparsedHeaders, undefined, 'every header understood');
-		return dump.goroutines;
-	} finally {
-		rmSync(dir, {recursive: true, force: true});
-	}
+	const dir = stableModule(`labels-go${goLine}`, {'main.go': readFileSync(program, 'utf8'), 'go.mod': `module labels\n\ngo ${goLine}\n`});
+	const binary = await goBuild({dir, name: `labels-go${goLine}`, env: {...goEnv(), ...env}});
+	const {stdout} = await run(binary, args, {env: {...goEnv(), ...env}, timeout: 60_000, maxBuffer: 1 << 24});
+	const dump = parseDump(stdout);
+	assert.equal(dump.unparsedHeaders, undefined, 'every header understood');
+	return dump.goroutines;
 }
 
 const expected = [{handler: '/api/v1/export', tenant: 'acme'}, {emoji: 'héllo wörld', query: 'select "x", \'y\' from t where a=1'}, {leak: 'forgotten-sender'}];

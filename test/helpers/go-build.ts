@@ -2,10 +2,11 @@
 // test files run as separate processes, a dozen of them need examples/leaky, and each `go build -o`
 // relinks (about 0.8 s of CPU warm, several seconds cold on a fresh CI machine). The binary is kept
 // under the temp folder by a key made of everything that decides it (the sources, the go command,
-// the build environment), so a changed source or toolchain builds anew and nothing stale is reused.
+// the build environment, the folder it is built in), so a changed source or toolchain builds anew
+// and nothing stale is reused.
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir, userInfo} from 'node:os';
 import {delimiter, join, relative} from 'node:path';
 import {promisify} from 'node:util';
@@ -41,6 +42,37 @@ function sourceFiles(dir: string): string[] {
 	return out.sort();
 }
 
+function cacheDir(): string {
+	const cache = join(tmpdir(), `gmon-test-go-${userInfo().uid}`);
+	mkdirSync(cache, {recursive: true});
+	return cache;
+}
+
+/**
+ * A Go module made of `files` (name → text), in a folder that stays while the build cache does: a
+ * binary records the paths it was built from, and a cached binary built from a temp folder would
+ * point its stacks at files that are gone (the stack view's source lines need them). Written
+ * atomically, so test processes writing the same module at once never see half a file.
+ */
+export function stableModule(name: string, files: Readonly<Record<string, string>>): string {
+	const hash = createHash('sha256');
+	for (const file of Object.keys(files).sort()) hash.update(`\0${file}\0${files[file]}`);
+	const dir = join(cacheDir(), 'src', `${name}-${hash.digest('hex').slice(0, 16)}`);
+	mkdirSync(dir, {recursive: true});
+	for (const [file, text] of Object.entries(files)) {
+		const path = join(dir, file);
+		try {
+			if (readFileSync(path, 'utf8') === text) continue;
+		} catch {
+			// not written yet
+		}
+		const partial = `${path}.${process.pid}.tmp`;
+		writeFileSync(partial, text);
+		renameSync(partial, path);
+	}
+	return dir;
+}
+
 /** The go command's own file, so a different Go on PATH is a different key. */
 function goIdentity(go: string, env: NodeJS.ProcessEnv): string {
 	const candidates = go.includes('/') ? [go] : (env['PATH'] ?? '').split(delimiter).map(dir => join(dir, go));
@@ -59,6 +91,8 @@ function goIdentity(go: string, env: NodeJS.ProcessEnv): string {
 function cacheKey(build: GoBuild, go: string): string {
 	const hash = createHash('sha256');
 	hash.update(goIdentity(go, build.env));
+	// The folder too: a binary records the paths it was built from (its stacks name them).
+	hash.update(`\0${build.dir}`);
 	for (const name of BUILD_ENV) hash.update(`\0${name}=${build.env[name] ?? ''}`);
 	for (const file of sourceFiles(build.dir)) hash.update(`\0${relative(build.dir, file)}\0`).update(readFileSync(file));
 	return hash.digest('hex').slice(0, 16);
@@ -94,8 +128,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  */
 export async function goBuild(build: GoBuild): Promise<string> {
 	const go = build.go ?? 'go';
-	const cache = join(tmpdir(), `gmon-test-go-${userInfo().uid}`);
-	mkdirSync(cache, {recursive: true});
+	const cache = cacheDir();
 	const binary = join(cache, `${build.name}-${cacheKey(build, go)}`);
 	const lock = `${binary}.lock`;
 	for (;;) {
