@@ -12,7 +12,7 @@ const node = process.execPath;
 const loader = ['--import', 'tsx', '--test'];
 const runners = [
 	{name: 'test/unit (one process)', args: [...loader, '--test-isolation=none', 'test/unit/*.test.ts', 'test/unit/*.test.tsx'], live: false},
-	{name: 'test (a process per file)', args: [...loader, '--test-concurrency=5', 'test/*.test.ts', 'test/*.test.tsx'], live: true},
+	{name: 'test (a process per file)', args: [...loader, '--test-concurrency=6', 'test/*.test.ts', 'test/*.test.tsx'], live: true},
 ];
 
 /** The runner's own summary lines ("ℹ tests 12", "ℹ pass 12", …) as numbers. */
