@@ -86,7 +86,7 @@ export function creatorContradicts(rec: Rec, g: Goroutine): boolean {
  * A sender whose starter returned has most likely lost its receiver (see verdict.ts). Only
  * leak-shaped places are read, and only their members' records: a few lookups per poll.
  */
-export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Rec>, poll: number): void {
+export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>, poll: number): void {
 	let live: Set<string> | undefined;
 	for (const acc of accs) {
 		const creator = acc.place.creator;

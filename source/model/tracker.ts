@@ -68,6 +68,7 @@ export class Tracker implements TrackerLike {
 	private readonly forgetAfterMs: number;
 	private readonly leakThreshold: number;
 	private readonly keepArgs: boolean;
+	private readonly oneShot: boolean;
 	private readonly windowMs: number;
 	private groupBy: GroupBy;
 
@@ -117,6 +118,7 @@ export class Tracker implements TrackerLike {
 		this.forgetAfterMs = options.forgetAfterMs ?? 10 * 60_000;
 		this.leakThreshold = options.leakThreshold ?? 50;
 		this.keepArgs = options.keepArgs ?? false;
+		this.oneShot = options.oneShot ?? false;
 		this.groupBy = options.groupBy ?? 'stack';
 		const windowMs = options.growthWindowMs ?? 5 * 60_000;
 		this.windowMs = windowMs;
@@ -202,7 +204,7 @@ export class Tracker implements TrackerLike {
 		// expected size; cut them to what came (a duplicate id, a short streamed poll).
 		if (tracked.length !== pass.n) {
 			tracked.length = pass.n;
-			pass.order.length = pass.n;
+			if (!this.oneShot) pass.order.length = pass.n;
 			placesOf.length = pass.n;
 		}
 		for (const acc of accs) {
@@ -218,7 +220,7 @@ export class Tracker implements TrackerLike {
 				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 			}
 		}
-		creatorsGone(accs, records, poll);
+		creatorsGone(accs, this.oneShot ? oneShotRecords(accs, tracked, placesOf, poll) : records, poll);
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -282,7 +284,7 @@ export class Tracker implements TrackerLike {
 			evidence,
 			stamp: ++this.stamp,
 			tracked: sized(),
-			order: sized(),
+			order: this.oneShot ? [] : sized(),
 			guess: 0,
 			placesOf: sized(),
 			n: 0,
@@ -306,11 +308,12 @@ export class Tracker implements TrackerLike {
 		const baseline = this.baseline;
 		const strings = this.places.strings;
 		const intern = (text: string): string => strings.intern(text);
+		const oneShot = this.oneShot;
 		for (let i = 0; i < gs.length; i++) {
 			const g = gs[i]!;
 			if (g.waitMinutes > 0) anyMinutes = true;
-			let rec = previous[guess];
-			if (rec === undefined || rec.id !== g.id) rec = records.get(g.id);
+			let rec = oneShot ? undefined : previous[guess];
+			if (!oneShot && (rec === undefined || rec.id !== g.id)) rec = records.get(g.id);
 			if (rec !== undefined && rec.lastPoll !== poll) guess = rec.slot + 1;
 			if (evidence) {
 				if (g.id > evidence.max) evidence.max = g.id;
@@ -344,7 +347,8 @@ export class Tracker implements TrackerLike {
 					viewRawLength: -1,
 					slot: -1,
 				};
-				records.set(g.id, rec);
+				// One poll only: the record lives for this pass (a file's dumps are cut at a repeated id already: latestDump).
+				if (!oneShot) records.set(g.id, rec);
 				if (!firstOfEpoch) {
 					isNew = true;
 					newIds.push(g.id);
@@ -378,7 +382,7 @@ export class Tracker implements TrackerLike {
 			const place = rec.place;
 			const k = count++;
 			rec.slot = k;
-			order[k] = rec;
+			if (!oneShot) order[k] = rec;
 			let view: Goroutine;
 			if (this.keepArgs) {
 				view = g;
@@ -396,7 +400,8 @@ export class Tracker implements TrackerLike {
 				) {
 					view = rec.view;
 				} else {
-					view = rec.view = compactView(g, place, intern);
+					view = compactView(g, place, intern);
+					if (!oneShot) rec.view = view;
 					rec.viewPlace = place;
 					rec.viewFacts = facts;
 					rec.viewRawLength = rawLength;
@@ -583,4 +588,23 @@ export class Tracker implements TrackerLike {
 			restarted: this.lastRestarted,
 		};
 	}
+}
+
+/**
+ * What creatorsGone reads of the records, for a one-shot tracker that keeps none: each goroutine's
+ * parent id and place, from this poll's rows, built only when some leak-shaped place has a creator to check.
+ */
+function oneShotRecords(
+	accs: readonly PlaceAcc[],
+	tracked: readonly TrackedGoroutine[],
+	placesOf: readonly Place[],
+	poll: number,
+): ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>> {
+	const byId = new Map<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>();
+	if (!accs.some(acc => acc.place.leakShaped && acc.place.creator)) return byId;
+	for (let i = 0; i < tracked.length; i++) {
+		const g = tracked[i]!.g;
+		byId.set(g.id, {parentId: g.createdBy?.parentId, lastPoll: poll, place: placesOf[i]!});
+	}
+	return byId;
 }

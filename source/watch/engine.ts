@@ -28,6 +28,12 @@ export interface WatchOptions {
 	stuckAfterMs?: number;
 	/** Goroutine ids of the --baseline dump (parsed once by the caller): see TrackerOptions.baselineIds. */
 	baselineIds?: ReadonlySet<number>;
+	/**
+	 * A report on one dump (a file or stdin, read once): the model keeps nothing for a next poll and
+	 * hands out the parser's own goroutines instead of compact copies (the dump is held anyway): see
+	 * TrackerOptions.oneShot. Lets `--json` on 2 million tiny goroutines stay under 1.5 GB.
+	 */
+	oneShot?: boolean;
 	/** Default: a Tracker with the options above. */
 	tracker?: TrackerLike;
 	timers?: Timers;
@@ -98,8 +104,12 @@ function deadlineOf(config: Partial<Pick<Config, 'target' | 'headersTimeoutMs' |
 	return {ms: pollTimeoutMs, flag: '--poll-timeout'};
 }
 
-export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds'>): TrackerOptions {
+export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds' | 'oneShot'>): TrackerOptions {
 	const tracker: TrackerOptions = {};
+	if (options.oneShot) {
+		tracker.oneShot = true;
+		tracker.keepArgs = true;
+	}
 	if (options.groupBy !== undefined) tracker.groupBy = options.groupBy;
 	if (options.stuckAfterPolls !== undefined) tracker.stuckAfterPolls = options.stuckAfterPolls;
 	if (options.stuckAfterMs !== undefined) tracker.stuckAfterMs = options.stuckAfterMs;
