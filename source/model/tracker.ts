@@ -9,7 +9,7 @@
 // Memory is bounded: histories are rings, gone goroutines and unused places are forgotten
 // after `forgetAfterMs`, names are interned.
 import type {Goroutine, ProfileRecord} from '../dump/types.ts';
-import type {PollInput, TrackerLike, TrackerOptions} from './api.ts';
+import type {PollFeed, PollInput, TrackerLike, TrackerOptions} from './api.ts';
 import {GroupHistory} from './group-history.ts';
 import {leakMatcher, type LeakMatcher} from './leak-match.ts';
 import {profileShares, stackKey} from './profile-counts.ts';
@@ -51,14 +51,6 @@ interface Pass {
 	accs: PlaceAcc[];
 	newIds: number[];
 	anyMinutes: boolean;
-}
-
-/** Feed a poll's goroutines as the parser completes them, then end it (see Tracker.beginPoll). */
-export interface PollFeed {
-	/** Track these goroutines now, while the parser's objects are still hot in the CPU cache. */
-	add(goroutines: readonly Goroutine[]): void;
-	/** Finish the poll: gone ids, restart verdict, groups, trends, suspects. */
-	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
 }
 
 export class Tracker implements TrackerLike {
@@ -180,12 +172,22 @@ export class Tracker implements TrackerLike {
 			end: (options = {}) => {
 				if (ended) throw new Error('gmon: poll already ended');
 				ended = true;
+				return runSteps(this.endPoll(pass, chunks, options));
+			},
+			endSteps: (options = {}) => {
+				if (ended) throw new Error('gmon: poll already ended');
+				ended = true;
 				return this.endPoll(pass, chunks, options);
 			},
 		};
 	}
 
-	private endPoll(first: Pass, chunks: ReadonlyArray<readonly Goroutine[]>, input: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot {
+	/**
+	 * The end of a poll, in steps (a generator): it yields between its parts (~40 ms each at 100k
+	 * goroutines on a loaded machine), so the watch engine can let keys in between. Nothing outside
+	 * reads or changes the tracker between steps (the engine holds later polls and regrouping back).
+	 */
+	private *endPoll(first: Pass, chunks: ReadonlyArray<readonly Goroutine[]>, input: Omit<PollInput, 'goroutines' | 'at'>): Generator<void, ModelSnapshot> {
 		const {at, poll, prevPoll} = first;
 		const evidence = first.evidence!;
 		if (input.reconnected) evidence.reconnected = true;
@@ -220,7 +222,9 @@ export class Tracker implements TrackerLike {
 				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 			}
 		}
+		yield;
 		creatorsGone(accs, this.oneShot ? oneShotRecords(accs, tracked, placesOf, poll) : records, poll);
+		yield;
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -269,7 +273,8 @@ export class Tracker implements TrackerLike {
 		this.lastNew = newIds;
 		this.lastGone = restarted ? [] : goneIds;
 		this.lastRestarted = restarted;
-		this.current = this.build(tracked);
+		yield;
+		this.current = yield* this.buildSteps(tracked);
 		return this.current;
 	}
 
@@ -436,6 +441,7 @@ export class Tracker implements TrackerLike {
 				accs.push(acc);
 			}
 			acc.ids[acc.count++] = g.id;
+			if (rec.parentId !== undefined) acc.withParent++;
 			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
 			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
 			if (waitMs > acc.sampleWaitMs) {
@@ -557,9 +563,14 @@ export class Tracker implements TrackerLike {
 	}
 
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
+		return runSteps(this.buildSteps(tracked));
+	}
+
+	private *buildSteps(tracked: TrackedGoroutine[]): Generator<void, ModelSnapshot> {
 		const countOf = (acc: PlaceAcc): number => this.countOf(acc);
 		const groups = buildGroups(this.lastAccs, {by: this.groupBy, history: this.histories[this.groupBy], countOf});
 		groups.sort(compareGroups);
+		yield;
 		// One suspect per blocking site, judged from this poll's members and the sites' histories.
 		const sites = this.siteHistory;
 		const suspects = rankSites(siteMembers(this.lastAccs, countOf), {
@@ -592,7 +603,7 @@ export class Tracker implements TrackerLike {
 
 /**
  * What creatorsGone reads of the records, for a one-shot tracker that keeps none: each goroutine's
- * parent id and place, from this poll's rows, built only when some leak-shaped place has a creator to check.
+ * parent id and place, from this poll's rows, built only when some leak-shaped place has members naming their parent.
  */
 function oneShotRecords(
 	accs: readonly PlaceAcc[],
@@ -601,10 +612,18 @@ function oneShotRecords(
 	poll: number,
 ): ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>> {
 	const byId = new Map<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>();
-	if (!accs.some(acc => acc.place.leakShaped && acc.place.creator)) return byId;
+	if (!accs.some(acc => acc.place.leakShaped && acc.place.creator && acc.withParent > 0)) return byId;
 	for (let i = 0; i < tracked.length; i++) {
 		const g = tracked[i]!.g;
 		byId.set(g.id, {parentId: g.createdBy?.parentId, lastPoll: poll, place: placesOf[i]!});
 	}
 	return byId;
+}
+
+/** Runs a step-wise computation (endPoll, buildSteps) to its end at once. */
+function runSteps<T>(steps: Generator<void, T>): T {
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
 }

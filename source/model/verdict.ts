@@ -128,16 +128,19 @@ export interface Verdict {
  */
 export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number} {
 	if (ids.length === 0) return {accumulated: false, span: 0};
-	const sorted = [...ids].sort((a, b) => a - b);
+	// A typed array sorts numerically in native code: ~10x a comparator's sort at 100k ids (the model's end of a poll).
+	const sorted = Float64Array.from(ids).sort();
 	const span = sorted.at(-1)! - sorted[0]! + 1;
 	if (sorted.length < 3) return {accumulated: false, span};
+	// Counted until there are enough: a pile of 100k spread ids settles after an eighth of its gaps.
+	const enough = Math.max(2, sorted.length / 8);
 	let gaps = 0;
-	for (let i = 1; i < sorted.length; i++) {
+	for (let i = 1; i < sorted.length && gaps < enough; i++) {
 		const a = sorted[i - 1]!;
 		const b = sorted[i]!;
 		if (b - a > 1 && aliveIn(a + 1, b - 1) < b - a - 1) gaps++;
 	}
-	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span};
+	return {accumulated: gaps >= enough, span};
 }
 
 function plural(n: number, word: string): string {
