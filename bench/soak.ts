@@ -29,7 +29,10 @@ const address = await new Promise<string>((resolve, reject) => {
 });
 
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-const command = ['exec', process.execPath, ...gmonNodeFlags(), bin, address].map(quote).join(' ');
+// Full dumps every poll, whatever they cost the target: the soak is about gmon's memory across many
+// whole dumps (by default the cost budget may hold them back on a loaded machine, and then only counts move).
+const gmonFlags = (process.env['SOAK_FLAGS'] ?? '--max-overhead 0 --max-pause 0').split(' ').filter(word => word !== '');
+const command = ['exec', process.execPath, ...gmonNodeFlags(), bin, ...gmonFlags, address].map(quote).join(' ');
 await run('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', `CI=false TERM=xterm-256color ${command}`]);
 const pid = Number((await run('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'])).stdout.trim());
 
