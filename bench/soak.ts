@@ -41,7 +41,7 @@ const samples: {at: number; rss: number}[] = [];
 const started = Date.now();
 const end = started + minutes * 60_000;
 console.log(
-	`soak: gmon (pid ${pid}) on ${address}, ~${goroutines} churning goroutines, ${minutes} min; load average ${loadavg()
+	`soak: gmon ${gmonFlags.join(' ')} (pid ${pid}) on ${address}, ~${goroutines} churning goroutines, ${minutes} min; load average ${loadavg()
 		.map(x => x.toFixed(2))
 		.join(' ')}`,
 );
