@@ -1,9 +1,9 @@
 // `node --import tsx bench/soak.ts [MINUTES]` (default 10; not part of `npm run bench`, which it would
 // hold for the whole soak): the live TUI against a Go program whose ~12k goroutines keep coming and going
 // (bench/churn: a flat count, ids churning), run as a user runs it (built gmon, gmon's node flags, tmux,
-// 120x40). gmon's RSS is sampled from /proc every 5 s; the figures are the mean of the first and the
-// last tenth of the soak, the mean and the peak over all of it, and the goroutine count on the header at
-// the end (to show the target stayed flat). Issue 20 saw a 445 MB → 618 MB mean drift at a flat count.
+// 120x40), full dumps every poll (SOAK_FLAGS). gmon's RSS is sampled from /proc every 5 s; the figures are
+// the mean of the second minute (the first is start-up) and of the last, the mean and the peak, and the
+// header at the end (the target's count stayed flat). Issue 20 saw a 445 MB → 618 MB mean drift at a flat count.
 import {execFile, execFileSync, spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
@@ -55,14 +55,16 @@ try {
 		await new Promise(resolve => setTimeout(resolve, 5000));
 	}
 	const screen = (await run('tmux', ['capture-pane', '-p', '-t', session])).stdout;
-	const tenth = Math.max(1, Math.floor(samples.length / 10));
-	const mean = (list: {rss: number}[]) => list.reduce((sum, s) => sum + s.rss, 0) / list.length;
-	const first = mean(samples.slice(0, tenth));
-	const last = mean(samples.slice(-tenth));
+	const mean = (list: {rss: number}[]) => list.reduce((sum, s) => sum + s.rss, 0) / Math.max(1, list.length);
+	const minute = (from: number, to: number) => samples.filter(s => s.at >= from * 60_000 && s.at < to * 60_000);
+	// The first minute is start-up (modules, the first dumps, the heap growing to its working size): the
+	// drift is measured from the second minute to the last.
+	const start = mean(minute(1, 2));
+	const last = mean(minute(minutes - 1, minutes));
 	const peak = Math.max(...samples.map(s => s.rss));
 	console.log(`header at the end: ${screen.split('\n')[0]?.trim()}`);
 	console.log(
-		`RSS: first tenth mean ${formatBytes(first)}, last tenth mean ${formatBytes(last)} (drift ${(((last - first) / first) * 100).toFixed(1)}%), mean ${formatBytes(mean(samples))}, peak ${formatBytes(peak)}; ${samples.length} samples; load average ${loadavg()
+		`RSS: minute 2 mean ${formatBytes(start)}, last minute mean ${formatBytes(last)} (drift ${(((last - start) / start) * 100).toFixed(1)}%), mean after the first minute ${formatBytes(mean(samples.filter(s => s.at >= 60_000)))}, peak ${formatBytes(peak)}; first minute mean ${formatBytes(mean(minute(0, 1)))}; ${samples.length} samples; load average ${loadavg()
 			.map(x => x.toFixed(2))
 			.join(' ')}`,
 	);
