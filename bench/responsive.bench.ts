@@ -34,21 +34,33 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 const server = spawn(process.execPath, ['-e', serverCode, file], {stdio: ['ignore', 'pipe', 'inherit']});
 const port = await new Promise<number>(resolve => server.stdout.once('data', data => resolve(Number(String(data).trim()))));
 
-/** Key stand-ins every `everyMs` while `work` runs; resolves with each one's wait beyond its due time. */
-async function waitsDuring(work: () => Promise<unknown>, everyMs = 5): Promise<number[]> {
+const cpuNow = (): number => {
+	const usage = process.cpuUsage();
+	return (usage.user + usage.system) / 1000;
+};
+
+/**
+ * Key stand-ins every `everyMs` while `work` runs; resolves with each one's wait beyond its due time,
+ * and the most CPU this process spent between two of them (on a loaded machine a wait is mostly
+ * descheduling; the CPU between two turns of the loop is what gmon itself held a key back for).
+ */
+async function waitsDuring(work: () => Promise<unknown>, everyMs = 5): Promise<{waits: number[]; cpuStretch: number}> {
 	const waits: number[] = [];
+	let cpuStretch = 0;
 	let done = false;
 	const probe = () => {
 		const due = performance.now() + everyMs;
+		const cpuAt = cpuNow();
 		setTimeout(() => {
 			waits.push(performance.now() - due);
+			cpuStretch = Math.max(cpuStretch, cpuNow() - cpuAt);
 			if (!done) probe();
 		}, everyMs);
 	};
 	probe();
 	await work();
 	done = true;
-	return waits;
+	return {waits, cpuStretch};
 }
 
 let failed = false;
@@ -57,13 +69,16 @@ console.log(`  load average ${loadavg()[0]?.toFixed(2)}`);
 const source = new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '2s'}));
 // One tracker across the runs, as the TUI keeps one: the first run is a first poll, the others follow it.
 const tracker = new Tracker();
+// The source loads undici when it is made (http-source.ts); gmon makes it at start-up, before the first
+// big dump, so its one-off evaluation (~75 ms) is not counted against the runs here either.
+await import('undici');
 try {
 	for (let run = 0; run < RUNS; run++) {
 		let bytes = 0;
 		let parseMs = 0;
 		const start = performance.now();
 		let modelMs = 0;
-		const waits = await waitsDuring(async () => {
+		const {waits, cpuStretch} = await waitsDuring(async () => {
 			const outcome = await source.fetch({profile: 'goroutine', debug: 2});
 			bytes = outcome.result.bytes;
 			parseMs = outcome.result.parseMs ?? 0;
@@ -79,7 +94,7 @@ try {
 		const ok = worst <= LIMIT_MS;
 		if (!ok) failed = true;
 		console.log(
-			`  ${ok ? 'ok  ' : 'SLOW'} ${GOROUTINES} goroutines, ${(bytes / 2 ** 20).toFixed(0)} MiB over loopback: fetch+parse+model ${wall.toFixed(0)} ms (parse ${parseMs.toFixed(0)} ms, model ${modelMs.toFixed(0)} ms); a key waited at worst ${worst.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (n=${waits.length}, target worst ≤ ${LIMIT_MS} ms)`,
+			`  ${ok ? 'ok  ' : 'SLOW'} ${GOROUTINES} goroutines, ${(bytes / 2 ** 20).toFixed(0)} MiB over loopback: fetch+parse+model ${wall.toFixed(0)} ms (parse ${parseMs.toFixed(0)} ms, model ${modelMs.toFixed(0)} ms); a key waited at worst ${worst.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (n=${waits.length}, target worst ≤ ${LIMIT_MS} ms); most CPU between two turns of the loop ${cpuStretch.toFixed(1)} ms`,
 		);
 	}
 } finally {

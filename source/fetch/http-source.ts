@@ -48,8 +48,8 @@ export class HttpSource implements DumpSource {
 	readonly repeats = true;
 	readonly hasProfiles = true;
 	/**
-	 * undici is loaded at the first poll, not with this file: a file or stdin target never needs it, and
-	 * loading it costs ~75 ms of a `--once` (create-source.ts imports this file for every target kind).
+	 * undici is loaded when an HTTP source is made, not with this file: a file or stdin target never needs
+	 * it, and loading it costs ~75 ms of a `--once` (create-source.ts imports this file for every target kind).
 	 */
 	private readonly dispatcher: () => Promise<Dispatcher>;
 	private made?: Promise<Dispatcher>;
@@ -132,6 +132,9 @@ export class HttpSource implements DumpSource {
 			(this.made ??= import('undici').then(({Agent, EnvHttpProxyAgent}) =>
 				proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions),
 			));
+		// Loaded now, while gmon starts (the TUI loads Ink meanwhile), not inside the first poll: its ~75 ms of
+		// evaluation would hold the first keys back. A failure shows at the first poll (this copy is only started).
+		this.dispatcher().catch(() => {});
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
 	}
