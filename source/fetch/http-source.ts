@@ -129,9 +129,11 @@ export class HttpSource implements DumpSource {
 		// proxy, an http target is forwarded in absolute form and an https one tunnelled with CONNECT
 		// (curl's rule, undici 8's default: proxies often allow CONNECT to port 443 only).
 		this.dispatcher = () =>
-			(this.made ??= import('undici').then(({Agent, EnvHttpProxyAgent}) =>
-				proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions),
-			));
+			(this.made ??= import('undici').then(module => {
+				// undici is CommonJS: its exports are `default` when bundled (scripts/build.js), named and `default` when not.
+				const {Agent, EnvHttpProxyAgent} = (module as unknown as {default?: typeof module}).default ?? module;
+				return proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
+			}));
 		// Loaded now, while gmon starts (the TUI loads Ink meanwhile), not inside the first poll: its ~75 ms of
 		// evaluation would hold the first keys back. A failure shows at the first poll (this copy is only started).
 		this.dispatcher().catch(() => {});
