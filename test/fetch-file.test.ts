@@ -176,7 +176,7 @@ function panicGoroutines(text: Buffer): number {
 
 test('the last dump opener is found backwards: across the 1 MiB search windows, only at a line start, never before the --max-bytes tail', async t => {
 	const path = join(tempDir(t), 'log.txt');
-	const filler = 'x'.repeat(1023) + '\n'; // 1 KiB lines
+	const filler = `${'x'.repeat(1023)}\n`; // 1 KiB lines
 	const head = `${filler.repeat(100)}SIGQUIT: quit\n`;
 	// The opener's line starts 5 bytes before the last window's edge (1 MiB from the end): its text is split between two reads.
 	const after = `${'z'.repeat(1000)}\nnot an opener: panic: \n`;
