@@ -69,8 +69,8 @@ console.log(`  load average ${loadavg()[0]?.toFixed(2)}`);
 const source = new HttpSource(buildConfig(`127.0.0.1:${port}`, {interval: '2s'}));
 // One tracker across the runs, as the TUI keeps one: the first run is a first poll, the others follow it.
 const tracker = new Tracker();
-// The source loads undici when it is made (http-source.ts); gmon makes it at start-up, before the first
-// big dump, so its one-off evaluation (~75 ms) is not counted against the runs here either.
+// The source loads undici at its first poll (http-source.ts), which in gmon is the start-up poll, before
+// any big dump: its one-off evaluation (~75 ms) is not counted against the runs here either.
 await import('undici');
 try {
 	for (let run = 0; run < RUNS; run++) {

@@ -48,8 +48,10 @@ export class HttpSource implements DumpSource {
 	readonly repeats = true;
 	readonly hasProfiles = true;
 	/**
-	 * undici is loaded when an HTTP source is made, not with this file: a file or stdin target never needs
-	 * it, and loading it costs ~75 ms of a `--once` (create-source.ts imports this file for every target kind).
+	 * undici is loaded at the first poll, not with this file: a file or stdin target never needs it, and
+	 * loading it costs ~75 ms of a `--once` (create-source.ts imports this file for every target kind).
+	 * Not when the source is made either: the TUI's first frame then came later (bench first-frame, median
+	 * of 7: 299 → 243 ms); the TUI's first poll starts at once anyway.
 	 */
 	private readonly dispatcher: () => Promise<Dispatcher>;
 	private made?: Promise<Dispatcher>;
@@ -134,9 +136,6 @@ export class HttpSource implements DumpSource {
 				const {Agent, EnvHttpProxyAgent} = (module as unknown as {default?: typeof module}).default ?? module;
 				return proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
 			}));
-		// Loaded now, while gmon starts (the TUI loads Ink meanwhile), not inside the first poll: its ~75 ms of
-		// evaluation would hold the first keys back. A failure shows at the first poll (this copy is only started).
-		this.dispatcher().catch(() => {});
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
 	}
