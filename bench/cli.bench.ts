@@ -19,27 +19,30 @@ const node = process.execPath;
 interface Run {
 	ms: number;
 	rssBytes: number;
+	/** User + system CPU of the process, ms: on a loaded machine the wall time is mostly waiting for a core. */
+	cpuMs: number;
 }
 
-/** One process under /usr/bin/time: wall ms and peak RSS. */
+/** One process under /usr/bin/time: wall ms, peak RSS and CPU time. */
 function once(command: string, args: readonly string[], stdinFile?: string): Run {
 	const started = performance.now();
-	const run = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+	const run = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], {
 		encoding: 'utf8',
 		stdio: [stdinFile ? openSync(stdinFile, 'r') : 'ignore', 'ignore', 'pipe'],
 		env: {...process.env, CI: 'true'},
 	});
 	const ms = performance.now() - started;
 	if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(-500)}`);
-	const kib = Number(run.stderr.trim().split('\n').at(-1));
-	return {ms, rssBytes: kib * 1024};
+	const [kib = 0, user = 0, system = 0] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+	return {ms, rssBytes: kib * 1024, cpuMs: (user + system) * 1000};
 }
 
 function median(runs: readonly Run[]): Run {
 	const byTime = [...runs].sort((a, b) => a.ms - b.ms);
 	const bySize = [...runs].sort((a, b) => a.rssBytes - b.rssBytes);
+	const byCpu = [...runs].sort((a, b) => a.cpuMs - b.cpuMs);
 	const middle = Math.floor(runs.length / 2);
-	return {ms: byTime[middle]!.ms, rssBytes: bySize[middle]!.rssBytes};
+	return {ms: byTime[middle]!.ms, rssBytes: bySize[middle]!.rssBytes, cpuMs: byCpu[middle]!.cpuMs};
 }
 
 function repeat(times: number, command: string, args: readonly string[], stdinFile?: string): Run {
@@ -65,7 +68,7 @@ function hasPanicparse(): boolean {
 }
 
 const load = (): string => execFileSync('cat', ['/proc/loadavg'], {encoding: 'utf8'}).split(' ').slice(0, 3).join(' ');
-const show = (run: Run): string => `${run.ms.toFixed(0)} ms, ${formatBytes(run.rssBytes)} peak RSS`;
+const show = (run: Run): string => `${run.ms.toFixed(0)} ms (${run.cpuMs.toFixed(0)} ms CPU), ${formatBytes(run.rssBytes)} peak RSS`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gmon-cli-bench-'));
 try {

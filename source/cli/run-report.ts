@@ -42,6 +42,8 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 		groupBy: options.groupBy,
 		...stuckRule(config, options),
 		...(baselineIds ? {baselineIds} : {}),
+		// A file or stdin is read once: the model need not remember anything for a next poll.
+		...(source.repeats ? {} : {oneShot: true}),
 		autoStart: false,
 	});
 	try {

@@ -2,7 +2,7 @@
 // the body streamed into the parser (never buffered whole: a 64 MB dump read with text() costs
 // +190 MB), and every failure worded by faults.ts.
 import {readFileSync} from 'node:fs';
-import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
 import {createDumpParser} from '../dump/parse.ts';
 import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
@@ -47,7 +47,14 @@ export class HttpSource implements DumpSource {
 	readonly displayName: string;
 	readonly repeats = true;
 	readonly hasProfiles = true;
-	private readonly dispatcher: Dispatcher;
+	/**
+	 * undici is loaded at the first poll, not with this file: a file or stdin target never needs it, and
+	 * loading it costs ~75 ms of a `--once` (create-source.ts imports this file for every target kind).
+	 * Not when the source is made either: the TUI's first frame then came later (bench first-frame, median
+	 * of 7: 299 → 243 ms); the TUI's first poll starts at once anyway.
+	 */
+	private readonly dispatcher: () => Promise<Dispatcher>;
+	private made?: Promise<Dispatcher>;
 	private readonly origin: string;
 	private readonly goroutinePath: string;
 	private readonly where: string;
@@ -123,7 +130,12 @@ export class HttpSource implements DumpSource {
 		// A plain Agent unless a proxy is configured: no surprises for localhost targets. Through a
 		// proxy, an http target is forwarded in absolute form and an https one tunnelled with CONNECT
 		// (curl's rule, undici 8's default: proxies often allow CONNECT to port 443 only).
-		this.dispatcher = proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
+		this.dispatcher = () =>
+			(this.made ??= import('undici').then(module => {
+				// undici is CommonJS: its exports are `default` when bundled (scripts/build.js), named and `default` when not.
+				const {Agent, EnvHttpProxyAgent} = (module as unknown as {default?: typeof module}).default ?? module;
+				return proxied ? new EnvHttpProxyAgent({...agentOptions, requestTls: tls, ...proxySettings(env)}) : new Agent(agentOptions);
+			}));
 		// Connection faults may then be the proxy's: say so rather than blame the target.
 		if (proxied) this.where = `${this.where} (or the proxy from http(s)_proxy)`;
 	}
@@ -183,7 +195,7 @@ export class HttpSource implements DumpSource {
 		let requestPath = path;
 		for (let hop = 0; ; hop++) {
 			try {
-				response = await this.dispatcher.request({
+				response = await (await this.dispatcher()).request({
 					origin: this.origin,
 					path: requestPath,
 					method: 'GET',
@@ -277,7 +289,7 @@ export class HttpSource implements DumpSource {
 	}
 
 	async close(): Promise<void> {
-		await this.dispatcher.destroy().catch(() => {});
+		if (this.made) await (await this.made).destroy().catch(() => {});
 	}
 }
 

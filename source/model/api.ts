@@ -29,6 +29,12 @@ export interface TrackerOptions {
 	 * stack (memory independent of dump size); `--once` reports on one dump can afford true.
 	 */
 	keepArgs?: boolean;
+	/**
+	 * The model sees one poll only (a report on a file or stdin): nothing is kept for a next poll (no
+	 * record per goroutine id, ~240 B each with its map entry), which is what lets `--json` on a 64 MiB
+	 * dump of 2 million tiny goroutines stay under 1.5 GB. A second poll is then treated as a first.
+	 */
+	oneShot?: boolean;
 }
 
 export interface PollInput {
@@ -49,9 +55,24 @@ export interface PollInput {
 	countsFollow?: boolean;
 }
 
+/** Feed a poll's goroutines a slice at a time, then end it (see Tracker.beginPoll). */
+export interface PollFeed {
+	/** Track these goroutines now (a slice of the poll, in dump order). */
+	add(goroutines: readonly Goroutine[]): void;
+	/** Finish the poll: gone ids, restart verdict, groups, trends, suspects. */
+	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
+	/** `end` in steps: run `next()` until done (its value is the snapshot); the caller may let the event loop in between. */
+	endSteps(options?: Omit<PollInput, 'goroutines' | 'at'>): Generator<void, ModelSnapshot>;
+}
+
 export interface TrackerLike {
 	/** Feed one debug=2 poll; returns the new snapshot. */
 	update(input: PollInput): ModelSnapshot;
+	/**
+	 * `update` in slices: the watch engine feeds a big dump a slice at a time and lets the event loop
+	 * in between (keys answer while 100k goroutines are tracked). Optional: a tracker without it is fed whole.
+	 */
+	beginPoll?(at: number, expected?: number): PollFeed;
 	/** Feed a cheap debug=1 poll between debug=2 polls: totals and histories move, per-goroutine data stays. */
 	updateProfile?(records: ProfileRecord[], at: number): ModelSnapshot;
 	/** Regroup the current data under another key; returns the new snapshot. */

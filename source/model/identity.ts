@@ -86,23 +86,42 @@ export function creatorContradicts(rec: Rec, g: Goroutine): boolean {
  * A sender whose starter returned has most likely lost its receiver (see verdict.ts). Only
  * leak-shaped places are read, and only their members' records: a few lookups per poll.
  */
-export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Rec>, poll: number): void {
+export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>, poll: number): void {
 	let live: Set<string> | undefined;
+	const creatorLive = (func: string): boolean => {
+		if (!live) {
+			live = new Set();
+			for (const other of accs) for (const frame of other.place.frames) live.add(frame.func);
+		}
+		return live.has(func);
+	};
 	for (const acc of accs) {
 		const creator = acc.place.creator;
 		if (!acc.place.leakShaped || !creator) continue;
 		let gone = 0;
-		for (const id of acc.ids) {
-			const parentId = records.get(id)?.parentId;
-			if (parentId !== undefined) {
-				const parent = records.get(parentId);
-				if (!parent || parent.lastPoll !== poll || !parent.place.frames.some(frame => frame.func === creator.func)) gone++;
-			} else {
-				if (!live) {
-					live = new Set();
-					for (const other of accs) for (const frame of other.place.frames) live.add(frame.func);
+		if (acc.withParent === 0) {
+			// No member names its parent (Go ≤1.20): one answer for them all, without a lookup per member.
+			gone = creatorLive(creator.func) ? 0 : acc.ids.length;
+		} else {
+			// Whether a parent's place runs the creator, once per place (members share a few parents' places).
+			const runsCreator = new Map<Place, boolean>();
+			for (const id of acc.ids) {
+				const parentId = records.get(id)?.parentId;
+				if (parentId !== undefined) {
+					const parent = records.get(parentId);
+					if (!parent || parent.lastPoll !== poll) {
+						gone++;
+						continue;
+					}
+					let runs = runsCreator.get(parent.place);
+					if (runs === undefined) {
+						runs = parent.place.frames.some(frame => frame.func === creator.func);
+						runsCreator.set(parent.place, runs);
+					}
+					if (!runs) gone++;
+				} else if (!creatorLive(creator.func)) {
+					gone++;
 				}
-				if (!live.has(creator.func)) gone++;
 			}
 		}
 		acc.creatorGone = gone;

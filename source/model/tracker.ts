@@ -9,7 +9,7 @@
 // Memory is bounded: histories are rings, gone goroutines and unused places are forgotten
 // after `forgetAfterMs`, names are interned.
 import type {Goroutine, ProfileRecord} from '../dump/types.ts';
-import type {PollInput, TrackerLike, TrackerOptions} from './api.ts';
+import type {PollFeed, PollInput, TrackerLike, TrackerOptions} from './api.ts';
 import {GroupHistory} from './group-history.ts';
 import {leakMatcher, type LeakMatcher} from './leak-match.ts';
 import {profileShares, stackKey} from './profile-counts.ts';
@@ -63,14 +63,6 @@ interface Pass {
 	anyMinutes: boolean;
 }
 
-/** Feed a poll's goroutines as the parser completes them, then end it (see Tracker.beginPoll). */
-export interface PollFeed {
-	/** Track these goroutines now, while the parser's objects are still hot in the CPU cache. */
-	add(goroutines: readonly Goroutine[]): void;
-	/** Finish the poll: gone ids, restart verdict, groups, trends, suspects. */
-	end(options?: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot;
-}
-
 export class Tracker implements TrackerLike {
 	private readonly stuckAfterPolls: number;
 	private readonly stuckAfterMs: number | undefined;
@@ -78,6 +70,7 @@ export class Tracker implements TrackerLike {
 	private readonly forgetAfterMs: number;
 	private readonly leakThreshold: number;
 	private readonly keepArgs: boolean;
+	private readonly oneShot: boolean;
 	private readonly windowMs: number;
 	private groupBy: GroupBy;
 
@@ -129,6 +122,7 @@ export class Tracker implements TrackerLike {
 		this.forgetAfterMs = options.forgetAfterMs ?? 10 * 60_000;
 		this.leakThreshold = options.leakThreshold ?? 50;
 		this.keepArgs = options.keepArgs ?? false;
+		this.oneShot = options.oneShot ?? false;
 		this.groupBy = options.groupBy ?? 'stack';
 		const windowMs = options.growthWindowMs ?? 5 * 60_000;
 		this.windowMs = windowMs;
@@ -191,12 +185,22 @@ export class Tracker implements TrackerLike {
 			end: (options = {}) => {
 				if (ended) throw new Error('gmon: poll already ended');
 				ended = true;
+				return runSteps(this.endPoll(pass, chunks, options));
+			},
+			endSteps: (options = {}) => {
+				if (ended) throw new Error('gmon: poll already ended');
+				ended = true;
 				return this.endPoll(pass, chunks, options);
 			},
 		};
 	}
 
-	private endPoll(first: Pass, chunks: ReadonlyArray<readonly Goroutine[]>, input: Omit<PollInput, 'goroutines' | 'at'>): ModelSnapshot {
+	/**
+	 * The end of a poll, in steps (a generator): it yields between its parts (~40 ms each at 100k
+	 * goroutines on a loaded machine), so the watch engine can let keys in between. Nothing outside
+	 * reads or changes the tracker between steps (the engine holds later polls and regrouping back).
+	 */
+	private *endPoll(first: Pass, chunks: ReadonlyArray<readonly Goroutine[]>, input: Omit<PollInput, 'goroutines' | 'at'>): Generator<void, ModelSnapshot> {
 		const {at, poll, prevPoll} = first;
 		const evidence = first.evidence!;
 		if (input.reconnected) evidence.reconnected = true;
@@ -215,7 +219,7 @@ export class Tracker implements TrackerLike {
 		// expected size; cut them to what came (a duplicate id, a short streamed poll).
 		if (tracked.length !== pass.n) {
 			tracked.length = pass.n;
-			pass.order.length = pass.n;
+			if (!this.oneShot) pass.order.length = pass.n;
 			placesOf.length = pass.n;
 		}
 		for (const acc of accs) {
@@ -231,7 +235,9 @@ export class Tracker implements TrackerLike {
 				if (!acc.place.deliberatePark) acc.leaked = Math.max(acc.leaked, Math.min(acc.count, this.leaks.leakedAt(acc.place.frames)));
 			}
 		}
-		creatorsGone(accs, records, poll);
+		yield;
+		creatorsGone(accs, this.oneShot ? oneShotRecords(accs, tracked, placesOf, poll) : records, poll);
+		yield;
 
 		// Gone goroutines (not after a truncated dump: the missing ones may be past the cut),
 		// and forgetting the long gone.
@@ -285,7 +291,8 @@ export class Tracker implements TrackerLike {
 		this.lastNew = newIds;
 		this.lastGone = restarted ? [] : goneIds;
 		this.lastRestarted = restarted;
-		this.current = this.build(shown);
+		yield;
+		this.current = yield* this.buildSteps(shown);
 		return this.current;
 	}
 
@@ -300,7 +307,7 @@ export class Tracker implements TrackerLike {
 			evidence,
 			stamp: ++this.stamp,
 			tracked: sized(),
-			order: sized(),
+			order: this.oneShot ? [] : sized(),
 			guess: 0,
 			placesOf: sized(),
 			n: 0,
@@ -324,11 +331,12 @@ export class Tracker implements TrackerLike {
 		const baseline = this.baseline;
 		const strings = this.places.strings;
 		const intern = (text: string): string => strings.intern(text);
+		const oneShot = this.oneShot;
 		for (let i = 0; i < gs.length; i++) {
 			const g = gs[i]!;
 			if (g.waitMinutes > 0) anyMinutes = true;
-			let rec = previous[guess];
-			if (rec === undefined || rec.id !== g.id) rec = records.get(g.id);
+			let rec = oneShot ? undefined : previous[guess];
+			if (!oneShot && (rec === undefined || rec.id !== g.id)) rec = records.get(g.id);
 			if (rec !== undefined && rec.lastPoll !== poll) guess = rec.slot + 1;
 			if (evidence) {
 				if (g.id > evidence.max) evidence.max = g.id;
@@ -362,7 +370,8 @@ export class Tracker implements TrackerLike {
 					viewRawLength: -1,
 					slot: -1,
 				};
-				records.set(g.id, rec);
+				// One poll only: the record lives for this pass (a file's dumps are cut at a repeated id already: latestDump).
+				if (!oneShot) records.set(g.id, rec);
 				if (!firstOfEpoch) {
 					isNew = true;
 					newIds.push(g.id);
@@ -396,7 +405,7 @@ export class Tracker implements TrackerLike {
 			const place = rec.place;
 			const k = count++;
 			rec.slot = k;
-			order[k] = rec;
+			if (!oneShot) order[k] = rec;
 			let view: Goroutine;
 			if (this.keepArgs) {
 				view = g;
@@ -414,7 +423,8 @@ export class Tracker implements TrackerLike {
 				) {
 					view = rec.view;
 				} else {
-					view = rec.view = compactView(g, place, intern);
+					view = compactView(g, place, intern);
+					if (!oneShot) rec.view = view;
 					rec.viewPlace = place;
 					rec.viewFacts = facts;
 					rec.viewRawLength = rawLength;
@@ -449,6 +459,7 @@ export class Tracker implements TrackerLike {
 				accs.push(acc);
 			}
 			acc.ids[acc.count++] = g.id;
+			if (rec.parentId !== undefined) acc.withParent++;
 			if (waitMs < acc.minWaitMs) acc.minWaitMs = waitMs;
 			if (waitMs > acc.maxWaitMs) acc.maxWaitMs = waitMs;
 			if (waitMs > acc.sampleWaitMs) {
@@ -579,6 +590,10 @@ export class Tracker implements TrackerLike {
 	}
 
 	private build(tracked: TrackedGoroutine[]): ModelSnapshot {
+		return runSteps(this.buildSteps(tracked));
+	}
+
+	private *buildSteps(tracked: TrackedGoroutine[]): Generator<void, ModelSnapshot> {
 		const countOf = (acc: PlaceAcc): number => this.countOf(acc);
 		const label = labelKeyOf(this.groupBy);
 		const by = this.stackBy;
@@ -587,6 +602,7 @@ export class Tracker implements TrackerLike {
 				? buildGroups(this.lastAccs, {by, history: this.histories[by], countOf})
 				: buildLabelGroups(tracked, this.lastPlaces, label, this.labelHistory);
 		groups.sort(compareGroups);
+		yield;
 		// One suspect per blocking site, judged from this poll's members and the sites' histories.
 		const sites = this.siteHistory;
 		const ranked = rankSites(siteMembers(this.lastAccs, countOf), {
@@ -651,4 +667,31 @@ function suspectsInLabelGroups(suspects: readonly Suspect[], tracked: readonly T
 		const groupKeys = [...groups].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key]) => key);
 		return {...suspect, groupKey: groupKeys[0]!, groupKeys};
 	});
+}
+
+/**
+ * What creatorsGone reads of the records, for a one-shot tracker that keeps none: each goroutine's
+ * parent id and place, from this poll's rows, built only when some leak-shaped place has members naming their parent.
+ */
+function oneShotRecords(
+	accs: readonly PlaceAcc[],
+	tracked: readonly TrackedGoroutine[],
+	placesOf: readonly Place[],
+	poll: number,
+): ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>> {
+	const byId = new Map<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>();
+	if (!accs.some(acc => acc.place.leakShaped && acc.place.creator && acc.withParent > 0)) return byId;
+	for (let i = 0; i < tracked.length; i++) {
+		const g = tracked[i]!.g;
+		byId.set(g.id, {parentId: g.createdBy?.parentId, lastPoll: poll, place: placesOf[i]!});
+	}
+	return byId;
+}
+
+/** Runs a step-wise computation (endPoll, buildSteps) to its end at once. */
+function runSteps<T>(steps: Generator<void, T>): T {
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
 }

@@ -97,7 +97,8 @@ export interface SiteFacts {
 	idSpan: number;
 	/**
 	 * Of the gaps between members' ids (sorted), the share holding goroutines that have finished
-	 * (0…1): near 1 when each member was born among other goroutines that came and went.
+	 * (0…1): near 1 when each member was born among other goroutines that came and went. Counted only
+	 * until it passes INTERLEAVED: above that it is a floor.
 	 */
 	interleaved: number;
 	/** Members first seen after the watch's first poll that are now stuck. */
@@ -133,16 +134,21 @@ export interface Verdict {
  */
 export function accumulated(ids: readonly number[], aliveIn: (min: number, max: number) => number): {accumulated: boolean; span: number; interleaved: number} {
 	if (ids.length === 0) return {accumulated: false, span: 0, interleaved: 0};
-	const sorted = [...ids].sort((a, b) => a - b);
+	// A typed array sorts numerically in native code: ~10x a comparator's sort at 100k ids (the model's end of a poll).
+	const sorted = Float64Array.from(ids).sort();
 	const span = sorted.at(-1)! - sorted[0]! + 1;
 	if (sorted.length < 3) return {accumulated: false, span, interleaved: 0};
+	const enough = Math.max(2, sorted.length / 8);
+	// Counted until both answers are settled: a pile of 100k spread ids passes both long before its
+	// last gap, and past that point `interleaved` is a floor already over INTERLEAVED.
+	const settled = Math.max(enough, (sorted.length - 1) * INTERLEAVED);
 	let gaps = 0;
-	for (let i = 1; i < sorted.length; i++) {
+	for (let i = 1; i < sorted.length && gaps < settled; i++) {
 		const a = sorted[i - 1]!;
 		const b = sorted[i]!;
 		if (b - a > 1 && aliveIn(a + 1, b - 1) < b - a - 1) gaps++;
 	}
-	return {accumulated: gaps >= Math.max(2, sorted.length / 8), span, interleaved: gaps / (sorted.length - 1)};
+	return {accumulated: gaps >= enough, span, interleaved: gaps / (sorted.length - 1)};
 }
 
 function plural(n: number, word: string): string {

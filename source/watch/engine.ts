@@ -4,13 +4,19 @@
 // the debug=1 read after a cut dump, the cost budget, and the tracker's restart epochs.
 import type {Config} from '../config.ts';
 import type {GroupBy, ModelSnapshot} from '../model/types.ts';
-import type {TrackerLike, TrackerOptions} from '../model/api.ts';
+import type {PollInput, TrackerLike, TrackerOptions} from '../model/api.ts';
 import {snapshotFromProfile} from '../model/profile-snapshot.ts';
 import {Tracker} from '../model/tracker.ts';
 import {Poller, type PollerOptions} from '../fetch/poller.ts';
 import type {DumpSource} from '../fetch/source.ts';
 import type {Timers} from '../fetch/timers.ts';
+import {Yielder} from '../fetch/yield.ts';
 import type {FetchResult, PollError, PollerState} from '../fetch/types.ts';
+
+/** Goroutines tracked per slice of a big dump (~2-10 ms each at 100k, a first poll the slowest). */
+export const SLICE_GOROUTINES = 1000;
+/** A dump this small is tracked at once, in the poller's publish (~10-25 ms): the state moves with the poll. */
+export const AT_ONCE_GOROUTINES = 5000;
 
 export interface WatchOptions {
 	/** Requested interval between polls, ms. */
@@ -28,6 +34,12 @@ export interface WatchOptions {
 	stuckAfterMs?: number;
 	/** Goroutine ids of the --baseline dump (parsed once by the caller): see TrackerOptions.baselineIds. */
 	baselineIds?: ReadonlySet<number>;
+	/**
+	 * A report on one dump (a file or stdin, read once): the model keeps nothing for a next poll and
+	 * hands out the parser's own goroutines instead of compact copies (the dump is held anyway): see
+	 * TrackerOptions.oneShot. Lets `--json` on 2 million tiny goroutines stay under 1.5 GB.
+	 */
+	oneShot?: boolean;
 	/** Default: a Tracker with the options above. */
 	tracker?: TrackerLike;
 	timers?: Timers;
@@ -98,13 +110,43 @@ function deadlineOf(config: Partial<Pick<Config, 'target' | 'headersTimeoutMs' |
 	return {ms: pollTimeoutMs, flag: '--poll-timeout'};
 }
 
-export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds'>): TrackerOptions {
+export function trackerOptions(options: Pick<WatchOptions, 'groupBy' | 'stuckAfterPolls' | 'stuckAfterMs' | 'baselineIds' | 'oneShot'>): TrackerOptions {
 	const tracker: TrackerOptions = {};
+	if (options.oneShot) {
+		tracker.oneShot = true;
+		tracker.keepArgs = true;
+	}
 	if (options.groupBy !== undefined) tracker.groupBy = options.groupBy;
 	if (options.stuckAfterPolls !== undefined) tracker.stuckAfterPolls = options.stuckAfterPolls;
 	if (options.stuckAfterMs !== undefined) tracker.stuckAfterMs = options.stuckAfterMs;
 	if (options.baselineIds !== undefined) tracker.baselineIds = options.baselineIds;
 	return tracker;
+}
+
+/**
+ * Feeds the tracker one poll's goroutines: at once when the dump is small, else a slice at a time
+ * with the event loop let in after each ~8 ms (a promise): keys wait one slice at most.
+ */
+export function trackPoll(tracker: TrackerLike, input: PollInput): ModelSnapshot | Promise<ModelSnapshot> {
+	const goroutines = input.goroutines;
+	if (!tracker.beginPoll || goroutines.length <= AT_ONCE_GOROUTINES) return tracker.update(input);
+	const {goroutines: _goroutines, at, ...options} = input;
+	const feed = tracker.beginPoll(at, goroutines.length);
+	return (async () => {
+		const yielder = new Yielder();
+		for (let from = 0; from < goroutines.length; from += SLICE_GOROUTINES) {
+			feed.add(goroutines.slice(from, from + SLICE_GOROUTINES));
+			// Counted as ~512 bytes a goroutine too, so a fast machine still lets the loop in every 4k goroutines.
+			if (yielder.due(SLICE_GOROUTINES * 512)) await yielder.yieldNow();
+		}
+		// The end of the poll (creators, groups, suspects) is ~100 ms at 100k goroutines: in its steps too.
+		const steps = feed.endSteps(options);
+		for (;;) {
+			const step = steps.next();
+			if (step.done) return step.value;
+			if (yielder.due(0)) await yielder.yieldNow();
+		}
+	})();
 }
 
 export function createWatch(source: DumpSource, options: WatchOptions): WatchEngine {
@@ -136,49 +178,110 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		for (const listener of [...listeners]) listener();
 	};
 
-	poller.subscribe(() => {
-		const current = poller.getState();
+	// A big dump is tracked in slices with the event loop let in between (keys and frames answer while
+	// 100k goroutines are tracked); the poller's changes that arrive meanwhile wait their turn, in order,
+	// so the model still follows the polls one by one. A small dump is tracked at once, in the poller's publish.
+	let busy = false;
+	let stopped = false;
+	let pendingGroupBy: GroupBy | undefined;
+	const waiting: PollerState[] = [];
+
+	/** One change of the poller: into the model (at once, or a promise when the dump is tracked in slices). */
+	const take = (current: PollerState): void | Promise<void> => {
 		const previous = seen;
 		seen = current;
 		const next: Partial<WatchState> = {};
 		if (current.error && current.error !== previous.error) failedSinceLastDump = true;
-		try {
-			// Per-goroutine data moves only on a new debug=2 dump; the cheap profile moves totals in between.
-			if (current.last && current.last !== previous.last) {
-				const input: Parameters<TrackerLike['update']>[0] = {goroutines: current.last.dump.goroutines, at: current.last.at};
+		const fail = (error: unknown): void => {
+			// A model bug must not kill the poll loop (this runs inside the poller's publish): show it, keep polling.
+			const message = `gmon could not process this dump: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0] ?? '';
+			modelError = {kind: 'other', message, at: current.last?.at ?? Date.now(), attempt: 1};
+		};
+		const rest = (): void => {
+			try {
+				if (current.lastProfile && current.lastProfile !== previous.lastProfile) {
+					const profile = current.lastProfile;
+					if ((!source.hasProfiles || !hadFullDump) && profile.dump.goroutines.length === 0) {
+						// A saved debug=1 profile read offline is the whole dump: one group per record, as the report shows it.
+						next.model = snapshotFromProfile(profile.dump, profile.at);
+						next.dump = profile;
+						fromProfile = true;
+					} else if (tracker.updateProfile) {
+						next.model = tracker.updateProfile(profile.dump.records, profile.at);
+					}
+					modelError = undefined;
+				}
+			} catch (error) {
+				fail(error);
+			}
+			// Shown until a dump goes through, unless the poller has a fresher error of its own.
+			next.poller = modelError && !current.error ? Object.freeze({...current, error: modelError}) : current;
+			publish(next);
+		};
+		const tookDump = (model: ModelSnapshot, last: FetchResult): void => {
+			next.model = model;
+			next.dump = last;
+			fromProfile = false;
+			hadFullDump = true;
+			modelError = undefined;
+		};
+		// Per-goroutine data moves only on a new debug=2 dump; the cheap profile moves totals in between.
+		const last = current.last;
+		if (last && last !== previous.last) {
+			let tracked: ModelSnapshot | Promise<ModelSnapshot>;
+			try {
+				const input: PollInput = {goroutines: last.dump.goroutines, at: last.at};
 				if (current.leakRecords) input.leakRecords = current.leakRecords;
-				if (current.last.dump.truncated) input.truncated = true;
+				if (last.dump.truncated) input.truncated = true;
 				// The profile read after a cut dump in the same tick gives this poll's counts.
 				if (input.truncated && current.lastProfile !== previous.lastProfile && tracker.updateProfile) input.countsFollow = true;
 				if (failedSinceLastDump) input.reconnected = true;
 				failedSinceLastDump = false;
-				next.model = tracker.update(input);
-				next.dump = current.last;
-				fromProfile = false;
-				hadFullDump = true;
-				modelError = undefined;
+				tracked = trackPoll(tracker, input);
+			} catch (error) {
+				fail(error);
+				return rest();
 			}
-			if (current.lastProfile && current.lastProfile !== previous.lastProfile) {
-				const profile = current.lastProfile;
-				if ((!source.hasProfiles || !hadFullDump) && profile.dump.goroutines.length === 0) {
-					// A saved debug=1 profile read offline is the whole dump: one group per record, as the report shows it.
-					next.model = snapshotFromProfile(profile.dump, profile.at);
-					next.dump = profile;
-					fromProfile = true;
-				} else if (tracker.updateProfile) {
-					next.model = tracker.updateProfile(profile.dump.records, profile.at);
-				}
-				modelError = undefined;
+			if (!(tracked instanceof Promise)) {
+				tookDump(tracked, last);
+				return rest();
 			}
-		} catch (error) {
-			// A model bug must not kill the poll loop (this runs inside the poller's publish): show it, keep polling.
-			const message = `gmon could not process this dump: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0] ?? '';
-			modelError = {kind: 'other', message, at: current.last?.at ?? Date.now(), attempt: 1};
+			return tracked.then(
+				model => {
+					if (!stopped) {
+						tookDump(model, last);
+						rest();
+					}
+				},
+				(error: unknown) => {
+					fail(error);
+					rest();
+				},
+			);
 		}
-		// Shown until a dump goes through, unless the poller has a fresher error of its own.
-		next.poller = modelError && !current.error ? Object.freeze({...current, error: modelError}) : current;
-		publish(next);
-	});
+		return rest();
+	};
+
+	/** Takes the poller's changes in order; one tracked in slices holds the later ones until it is done. */
+	const onPoller = (current: PollerState): void => {
+		if (busy) {
+			waiting.push(current);
+			return;
+		}
+		const pass = take(current);
+		if (!pass) return;
+		busy = true;
+		void pass.then(() => {
+			busy = false;
+			if (pendingGroupBy !== undefined) {
+				const by = pendingGroupBy;
+				pendingGroupBy = undefined;
+				engine.setGroupBy(by);
+			}
+			while (!stopped && !busy && waiting.length > 0) onPoller(waiting.shift()!);
+		});
+	};
+	poller.subscribe(() => onPoller(poller.getState()));
 
 	const engine: WatchEngine = {
 		poller,
@@ -194,11 +297,19 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		pollNow: () => poller.pollNow(),
 		setIntervalMs: ms => poller.setIntervalMs(ms),
 		setGroupBy(by) {
+			// Not while a dump is being tracked in slices: its rows are keyed by the grouping it began with.
+			if (busy) {
+				pendingGroupBy = by;
+				return;
+			}
 			const model = tracker.setGroupBy(by);
 			// Before the first dump there is nothing to regroup: the model stays undefined until one comes.
 			if (state.model && !fromProfile) publish({model});
 		},
-		stop: () => poller.stop(),
+		stop: () => {
+			stopped = true;
+			return poller.stop();
+		},
 	};
 	if (options.autoStart !== false) poller.start();
 	return engine;

@@ -8,6 +8,7 @@ import {test} from 'node:test';
 import {buildConfig} from '../../source/config.ts';
 import {createSource} from '../../source/fetch/create-source.ts';
 import {Poller} from '../../source/fetch/poller.ts';
+import {lastDumpStart} from '../../source/fetch/file-source.ts';
 import {ManualTimers} from '../../source/fetch/timers.ts';
 
 const dumps = new URL('../fixtures/dumps/', import.meta.url);
@@ -172,3 +173,24 @@ function panicGoroutines(text: Buffer): number {
 		.split('\n')
 		.filter(line => /^goroutine \d+ \[/.test(line)).length;
 }
+
+test('the last dump opener is found backwards: across the 1 MiB search windows, only at a line start, never before the --max-bytes tail', async t => {
+	const path = join(tempDir(t), 'log.txt');
+	const filler = `${'x'.repeat(1023)}\n`; // 1 KiB lines
+	const head = `${filler.repeat(100)}SIGQUIT: quit\n`;
+	// The opener's line starts 5 bytes before the last window's edge (1 MiB from the end): its text is split between two reads.
+	const after = `${'z'.repeat(1000)}\nnot an opener: panic: \n`;
+	const rest = 1024 * 1024 + 5 - 'fatal error: '.length - after.length;
+	const split = `${head}y\nfatal error: ${after}${'w'.repeat(rest - 1)}\n`;
+	writeFileSync(path, split, 'latin1');
+	const size = Buffer.byteLength(split, 'latin1');
+	const opener = split.indexOf('fatal error: ');
+	assert.equal(size - opener, 1024 * 1024 + 5);
+	assert.equal(await lastDumpStart(path, size), opener);
+	// Within the tail only (what --max-bytes lets through), an opener further back is not looked for.
+	assert.equal(await lastDumpStart(path, size, size - opener - 1), 0);
+	assert.equal(await lastDumpStart(path, size, size - opener), opener);
+	// No opener at a line start: 0 (the file is read from its start).
+	writeFileSync(path, 'goroutine 1 [running]:\nmain.f(panic: x)\n', 'latin1');
+	assert.equal(await lastDumpStart(path, 39), 0);
+});

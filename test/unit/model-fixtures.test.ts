@@ -1,7 +1,7 @@
 // The model on poll sequences built from the real dumps in test/fixtures/dumps (README there
 // lists their facts), parsed by the real parser.
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {createDumpParser, parseDump} from '../../source/dump/parse.ts';
 import type {Goroutine} from '../../source/dump/types.ts';
@@ -233,4 +233,27 @@ test('feeding a poll chunk by chunk as the parser completes goroutines equals on
 		assert.deepEqual(summary(b), summary(a), name);
 	}
 	assert.equal(b?.restarted, true);
+});
+
+test('a one-shot tracker (a report on one file) judges every fixture as the remembering tracker does', () => {
+	const strip = (s: ModelSnapshot) => ({
+		...s,
+		goroutines: s.goroutines.map(({g, ...row}) => ({
+			...row,
+			id: g.id,
+			state: g.state,
+			where: row.where,
+			frames: g.frames.map(f => `${f.func} ${f.file}:${f.line}`),
+		})),
+		groups: s.groups.map(({sample, ...group}) => ({...group, sample: sample.id})),
+	});
+	const names = readdirSync(dumps).filter(name => name.endsWith('.txt') && !name.includes('debug1'));
+	assert.ok(names.length > 10);
+	for (const name of names) {
+		const goroutines = load(name);
+		if (goroutines.length === 0) continue;
+		const remembering = new Tracker().update({goroutines, at: 5000});
+		const oneShot = new Tracker({oneShot: true, keepArgs: true}).update({goroutines, at: 5000});
+		assert.deepEqual(strip(oneShot), strip(remembering), name);
+	}
 });

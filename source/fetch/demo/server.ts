@@ -1,6 +1,11 @@
 // The embedded demo target: a loopback-only HTTP server that answers like net/http/pprof,
 // with dumps of the simulated service in world.ts. Real time drives simulated time.
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {createRequire} from 'node:module';
+
+// node:http through require, not an ESM import: the ESM facade reads every export of node:http, and
+// its lazy WebSocket/fetch getters then load Node's internal undici (~50 ms of start-up on 2 cores).
+const {createServer} = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 import type {AddressInfo, Socket} from 'node:net';
 import {DemoWorld, type DemoWorldOptions} from './world.ts';
 

@@ -1,0 +1,3 @@
+module gmon.bench/churn
+
+go 1.19
