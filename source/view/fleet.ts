@@ -338,7 +338,8 @@ export function nodeTargets(root: CreatorNode): readonly number[] {
 		const on = new Set<number>();
 		for (const id of node.ids) on.add(fleetIndexOf(id));
 		for (const child of node.children) for (const index of subtreeTargets.get(child)!) on.add(index);
-		subtreeTargets.set(node, [...on].sort((a, b) => a - b));
+		const sorted = [...on].sort((a, b) => a - b);
+		subtreeTargets.set(node, sorted);
 	}
 	return subtreeTargets.get(root)!;
 }
