@@ -108,6 +108,16 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 		assert.match(screen, /^gmon 3 targets: 3 up$/m);
 	});
 
+	await step('the tree says which target(s) each node runs on: the fanout leak on 2 of 3', async () => {
+		tmux.send('t');
+		const screen = await tmux.waitForText(/^ +TOTAL +OWN ON {4}STATE/m, slow);
+		save('fleet-80x24-tree.txt', screen);
+		assert.match(screen, /^.{3} +(\d+) +\1 2\/3 +chan send +main\.fanoutWorker/m, 'the fanout senders: on a and b, not c');
+		assert.match(screen, /^.{3} +\d+ +\d+ all +.+▾ main\.main/m, 'main on all three');
+		tmux.send('t');
+		await tmux.waitForText(/^ +COUNT ON TARGETS/m, slow);
+	});
+
 	// How many reports of b --watch printed before b went down.
 	let bReports = 0;
 	const reported = (port: number) => out.split('\n').filter(line => line.startsWith(`gmon report: 127.0.0.1:${port} `)).length;

@@ -20,7 +20,7 @@ import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
 import {useStoreCommands} from './use-store-commands.ts';
-import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawGoroutines, fleetRows} from '../view/fleet.ts';
+import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawLookup, fleetRows} from '../view/fleet.ts';
 import {useEditor} from './use-editor.ts';
 import {useSourceText} from './use-source.ts';
 import {SourceFiles} from '../watch/source-files.ts';
@@ -73,7 +73,16 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 	const bodyRows = Math.max(1, frameRows - headerRows - 2);
 	const onTargets = fleet ? fleetOnTargets(fleet) : undefined;
 	const env: Env = fleet
-		? {model, raw: fleetRawGoroutines(fleet, ui), bodyRows, columns, select, targets: fleet.targets.length, ...(onTargets ? {onTargets} : {})}
+		? {
+				model,
+				rawOf: fleetRawLookup(fleet, (raw, id) => select.rawGoroutine(raw, id)),
+				targetLabels: fleet.labels,
+				bodyRows,
+				columns,
+				select,
+				targets: fleet.targets.length,
+				...(onTargets ? {onTargets} : {}),
+			}
 		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
 	// The open stack's source lines: read outside the view, handed to it as data.
 	const [sources] = useState(() => new SourceFiles(sourceRoot));
@@ -210,6 +219,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				noColor={noColor}
 				empty={emptyListText('goroutines', model, state.poller, ui)}
+				fleet={rowsFleet}
 			/>
 		);
 	} else if (view.kind === 'groups') {

@@ -12,6 +12,9 @@ import {
 	fleetGroupColumns,
 	fleetGroupHeader,
 	fleetGroupRow,
+	fleetTreeColumns,
+	fleetTreeHeader,
+	fleetTreeRow,
 } from '../view/fleet.ts';
 import {Body, RowLine} from './lines.tsx';
 
@@ -76,12 +79,12 @@ export function GroupList({visible, top, index, height, width, suspects, noColor
 	);
 }
 
-export function TreeList({visible, top, index, height, width, noColor, empty}: Omit<ListProps<FlatNode>, 'suspects'>) {
-	const cols = treeColumns(width);
+export function TreeList({visible, top, index, height, width, noColor, empty, fleet}: Omit<ListProps<FlatNode>, 'suspects'>) {
+	const cols = fleet ? fleetTreeColumns(width, fleet) : treeColumns(width);
 	return (
 		<Body height={height}>
 			<Text bold wrap="truncate">
-				{treeHeader(cols)}
+				{fleet ? fleetTreeHeader(cols, fleet) : treeHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
 				<Text dimColor wrap="truncate">
@@ -89,7 +92,7 @@ export function TreeList({visible, top, index, height, width, noColor, empty}: O
 				</Text>
 			) : (
 				visible.map((flat, i) => {
-					const row = treeRow(flat, cols);
+					const row = fleet ? fleetTreeRow(flat, cols, fleet) : treeRow(flat, cols);
 					return <RowLine key={row.key} text={row.text} tone={row.tone} selected={top + i === index} noColor={noColor} />;
 				})
 			)}

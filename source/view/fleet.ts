@@ -4,6 +4,7 @@
 // each group's count per target. Pure; the Ink side is a prop on the lists and a branch in app.tsx.
 import type {Goroutine} from '../dump/types.ts';
 import type {PollerState} from '../fetch/types.ts';
+import type {CreatorNode, FlatNode} from '../model/creator-tree.ts';
 import {fleetId, fleetIndexOf, goroutineNumber} from '../model/fleet-ids.ts';
 import {type FleetMerge, type FleetPart, mergeFleet} from '../model/fleet-merge.ts';
 import type {Group, ModelSnapshot, TrackedGoroutine} from '../model/types.ts';
@@ -24,6 +25,7 @@ import {
 	type Row,
 	type RowContext,
 } from './rows.ts';
+import {type TreeColumns, treeColumns, treeHeader, treeRow} from './tree-rows.ts';
 import type {UiState} from './types.ts';
 
 /** Where names split into parts: between host, port, path and file-name parts; `-` and `_` only for long names. */
@@ -316,6 +318,68 @@ export function fleetGroupRow(group: Group, cols: FleetGroupColumns, ctx: RowCon
 	return {...row, text: splice(row.text, markWidth + cols.count, cell)};
 }
 
+/** The targets a tree node's subtree (what its TOTAL counts) runs on, by index; memoized per node (a tree is rebuilt, never changed). */
+const subtreeTargets = new WeakMap<CreatorNode, readonly number[]>();
+
+export function nodeTargets(root: CreatorNode): readonly number[] {
+	const known = subtreeTargets.get(root);
+	if (known) return known;
+	// Leaves first, iteratively: a chain of creators can be thousands deep.
+	const order: CreatorNode[] = [];
+	const stack = [root];
+	while (stack.length > 0) {
+		const node = stack.pop()!;
+		if (subtreeTargets.has(node)) continue;
+		order.push(node);
+		for (const child of node.children) stack.push(child);
+	}
+	for (let i = order.length - 1; i >= 0; i--) {
+		const node = order[i]!;
+		const on = new Set<number>();
+		for (const id of node.ids) on.add(fleetIndexOf(id));
+		for (const child of node.children) for (const index of subtreeTargets.get(child)!) on.add(index);
+		const sorted = [...on].sort((a, b) => a - b);
+		subtreeTargets.set(node, sorted);
+	}
+	return subtreeTargets.get(root)!;
+}
+
+/** The tree's target column: the longest label, and room for `all` or `2/3`. */
+function treeTargetWidth(rows: FleetRows): number {
+	return Math.max(4, targetWidth(rows));
+}
+
+/**
+ * A tree node's target cell: its one target's label; on several, their labels (`a,b`) when they
+ * fit, else `all` or how many of how many (`2/5`).
+ */
+export function treeTargetCell(on: readonly number[], labels: readonly string[], width: number): string {
+	if (on.length === 1) return labels[on[0]!] ?? '?';
+	const joined = on.map(index => labels[index] ?? '?').join(',');
+	if (joined.length <= width) return joined;
+	return on.length === labels.length ? 'all' : `${on.length}/${labels.length}`;
+}
+
+export function fleetTreeColumns(width: number, rows: FleetRows): TreeColumns {
+	return treeColumns(width - treeTargetWidth(rows) - 1);
+}
+
+/** Where the target column goes: after the counts (TOTAL and OWN). */
+const treeTargetAt = (cols: TreeColumns) => markWidth + cols.total + 1 + cols.own;
+
+export function fleetTreeHeader(cols: TreeColumns, rows: FleetRows): string {
+	const w = treeTargetWidth(rows);
+	return splice(treeHeader(cols), treeTargetAt(cols), padEnd(w >= 6 ? 'TARGET' : 'ON', w));
+}
+
+/** A tree row with the target(s) its node runs on after its counts. */
+export function fleetTreeRow(flat: FlatNode, cols: TreeColumns, rows: FleetRows): Row {
+	const row = treeRow(flat, cols);
+	const w = treeTargetWidth(rows);
+	const cell = truncateEnd(treeTargetCell(nodeTargets(flat.node), rows.labels, w), w);
+	return {...row, text: splice(row.text, treeTargetAt(cols), padEnd(cell, w))};
+}
+
 /** For the stack view: the target a goroutine runs on, or the targets a group is found on. */
 export function fleetOnTargets(view: FleetView): ((target: {type: 'goroutine'; id: number} | {type: 'group'; key: string}) => string | undefined) | undefined {
 	const {targets, labels, merged} = view;
@@ -333,18 +397,17 @@ export function fleetOnTargets(view: FleetView): ((target: {type: 'goroutine'; i
 }
 
 /**
- * The stack view shows a goroutine's args from the parser's copy in the latest dump (the model
- * keeps arg-less frames). Of a fleet, only the one goroutine a stack view shows is looked up (by
- * its target and the id Go printed) and handed over under its fleet id: a list needs none.
+ * The stack view (and `y`) show a goroutine's args from the parser's copy in the latest dump (the
+ * model keeps arg-less frames). Of a fleet, a goroutine is looked up by its fleet id in its own
+ * target's latest dump (by the id Go printed) and handed over under its fleet id.
  */
-export function fleetRawGoroutines(view: FleetView, ui: UiState): Goroutine[] | undefined {
-	const top = ui.views[ui.views.length - 1];
-	if (top?.kind !== 'stack') return undefined;
-	const target = top.target;
-	const id = target.type === 'goroutine' ? target.id : view.merged?.model.groups.find(group => group.key === target.key)?.sample.id;
-	if (id === undefined) return undefined;
-	const raw = view.targets[fleetIndexOf(id)]?.poller.last?.dump.goroutines;
-	const number = goroutineNumber(id);
-	const g = raw?.find(candidate => candidate.id === number);
-	return g ? [{...g, id: fleetId(fleetIndexOf(id), g.id)}] : undefined;
+export function fleetRawLookup(
+	view: FleetView,
+	find: (raw: readonly Goroutine[] | undefined, id: number) => Goroutine | undefined,
+): (id: number) => Goroutine | undefined {
+	return id => {
+		const index = fleetIndexOf(id);
+		const g = find(view.targets[index]?.poller.last?.dump.goroutines, goroutineNumber(id));
+		return g ? {...g, id: fleetId(index, g.id)} : undefined;
+	};
 }

@@ -32,6 +32,13 @@ export interface Env {
 	 * model keeps arg-less frames to stay small, so the stack view takes the args from here.
 	 */
 	raw?: readonly Goroutine[] | undefined;
+	/**
+	 * Several targets: a goroutine's parser copy (with args) by its fleet id, from its own target's
+	 * latest dump (view/fleet.ts fleetRawLookup). Used instead of `raw`, by the stack view and `y` alike.
+	 */
+	rawOf?: (id: number) => Goroutine | undefined;
+	/** Several targets: their short labels (the ON column's), for a group's members per target. */
+	targetLabels?: readonly string[];
 	/** Rows between header and footer. Lists spend one of them on the column header. */
 	bodyRows: number;
 	columns: number;
@@ -90,7 +97,7 @@ function sameFrames(a: Goroutine, b: Goroutine): boolean {
  * is "gone" while its sample goroutine is still in the dump.
  */
 function withArgs(g: Goroutine, env: Env): Goroutine | undefined {
-	const raw = env.select.rawGoroutine(env.raw, g.id);
+	const raw = env.rawOf ? env.rawOf(g.id) : env.select.rawGoroutine(env.raw, g.id);
 	return raw && sameFrames(raw, g) ? raw : undefined;
 }
 
@@ -157,7 +164,13 @@ function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean}
 	const shown = raw ? {...group, sample: raw} : group;
 	const suspect = select.suspectsByKey(model).get(group.key);
 	return {
-		lines: groupStackLines(shown, columns, {gone: !subject.live, argsKept: raw !== undefined, ...(suspect ? {suspect} : {}), ...frameSource(view, env)}),
+		lines: groupStackLines(shown, columns, {
+			gone: !subject.live,
+			argsKept: raw !== undefined,
+			...(suspect ? {suspect} : {}),
+			...(env.targetLabels ? {targetLabels: env.targetLabels} : {}),
+			...frameSource(view, env),
+		}),
 		gone: !subject.live,
 	};
 }

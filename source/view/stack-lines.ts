@@ -9,7 +9,7 @@ import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText} from './frames.ts';
 import {formatDelta, truncateEnd, truncateMiddle, wrapWords} from './format.ts';
 import {visible} from '../text/sanitize.ts';
-import {goroutineNumber} from '../model/fleet-ids.ts';
+import {fleetIndexOf, goroutineNumber} from '../model/fleet-ids.ts';
 import {isSourceFrame, sourceLines, type FrameSource} from './source-lines.ts';
 
 export type Tone = 'normal' | 'dim' | 'title' | 'warn' | 'danger' | 'accent';
@@ -95,6 +95,8 @@ export interface StackOptions {
 	noLabels?: boolean;
 	/** The blocking frame's source file (or that it is not readable here), shown under that frame. */
 	source?: FrameSource;
+	/** Several targets: their short labels (the ON column's), so a group's members are listed per target. */
+	targetLabels?: readonly string[];
 }
 
 function labelsText(labels: Record<string, string> | undefined): string {
@@ -131,23 +133,55 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	return lines;
 }
 
-/** Member ids, comma-separated, wrapped to `width`. */
-function idLines(ids: readonly number[], width: number): Line[] {
+/** A piece of a wrapped list: its text and what separates it from the piece before. */
+interface Piece {
+	sep: string;
+	text: string;
+}
+
+/** Pieces joined by their separators, wrapped to `width`: a line that breaks ends with its separator (trimmed). */
+function wrapPieces(pieces: readonly Piece[], width: number): Line[] {
 	const lines: Line[] = [];
 	let current = '';
-	for (const id of ids) {
-		// As Go printed it (several targets: the line above the stack says which has how many).
-		const shown = goroutineNumber(id);
-		const part = current === '' ? String(shown) : `, ${shown}`;
-		if (current.length + part.length > width && current !== '') {
-			lines.push({text: `${current},`, tone: 'normal'});
-			current = String(shown);
+	for (const {sep, text} of pieces) {
+		if (current !== '' && current.length + sep.length + text.length > width) {
+			lines.push({text: current + sep.trimEnd(), tone: 'normal'});
+			current = text;
 		} else {
-			current += part;
+			current += current === '' ? text : sep + text;
 		}
 	}
 	if (current !== '') lines.push({text: current, tone: 'normal'});
 	return lines;
+}
+
+/**
+ * Member ids as Go printed them, comma-separated, wrapped to `width`. Several targets: per target
+ * (`b: 7, 8 · a: 12`), the target with the most first (as the line under the title counts them).
+ */
+function idLines(ids: readonly number[], width: number, labels?: readonly string[]): Line[] {
+	if (!labels || labels.length < 2)
+		return wrapPieces(
+			ids.map((id, i) => ({sep: i === 0 ? '' : ', ', text: String(goroutineNumber(id))})),
+			width,
+		);
+	const byTarget = new Map<number, number[]>();
+	for (const id of ids) {
+		const index = fleetIndexOf(id);
+		const list = byTarget.get(index);
+		if (list) list.push(id);
+		else byTarget.set(index, [id]);
+	}
+	const order = [...byTarget].sort(([a, x], [b, y]) => y.length - x.length || a - b);
+	const pieces: Piece[] = [];
+	for (const [index, list] of order) {
+		list.forEach((id, i) => {
+			const number = String(goroutineNumber(id));
+			if (i > 0) pieces.push({sep: ', ', text: number});
+			else pieces.push({sep: pieces.length === 0 ? '' : ' · ', text: `${labels[index] ?? '?'}: ${number}`});
+		});
+	}
+	return wrapPieces(pieces, width);
 }
 
 /** A group's view: what it is, why it is a suspect, its shared stack (from a sample) and its members. */
@@ -182,6 +216,6 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 	lines.push(...stackLines(group.sample, width, argsKept, options.source));
 	lines.push({text: '', tone: 'normal'});
 	lines.push({text: `members (${group.ids.length}):`, tone: 'accent'});
-	lines.push(...idLines(group.ids, width));
+	lines.push(...idLines(group.ids, width, options.targetLabels));
 	return lines;
 }

@@ -6,6 +6,7 @@ import {test} from 'node:test';
 import type {Goroutine} from '../../source/dump/types.ts';
 import type {PollerState} from '../../source/fetch/types.ts';
 import {fleetId, fleetIndexOf, goroutineNumber} from '../../source/model/fleet-ids.ts';
+import {buildCreatorTree, flattenTree} from '../../source/model/creator-tree.ts';
 import {mergeFleet} from '../../source/model/fleet-merge.ts';
 import {Tracker} from '../../source/model/tracker.ts';
 import type {ModelSnapshot} from '../../source/model/types.ts';
@@ -20,10 +21,15 @@ import {
 	fleetHeaderLines,
 	fleetLabels,
 	fleetOnTargets,
-	fleetRawGoroutines,
+	fleetRawLookup,
 	fleetRows,
+	fleetTreeColumns,
+	fleetTreeHeader,
+	fleetTreeRow,
+	treeTargetCell,
 } from '../../source/view/fleet.ts';
-import {initialUiState, reduce} from '../../source/view/reducer.ts';
+import {type Env, initialUiState, reduce, selectedText, stackContent} from '../../source/view/reducer.ts';
+import {treeColumns, treeHeader, treeRow} from '../../source/view/tree-rows.ts';
 import {createSelector} from '../../source/view/select.ts';
 import type {FleetTarget} from '../../source/watch/types.ts';
 
@@ -231,7 +237,8 @@ test('T cycles all targets → each → all; with one target it says what it is 
 	assert.match(single.message ?? '', /when gmon watches several/);
 });
 
-test('the stack view of a fleet goroutine gets its args from its own target’s dump, under its fleet id', () => {
+/** The fleet with c's latest dump holding goroutine 100 with its args (the model keeps none). */
+function fleetWithArgs(): FleetTarget[] {
 	const targets = fleet();
 	const raw = [
 		{
@@ -240,14 +247,95 @@ test('the stack view of a fleet goroutine gets its args from its own target’s 
 		},
 	];
 	targets[2] = {...targets[2]!, poller: {...targets[2]!.poller, last: {...targets[2]!.poller.last!, dump: {kind: 'traceback', goroutines: raw} as never}}};
+	return targets;
+}
+
+function fleetEnv(targets: FleetTarget[]): Env {
 	const view = createFleetSelector()(targets, undefined);
+	const select = createSelector();
+	return {
+		model: view.merged!.model,
+		rawOf: fleetRawLookup(view, (raw, id) => select.rawGoroutine(raw, id)),
+		targetLabels: view.labels,
+		bodyRows: 20,
+		columns: 100,
+		select,
+		targets: targets.length,
+		onTargets: fleetOnTargets(view)!,
+	};
+}
+
+test('a fleet goroutine’s args come from its own target’s dump, under its fleet id; the same goroutine number on another target has none', () => {
+	const view = createFleetSelector()(fleetWithArgs(), undefined);
+	const lookup = fleetRawLookup(view, (raw, id) => raw?.find(g => g.id === id));
 	const id = fleetId(2, 100);
-	const ui = {...initialUiState(), views: [...initialUiState().views, {kind: 'stack' as const, target: {type: 'goroutine' as const, id}, scroll: 0}]};
-	assert.deepEqual(
-		fleetRawGoroutines(view, ui)?.map(g => [g.id, g.frames[0]!.args]),
-		[[id, '0xc000123456']],
+	assert.deepEqual([lookup(id)?.id, lookup(id)?.frames[0]?.args], [id, '0xc000123456']);
+	assert.equal(lookup(fleetId(0, 100)), undefined, 'a’s goroutine 100 is not c’s');
+});
+
+test('y on a goroutine list row of a fleet saves the stack with its args, as the stack view shows it', () => {
+	const env = fleetEnv(fleetWithArgs());
+	const id = fleetId(2, 100);
+	const list = {...initialUiState(), views: [{kind: 'goroutines' as const, sel: {index: 0, top: 0, key: String(id)}}]};
+	const saved = selectedText(list, env)!;
+	assert.equal(saved.name, 'gmon-goroutine-100.txt');
+	assert.match(saved.text, /^main\.fetchQuote\(0xc000123456\)$/m, 'the args, not (…)');
+	assert.match(saved.text, /^on target c:6060$/m);
+	const stack = stackContent({kind: 'stack', target: {type: 'goroutine', id}, scroll: 0}, env).lines.map(line => line.text.trimEnd());
+	assert.ok(stack.includes('main.fetchQuote(0xc000123456)'), 'the stack view shows the same args');
+	const other = {...list, views: [{kind: 'goroutines' as const, sel: {index: 0, top: 0, key: String(fleetId(0, 100))}}]};
+	assert.match(selectedText(other, env)!.text, /^main\.fetchQuote\(…\)$/m, 'a’s goroutine 100 is not in any dump with args: (…)');
+});
+
+test('a merged group’s members are listed per target with the ON column’s labels, the target with most first; one target lists ids alone', () => {
+	const env = fleetEnv(fleet());
+	const sender = env.model!.groups.find(group => group.where?.func === 'main.fetchQuote')!;
+	const members = (e: Env) => {
+		const lines = stackContent({kind: 'stack', target: {type: 'group', key: sender.key}, scroll: 0}, e).lines.map(line => line.text);
+		return lines.slice(lines.indexOf('members (15):') + 1);
+	};
+	assert.deepEqual(members(env), ['a: 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111 · c: 100, 101, 102']);
+	const narrow = members({...env, columns: 40});
+	assert.deepEqual(narrow, ['a: 100, 101, 102, 103, 104, 105, 106,', '107, 108, 109, 110, 111 · c: 100, 101,', '102']);
+	assert.ok(
+		narrow.every(line => line.length <= 40),
+		'wrapped to the width',
 	);
-	assert.equal(fleetRawGoroutines(view, initialUiState()), undefined, 'a list needs no raw goroutines');
+	const {targetLabels: _, ...one} = env;
+	assert.deepEqual(members(one), ['100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 100, 101, 102'], 'without labels: the ids as before');
+});
+
+test('the tree of a fleet says which target each node runs on: one label, the labels that fit, else all or how many', () => {
+	const view = createFleetSelector()(fleet(), undefined);
+	const rows = fleetRows(view)!;
+	const model = view.merged!.model;
+	const byId = new Map(model.goroutines.map(t => [t.g.id, t]));
+	const flat = flattenTree(buildCreatorTree({shown: model.goroutines, byId: id => byId.get(id), tierOf: () => 0}), new Set());
+	const cols = fleetTreeColumns(80, rows);
+	assert.match(fleetTreeHeader(cols, rows), /^ {4}TOTAL {3}OWN ON {3}STATE/);
+	const text = flat.map(node => fleetTreeRow(node, cols, rows).text);
+	assert.ok(
+		text.every(line => line.length === 80),
+		'every row fills the width',
+	);
+	// main.main runs on all three; its workers too (each target's under its own main); the senders on a and c.
+	assert.match(text[0]!, /^ {3} +29 {7}all {2}\(parent gone\) +▾ created by main\.handler/, 'a stand-in runs where its subtree runs');
+	assert.match(text[1]!, /^ {3} +29 +3 all {2}select +▾ main\.main/);
+	assert.match(text[2]!, /^ {3} +15 +15 a,c {2}chan send +main\.fetchQuote/);
+	assert.match(text[3]!, /^ {3} +11 +11 all {2}chan receive +main\.worker/);
+	const onC = createFleetSelector()(fleet(), 2);
+	const treeOfC = flattenTree(
+		buildCreatorTree({shown: onC.merged!.model.goroutines, byId: id => onC.merged!.model.goroutines.find(t => t.g.id === id), tierOf: () => 0}),
+		new Set(),
+	);
+	assert.match(fleetTreeRow(treeOfC[0]!, cols, fleetRows(onC)!).text, /^ {3} +8 {7}c {4}\(parent gone\)/, 'T on c: the one label');
+	assert.equal(treeTargetCell([0, 2], ['api-1', 'api-2', 'api-3'], 5), '2/3');
+	assert.equal(treeTargetCell([1], ['api-1', 'api-2', 'api-3'], 5), 'api-2');
+	// The ON column (a space and 4 columns after OWN) is spliced in: without it the row is the one-target row.
+	const plain = treeColumns(80 - 5);
+	const cut = (line: string) => line.slice(0, 15) + line.slice(20);
+	assert.equal(cut(text[1]!), treeRow(flat[1]!, plain).text);
+	assert.equal(cut(fleetTreeHeader(cols, rows)), treeHeader(plain));
 });
 
 test('labels of long names: dump files keep where their names differ, cut at the end', () => {
