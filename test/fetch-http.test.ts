@@ -67,6 +67,17 @@ function serveOk(req: IncomingMessage, res: ServerResponse): void {
 	res.end('Unknown profile\n');
 }
 
+// A dump slow enough to stretch the interval has over 1000 goroutines: a smaller one's time is
+// mostly the round trip, and the budget counts it as a short freeze however long it took (budget.ts).
+const bigDebug2 = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
+const bigDebug1 = readFileSync(new URL('go1.19-big-1642-goroutines.debug1.txt', dumps));
+
+/** serveOk with the 1642-goroutine dump and its profile. */
+function serveBig(req: IncomingMessage, res: ServerResponse): void {
+	res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+	res.end(new URL(req.url ?? '/', 'http://x').searchParams.get('debug') === '1' ? bigDebug1 : bigDebug2);
+}
+
 const quick: ConfigFlags = {headersTimeout: '300ms', bodyTimeout: '300ms', interval: '1s'};
 
 function sourceFor(port: number, flags: ConfigFlags = {}, target = `127.0.0.1:${port}`) {
@@ -443,7 +454,7 @@ test('cost awareness: a slow dump stretches the debug=2 interval and debug=1 fil
 	target.use((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
 		const slow = url.searchParams.get('debug') === '2';
-		setTimeout(() => serveOk(req, res), slow ? 150 : 0);
+		setTimeout(() => serveBig(req, res), slow ? 150 : 0);
 	});
 	const timers = new ManualTimers();
 	const poller = new Poller(sourceFor(target.port), {intervalMs: 1000, maxOverheadPct: 5, timers});
@@ -503,7 +514,7 @@ test('a custom endpoint without debug=1: stretched polls wait for the next full 
 			res.end();
 			return;
 		}
-		setTimeout(() => serveOk(req, res), 150);
+		setTimeout(() => serveBig(req, res), 150);
 	});
 	const timers = new ManualTimers();
 	const poller = new Poller(sourceFor(target.port), {intervalMs: 1000, maxOverheadPct: 5, timers});

@@ -92,7 +92,12 @@ test('setGroupBy regroups at once; subscribers get a new immutable state each ti
 	assert.equal(calls, 1);
 });
 
-function pprof(delayMs: number) {
+// A dump slow enough to stretch the interval has over 1000 goroutines: a smaller one's time is
+// mostly the round trip, and the budget counts it as a short freeze however long it took (budget.ts).
+const bigDump = readFileSync(new URL('go1.19-big-1642-goroutines.debug2.txt', dumps));
+const bigProfile = readFileSync(new URL('go1.19-big-1642-goroutines.debug1.txt', dumps));
+
+function pprof(delayMs: number, bodies: {debug1: Buffer; debug2: Buffer} = {debug1: profileBytes, debug2: zooBytes}) {
 	return (req: IncomingMessage, res: ServerResponse) => {
 		const debug = new URL(req.url ?? '/', 'http://x').searchParams.get('debug');
 		setTimeout(
@@ -103,7 +108,7 @@ function pprof(delayMs: number) {
 					return;
 				}
 				res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
-				res.end(debug === '1' ? profileBytes : zooBytes);
+				res.end(debug === '1' ? bodies.debug1 : bodies.debug2);
 			},
 			debug === '2' ? delayMs : 0,
 		);
@@ -112,7 +117,7 @@ function pprof(delayMs: number) {
 
 test('a live target: debug=2 feeds the tracker, debug=1 between stretched dumps moves the totals; pause, resume, interval', async t => {
 	const requests: string[] = [];
-	const handler = pprof(150);
+	const handler = pprof(150, {debug1: bigProfile, debug2: bigDump});
 	const server = createServer((req, res) => {
 		requests.push(req.url ?? '');
 		handler(req, res);

@@ -69,6 +69,9 @@ export interface CostSample {
 /** Below this many goroutines a dump's time is mostly fixed cost (the round trip, gmon's own loop): no rate is learnt from it. */
 const rateFloor = 1000;
 
+/** How far above the prior a small dump's measured time counts (999 goroutines: at most ~640 ms). */
+const SMALL_DUMP_SLACK = 4;
+
 /**
  * A full dump of `goroutines` goroutines (holding `pcs` PCs, from the debug=1 profile, when known), ms:
  * before any was measured, the prior; then from each of the last three measured dumps, its own
@@ -79,8 +82,14 @@ const rateFloor = 1000;
 export function predictFullMs(goroutines: number, samples: readonly CostSample[], pcs?: number): number {
 	if (samples.length === 0) return priorFullMs(goroutines, pcs);
 	const estimates = samples.slice(-3).map(sample => {
-		const rate = sample.goroutines >= rateFloor ? sample.ms / sample.goroutines : PRIOR_MS_PER_GOROUTINE;
-		return sample.ms + Math.max(0, goroutines - sample.goroutines) * rate;
+		const small = sample.goroutines < rateFloor;
+		const rate = small ? PRIOR_MS_PER_GOROUTINE : sample.ms / sample.goroutines;
+		// A small dump's time to headers is the round trip and whatever else the hosts were doing
+		// (a loaded laptop took 1.8 s to answer for 12 goroutines, and every later full dump was held
+		// as "over --max-pause"): the world cannot stand still that long for so few stacks, so its
+		// time counts up to a few times the prior, never more.
+		const own = small ? Math.min(sample.ms, SMALL_DUMP_SLACK * priorFullMs(sample.goroutines, undefined)) : sample.ms;
+		return own + Math.max(0, goroutines - sample.goroutines) * rate;
 	});
 	estimates.sort((a, b) => a - b);
 	return Math.max(1, Math.ceil(estimates[Math.floor(estimates.length / 2)]!));

@@ -31,6 +31,18 @@ test('a full dump is predicted from the count: the prior before any is measured,
 	assert.equal(predictFullMs(10_000, samples), 1400);
 });
 
+test('a small dump that answered slowly (a loaded host, a far network) does not read as a long freeze', () => {
+	const limits = {maxOverheadPct: 5, maxPauseMs: 1000};
+	// 12 goroutines took 1.8 s to answer: at most 4x the prior counts (2 ms for 12), so nothing is held.
+	const slowSmall = predictFullMs(12, [{ms: 1800, goroutines: 12}]);
+	assert.equal(slowSmall, 8);
+	assert.equal(heldReason(slowSmall, limits), undefined);
+	// A quick small dump counts as measured.
+	assert.equal(predictFullMs(12, [{ms: 3, goroutines: 12}]), 3);
+	// From 1000 goroutines on, the measured time is the freeze: a slow dump of 1642 stays slow.
+	assert.equal(heldReason(predictFullMs(1642, [{ms: 1800, goroutines: 1642}]), limits), 'over --max-pause 1s');
+});
+
 test('held: over --max-pause, or over the whole share of a window; none with the limits off', () => {
 	const limits = {maxOverheadPct: 5, maxPauseMs: 1000};
 	assert.equal(heldReason(900, limits), undefined);
