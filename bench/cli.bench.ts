@@ -5,12 +5,12 @@
 // Wall times are medians (this machine is shared; the load average is printed); peak RSS is the
 // kernel's maxrss of the process, read by /usr/bin/time.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync} from 'node:fs';
+import {mkdtempSync, openSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {formatBytes} from '../source/text/units.ts';
-import {synthDumpChunks} from '../test/helpers/synth-dump.ts';
+import {writeSynthDump} from '../test/helpers/synth-dump.ts';
 import {gmonNodeFlags} from './node-flags.ts';
 
 const bin = fileURLToPath(new URL('../source/bin.js', import.meta.url));
@@ -50,13 +50,7 @@ function repeat(times: number, command: string, args: readonly string[], stdinFi
 	return median(Array.from({length: times}, () => once(command, args, stdinFile)));
 }
 
-function generate(dir: string, goroutines: number): string {
-	const file = join(dir, `synth-${goroutines}.txt`);
-	const fd = openSync(file, 'w');
-	for (const piece of synthDumpChunks({goroutines, seed: 42})) writeSync(fd, piece);
-	closeSync(fd);
-	return file;
-}
+const generate = (dir: string, goroutines: number): string => writeSynthDump(dir, {goroutines, seed: 42});
 
 function hasPanicparse(): boolean {
 	try {

@@ -11,14 +11,14 @@
 // is printed too). Children run with gmon's own node flags (bench/node-flags.ts): the young generation's
 // size is most of the RSS beyond node's baseline and the result.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createDumpParser} from '../source/dump/parse.ts';
 import type {DumpParser} from '../source/dump/api.ts';
 import {gmonNodeFlags} from './node-flags.ts';
-import {synthDumpChunks} from '../test/helpers/synth-dump.ts';
+import {writeSynthDump} from '../test/helpers/synth-dump.ts';
 
 const CHUNK = 64 * 1024;
 /** Fresh processes per size (the best is reported: this machine is shared, the minimum is the least noisy), and panicparse runs. */
@@ -76,13 +76,7 @@ function child(file: string): void {
 	process.stdout.write(JSON.stringify(result));
 }
 
-function generate(dir: string, goroutines: number): string {
-	const file = join(dir, `synth-${goroutines}.txt`);
-	const fd = openSync(file, 'w');
-	for (const piece of synthDumpChunks({goroutines, seed: 42})) writeSync(fd, piece);
-	closeSync(fd);
-	return file;
-}
+const generate = (dir: string, goroutines: number): string => writeSynthDump(dir, {goroutines, seed: 42});
 
 /**
  * This file and what it imports, compiled to plain ESM under `dir` (same relative layout), with the

@@ -10,6 +10,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import schema from '../source/report/schema.json' with {type: 'json'};
 import {startLeaky} from './helpers/go-example.ts';
 import {validate} from './helpers/json-schema.ts';
+import {freePort} from './helpers/ports.ts';
 import {fixture, runCli} from './helpers/run-cli.ts';
 import {scrape, startMetricsGmon} from './helpers/serve-metrics.ts';
 import {skipUnless} from './helpers/tools.ts';
@@ -18,15 +19,7 @@ const big = fixture('go1.19-big-1642-goroutines.debug2.txt');
 const zoo = fixture('go1.19-statezoo-all-states.debug2.txt');
 
 /** A loopback port nothing listens on (a listener opened and closed). */
-async function deadPort(): Promise<number> {
-	const {createServer} = await import('node:net');
-	return new Promise(resolve => {
-		const server = createServer().listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
+const deadPort = freePort;
 
 const value = (body: string, series: string): number | undefined => {
 	const line = body.split('\n').find(l => l.startsWith(`${series} `));

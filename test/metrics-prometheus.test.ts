@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import {execFile, spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -15,20 +14,10 @@ import {curl} from './helpers/screen.ts';
 import {leakSites, startLeaky} from './helpers/go-example.ts';
 import {repoDir} from './helpers/run-cli.ts';
 import {scrape, startMetricsGmon} from './helpers/serve-metrics.ts';
+import {freePort} from './helpers/ports.ts';
 import {skipUnless} from './helpers/tools.ts';
 
 const skip = skipUnless('go', 'prometheus', 'promtool');
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** The alert rule block of the README, as written there. */
 function readmeAlertRule(): string {

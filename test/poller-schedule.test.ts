@@ -9,16 +9,9 @@ import {buildConfig} from '../source/config.ts';
 import {HttpSource} from '../source/fetch/http-source.ts';
 import {Poller} from '../source/fetch/poller.ts';
 import {ManualTimers} from '../source/fetch/timers.ts';
+import {freePort} from './helpers/ports.ts';
 
 const debug2 = readFileSync(new URL('./fixtures/dumps/go1.19-statezoo-all-states.debug2.txt', import.meta.url));
-
-async function freePort(): Promise<number> {
-	const probe = createServer();
-	await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
-	const {port} = probe.address() as AddressInfo;
-	await new Promise(resolve => probe.close(resolve));
-	return port;
-}
 
 /** A poll scheduled `interval` after the last one started: due in (interval - 1 s, interval]. */
 const within = (delay: number | undefined, interval: number) => delay !== undefined && delay > interval - 1000 && delay <= interval;

@@ -4,10 +4,10 @@
 // Shared by test/services.test.ts (gmon as a CI job runs it) and `npm run eval`.
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {freePort} from '../helpers/ports.ts';
 
 export interface RunningService {
 	/** What gmon is pointed at: `http://127.0.0.1:PORT`, serving /debug/pprof/. */
@@ -26,18 +26,6 @@ export interface ServiceSpec {
 	/** One line: what the load is. */
 	loadText: string;
 	start(): Promise<RunningService>;
-}
-
-/** A free loopback port (closed again before the service binds it: a short race, fine on loopback). */
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 // Services left running when the process exits (a failed test) are killed: one listener for all.

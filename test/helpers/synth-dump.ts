@@ -2,6 +2,8 @@
 // goroutines share a limited set of stacks (worker pools, connections, timers) while their args,
 // ids and wait times differ — so interning, grouping and memory behave as they would in the wild.
 // Deterministic for a given seed.
+import {closeSync, openSync, writeSync} from 'node:fs';
+import {join} from 'node:path';
 import {prng} from '../../source/fetch/demo/prng.ts';
 
 export interface SynthDumpOptions {
@@ -216,4 +218,16 @@ export function synthDump(options: SynthDumpOptions): string {
 	let text = '';
 	for (const piece of synthDumpChunks(options)) text += piece;
 	return text;
+}
+
+/** The dump of `options` written to `dir/synth-N.txt` piece by piece (a 100k dump is ~280 MiB); its path. */
+export function writeSynthDump(dir: string, options: SynthDumpOptions): string {
+	const file = join(dir, `synth-${options.goroutines}.txt`);
+	const fd = openSync(file, 'w');
+	try {
+		for (const piece of synthDumpChunks(options)) writeSync(fd, piece);
+	} finally {
+		closeSync(fd);
+	}
+	return file;
 }
