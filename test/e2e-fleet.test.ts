@@ -42,14 +42,14 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 	const targets = [a, b, c].map(service => `127.0.0.1:${service.port}`);
 
 	const tmux = startTmux({
-		command: `node ${JSON.stringify(binPath)} ${targets.join(' ')} --interval 300ms --max-overhead 0 --max-pause 0 --stuck-after 2`,
+		command: `node ${JSON.stringify(binPath)} ${targets.join(' ')} --interval 300ms --max-overhead 0 --stuck-after 2`,
 		cols: 80,
 		rows: 24,
 		env: {CI: 'false'},
 		cwd: repo,
 	});
 	t.after(() => tmux.kill());
-	const watch: ChildProcess = spawn(process.execPath, [binPath, '--watch', '--interval', '300ms', '--max-overhead', '0', '--max-pause', '0', ...targets], {
+	const watch: ChildProcess = spawn(process.execPath, [binPath, '--watch', '--interval', '300ms', '--max-overhead', '0', ...targets], {
 		cwd: repo,
 		env: {...process.env, CI: 'true', NO_COLOR: ''},
 		stdio: ['ignore', 'pipe', 'pipe'],

@@ -74,10 +74,8 @@ test('t: the tree by creator, live at 80x24', {skip: skipUnless('go', 'tmux'), t
 	await request(service.url + sender.path, keep);
 	await parked(service, [fanout, sender], 1);
 
-	// The cost limits are off: these steps are about the view, every poll a full dump (a loaded test
-	// machine stretches it otherwise); test/unit/budget.test.ts and fetch-http test the budget.
 	const tmux = startTmux({
-		command: `node ${JSON.stringify(binPath)} 127.0.0.1:${service.port} --interval 500ms --max-overhead 0 --max-pause 0; sleep 120`,
+		command: `node ${JSON.stringify(binPath)} 127.0.0.1:${service.port} --interval 500ms --max-overhead 0; sleep 120`,
 		cols: 80,
 		rows: 24,
 		env: {CI: 'false'},

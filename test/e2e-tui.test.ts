@@ -107,10 +107,8 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		const sites = leakSites();
 		const fanout = sites.find(s => s.name === 'fanout')!;
 		const ticker = sites.find(s => s.name === 'ticker')!;
-		// The cost limits are off: these steps are about the view, every poll a full dump (a loaded test
-		// machine stretches it otherwise); test/unit/budget.test.ts and fetch-http test the budget.
 		const tmux = startTmux({
-			command: `node ${JSON.stringify(bin)} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0 --max-pause 0; ${reportExit}`,
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${port} --interval 500ms --stuck-after 3 --max-overhead 0; ${reportExit}`,
 			cols: 120,
 			rows: 40,
 			env: {CI: 'false'},
@@ -283,7 +281,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		t.after(() => service.stop());
 		const sites = leakSites();
 		const tmux = startTmux({
-			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0 --max-pause 0`,
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
 			cols: 80,
 			rows: 24,
 			env: {CI: 'false'},
@@ -317,7 +315,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		t.after(() => service.stop());
 		const sites = leakSites();
 		const tmux = startTmux({
-			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0 --max-pause 0`,
+			command: `node ${JSON.stringify(bin)} 127.0.0.1:${service.port} --interval 500ms --stuck-after 3 --max-overhead 0`,
 			cols: 120,
 			rows: 40,
 			env: {CI: 'false'},
