@@ -87,23 +87,6 @@ export function placeHash(g: Pick<Goroutine, 'state' | 'frames' | 'createdBy' | 
 	return h >>> 0;
 }
 
-/** True when the goroutine stands at this place (args, addresses, minutes, ids ignored). */
-export function atPlace(place: Place, g: Pick<Goroutine, 'state' | 'frames' | 'createdBy'>): boolean {
-	if (place.state !== g.state) return false;
-	const a = place.frames;
-	const b = g.frames;
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) {
-		const x = a[i]!;
-		const y = b[i]!;
-		if (x.line !== y.line || x.func !== y.func) return false;
-	}
-	const c = g.createdBy;
-	const p = place.creator;
-	if (!c || !p) return !c && !p;
-	return c.line === p.line && c.func === p.func;
-}
-
 /**
  * The per-poll identity check for a goroutine already known at `place`: the same state, every
  * frame's function and line, and the creator (args, addresses, minutes, ids ignored), in full.

@@ -63,11 +63,6 @@ export function visible(text: string): string {
 	return out + text.slice(run);
 }
 
-/** Each line of `text` made visible, the newlines kept (a multi-line message, a preamble). */
-export function visibleLines(text: string): string {
-	return text.split(/\r?\n/).map(visible).join('\n');
-}
-
 /**
  * JSON text (from JSON.stringify) with every unsafe character still raw in it written as `\uXXXX`.
  * JSON.stringify escapes C0 but leaves DEL, C1, bidi and zero-width characters as they are: valid
