@@ -47,4 +47,13 @@ for (const {runner, text, code} of results) {
 		`${code === 0 ? '✔' : '✖'} ${runner.name}: ${c.tests ?? '?'} tests, ${c.pass ?? '?'} pass, ${c.fail ?? '?'} fail, ${c.skipped ?? 0} skipped, ${((c.duration_ms ?? 0) / 1000).toFixed(1)} s\n`,
 	);
 }
+// The failures' own words last: CI keeps only the end of a long log, and a red run must say why there.
+for (const {runner, text} of results) {
+	const at = text.lastIndexOf('✖ failing tests:');
+	if (at < 0) continue;
+	const lines = text.slice(at).trimEnd().split('\n');
+	process.stdout.write(
+		`\n── why ${runner.name} failed ──\n${lines.slice(0, 120).join('\n')}${lines.length > 120 ? `\n… ${lines.length - 120} more lines above in the log` : ''}\n`,
+	);
+}
 process.exitCode = results.some(result => result.code !== 0) ? 1 : 0;

@@ -6,9 +6,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -31,8 +33,11 @@ func main() {
 		lost := make(chan int)
 		lost <- 1
 	})
-	// Give the goroutines time to park in their receive.
-	time.Sleep(100 * time.Millisecond)
+	// Wait until all three are parked where the tests look for them: a fixed sleep was not enough
+	// on a loaded CI machine (a worker still running close(ready) was dumped as "running").
+	for deadline := time.Now().Add(30 * time.Second); !parked() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	profile := "goroutine"
 	if len(os.Args) > 1 {
 		profile = os.Args[1]
@@ -40,4 +45,22 @@ func main() {
 	if err := pprof.Lookup(profile).WriteTo(os.Stdout, 2); err != nil {
 		os.Exit(1)
 	}
+}
+
+// parked: the two labelled workers wait in their receive and the forgotten sender in its send.
+func parked() bool {
+	var dump bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&dump, 2); err != nil {
+		return false
+	}
+	receiving, sending := 0, 0
+	for _, block := range strings.Split(dump.String(), "\n\n") {
+		switch {
+		case strings.Contains(block, "[chan receive") && strings.Contains(block, "main.labelled.func1("):
+			receiving++
+		case strings.Contains(block, "[chan send") && strings.Contains(block, "main.main.func1("):
+			sending++
+		}
+	}
+	return receiving == 2 && sending == 1
 }
