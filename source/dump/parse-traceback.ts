@@ -347,6 +347,11 @@ export class TracebackParser {
 			}
 			const end = trimEnd(s, i, nl);
 			const fileEnd = trimEnd(s, fileStart, fileNl);
+			// A TAB line of only blanks is a blank line: left to the line-by-line reader, which closes there.
+			if (fileEnd === fileStart) {
+				frames.length = 0;
+				return false;
+			}
 			const func = s.charCodeAt(end - 1) === 41 ? this.funcLine(s, i, end) : undefined;
 			if (func !== undefined) {
 				frames.push(makeFrame(func.func, func.args, func.inlined, this.parseLocation(s, skipBlanks(s, fileStart, fileEnd), fileEnd)));
@@ -391,6 +396,8 @@ export class TracebackParser {
 		const nl = s.indexOf('\n', fileStart);
 		if (nl < 0) return -1;
 		const fileEnd = trimEnd(s, fileStart, nl);
+		// A line of only blanks is a blank line (read alone, it closes the goroutine): never a file line.
+		if (fileEnd === fileStart) return -1;
 		const last = this.lastPair;
 		const gap = this.gapPair;
 		const guess = last !== undefined ? last.next : gap?.after;
@@ -439,6 +446,7 @@ export class TracebackParser {
 		const nl = s.indexOf('\n', fileStart);
 		if (nl < 0) return -1;
 		const fileEnd = trimEnd(s, fileStart, nl);
+		if (fileEnd === fileStart) return -1; // only blanks: a blank line, as in framePair
 		let created = this.creators.get(s, start, fileEnd, undefined)?.value;
 		if (created === undefined) {
 			const line = this.createdLine(s, start + 11, end);

@@ -368,12 +368,8 @@ class StreamingDumpParser implements DumpParser {
 	private lines(s: string): Goroutine[] {
 		const parser = this.parser;
 		const out: Goroutine[] = [];
-		// A line of only blanks is a blank line, whole or streamed: a reader looking ahead for a frame's
-		// file line (TAB first) must not take one for it, as a line read alone never does.
-		if (hasBlankishLine(s)) {
-			s = s.replace(BLANKISH_LINES, '');
-			this.textBytes = undefined;
-		}
+		// (A line of only blanks is a blank line, whole or streamed: the traceback reader's look-ahead for
+		// a frame's file line checks for one itself, rather than a pass over every text here.)
 		// A line over MAX_LINE bytes is dropped however it arrived: streamed, `keep` drops it once the
 		// carried part passes the limit; here the same for one that came whole within a big chunk.
 		if (s.length > MAX_LINE / 3) {
@@ -466,31 +462,6 @@ function withoutLongLines(s: string): {text: string; dropped: number} {
 		pos = nl + 1;
 	}
 	return dropped === 0 ? {text: s, dropped} : {text: text + s.slice(run), dropped};
-}
-
-/** Lines holding blanks (a space or TAB, CRs aside) and nothing else. */
-const BLANKISH_LINES = /^[ \t\r]*[ \t][ \t\r]*$/gm;
-const blankEnds = ['\t\n', ' \n', '\t\r', ' \r'];
-
-/**
- * Does `s` hold a line of only blanks? Such a line ends in a blank before its newline (or CR), which
- * Go never prints: native indexOf scans for those few endings, then a look back along the line —
- * a regex over every line costs the parser a third of its speed.
- */
-function hasBlankishLine(s: string): boolean {
-	for (const ending of blankEnds) {
-		for (let at = s.indexOf(ending); at >= 0; at = s.indexOf(ending, at + 1)) {
-			let i = at;
-			while (i >= 0) {
-				const code = s.charCodeAt(i);
-				if (code === 10) return true;
-				if (code !== 32 && code !== 9 && code !== 13) break;
-				i--;
-			}
-			if (i < 0) return true;
-		}
-	}
-	return false;
 }
 
 /** Blocks held back at most: beyond this, text is cut at its last newline (see `cutAt`). */

@@ -85,6 +85,31 @@ test('a line holding only a tab does not cut the goroutine it sits in, whole or 
 	for (let piece = 1; piece <= 8; piece++) assert.deepEqual(sansShapes(streamed(text, () => 0.99, piece)), sansShapes(reference));
 });
 
+test('a line of only blanks right after a function or created-by line is a blank line, never its file line, whole or streamed', () => {
+	// Goroutine 1 comes second: the first header is found by a line search, the later ones read their body whole.
+	const opener = 'goroutine 9 [running]:\nmain.main()\n\t/m.go:1 +0x1\n\n';
+	for (const blanks of ['\t', '\t \t', '\t\r']) {
+		for (const text of [
+			`${opener}goroutine 1 [chan receive]:\nmain.a()\n${blanks}\nmain.b()\n\t/b.go:2 +0x1\n\ngoroutine 2 [select]:\nmain.c()\n\t/c.go:3 +0x1\n\n`,
+			`${opener}goroutine 1 [chan receive]:\nmain.a()\n\t/a.go:1 +0x1\ncreated by main.main in goroutine 1\n${blanks}\nmain.b()\n\t/b.go:2 +0x1\n\n`,
+		]) {
+			const bytes = Buffer.from(text);
+			const reference = whole(bytes);
+			// Read alone, the blank line closes goroutine 1 (its frame or creator has no file line); the
+			// frame after it belongs to no goroutine and is skipped, function and file line.
+			const first = reference.goroutines[1]!;
+			assert.equal(first.createdBy?.file ?? first.frames[0]!.file, '', JSON.stringify(text));
+			assert.deepEqual(
+				first.frames.map(frame => frame.func),
+				['main.a'],
+				JSON.stringify(text),
+			);
+			assert.equal(reference.skippedLines, 2, JSON.stringify(text));
+			for (let piece = 1; piece <= 8; piece++) assert.deepEqual(sansShapes(streamed(bytes, () => 0.99, piece)), sansShapes(reference));
+		}
+	}
+});
+
 test('a 1.5 MB line gives the same goroutines whole and streamed', () => {
 	const head = 'goroutine 1 [running]:\nmain.a()\n\t/a.go:1 +0x1\n\n';
 	const tail = 'goroutine 2 [select]:\nmain.b()\n\t/b.go:2 +0x1\n\n';
