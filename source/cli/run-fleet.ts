@@ -13,7 +13,7 @@ import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {formatTextReport} from '../report/text.ts';
 import type {PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {terminalSafe} from '../text/sanitize.ts';
-import {configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
+import {WITHOUT_RAW, configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -31,7 +31,13 @@ export async function runFleetReport(targetTexts: readonly string[], options: Cl
 	const configs = targetTexts.map(text => resolveConfig(text, options));
 	const engines = configs.map(config => {
 		const source = openSource(config);
-		const engine = createWatch(source, {...configWatchOptions(config), groupBy: options.groupBy, ...stuckRule(config, options), autoStart: false});
+		const engine = createWatch(source, {
+			...configWatchOptions(config),
+			...WITHOUT_RAW,
+			groupBy: options.groupBy,
+			...stuckRule(config, options),
+			autoStart: false,
+		});
 		return {name: source.displayName, engine, wanted: source.repeats ? options.polls : 1, repeats: source.repeats};
 	});
 	if (options.watch) {

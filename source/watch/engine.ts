@@ -82,6 +82,13 @@ export interface WatchEngine {
 }
 
 /** What the config says about polling and the stuck rule; callers add their own (groupBy, test timers). */
+/**
+ * For runs without `w` (reports, diff, metrics, a fleet's report): no raw copy of each dump. Kept, it
+ * grew to 64 MiB outside V8's heap on a big dump before being dropped (a quarter of `--once`'s peak
+ * RSS on 100k goroutines).
+ */
+export const WITHOUT_RAW = {maxRawBytes: 0} as const satisfies Partial<WatchOptions>;
+
 export function configWatchOptions(
 	config: Pick<Config, 'intervalMs' | 'maxOverheadPct' | 'stuckAfterPolls' | 'stuckAfterMs'> &
 		Partial<Pick<Config, 'target' | 'maxPauseMs' | 'headersTimeoutMs' | 'pollTimeoutMs'>>,
