@@ -6,7 +6,7 @@ import {buildDiffJson, diffSnapshots, formatDiffText} from '../report/diff.ts';
 import {schemaVersion} from '../report/json.ts';
 import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {terminalSafe} from '../text/sanitize.ts';
-import {WITHOUT_RAW, configWatchOptions, createWatch} from '../watch/engine.ts';
+import {FOR_REPORTS, configWatchOptions, createWatch} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -27,7 +27,7 @@ export async function runDiff(options: CliOptions, io: ReportIo): Promise<ExitCo
 
 /** One poll of one side through its own engine. */
 async function readOnce(config: ReturnType<typeof resolveConfig>, options: CliOptions, io: ReportIo): Promise<{snapshot: ModelSnapshot; name: string}> {
-	const engine = createWatch(openSource(config, io.stdin), {...configWatchOptions(config), ...WITHOUT_RAW, groupBy: options.groupBy, autoStart: false});
+	const engine = createWatch(openSource(config, io.stdin), {...configWatchOptions(config), ...FOR_REPORTS, groupBy: options.groupBy, autoStart: false});
 	const stop = () => void engine.stop();
 	io.signal?.addEventListener('abort', stop, {once: true});
 	try {

@@ -13,7 +13,7 @@ import {jsonPieces, writePieces} from '../report/json-stream.ts';
 import {formatTextReport} from '../report/text.ts';
 import type {PollSummary, ReportError, ReportInput} from '../report/types.ts';
 import {terminalSafe} from '../text/sanitize.ts';
-import {WITHOUT_RAW, configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
+import {FOR_REPORTS, configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
@@ -33,7 +33,7 @@ export async function runFleetReport(targetTexts: readonly string[], options: Cl
 		const source = openSource(config);
 		const engine = createWatch(source, {
 			...configWatchOptions(config),
-			...WITHOUT_RAW,
+			...FOR_REPORTS,
 			groupBy: options.groupBy,
 			...stuckRule(config, options),
 			autoStart: false,

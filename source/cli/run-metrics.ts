@@ -12,7 +12,7 @@ import type {AddressInfo} from 'node:net';
 import type {Writable} from 'node:stream';
 import {contentTypes, negotiate, writeExposition} from '../report/exposition.ts';
 import {metricFamilies, type MetricsTarget} from '../report/metrics.ts';
-import {WITHOUT_RAW, configWatchOptions, createWatch, type WatchEngine} from '../watch/engine.ts';
+import {FOR_REPORTS, configWatchOptions, createWatch, type WatchEngine} from '../watch/engine.ts';
 import {isUp, tallyWatch, type TallyHandle} from '../watch/tally.ts';
 import {exitCodes, UsageError, type ExitCode} from './exit-codes.ts';
 import type {CliOptions} from './options.ts';
@@ -38,7 +38,7 @@ export async function runMetrics(targetTexts: readonly string[], options: CliOpt
 	// Every target is checked before any is polled: a typo in the tenth line of --targets is a usage error, not a dead series.
 	const configs = targetTexts.map(text => resolveConfig(text, options));
 	const watched: Watched[] = configs.map(config => {
-		const engine = createWatch(openSource(config), {...configWatchOptions(config), ...WITHOUT_RAW, groupBy: options.groupBy, ...stuckRule(config, options)});
+		const engine = createWatch(openSource(config), {...configWatchOptions(config), ...FOR_REPORTS, groupBy: options.groupBy, ...stuckRule(config, options)});
 		return {name: config.target.displayName, engine, tally: tallyWatch(engine)};
 	});
 	const render = (accept: string | undefined): {type: string; body: string} => {

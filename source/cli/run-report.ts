@@ -14,7 +14,7 @@ import {terminalSafe} from '../text/sanitize.ts';
 import {formatPause} from '../text/units.ts';
 import {formatCount} from '../view/format.ts';
 import type {PollMeta, PollSummary, ReportError, ReportInput} from '../report/types.ts';
-import {WITHOUT_RAW, configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
+import {FOR_REPORTS, configWatchOptions, createWatch, type WatchEngine, type WatchState} from '../watch/engine.ts';
 import {exitCodes, InterruptedError, TargetError, UsageError, type ExitCode} from './exit-codes.ts';
 import {gateOptions, type CliOptions} from './options.ts';
 import {readBaseline} from './baseline.ts';
@@ -39,7 +39,7 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 	const source = openSource(config, io.stdin);
 	const engine = createWatch(source, {
 		...configWatchOptions(config),
-		...WITHOUT_RAW,
+		...FOR_REPORTS,
 		groupBy: options.groupBy,
 		...stuckRule(config, options),
 		...(baselineIds ? {baselineIds} : {}),

@@ -30,8 +30,10 @@ export class BodyTemplate {
 	readonly at: number[];
 	/** Which of them were seen with other args (the holes). */
 	readonly variable: boolean[];
-	/** The frames as first parsed; shared as a whole by every match when there are no holes. */
+	/** The frames as first parsed; shared as a whole by every match when there are no holes (or no args are kept). */
 	readonly frames: Frame[];
+	/** Matches get frames with their own args (see ParseCache.args); else args holes only check the shape. */
+	readonly keepsArgs: boolean;
 	readonly createdBy: CreatedBy | undefined;
 	/** Handed to every goroutine that matches (holes never change frames' function, file or line). */
 	readonly shape: StackShape = Object.freeze({stackShape: true});
@@ -48,8 +50,9 @@ export class BodyTemplate {
 	/** The whole body as first seen (what `fixed` is while nothing varies). */
 	private readonly text: string;
 
-	constructor(text: string, pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined) {
+	constructor(text: string, pieces: string[], args: string[], at: number[], frames: Frame[], createdBy: CreatedBy | undefined, keepsArgs = true) {
 		this.text = text;
+		this.keepsArgs = keepsArgs;
 		this.pieces = pieces;
 		this.args = args;
 		this.at = at;
@@ -147,7 +150,7 @@ export function matchBody(t: BodyTemplate, s: string, start: number, bytes: Buff
 		if (s.slice(close, close + piece.length) !== piece) return -1;
 		if (index === PARENT) {
 			matchedCreatedBy = withParent(t.createdBy!, s, pos, close);
-		} else {
+		} else if (t.keepsArgs) {
 			const proto = frames[index]!;
 			const args = proto.args;
 			// (The last char first: pointers that differ mostly differ there, and it spares a slice.)
@@ -191,7 +194,7 @@ export function matchShape(t: BodyTemplate, s: string, start: number, bytes: Buf
 			const index = t.at[j]!;
 			t.variable[j] = true;
 			if (index === PARENT) matchedCreatedBy = withParent(t.createdBy!, s, differ[d + 1]!, differ[d + 2]!);
-			else {
+			else if (t.keepsArgs) {
 				if (frames === t.frames) frames = frames.slice();
 				frames[index] = withArgs(frames[index]!, copy(s, differ[d + 1]!, differ[d + 2]!, bytes));
 			}
@@ -259,8 +262,11 @@ export class BodyCache {
 	private readonly maxCount: number;
 	private readonly maxChars: number;
 	private readonly perKey: number;
+	/** See ParseCache.args: the frames parsed carry their args (else '' in every frame). */
+	private readonly args: boolean;
 
-	constructor(bits = 12, maxCount = 4096, maxChars = 16 << 20, perKey = 8) {
+	constructor(args = true, bits = 12, maxCount = 4096, maxChars = 16 << 20, perKey = 8) {
+		this.args = args;
 		this.buckets = new Array<BodyTemplate[] | undefined>(1 << bits).fill(undefined);
 		this.recent = new Array<BodyTemplate | undefined>(1 << bits).fill(undefined);
 		this.seen = new Int32Array(1 << bits);
@@ -363,11 +369,12 @@ export class BodyCache {
 			if (s.charCodeAt(nl - 1) === CLOSE && k < frames.length) {
 				const frame = frames[k]!;
 				const open = i + frame.func.length;
-				if (s.charCodeAt(open) !== OPEN || !s.startsWith(frame.func, i) || frame.args.length !== nl - 1 - open - 1) return;
-				if (s.slice(open + 1, nl - 1) !== frame.args) return;
+				if (s.charCodeAt(open) !== OPEN || !s.startsWith(frame.func, i)) return;
+				// The parser's frame is this line's: its args are the text's (or '' when none are kept).
+				if (this.args ? frame.args.length !== nl - 1 - open - 1 || s.slice(open + 1, nl - 1) !== frame.args : frame.args !== '') return;
 				if (!frame.inlined && holeable(s, open + 1, nl - 1)) {
 					pieces.push(text.slice(pieceStart - start, open + 1 - start));
-					args.push(frame.args);
+					args.push(this.args ? frame.args : text.slice(open + 1 - start, nl - 1 - start));
 					at.push(k);
 					pieceStart = nl - 1;
 				}
@@ -414,7 +421,7 @@ export class BodyCache {
 		// The body, and the compiled text once something varies: about twice the body.
 		const chars = 2 * text.length;
 		if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return;
-		const t = new BodyTemplate(text, pieces, args, at, frames.slice(), createdBy);
+		const t = new BodyTemplate(text, pieces, args, at, frames.slice(), createdBy, this.args);
 		if (list === undefined) {
 			list = [];
 			this.buckets[slot] = list;

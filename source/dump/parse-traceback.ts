@@ -64,6 +64,8 @@ export class TracebackParser {
 	private readonly pairs: LineCache<Frame>;
 	private readonly creators: LineCache<CreatedBy>;
 	private readonly bodies: BodyCache;
+	/** Frames carry their args (see ParseCache.args). */
+	private readonly args: boolean;
 	/** Inside `body`'s line-by-line fallback: no nested body matching. */
 	private lineByLine = false;
 	/** The last search for a blank line: in `blankText`, the first at or after `blankFrom` is at `blankAt` (-1: none). */
@@ -96,6 +98,7 @@ export class TracebackParser {
 		this.pairs = cache.pairs;
 		this.creators = cache.creators;
 		this.bodies = cache.bodies;
+		this.args = cache.args;
 		this.headers = new HeaderParser(cache.strings, cache.brackets);
 	}
 
@@ -404,7 +407,7 @@ export class TracebackParser {
 		let entry = guess !== undefined && holds(guess, s, start, fileEnd) ? guess : this.pairs.lookup(s, start, fileEnd);
 		if (entry === undefined) {
 			// Not cached yet: the same function and file line as last time with other args, or a full parse.
-			let frame = last?.extra === undefined ? undefined : variantFrame(last.extra as FrameVariant, s, start, end, fileStart + 1, fileEnd);
+			let frame = last?.extra === undefined ? undefined : variantFrame(last.extra as FrameVariant, s, start, end, fileStart + 1, fileEnd, this.args);
 			let variant: FrameVariant | undefined;
 			if (frame === undefined) {
 				const func = this.funcLine(s, start, end);
@@ -463,7 +466,7 @@ export class TracebackParser {
 		if (open <= start || s.indexOf(')', open) !== end - 1) open = argsOpen(s, start, end - 1);
 		if (open <= start) return undefined;
 		const args = s.slice(open + 1, end - 1);
-		return {func: this.strings.range(s, start, open), args: own(args), inlined: args === '...'};
+		return {func: this.strings.range(s, start, open), args: this.args ? own(args) : '', inlined: args === '...'};
 	}
 
 	/** Parses a location into the scratch object: copy out what you keep before the next call. */
@@ -559,14 +562,14 @@ export class TracebackParser {
  * The frame at [start, end) + file line [fileFrom, fileEnd) if it is `variant` with other args: split
  * exactly as `funcLine` would (the last `(` opens the args, the only `)` after it ends the line).
  */
-function variantFrame(variant: FrameVariant, s: string, start: number, end: number, fileFrom: number, fileEnd: number): Frame | undefined {
+function variantFrame(variant: FrameVariant, s: string, start: number, end: number, fileFrom: number, fileEnd: number, keepArgs: boolean): Frame | undefined {
 	const open = start + variant.func.length;
 	if (open >= end || s.charCodeAt(open) !== 40 || fileEnd - fileFrom !== variant.fileText.length) return undefined;
 	if (s.slice(start, open) !== variant.func || s.slice(fileFrom, fileEnd) !== variant.fileText) return undefined;
 	if (s.lastIndexOf('(', end - 1) !== open || s.indexOf(')', open) !== end - 1) return undefined;
 	const args = s.slice(open + 1, end - 1);
 	if (args === '...') return undefined;
-	return makeFrame(variant.func, own(args), false, variant.location);
+	return makeFrame(variant.func, keepArgs ? own(args) : '', false, variant.location);
 }
 
 /** One literal per shape, so every Frame shares a hidden class (no `pcOffset` when Go printed none). */

@@ -27,6 +27,8 @@ export interface DumpParserOptions {
 	 * faster and share Frame objects with earlier snapshots. Default: a fresh cache per parser.
 	 */
 	cache?: ParseCache;
+	/** Without a `cache`: whether frames carry their args (see ParseCache.args; default true). */
+	args?: boolean;
 }
 
 /** How lines are prefixed in pasted text, learned from the first header line. */
@@ -177,7 +179,7 @@ class StreamingDumpParser implements DumpParser {
 
 	constructor(options: DumpParserOptions = {}) {
 		this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-		this.parser = new Parser(options.cache ?? createParseCache());
+		this.parser = new Parser(options.cache ?? createParseCache(options.args === undefined ? {} : {args: options.args}));
 	}
 
 	write(chunk: Uint8Array | string): Goroutine[] {

@@ -5,12 +5,13 @@ import {Socket} from 'node:net';
 import {open, stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
 import {createDumpParser} from '../dump/parse.ts';
-import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import {type ParseCache, parseCacheFor} from '../dump/parse-cache.ts';
 import type {Dump} from '../dump/types.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {PollFault} from './faults.ts';
 import {HeadKeeper} from './first-line.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
+import {FileChunks} from './file-chunks.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {Yielder} from './yield.ts';
 
@@ -38,7 +39,7 @@ export class FileSource implements DumpSource {
 	private readonly options: FileSourceOptions;
 	private seen?: {size: number; mtimeMs: number};
 	/** With --watch the file is re-read every change: its stacks are learnt once, as the http source's are. */
-	private readonly parseCache: ParseCache = createParseCache();
+	private parseCache: ParseCache | undefined;
 
 	constructor(path: string, displayName: string, options: FileSourceOptions) {
 		this.path = path;
@@ -74,12 +75,13 @@ export class FileSource implements DumpSource {
 		// A FIFO or a device cannot seek: a start offset (even 0) makes the read fail with ESPIPE.
 		// A FIFO is read through a pipe handle (non-blocking): a file-stream read of a silent FIFO blocks a
 		// thread-pool thread that no deadline or signal can take back, and gmon could not exit.
-		let stream: Readable;
+		let stream: ChunkStream;
 		try {
-			stream = info.isFile() ? createReadStream(this.path, {start}) : info.isFIFO() ? fifoStream(this.path) : createReadStream(this.path);
+			stream = info.isFile() ? new FileChunks(this.path, start) : info.isFIFO() ? fifoStream(this.path) : createReadStream(this.path);
 		} catch (error) {
 			throw ioFault(this.displayName, error);
 		}
+		this.parseCache = parseCacheFor(this.parseCache, request.args ?? true);
 		const outcome = await readDump(stream, this.displayName, request, this.options, signal, this.parseCache);
 		if (cutFront) outcome.result = {...outcome.result, truncated: true};
 		this.seen = {size: info.size, mtimeMs: info.mtimeMs};
@@ -114,8 +116,11 @@ export class StdinSource implements DumpSource {
 	}
 }
 
+/** What a dump is read from: a Readable (stdin, a FIFO, a device) or a regular file's `FileChunks`. */
+type ChunkStream = {destroy(error?: Error): unknown} & AsyncIterable<Buffer | string>;
+
 async function readDump(
-	stream: Readable,
+	stream: ChunkStream,
 	name: string,
 	request: FetchRequest,
 	options: FileSourceOptions,
@@ -124,7 +129,7 @@ async function readDump(
 ): Promise<FetchOutcome> {
 	const now = options.now ?? Date.now;
 	const at = now();
-	const parser = createDumpParser(cache ? {cache} : {});
+	const parser = createDumpParser(cache ? {cache} : {args: request.args ?? true});
 	let parseMs = 0;
 	const yielder = new Yielder();
 	const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
@@ -143,7 +148,9 @@ async function readDump(
 	const onAbort = () => stream.destroy();
 	signal?.addEventListener('abort', onAbort, {once: true});
 	try {
-		for await (const data of stream as AsyncIterable<Buffer | string>) {
+		// A file's pieces are views of its reader's two buffers: what is kept past this turn is copied.
+		const reused = stream instanceof FileChunks;
+		for await (const data of stream) {
 			if (signal?.aborted) throw signal.reason;
 			let chunk = typeof data === 'string' ? Buffer.from(data) : data;
 			if (bytes + chunk.length > options.maxBytes) {
@@ -155,7 +162,7 @@ async function readDump(
 			const parseStart = performance.now();
 			parser.write(chunk);
 			parseMs += performance.now() - parseStart;
-			raw?.push(chunk);
+			raw?.push(reused ? Buffer.from(chunk) : chunk);
 			head.push(chunk);
 			if (hitCap) break;
 			if (yielder.due(chunk.length)) await yielder.yieldNow();
@@ -221,6 +228,13 @@ const dumpOpeners = ['SIGQUIT: quit', 'SIGABRT: abort', 'panic: ', 'fatal error:
 const colonSpace = Buffer.from(': ', 'latin1');
 /** Bytes a window reaches past its own range: the newline before an opener, and an opener's text up to its ": ". */
 const REACH = Math.max(...dumpOpeners.map(opener => opener.bytes.length)) + 1;
+/** One step of the backwards search: openers whose line starts in [from, end); its bytes from `base`. */
+interface SearchWindow {
+	from: number;
+	end: number;
+	base: number;
+	read: Promise<{bytesRead: number}>;
+}
 /** Bytes searched per step backwards. */
 const SEARCH_CHUNK = 1 << 20;
 
@@ -235,29 +249,41 @@ export async function lastDumpStart(path: string, size: number, within = size, s
 	if (size === 0) return 0;
 	const floor = Math.max(0, size - within);
 	const handle = await open(path, 'r');
+	// Two buffers in turn: the window before is read (thread pool) while this one is searched.
+	const buffers = [Buffer.allocUnsafe(SEARCH_CHUNK + 2 * REACH), Buffer.allocUnsafe(SEARCH_CHUNK + 2 * REACH)];
+	/** The window for openers whose line starts in [from, end): from the byte before `from` to `REACH` past `end`. */
+	const windowAt = (end: number, buffer: Buffer): SearchWindow => {
+		const from = Math.max(floor, end - SEARCH_CHUNK);
+		const base = Math.max(0, from - 1);
+		return {from, end, base, read: handle.read(buffer, 0, Math.min(size, end + REACH) - base, base)};
+	};
+	let turn = 0;
+	let next: SearchWindow | undefined = windowAt(size, buffers[0]!);
 	try {
-		const buffer = Buffer.allocUnsafe(SEARCH_CHUNK + 2 * REACH);
-		// Openers whose line starts in [from, end); the window holds a little more on both sides.
-		for (let end = size; end > floor; ) {
+		while (next !== undefined) {
 			if (signal?.aborted) throw signal.reason;
-			const from = Math.max(floor, end - SEARCH_CHUNK);
-			const base = Math.max(0, from - 1);
-			const {bytesRead} = await handle.read(buffer, 0, Math.min(size, end + REACH) - base, base);
-			const window = buffer.subarray(0, bytesRead);
-			for (let at = window.lastIndexOf(colonSpace); at >= 0; at = at === 0 ? -1 : window.lastIndexOf(colonSpace, at - 1)) {
+			const {from, end, base, read}: SearchWindow = next;
+			const {bytesRead} = await read;
+			const window = buffers[turn]!.subarray(0, bytesRead);
+			turn ^= 1;
+			next = from > floor ? windowAt(from, buffers[turn]!) : undefined;
+			// Searched forward (native forward search is about half again as fast as backward), keeping the last.
+			let last = -1;
+			for (let at = window.indexOf(colonSpace); at >= 0; at = window.indexOf(colonSpace, at + 1)) {
 				for (const opener of dumpOpeners) {
 					const lineStart = at - opener.colon; // in the window
 					const absolute = base + lineStart;
 					if (absolute < from || absolute >= end || lineStart < 0) continue;
 					if (absolute > 0 && window[lineStart - 1] !== 0x0a) continue;
-					if (window.subarray(lineStart, lineStart + opener.bytes.length).equals(opener.bytes)) return absolute;
+					if (window.subarray(lineStart, lineStart + opener.bytes.length).equals(opener.bytes)) last = Math.max(last, absolute);
 				}
-				if (base + at + 1 < from) break; // every line start left in this window is before `from`
 			}
-			end = from;
+			if (last >= 0) return last;
 		}
 		return 0;
 	} finally {
+		// A read still in flight must finish before the handle closes.
+		if (next !== undefined) await next.read.catch(() => undefined);
 		await handle.close();
 	}
 }

@@ -14,7 +14,8 @@ export class HeadKeeper {
 
 	push(chunk: Buffer): void {
 		if (this.length >= headBytes) return;
-		const piece = chunk.subarray(0, headBytes - this.length);
+		// A copy: the caller may reuse its buffer (a file's reader does), and a view would pin the whole chunk.
+		const piece = Buffer.from(chunk.subarray(0, headBytes - this.length));
 		this.chunks.push(piece);
 		this.length += piece.length;
 	}

@@ -5,7 +5,7 @@ import {readFileSync} from 'node:fs';
 import type {Dispatcher} from 'undici';
 import {ConfigError, type Config} from '../config.ts';
 import {createDumpParser} from '../dump/parse.ts';
-import {createParseCache, type ParseCache} from '../dump/parse-cache.ts';
+import {type ParseCache, parseCacheFor} from '../dump/parse-cache.ts';
 import {formatDuration} from '../text/units.ts';
 import {connectionLostCodes, endpoint, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
 import {HeadKeeper} from './first-line.ts';
@@ -68,7 +68,7 @@ export class HttpSource implements DumpSource {
 	 * later parses are mostly template hits and consecutive snapshots share their Frame objects
 	 * (which the tracker then compares by identity). Bounded, and valid across restarts.
 	 */
-	private readonly parseCache: ParseCache = createParseCache();
+	private parseCache: ParseCache | undefined;
 
 	constructor(config: Config, options: HttpSourceOptions = {}) {
 		const {target} = config;
@@ -233,6 +233,7 @@ export class HttpSource implements DumpSource {
 			throw notADump('html', endpoint(context));
 		}
 
+		this.parseCache = parseCacheFor(this.parseCache, request.args ?? true);
 		const parser = createDumpParser({cache: this.parseCache});
 		const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 		const head = new HeadKeeper();

@@ -29,6 +29,8 @@ export interface PollerOptions {
 	leakIntervalMs?: number;
 	/** Longest dump kept byte for byte for `w` (default MAX_RAW_BYTES). */
 	maxRawBytes?: number;
+	/** Dumps parsed with their frames' args (default true; see FetchRequest.args). */
+	args?: boolean;
 	timers?: Timers;
 }
 
@@ -279,6 +281,7 @@ export class Poller {
 	private async pollFull(patch: Partial<PollerState>, signal: AbortSignal, startedAt: number, profile: FetchResult | undefined): Promise<void> {
 		const request: FetchRequest = {profile: 'goroutine', debug: 2, keepRaw: true, onProgress: this.progress(startedAt)};
 		if (this.options.maxRawBytes !== undefined) request.maxRawBytes = this.options.maxRawBytes;
+		if (this.options.args === false) request.args = false;
 		const fullAt = this.timers.now();
 		const outcome = await this.source.fetch(request, signal);
 		if (outcome === 'unchanged') return;

@@ -9,6 +9,8 @@ export interface FetchRequest {
 	keepRaw?: boolean;
 	/** Keep them only while the body is at most this long (default MAX_RAW_BYTES, see raw-keeper.ts). */
 	maxRawBytes?: number;
+	/** Frames with their args (default true); reports ask without, as they never print args (see ParseCache.args). */
+	args?: boolean;
 	/** Called with the bytes read so far as the body arrives (every chunk: the caller throttles). */
 	onProgress?: (bytes: number) => void;
 }

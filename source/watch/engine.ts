@@ -47,6 +47,8 @@ export interface WatchOptions {
 	maxBackoffMs?: number;
 	leakIntervalMs?: number;
 	maxRawBytes?: number;
+	/** Frames with their args (default true): see ParseCache.args. */
+	args?: boolean;
 	/** Start polling at once (default true). */
 	autoStart?: boolean;
 }
@@ -83,11 +85,11 @@ export interface WatchEngine {
 
 /** What the config says about polling and the stuck rule; callers add their own (groupBy, test timers). */
 /**
- * For runs without `w` (reports, diff, metrics, a fleet's report): no raw copy of each dump. Kept, it
- * grew to 64 MiB outside V8's heap on a big dump before being dropped (a quarter of `--once`'s peak
- * RSS on 100k goroutines).
+ * For runs without a screen (reports, diff, metrics, a fleet's report): no raw copy of each dump for
+ * `w` (kept, it grew to 64 MiB outside V8's heap before being dropped: a quarter of `--once`'s peak
+ * RSS on 100k goroutines), and no args in frames (only the stack view shows them; see ParseCache.args).
  */
-export const WITHOUT_RAW = {maxRawBytes: 0} as const satisfies Partial<WatchOptions>;
+export const FOR_REPORTS = {maxRawBytes: 0, args: false} as const satisfies Partial<WatchOptions>;
 
 export function configWatchOptions(
 	config: Pick<Config, 'intervalMs' | 'maxOverheadPct' | 'stuckAfterPolls' | 'stuckAfterMs'> &
@@ -166,6 +168,7 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 	if (options.maxBackoffMs !== undefined) pollerOptions.maxBackoffMs = options.maxBackoffMs;
 	if (options.leakIntervalMs !== undefined) pollerOptions.leakIntervalMs = options.leakIntervalMs;
 	if (options.maxRawBytes !== undefined) pollerOptions.maxRawBytes = options.maxRawBytes;
+	if (options.args !== undefined) pollerOptions.args = options.args;
 	const poller = new Poller(source, pollerOptions);
 	const listeners = new Set<() => void>();
 	let state: WatchState = Object.freeze({poller: poller.getState()});
