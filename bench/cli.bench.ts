@@ -80,11 +80,7 @@ try {
 		const file = generate(dir, goroutines);
 		const size = formatBytes(statSync(file).size);
 		const gmon = repeat(5, node, [...flags, bin, '--once', file]);
-		let line = `--once ${goroutines / 1000}k goroutines (${size}): gmon ${show(gmon)}`;
-		if (goroutines === 100_000) {
-			const met = gmon.ms <= 1000 && gmon.rssBytes <= 200 * 1024 * 1024;
-			line += ` (goal <= 1000 ms and <= 200 MiB) ${met ? 'met' : 'NOT met'}`;
-		}
+		let line = `--once ${goroutines / 1000}k goroutines (${size}${goroutines === 100_000 ? ', the default --max-bytes reads its last 64 MiB' : ''}): gmon ${show(gmon)}`;
 		if (panicparse && goroutines === 10_000) {
 			const theirs = repeat(3, 'panicparse', ['-parse=false', '-rebase=false'], file);
 			const times = theirs.ms / gmon.ms;
@@ -95,7 +91,11 @@ try {
 			// The default --max-bytes (64 MiB, Go's own cap) reads the file's last 64 MiB: the whole
 			// 100k goroutines need a cap over the file's size.
 			const whole = repeat(3, node, [...flags, bin, '--once', '--max-bytes', `${Math.ceil(statSync(file).size / 2 ** 20) + 1}MiB`, file]);
-			console.log(`--once the whole ${size} (--max-bytes over its size, all 100k goroutines): gmon ${show(whole)}`);
+			// Issue 15's goal is on all 100k goroutines: this run.
+			const met = whole.ms <= 1000 && whole.rssBytes <= 200 * 1024 * 1024;
+			console.log(
+				`--once the whole ${size} (--max-bytes over its size, all 100k goroutines): gmon ${show(whole)} (goal <= 1000 ms and <= 200 MiB) ${met ? 'met' : 'NOT met'}`,
+			);
 		}
 	}
 } finally {
