@@ -58,8 +58,10 @@ test('two Go services under one gmon --metrics-listen: each its own engine; one 
 
 	// Leaked goroutines raise b's ids well above its start-up ones: the restarted process's first
 	// fresh ids are then visibly low. (A deterministic program restarted with exactly the same
-	// goroutines and ids is indistinguishable from no restart: see model/restart.ts.)
-	await (await fetch(`${b.url}/leak/fanout?n=40`)).arrayBuffer();
+	// goroutines and ids is indistinguishable from no restart: see model/restart.ts.) Hundreds, not
+	// tens: on a loaded machine the poller's backoff can hold the first poll of the new process for
+	// seconds, while its background load climbs through the low ids (40 made this flaky at load 4).
+	await (await fetch(`${b.url}/leak/fanout?n=400`)).arrayBuffer();
 	await b.stop();
 	await until('b down', 8000, async () => {
 		await metric();

@@ -127,6 +127,14 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 
 	await step('b killed: its line says down and why; a and c keep polling (a new leak on a shows up)', async () => {
 		const before = goroutinesOn(tmux.capture(), a.port);
+		// --watch (its own process) has reported every target before b goes: on a loaded machine it
+		// can start later than this view.
+		await waitFor(() => [a, b, c].every(service => reported(service.port) > 0));
+		// b's live ids well above its start-up ones (500 short-lived workers, then one leaked producer),
+		// so the restarted process's fresh ids are visibly low even when the backoff holds its first
+		// poll for seconds on a loaded machine (see model/restart.ts).
+		await curl(b, '/fixed/fanout?n=500');
+		await curl(b, '/leak/producer');
 		await b.stop();
 		let screen = await waitForScreen(tmux, s => /down ✖ nothing listening on/.test(targetLine(s, b.port) ?? ''), slow);
 		await waitFor(() => err.includes(`gmon: 127.0.0.1:${b.port}: nothing listening on 127.0.0.1:${b.port}`));

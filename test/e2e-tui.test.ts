@@ -69,6 +69,15 @@ function styledLines(escaped: string): StyledLine[] {
 	});
 }
 
+/**
+ * The frame is whole: its keys line on the last row. A capture can land while tmux is still drawing
+ * a frame (seen on a loaded machine: the rows there, the last line not yet), so waits that go on to
+ * check the frame's shape include this.
+ */
+function drawn(screen: string, rows: number): boolean {
+	return /\? help +q quit/.test(screen.split('\n')[rows - 1] ?? '');
+}
+
 /** The frame fills the terminal: the header on the first row, the keys line on the last, none scrolled off. */
 function assertFrameHeight(screen: string, rows: number): void {
 	const lines = screen.split('\n');
@@ -131,7 +140,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 		});
 
 		await step('the group view at 120 columns: the fan-out group on top, its file:line and the full why', async () => {
-			const screen = await tmux.waitForText(/^\?●[ >] *12 /m, slow);
+			const screen = await waitForScreen(tmux, now => /^\?●[ >] *12 /m.test(now) && drawn(now, 40));
 			const rows = groupRows(screen);
 			assert.deepEqual({mark: rows[0]?.mark, count: rows[0]?.count, state: rows[0]?.state}, {mark: '?●', count: 12, state: 'chan send'}, screen);
 			assert.equal(rows[0]!.where, `main.fanoutWorker ${fanout.file}:${fanout.line}`);
@@ -149,7 +158,10 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 			await toPlainList(tmux);
 			// The last round's goroutines turn stuck a poll or two after the group became a suspect.
 			const leakedOn = (screen: string) => listRows(screen).filter(row => sites.some(s => s.func === row.where));
-			const screen = await waitForScreen(tmux, screen => leakedOn(screen).length >= 10 && leakedOn(screen).every(row => row.mark === '?●'));
+			const screen = await waitForScreen(
+				tmux,
+				screen => leakedOn(screen).length >= 10 && leakedOn(screen).every(row => row.mark === '?●') && drawn(screen, 40),
+			);
 			const leaked = leakedOn(screen);
 			for (const row of leaked) {
 				const s = sites.find(site => site.func === row.where)!;
@@ -363,7 +375,7 @@ describe('gmon in a real terminal', {concurrency: true}, () => {
 
 		await step('suspects appear in the header and the list', async () => {
 			// Both on one screen: a capture can land between the header's line and the rows' lines.
-			const screen = await waitForScreen(tmux, now => /suspects [1-9]/.test(now) && listRows(now).some(row => row.mark === '?●'), 45_000);
+			const screen = await waitForScreen(tmux, now => /suspects [1-9]/.test(now) && listRows(now).some(row => row.mark === '?●') && drawn(now, 24), 45_000);
 			t.diagnostic(`demo: suspects on screen ${((Date.now() - started) / 1000).toFixed(1)} s after start`);
 			assert.match(screen, /^gmon 127\.0\.0\.1:\d+ · /m, 'the embedded target is on loopback');
 			assertFrameHeight(screen, 24);
