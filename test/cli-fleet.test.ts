@@ -62,6 +62,16 @@ test('two Go services under one gmon --metrics-listen: each its own engine; one 
 	// tens: on a loaded machine the poller's backoff can hold the first poll of the new process for
 	// seconds, while its background load climbs through the low ids (40 made this flaky at load 4).
 	await (await fetch(`${b.url}/leak/fanout?n=400`)).arrayBuffer();
+	// gmon has polled them before b goes: the restart is told by the ids of its last poll.
+	const goroutinesOfB = () =>
+		body
+			.split('\n')
+			.filter(line => line.startsWith(`gmon_goroutines{target="127.0.0.1:${b.port}"`))
+			.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+	await until("b's leaked goroutines polled", 8000, async () => {
+		await metric();
+		return goroutinesOfB() >= 390;
+	});
 	await b.stop();
 	await until('b down', 8000, async () => {
 		await metric();

@@ -130,11 +130,12 @@ test('three Go services in one view at 80x24: merged groups with counts per targ
 		// --watch (its own process) has reported every target before b goes: on a loaded machine it
 		// can start later than this view.
 		await waitFor(() => [a, b, c].every(service => reported(service.port) > 0));
-		// b's live ids well above its start-up ones (500 short-lived workers, then one leaked producer),
-		// so the restarted process's fresh ids are visibly low even when the backoff holds its first
-		// poll for seconds on a loaded machine (see model/restart.ts).
-		await curl(b, '/fixed/fanout?n=500');
-		await curl(b, '/leak/producer');
+		// b's live ids well above its start-up ones, polled before b goes, so the restarted process's
+		// fresh ids are visibly low even when the backoff holds its first poll for seconds on a loaded
+		// machine (see model/restart.ts).
+		const bBefore = goroutinesOn(tmux.capture(), b.port);
+		await curl(b, '/leak/fanout?n=300');
+		await waitForScreen(tmux, s => goroutinesOn(s, b.port) >= bBefore + 290, slow);
 		await b.stop();
 		let screen = await waitForScreen(tmux, s => /down ✖ nothing listening on/.test(targetLine(s, b.port) ?? ''), slow);
 		await waitFor(() => err.includes(`gmon: 127.0.0.1:${b.port}: nothing listening on 127.0.0.1:${b.port}`));

@@ -7,7 +7,8 @@ import type {Frame} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Group, ModelSnapshot} from '../model/types.ts';
 import {shortLocation} from '../dump/names.ts';
-import {fitEnd, fitMiddle, signed, createStyle} from './style.ts';
+import {signed, createStyle} from './style.ts';
+import {truncateEnd, truncateMiddle} from '../text/fit.ts';
 
 export type ChangeKind = 'appeared' | 'vanished' | 'grew' | 'shrank' | 'unchanged';
 
@@ -144,13 +145,13 @@ export function formatDiffText(diff: DumpDiff, options: {color: boolean; width?:
 	const delta = diff.after.total - diff.before.total;
 	lines.push(
 		style.bold(
-			fitEnd(
+			truncateEnd(
 				`gmon diff by ${diff.by}: ${diff.before.total} → ${diff.after.total} goroutines (${signed(delta)}), ${diff.before.groups} → ${diff.after.groups} groups`,
 				width,
 			),
 		),
 	);
-	lines.push(`  before  ${fitMiddle(visible(diff.before.name), width - 10)}`, `  after   ${fitMiddle(visible(diff.after.name), width - 10)}`);
+	lines.push(`  before  ${truncateMiddle(visible(diff.before.name), width - 10)}`, `  after   ${truncateMiddle(visible(diff.after.name), width - 10)}`);
 	const countWidth = Math.max(4, ...diff.changes.map(change => String(Math.max(change.before, change.after)).length));
 	const stateWidth = Math.min(24, Math.max(5, ...diff.changes.map(change => (change.state || 'profile').length)));
 	for (const kind of ['appeared', 'grew', 'shrank', 'vanished'] as const) {
@@ -162,18 +163,18 @@ export function formatDiffText(diff: DumpDiff, options: {color: boolean; width?:
 		for (const change of section) {
 			const paint = change.delta > 0 ? style.red : change.delta < 0 ? style.green : (text: string) => text;
 			const counts = `${String(change.before).padStart(countWidth)} → ${String(change.after).padEnd(countWidth)}`;
-			const state = fitEnd(visible(change.state || 'profile'), stateWidth).padEnd(stateWidth);
+			const state = truncateEnd(visible(change.state || 'profile'), stateWidth).padEnd(stateWidth);
 			const prefix = `  ${signed(change.delta).padStart(6)}  ${counts}  ${state}  `;
 			const where = change.where ? visible(`${change.where.func}  ${shortLocation(change.where.file, change.where.line)}`) : '(no frames)';
 			const text = `${where}${change.createdBy ? visible(`  ← ${change.createdBy}`) : ''}`;
-			lines.push(`${paint(prefix.slice(0, 10))}${prefix.slice(10)}${fitEnd(text, width - prefix.length)}`);
+			lines.push(`${paint(prefix.slice(0, 10))}${prefix.slice(10)}${truncateEnd(text, width - prefix.length)}`);
 		}
 	}
 
 	const same = diff.changes.filter(change => change.change === 'unchanged');
 	if (same.length > 0) {
 		const count = same.reduce((sum, change) => sum + change.after, 0);
-		lines.push('', style.dim(fitEnd(`Unchanged: ${same.length} group${same.length === 1 ? '' : 's'} (${count} goroutines)`, width)));
+		lines.push('', style.dim(truncateEnd(`Unchanged: ${same.length} group${same.length === 1 ? '' : 's'} (${count} goroutines)`, width)));
 	}
 
 	if (diff.changes.every(change => change.change === 'unchanged')) lines.push('', `No differences by ${diff.by}.`);

@@ -9,7 +9,8 @@ import {type Tier, tierRank} from '../model/verdict.ts';
 import {visible} from '../text/sanitize.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {suspectCount} from './rank.ts';
-import {createStyle, fitEnd} from './style.ts';
+import {createStyle} from './style.ts';
+import {truncateEnd} from '../text/fit.ts';
 import type {ReportInput} from './types.ts';
 
 export interface FleetEntry {
@@ -123,9 +124,9 @@ export function formatFleetText(entries: readonly FleetEntry[], options: {color:
 	const nameWidth = Math.min(40, Math.max(6, ...entries.map(entry => visible(entry.target).length)));
 	lines.push(style.dim(`  ${'TARGET'.padEnd(nameWidth)}  UP    GOROUTINES  SUSPECTS  POSSIBLE  LAST POLL`));
 	for (const entry of entries) {
-		const name = fitEnd(visible(entry.target), nameWidth).padEnd(nameWidth);
+		const name = truncateEnd(visible(entry.target), nameWidth).padEnd(nameWidth);
 		if (!entry.input) {
-			lines.push(style.red(fitEnd(`  ${name}  down  ${visible(entry.down ?? 'no dump')}`, width)));
+			lines.push(style.red(truncateEnd(`  ${name}  down  ${visible(entry.down ?? 'no dump')}`, width)));
 			continue;
 		}
 		const {snapshot, polls} = entry.input;
@@ -143,7 +144,7 @@ export function formatFleetText(entries: readonly FleetEntry[], options: {color:
 				.map(entry => `${visible(entry.target)} ${entry.count}${entry.growthPerMin > 0 ? ` (${formatRate(entry.growthPerMin)})` : ''}`)
 				.join(', ');
 			const color = merged.tier === 'possible' ? style.yellow : style.red;
-			lines.push(color(fitEnd(`  ${index + 1}. ${place}: ${merged.targets.length} of ${plural(summary.targets, 'target')}, ${on}`, width)));
+			lines.push(color(truncateEnd(`  ${index + 1}. ${place}: ${merged.targets.length} of ${plural(summary.targets, 'target')}, ${on}`, width)));
 		}
 	}
 	return `${lines.join('\n')}\n`;

@@ -7,7 +7,8 @@ import {reasonParts} from '../model/verdict.ts';
 import {rank, suspectCount} from './rank.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {shortLocation} from '../dump/names.ts';
-import {createStyle, fitEnd, fitMiddle, signed, type Style} from './style.ts';
+import {createStyle, signed, type Style} from './style.ts';
+import {truncateEnd, truncateMiddle, wrapWords} from '../text/fit.ts';
 import type {ReportInput} from './types.ts';
 
 export interface TextOptions {
@@ -33,14 +34,14 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 
 	lines.push(...headerLines(input, style, width));
 	if (input.preamble) {
-		for (const line of input.preamble.split('\n').slice(0, 3)) push(style.red(fitEnd(visible(line), width)));
+		for (const line of input.preamble.split('\n').slice(0, 3)) push(style.red(truncateEnd(visible(line), width)));
 	}
 
 	push();
 	if (perGoroutine) {
 		lines.push(...stateLines(snapshot.states, snapshot.total, style, width));
 	} else {
-		push(style.dim(fitEnd('debug=1 profile: counts per stack only (no states, ids or wait times; fetch ?debug=2 for those)', width)));
+		push(style.dim(truncateEnd('debug=1 profile: counts per stack only (no states, ids or wait times; fetch ?debug=2 for those)', width)));
 	}
 
 	push();
@@ -62,7 +63,7 @@ export function formatTextReport(input: ReportInput, options: TextOptions): stri
 	if (input.errors.length > 0) {
 		push();
 		push(style.bold(`Errors (${input.errors.length})`));
-		for (const error of input.errors) push(style.red(fitEnd(`  ${new Date(error.at).toISOString()}  ${visible(error.message)}`, width)));
+		for (const error of input.errors) push(style.red(truncateEnd(`  ${new Date(error.at).toISOString()}  ${visible(error.message)}`, width)));
 	}
 
 	return `${lines.join('\n')}\n`;
@@ -78,7 +79,7 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 	// The target is never cut: a report read later in a CI log must say which file or host it was.
 	// When title and facts do not share a line, the facts get their own.
 	const oneLine = [title, ...facts].join(' · ');
-	const header = oneLine.length <= width ? [style.bold(oneLine)] : [style.bold(title), style.bold(fitMiddle(facts.join(' · '), width))];
+	const header = oneLine.length <= width ? [style.bold(oneLine)] : [style.bold(title), style.bold(truncateMiddle(facts.join(' · '), width))];
 	const total = `${snapshot.total} goroutine${snapshot.total === 1 ? '' : 's'}`;
 	const growth = snapshot.totalHistory.length > 1 ? ` (${signed(snapshot.total - snapshot.totalHistory[0]!)} since the first poll)` : '';
 	// The headline counts what the gate counts by default (likely and proven); possible ones follow.
@@ -94,8 +95,8 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} at ${strong.length} site${strong.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
 				)}${style.yellow(possible)}`;
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
-	if (last.truncated) lines.push(style.yellow(fitEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
-	if (input.unparsedHeaders) lines.push(style.yellow(fitEnd(unparsedNote(input.unparsedHeaders), width)));
+	if (last.truncated) lines.push(style.yellow(truncateEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
+	if (input.unparsedHeaders) lines.push(style.yellow(truncateEnd(unparsedNote(input.unparsedHeaders), width)));
 	return lines;
 }
 
@@ -114,7 +115,7 @@ function stateLines(states: Record<string, number>, total: number, style: Style,
 	for (const [state, count] of entries) {
 		const bar = '█'.repeat(Math.max(count > 0 ? 1 : 0, Math.round((count / Math.max(total, 1)) * barRoom)));
 		const percent = `${((count / Math.max(total, 1)) * 100).toFixed(1)}%`.padStart(6);
-		lines.push(`  ${fitEnd(visible(state), nameWidth).padEnd(nameWidth)}  ${String(count).padStart(countWidth)}  ${percent} ${style.dim(bar)}`);
+		lines.push(`  ${truncateEnd(visible(state), nameWidth).padEnd(nameWidth)}  ${String(count).padStart(countWidth)}  ${percent} ${style.dim(bar)}`);
 	}
 
 	return lines;
@@ -123,7 +124,7 @@ function stateLines(states: Record<string, number>, total: number, style: Style,
 function suspectLines(suspects: readonly Suspect[], style: Style, width: number, perGoroutine: boolean): string[] {
 	if (suspects.length === 0) {
 		const why = perGoroutine ? 'nothing blocked in your own code is growing or stuck' : 'a debug=1 profile has no states; fetch ?debug=2 to rank suspects';
-		return [style.bold('Suspects: none'), style.dim(fitEnd(`  ${why}`, width))];
+		return [style.bold('Suspects: none'), style.dim(truncateEnd(`  ${why}`, width))];
 	}
 
 	const lines = [
@@ -131,12 +132,13 @@ function suspectLines(suspects: readonly Suspect[], style: Style, width: number,
 	];
 	const numberWidth = String(suspects.length).length;
 	for (const [index, suspect] of suspects.entries()) {
-		// The model's one sentence, on two lines: what and where, then why (after its dash), so a
+		// The model's one sentence, in two parts: what and where, then why (after its dash), so a
 		// cut at the width never eats the file:line. Proven in bold red, likely red, possible yellow.
 		const {head, why} = reasonParts(visible(suspect.reason));
 		const tone = suspect.tier === 'proven' ? (text: string) => style.red(style.bold(text)) : suspect.tier === 'likely' ? style.red : style.yellow;
-		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${tone(fitMiddle(head, width - 4 - numberWidth))}`);
-		if (why !== undefined) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(fitEnd(`— ${why}`, width - 4 - numberWidth))}`);
+		lines.push(`  ${String(index + 1).padStart(numberWidth)}. ${tone(truncateMiddle(head, width - 4 - numberWidth))}`);
+		// The why wraps rather than being cut: it is the sentence the reader acts on.
+		if (why !== undefined) for (const line of wrapWords(`— ${why}`, width - 4 - numberWidth, 2)) lines.push(`  ${' '.repeat(numberWidth)}  ${style.dim(line)}`);
 	}
 
 	return lines;
@@ -155,7 +157,7 @@ function groupLines(groups: readonly Group[], input: ReportInput, style: Style, 
 	const whereWidth = width - (2 + countWidth + (multiPoll ? 15 : 0) + 2 + stateWidth + 2);
 	for (const group of shown) {
 		const trend = multiPoll ? `  ${signed(group.growth).padStart(6)}  ${String(group.stuck).padStart(5)}` : '';
-		const state = fitEnd(visible(group.state || '-'), stateWidth).padEnd(stateWidth);
+		const state = truncateEnd(visible(group.state || '-'), stateWidth).padEnd(stateWidth);
 		const where = describeWhere(group.where, group.sample, whereWidth);
 		const mark = group.stuck > 0 || group.leaked > 0 ? style.yellow : (text: string) => text;
 		lines.push(`  ${String(group.count).padStart(countWidth)}${trend}  ${mark(state)}  ${where}`);
@@ -179,21 +181,21 @@ function describeWhere(where: Frame | undefined, sample: Goroutine, width: numbe
 	if (full.length <= width) return full;
 	const bare = `${func}  ${location}`;
 	// The creator, cut at its end, only when a readable start of it fits (`  ← x…`); else none.
-	if (bare.length + 6 <= width) return fitEnd(full, width);
+	if (bare.length + 6 <= width) return truncateEnd(full, width);
 	if (bare.length <= width) return bare;
-	return `${fitMiddle(func, Math.max(8, width - location.length - 2))}  ${location}`;
+	return `${truncateMiddle(func, Math.max(8, width - location.length - 2))}  ${location}`;
 }
 
 function stackLines(group: Group, style: Style, width: number, maxFrames: number): string[] {
 	const {sample} = group;
 	const title = `▸ ${group.count} × ${group.state || 'profile record'}${group.where ? ` in ${group.where.func}` : ''}`;
-	const lines = [style.bold(fitMiddle(visible(title), width))];
+	const lines = [style.bold(truncateMiddle(visible(title), width))];
 	const frames = sample.frames.slice(0, maxFrames);
 	for (const frame of frames) {
 		// The model's `where` is an interned copy: compare by content.
 		const parked = group.where !== undefined && frame.func === group.where.func && frame.line === group.where.line && frame.file === group.where.file;
-		const name = fitMiddle(visible(`${frame.func}(${frame.inlined ? '...' : ''})`), width - 6);
-		const location = fitMiddle(visible(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file), width - 8);
+		const name = truncateMiddle(visible(`${frame.func}(${frame.inlined ? '...' : ''})`), width - 6);
+		const location = truncateMiddle(visible(frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file), width - 8);
 		lines.push(`    ${parked ? style.yellow(name) : name}${parked ? style.yellow(' ◀') : ''}`);
 		if (location) lines.push(style.dim(`        ${location}`));
 	}
@@ -203,8 +205,8 @@ function stackLines(group: Group, style: Style, width: number, maxFrames: number
 	if (sample.createdBy) {
 		const by = sample.createdBy;
 		const parent = by.parentId === undefined ? '' : ` in goroutine ${by.parentId}`;
-		lines.push(`    ${style.dim('created by')} ${fitMiddle(visible(`${by.func}${parent}`), width - 15)}`);
-		if (by.file) lines.push(style.dim(`        ${fitMiddle(visible(`${by.file}:${by.line}`), width - 8)}`));
+		lines.push(`    ${style.dim('created by')} ${truncateMiddle(visible(`${by.func}${parent}`), width - 15)}`);
+		if (by.file) lines.push(style.dim(`        ${truncateMiddle(visible(`${by.file}:${by.line}`), width - 8)}`));
 	}
 
 	return lines;

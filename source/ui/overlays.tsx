@@ -1,7 +1,8 @@
 // Full-body overlays: the help and the state picker.
 import {Text} from 'ink';
 import {helpLines} from '../view/chrome.ts';
-import {formatCount, truncateEnd} from '../view/format.ts';
+import {formatCount} from '../view/format.ts';
+import {truncateEnd} from '../text/fit.ts';
 import {visible} from '../text/sanitize.ts';
 import {Body, Line, RowLine} from './lines.tsx';
 

@@ -12,7 +12,8 @@ import {visible} from '../text/sanitize.ts';
 import {formatDuration} from '../text/units.ts';
 import type {FleetTarget} from '../watch/types.ts';
 import {type ChromeLine, ago, compactCounts, costNote, errorLine, stateCounts, totals} from './chrome.ts';
-import {formatCount, padEnd, padStart, truncateEnd, truncateMiddle} from './format.ts';
+import {formatCount, padEnd, padStart} from './format.ts';
+import {truncateEnd, truncateMiddle} from '../text/fit.ts';
 import {
 	type GoroutineColumns,
 	type GroupColumns,

@@ -5,7 +5,7 @@ import type {Group, ModelSnapshot, TrackedGoroutine} from '../model/types.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
 import {helpMaxScroll} from './chrome.ts';
-import {truncateEnd} from './format.ts';
+import {truncateEnd} from '../text/fit.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
 import type {FrameSource, SourceText} from './source-lines.ts';

@@ -3,7 +3,8 @@
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline, truncateEnd, truncateMiddle} from './format.ts';
+import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline} from './format.ts';
+import {truncateEnd, truncateMiddle} from '../text/fit.ts';
 import {visible} from '../text/sanitize.ts';
 import {reasonParts, shortWhy} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';

@@ -3,7 +3,8 @@
 // watch/source-files.ts reads them); they are outside bytes, so each passes through visible().
 import type {Frame} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
-import {padStart, truncateEnd} from './format.ts';
+import {padStart} from './format.ts';
+import {truncateEnd} from '../text/fit.ts';
 
 /** A line of the stack view (stack-lines.ts Line; its tones are a subset). */
 export interface SourceLine {

@@ -3,7 +3,8 @@
 import {entryFunc, type FlatNode} from '../model/creator-tree.ts';
 import {visible} from '../text/sanitize.ts';
 import {fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatWait, padEnd, padStart, truncateMiddle} from './format.ts';
+import {formatCount, formatWait, padEnd, padStart} from './format.ts';
+import {truncateMiddle} from '../text/fit.ts';
 import {headerRow, type Row, type RowTone, stuckTone} from './rows.ts';
 import {whereFrame, whereFunc} from './select.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {formatBytes, formatDuration} from '../../source/text/units.ts';
-import {padEnd, sparkline, truncateMiddle, wrapWords} from '../../source/view/format.ts';
+import {padEnd, sparkline} from '../../source/view/format.ts';
+import {truncateMiddle, wrapWords} from '../../source/text/fit.ts';
 import type {Suspect} from '../../source/model/types.ts';
 import {isUserFunc} from '../../source/dump/user-frame.ts';
 import {shortFunc} from '../../source/view/frames.ts';
