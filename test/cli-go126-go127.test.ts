@@ -87,6 +87,32 @@ test('gmon --once --json counts every goroutine of every Go 1.26 / 1.27 fixture'
 	}
 });
 
+test("--json carries each goroutine's pprof labels: Go 1.26 with tracebacklabels=1 (in the bracket) and Go 1.27 (after it)", async () => {
+	// README facts: 7 labelled headers in each; ids 50–56 (1.26) and 7–13 (1.27), in the same order.
+	for (const [name, firstId] of [
+		['go1.26-statezoo-tracebacklabels.debug2.txt', 50],
+		['go1.27-statezoo-all-states.debug2.txt', 7],
+	] as const) {
+		const goroutines = (await report(name))['goroutines'] as Report[];
+		const labelled = goroutines.filter(g => g['labels'] !== undefined);
+		assert.deepEqual(
+			labelled.map(g => g['id']),
+			[0, 1, 2, 3, 4, 5, 6].map(i => firstId + i),
+			`${name}: the labelled goroutines`,
+		);
+		const byId = new Map(labelled.map(g => [g['id'] as number, g['labels']]));
+		assert.deepEqual(byId.get(firstId), {handler: '/api/v1/export', tenant: 'acme', worker: '0'}, name);
+		assert.deepEqual(byId.get(firstId + 5), {handler: '/api/v1/export', tenant: 'globex', worker: '2'}, name);
+		// Quoted with escapes in the dump (`"h\u00e9llo w\u00f6rld"`, `"select \"x\", …"`): unquoted here.
+		assert.deepEqual(byId.get(firstId + 6), {emoji: 'héllo wörld', query: `select "x", 'y' from t where a=1`}, name);
+	}
+	const unlabelled = (await report('go1.26-statezoo-all-states.debug2.txt'))['goroutines'] as Report[];
+	assert.ok(
+		unlabelled.every(g => !('labels' in g)),
+		'no labels key where the header has none',
+	);
+});
+
 /** Goroutines in proven suspects. */
 const provenCount = (document: Report): number =>
 	(document['suspects'] as Report[]).filter(suspect => suspect.proven).reduce((sum, suspect) => sum + suspect.count, 0);

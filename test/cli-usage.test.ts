@@ -110,6 +110,9 @@ describe('a target that is unreadable exits 3, a file that is not a dump exits 2
 	after(() => rmSync(dir, {recursive: true, force: true}));
 	const empty = join(dir, 'empty.txt');
 	writeFileSync(empty, '');
+	// Prose that quotes a header-like line (this repo's README did): no goroutine in it, so not a dump.
+	const prose = join(dir, 'notes.md');
+	writeFileSync(prose, '# Leaks\n\n    goroutine 86 [chan send]\n');
 	const garbage = join(dir, 'garbage.bin');
 	writeFileSync(garbage, Buffer.from(Array.from({length: 4096}, (_, index) => (index * 7919) % 256)));
 	const oneGoroutine = 'goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n';
@@ -121,11 +124,17 @@ describe('a target that is unreadable exits 3, a file that is not a dump exits 2
 	chmodSync(unreadable, 0o000);
 	const asUser = unprivileged();
 
-	// Exit 3: nothing could be read (yet). Exit 2: what was read is not a dump, and reading it again will not change that.
+	// Exit 3: nothing could be read. Exit 2: what was read (nothing at all, too) is not a dump, and reading it again will not change that.
 	const cases: Array<[string, string[], RegExp, number]> = [
 		['a missing file', ['--once', join(dir, 'missing.txt')], /no such file/, 3],
-		['an empty file', ['--once', empty], /empty/, 3],
-		['an empty stdin', ['--once', '-'], /stdin is empty/, 3],
+		['an empty file', ['--once', empty], /empty\.txt is empty: expected a goroutine dump$/, 2],
+		['an empty stdin', ['--once', '-'], /stdin is empty/, 2],
+		[
+			'prose with one goroutine-header-like line',
+			['--once', prose],
+			/notes\.md is not a goroutine dump: .*\(1 goroutine header not understood: "goroutine 86 \[chan send\]"\); it starts with "# Leaks"$/,
+			2,
+		],
 		['a file of random bytes', ['--once', garbage], /not a goroutine dump: .* found; it starts with binary bytes$/, 2],
 		['a directory', ['--once', dir], /is a directory/, 3],
 		['the binary debug=0 protobuf profile', ['--once', fixture('go1.19-statezoo.debug0.pb.gz')], /debug=0.*\?debug=2/, 2],

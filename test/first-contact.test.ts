@@ -114,6 +114,20 @@ test('--once: a text file that is not a dump exits 2 with its first line, escape
 	assert.match(missing.stderr, /^gmon: no such file: .*missing\.txt\n$/);
 });
 
+test('--once: a 200 body with no goroutine in it (one header-like line in prose) is not a dump, not "0 goroutines"; exit 3', async t => {
+	const prose = await serve(t, (_req, res) => {
+		res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+		res.end('Service notes\n    goroutine 86 [chan send]\n');
+	});
+	const result = await runCli(['--once', prose.url]);
+	assert.equal(result.code, 3, result.stderr);
+	assert.equal(
+		result.stderr,
+		'gmon: the response to /debug/pprof/goroutine is not a goroutine dump: no goroutine in it could be read (1 goroutine header not understood: "goroutine 86 [chan send]"); it starts with "Service notes"\n',
+	);
+	assert.equal(result.stdout, '');
+});
+
 test('the TUI on a text file that is not a dump: no live view, the same line, exit 2', {skip: skipUnless('tmux')}, async t => {
 	const file = tempFile(t, 'notes.txt', 'hello, this is not a dump\n');
 	const tmux = startTmux({

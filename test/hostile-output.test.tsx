@@ -186,14 +186,15 @@ describe('hostile target responses on stderr', () => {
 			const result = await runCli([...args, `${base}/err`]);
 			assert.equal(result.code, 3);
 			assertClean(result, mode);
-			assert.match(result.stderr, /HTTP 500 Internal Server Error from the target: oops \\x1b\[2J\\x1b\[H\\x1b\]52;c;cHduZWQ=\\x1b\\\\x9b2J\\u202e boom/);
+			assert.match(result.stderr, /HTTP 500 Internal Server Error from the target: oops \\x1b\[2J\\x1b\[H\\x1b\]52;c;cHduZWQ=\\x1b\\\\x9b2J\\u202e boom\n$/);
+			assert.doesNotMatch(result.stderr, /retrying/, 'a one-shot run ends here (exit 3): it does not retry');
 		});
 	}
 
 	test('--watch: every failed poll’s line is escaped', async () => {
 		const result = await runUntil(['--watch', '--interval', '200ms', `${base}/err`], (_out, err) => err.split('\n').length > 2);
 		assertClean(result, '--watch');
-		assert.match(result.stderr, /oops \\x1b\[2J/);
+		assert.match(result.stderr, /oops \\x1b\[2J.* boom — retrying\n/, 'the poller will poll again: the line says so');
 	});
 
 	test('diff: a failing side is reported escaped', async () => {
@@ -201,6 +202,7 @@ describe('hostile target responses on stderr', () => {
 		assert.equal(result.code, 3);
 		assertClean(result, 'diff');
 		assert.match(result.stderr, /\\x1b\[2J/);
+		assert.doesNotMatch(result.stderr, /retrying/, 'diff reads each side once');
 	});
 
 	test('a redirect whose Location carries raw C1 bytes (0x9B CSI, 0x9D OSC) is shown escaped', async () => {

@@ -5,6 +5,7 @@ import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump} from '../dump/types.ts';
 import type {FetchResult} from '../fetch/types.ts';
+import {pollErrorLine} from '../fetch/faults.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import {leakGate} from '../report/gate.ts';
 import {jsonReportParts} from '../report/json.ts';
@@ -172,7 +173,7 @@ export function report(engine: WatchEngine, name: string, repeats: boolean, opti
 				}
 				errors.push({at: error.at, kind: error.kind, message: error.message});
 				if (errors.length > maxErrors) errors.shift();
-				if (options.watch) say(error.message);
+				if (options.watch) say(pollErrorLine(error));
 			}
 
 			if (attempts >= wanted) {

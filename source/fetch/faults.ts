@@ -1,7 +1,10 @@
 // Everything that can go wrong between gmon and a dump, as one line a person can act on.
 // Messages are built from templates and known codes only: a header value or password can never
 // reach one (scrub() is the last guard for the rare raw error text we do pass through).
+import type {Dump} from '../dump/types.ts';
+import {unparsedHeadersText} from '../dump/unparsed.ts';
 import {formatDuration} from '../text/units.ts';
+import {quoteFirstLine} from './first-line.ts';
 import type {PollError} from './types.ts';
 
 export type FaultKind = PollError['kind'];
@@ -172,9 +175,20 @@ export function faultFromStatus(status: number, context: FaultContext, snippet =
 	}
 	if (status >= 500) {
 		const detail = firstLine(snippet, context.secrets);
-		return new PollFault('server', `${head} from the target${detail ? `: ${detail}` : ''} — retrying`, status);
+		// No "— retrying" here: whether a retry comes is the poller's to know (pollErrorLine).
+		return new PollFault('server', `${head} from the target${detail ? `: ${detail}` : ''}`, status);
 	}
 	return new PollFault('other', `${head} from ${context.where} — expected 200 with a goroutine dump`, status);
+}
+
+/**
+ * A failed poll as a line on stderr. "— retrying" is said only when the poller has scheduled a retry
+ * (`retryAt`: a source that repeats, a fault that is not final), never by the fault itself: a one-shot
+ * run (--once, --json, diff) ends on its first failure and prints the bare message, and the TUI shows
+ * the same `retryAt` as its countdown (view/chrome.ts errorLine).
+ */
+export function pollErrorLine(error: Pick<PollError, 'message' | 'retryAt'>): string {
+	return error.retryAt === undefined ? error.message : `${error.message} — retrying`;
 }
 
 /** `127.0.0.1:6060/debug/pprof/goroutine`: the endpoint as the user would type it (no query, no credentials). */
@@ -203,6 +217,22 @@ export function notADump(what: 'html' | 'empty' | 'text' | 'gzip' | 'encoded', p
 	if (what === 'html') return new PollFault('not-a-dump', `${path} is not a pprof endpoint: got HTML (a web page, not a goroutine dump)`);
 	if (what === 'empty') return new PollFault('not-a-dump', `the response to ${path} is empty, not a goroutine dump`);
 	return new PollFault('not-a-dump', `${path} is not a pprof endpoint: this is not a goroutine dump${firstLine === '' ? '' : `; it starts with ${firstLine}`}`);
+}
+
+/**
+ * A whole input (a file, stdin, a 200 body) that reads as a traceback with not one goroutine in it
+ * (dump/unparsed.ts noGoroutineRead): a prose file quoting a header, or a dump of a Go whose headers
+ * gmon cannot parse. Both are "not a goroutine dump" to the user; the count of headers not understood
+ * and the first of them stay in the line, so the second case reads as what it is. `name` is what was
+ * read (`notes.md`, `stdin`, `the response to /debug/pprof/goroutine`); `firstLine` as HeadKeeper gives it.
+ */
+export function noGoroutinesFault(name: string, dump: Dump, firstLine: string): PollFault {
+	const unparsed = dump.unparsedHeaders;
+	const headers = unparsed ? ` (${unparsedHeadersText(unparsed.count)}: ${quoteFirstLine(unparsed.first)})` : '';
+	return new PollFault(
+		'not-a-dump',
+		`${name} is not a goroutine dump: no goroutine in it could be read${headers}${firstLine === '' ? '' : `; it starts with ${firstLine}`}`,
+	);
 }
 
 function oneLine(error: unknown): string {

@@ -8,7 +8,8 @@ import {createDumpParser} from '../dump/parse.ts';
 import {type ParseCache, parseCacheFor} from '../dump/parse-cache.ts';
 import type {Dump} from '../dump/types.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
-import {PollFault} from './faults.ts';
+import {noGoroutineRead} from '../dump/unparsed.ts';
+import {noGoroutinesFault, PollFault} from './faults.ts';
 import {HeadKeeper} from './first-line.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
 import {FileChunks} from './file-chunks.ts';
@@ -82,7 +83,7 @@ export class FileSource implements DumpSource {
 			throw ioFault(this.displayName, error);
 		}
 		this.parseCache = parseCacheFor(this.parseCache, request.args ?? true);
-		const outcome = await readDump(stream, this.displayName, request, this.options, signal, this.parseCache);
+		const outcome = await readDump(stream, this.displayName, request, this.options, signal, !this.repeats, this.parseCache);
 		if (cutFront) outcome.result = {...outcome.result, truncated: true};
 		this.seen = {size: info.size, mtimeMs: info.mtimeMs};
 		return outcome;
@@ -108,7 +109,7 @@ export class StdinSource implements DumpSource {
 		// stdin can be read once; a second ask has nothing new.
 		if (this.done) return 'unchanged';
 		this.done = true;
-		return readDump(this.input, 'stdin', request, this.options, signal);
+		return readDump(this.input, 'stdin', request, this.options, signal, true);
 	}
 
 	async close(): Promise<void> {
@@ -124,7 +125,8 @@ async function readDump(
 	name: string,
 	request: FetchRequest,
 	options: FileSourceOptions,
-	signal?: AbortSignal,
+	signal: AbortSignal | undefined,
+	emptyIsFinal: boolean,
 	cache?: ParseCache,
 ): Promise<FetchOutcome> {
 	const now = options.now ?? Date.now;
@@ -184,7 +186,18 @@ async function readDump(
 	const endStart = performance.now();
 	const dump = latestDump(parser.end());
 	parseMs += performance.now() - endStart;
-	if (bytes === 0) throw new PollFault('not-a-dump', `${name} is empty: expected a goroutine dump`);
+	if (bytes === 0) {
+		const fault = new PollFault('not-a-dump', `${name} is empty: expected a goroutine dump`);
+		// Not a dump, like any other (exit 2) — unless --watch waits for a file still being written.
+		if (emptyIsFinal) fault.final = true;
+		throw fault;
+	}
+	if (noGoroutineRead(dump)) {
+		// Read again it is the same file: the run ends (exit 2), as for any input that is not a dump.
+		const fault = noGoroutinesFault(name, dump, head.firstLine());
+		fault.final = true;
+		throw fault;
+	}
 	if (dump.kind !== 'traceback' && dump.kind !== 'profile') {
 		const why =
 			dump.kind === 'protobuf'

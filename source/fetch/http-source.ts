@@ -7,7 +7,18 @@ import {ConfigError, type Config} from '../config.ts';
 import {createDumpParser} from '../dump/parse.ts';
 import {type ParseCache, parseCacheFor} from '../dump/parse-cache.ts';
 import {formatDuration} from '../text/units.ts';
-import {connectionLostCodes, endpoint, faultFromError, faultFromStatus, notADump, PollFault, secretsOf, type FaultContext} from './faults.ts';
+import {
+	connectionLostCodes,
+	endpoint,
+	faultFromError,
+	faultFromStatus,
+	noGoroutinesFault,
+	notADump,
+	PollFault,
+	secretsOf,
+	type FaultContext,
+} from './faults.ts';
+import {noGoroutineRead} from '../dump/unparsed.ts';
 import {HeadKeeper} from './first-line.ts';
 import type {DumpSource, FetchOutcome, FetchRequest} from './source.ts';
 import {MAX_RAW_BYTES, RawKeeper} from './raw-keeper.ts';
@@ -281,6 +292,7 @@ export class HttpSource implements DumpSource {
 		if (hitCap && dump.goroutines.length === 0 && dump.records.length === 0) {
 			throw new PollFault('too-large', `the dump at ${context.path} is larger than --max-bytes (${bytes} bytes read) and nothing in it could be parsed`);
 		}
+		if (noGoroutineRead(dump)) throw noGoroutinesFault(`the response to ${context.path}`, dump, head.firstLine());
 		const outcome: FetchOutcome = {
 			result: {at, durationMs: this.now() - at, bytes, debug: request.debug, dump, truncated: hitCap || dump.truncated, parseMs},
 			headersMs,

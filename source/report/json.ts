@@ -27,6 +27,8 @@ export interface JsonGoroutine {
 	where: JsonWhere | null;
 	createdBy: (JsonWhere & {parentId?: number}) | null;
 	group: string;
+	/** pprof labels from its header (Go 1.27, or 1.26 with tracebacklabels=1); absent when it has none. */
+	labels?: Record<string, string>;
 }
 
 export interface JsonGroup {
@@ -160,6 +162,8 @@ function jsonGoroutine({g, stuck, waitMs, where, groupKey}: TrackedGoroutine, gr
 				}
 			: null,
 		group: groupKey,
+		// Target text like every other string here: json-stream.ts escapes what a terminal could act on.
+		...(g.labels ? {labels: {...g.labels}} : {}),
 	};
 }
 

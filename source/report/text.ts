@@ -7,6 +7,7 @@ import {reasonParts} from '../model/verdict.ts';
 import {rank, suspectCount} from './rank.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {shortLocation} from '../dump/names.ts';
+import {unparsedHeadersText} from '../dump/unparsed.ts';
 import {createStyle, signed, type Style} from './style.ts';
 import {truncateEnd, truncateMiddle, wrapWords} from '../text/fit.ts';
 import type {ReportInput} from './types.ts';
@@ -102,7 +103,7 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 
 /** `1 goroutine header not understood: goroutine 7 …`: those goroutines are in no count, and the reader must know. */
 function unparsedNote({count, first}: {count: number; first: string}): string {
-	return `${count} goroutine header${count === 1 ? '' : 's'} not understood: ${visible(first)}`;
+	return `${unparsedHeadersText(count)}: ${visible(first)}`;
 }
 
 function stateLines(states: Record<string, number>, total: number, style: Style, width: number): string[] {

@@ -12,6 +12,7 @@ import {fileLine, shortFunc} from './frames.ts';
 import {groupWhere} from './select.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import {unparsedHeadersText} from '../dump/unparsed.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -106,7 +107,7 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	if (last?.truncated) parts.push(cutNote(last, countsNewer ? model?.total : undefined));
 	// Goroutines behind a header shape gmon does not know are in no count: say so (`--once` prints the line).
 	const unparsed = last?.dump.unparsedHeaders?.count ?? 0;
-	if (unparsed > 0) parts.push(`${formatCount(unparsed)} goroutine header${unparsed === 1 ? '' : 's'} not understood`);
+	if (unparsed > 0) parts.push(unparsedHeadersText(unparsed, formatCount(unparsed)));
 	const full = poller.fullDump;
 	if (full?.held) parts.push(heldNote(full));
 	if (last) {

@@ -99,15 +99,32 @@ test('a debug=1 profile file arrives as the profile, not the dump', async t => {
 	assert.equal(state.lastProfile?.dump.records.length, 41);
 });
 
-test('files that are not goroutine dumps say what they are', async t => {
+test('files that are not goroutine dumps say what they are, and end the run (final: exit 2)', async t => {
 	const dir = tempDir(t);
 	const notes = join(dir, 'notes.txt');
 	writeFileSync(notes, 'hello\nthis is not a dump\n');
 	const empty = join(dir, 'empty.txt');
 	writeFileSync(empty, '');
+	// Prose that quotes one header-like line: no goroutine read, so not a dump (not "0 goroutines").
+	const prose = join(dir, 'README.md');
+	writeFileSync(prose, '# Leaks\n\nA sender parks like this:\n\n    goroutine 86 [chan send]\n\nand \u001b[2J stays there.\n');
+	// A dump of a Go whose header shape gmon does not know: the same error, and it says how many headers it could not read.
+	const future = join(dir, 'future.txt');
+	writeFileSync(
+		future,
+		'goroutine 1 [running] <new \u001b[31mshape>:\nmain.main()\n\t/app/main.go:3 +0x1\n\ngoroutine 7 [chan receive] <new shape>:\nmain.f()\n\t/app/f.go:1 +0x1\n',
+	);
 	const cases: [string, string][] = [
 		[notes, `${notes} is not a goroutine dump: no "goroutine N [state]:" blocks or "goroutine profile:" header found; it starts with "hello"`],
 		[empty, `${empty} is empty: expected a goroutine dump`],
+		[
+			prose,
+			`${prose} is not a goroutine dump: no goroutine in it could be read (1 goroutine header not understood: "goroutine 86 [chan send]"); it starts with "# Leaks"`,
+		],
+		[
+			future,
+			`${future} is not a goroutine dump: no goroutine in it could be read (2 goroutine headers not understood: "goroutine 1 [running] <new \\x1b[31mshape>:"); it starts with "goroutine 1 [running] <new \\x1b[31mshape>:"`,
+		],
 		[
 			fixture('go1.19-statezoo.debug0.pb.gz'),
 			`${fixture('go1.19-statezoo.debug0.pb.gz')} is not a goroutine dump: it is gzip-compressed (a debug=0 protobuf profile, or a .gz file): save ?debug=2, or gunzip it first`,
@@ -120,7 +137,38 @@ test('files that are not goroutine dumps say what they are', async t => {
 		assert.equal(state.error?.kind, 'not-a-dump');
 		assert.equal(state.error?.message, message);
 		assert.equal(state.error?.retryAt, undefined, 'a file read once is not retried');
+		assert.equal(state.error?.final, true, `${path}: retrying cannot help, the run ends (exit 2)`);
 	}
+});
+
+test('stdin with no goroutine in it, or nothing at all, is not a dump either; an empty file under --watch is waited for', async t => {
+	for (const [text, message] of [
+		['', 'stdin is empty: expected a goroutine dump'],
+		[
+			'a sender parks as\ngoroutine 86 [chan send]\n',
+			'stdin is not a goroutine dump: no goroutine in it could be read (1 goroutine header not understood: "goroutine 86 [chan send]"); it starts with "a sender parks as"',
+		],
+	] as const) {
+		const input = new PassThrough();
+		input.end(text);
+		const poller = new Poller(createSource(buildConfig('-'), {stdin: input}), {intervalMs: 1000, maxOverheadPct: 5, timers: new ManualTimers()});
+		t.after(() => poller.stop());
+		const state = await poller.poll();
+		assert.equal(state.error?.message, message);
+		assert.equal(state.error?.final, true);
+	}
+	const empty = join(tempDir(t), 'being-written.txt');
+	writeFileSync(empty, '');
+	const watching = new Poller(createSource(buildConfig(empty, {watch: true}, {pathKind: () => 'file'})), {
+		intervalMs: 1000,
+		maxOverheadPct: 5,
+		timers: new ManualTimers(),
+	});
+	t.after(() => watching.stop());
+	const state = await watching.poll();
+	assert.equal(state.error?.kind, 'not-a-dump');
+	assert.equal(state.error?.final, undefined, 'a file still being written may fill: --watch reads it again');
+	assert.notEqual(state.error?.retryAt, undefined);
 });
 
 test('--max-bytes cuts a big file: a truncated dump with the goroutines read so far', async t => {

@@ -39,3 +39,18 @@ test('C1, bidi, zero-width and BOM characters are written as \\u escapes and dec
 	assert.match(text, /\\u009b/);
 	assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(buildJsonReport(input))));
 });
+
+test('pprof labels from a target are escaped like every other string: in both header forms, keys and values', () => {
+	// Go prints label text quoted (%q): the parser unquotes it, so the raw ESC / C1 CSI / U+202E are in the data.
+	const text =
+		'goroutine 7 [chan receive] {"ev\\x1bil": "\\x1b]52;c;eA==\\a\\u202e", k: v}:\nmain.f()\n\t/app/f.go:1 +0x1\n\n' +
+		'goroutine 8 [select labels:{"t": "\\x9b2J"}]:\nmain.g()\n\t/app/f.go:2 +0x1\n';
+	const input = reportOf(text);
+	const json = [...jsonPieces(jsonReportParts(input), true)].join('');
+	assert.doesNotMatch(json, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/, 'no raw control or bidi character');
+	const labels = (JSON.parse(json) as {goroutines: Array<{id: number; labels?: Record<string, string>}>}).goroutines.map(g => [g.id, g.labels]);
+	assert.deepEqual(labels, [
+		[7, {'ev\u001bil': '\u001b]52;c;eA==\u0007\u202e', k: 'v'}],
+		[8, {t: '\u009b2J'}],
+	]);
+});
