@@ -1,6 +1,6 @@
 // What a wait reason means for someone hunting a leak, across the Go versions that renamed them.
 // The strings come from runtime2.go's waitReasonStrings (Go 1.14 … 1.26, see
-// shared/research/formats.md §2.3). Unknown strings never throw: they fall to keyword
+// docs/dump-formats.md §2.3). Unknown strings never throw: they fall to keyword
 // heuristics, then to 'other', so a new Go release degrades instead of breaking.
 import type {StateClass} from './api.ts';
 import type {Frame, Goroutine} from './types.ts';

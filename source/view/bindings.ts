@@ -380,7 +380,7 @@ export const shownKeys = (binding: Binding): string => binding.show ?? binding.k
 
 /**
  * The README's "Keys in the live view" table, generated from this one so the README cannot
- * drift from what the keys do (test/one-fact.test.ts compares the two).
+ * drift from what the keys do (test/unit/one-fact.test.ts compares the two).
  */
 export function keysMarkdown(): string {
 	const rows = sections.flatMap(section =>

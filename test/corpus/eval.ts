@@ -7,8 +7,8 @@
 // per wait reason, per build and mode. The healthy programs include a real gRPC server under load
 // (test/corpus/grpc, its own module: built for Go 1.26+ only, slow the first time). Then the real
 // services from Debian that are installed (etcd, alertmanager, caddy, prometheus;
-// test/corpus/services.ts), idle and under ordinary load, in the same modes: false-positive groups
-// per service.
+// test/corpus/services.ts), idle and under ordinary load, in two of those modes only — one dump
+// and 3 polls at 1 s (never the 60 s watch, --watch or not): false-positive groups per service.
 //
 //   npm run eval                 all builds, one dump + 3 polls
 //   npm run eval -- --watch      also the 60 s watch

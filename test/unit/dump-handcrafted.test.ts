@@ -1,5 +1,5 @@
 // Shapes no fixture has (newer Go versions, pasted text, crash-only lines), written by hand from
-// the Go source and real third-party dumps quoted in shared/research/formats.md.
+// the Go source and real third-party dumps quoted in docs/dump-formats.md.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {createDumpParser, parseDump} from '../../source/dump/parse.ts';
