@@ -88,7 +88,7 @@ export function asksForLabel(query: string): boolean {
  * What an empty list says: what is wrong when there is no data, why there are no stacks when the
  * budget held the full dump, and "matches the filters" only when a filter is set; a `key=value`
  * filter on a dump that carries no labels says why none can match. `anyLabels`: some goroutine of
- * the dump carries pprof labels (select.ts anyLabels).
+ * the dump carries pprof labels (select.ts anyLabels). Lines are split by `\n`.
  */
 export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapshot | undefined, poller: PollerState, ui: UiState, anyLabels = true): string {
 	if (!model) {
@@ -98,8 +98,8 @@ export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapsho
 	const filtered = ui.states.length > 0 || ui.query !== '' || ui.hideIdle;
 	if (filtered) {
 		const none = `no ${kind === 'groups' ? 'group' : 'goroutine'} matches the filters (Esc clears)`;
-		// First, so a narrow pane shows why before it cuts.
-		return !anyLabels && asksForLabel(ui.query) ? `${NO_LABELS_NOTE} · ${none}` : none;
+		// On a line of its own: each is cut to the pane's width, not the reason by the other.
+		return !anyLabels && asksForLabel(ui.query) ? `${none}\n${NO_LABELS_NOTE}` : none;
 	}
 	if (kind === 'goroutines' && !poller.last && poller.fullDump) {
 		return `no stacks per goroutine yet: ${heldNote(poller.fullDump)}; Tab shows the groups (debug=1)`;

@@ -9,11 +9,12 @@ export function siteRef(siteKey: string): string {
 	return `site\u0000${siteKey}`;
 }
 
-/** The lookup map: every group key of a suspect, and its site, to the suspect. */
+/** The lookup map: every group key of a suspect (its strongest, for a group of several sites), and its site, to the suspect. */
 export function suspectLookup(suspects: readonly Suspect[]): Map<string, Suspect> {
 	const map = new Map<string, Suspect>();
 	for (const s of suspects) {
-		for (const key of s.groupKeys ?? [s.groupKey]) map.set(key, s);
+		// Suspects come best first: a group that holds several sites (a label group) speaks of its strongest.
+		for (const key of s.groupKeys ?? [s.groupKey]) if (!map.has(key)) map.set(key, s);
 		map.set(siteRef(s.siteKey), s);
 	}
 	return map;

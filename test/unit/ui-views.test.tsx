@@ -51,7 +51,16 @@ function service() {
 	];
 	return snapshot(list, {
 		totalHistory: [5, 9, 14, 20],
-		groupExtra: {publish: {delta: 3, growth: 12, growthPerMin: 3, growthStory: {added: 12, steps: 4, firstRiseAt: 820_000, lastRiseAt: 1_000_000}, history: [0, 3, 6, 9, 12]}, accept: {idle: true}},
+		groupExtra: {
+			publish: {
+				delta: 3,
+				growth: 12,
+				growthPerMin: 3,
+				growthStory: {added: 12, steps: 4, firstRiseAt: 820_000, lastRiseAt: 1_000_000},
+				history: [0, 3, 6, 9, 12],
+			},
+			accept: {idle: true},
+		},
 		suspects: [suspect({groupKey: 'publish', count: 12, reason: '12 goroutines in chan send at publish.go:88, +12 in a trickle over 3m, stuck 2m'})],
 	});
 }
