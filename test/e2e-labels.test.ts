@@ -109,9 +109,17 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 
 	const plain = open(unlabelled);
 	await plain.waitForText(/polled .* in \d/, slow);
+	// A key=value filter on a dump without labels: the empty list says why nothing can match.
+	await typeFilter(plain, 'tenant=acme');
+	await plain.waitForText(/^no goroutine matches the filters \(Esc clears\)\nno pprof labels here: Go 1\.27 prints them/m, slow);
+	plain.send('Escape');
+	await waitForScreen(plain, s => listRows(s).length > 0);
 	plain.send('Enter');
 	await plain.waitForText(/^goroutine \d+ \[/m, slow);
-	// Under the stack: the end of the view.
-	plain.send('G');
+	// Among the facts near the top (where the labels would be), without scrolling.
 	screen = await plain.waitForText(/^no pprof labels here: Go 1\.27 prints them, 1\.26 with GODEBUG=tracebacklabels=1$/m, slow);
+	const lines = screen.split('\n');
+	const title = lines.findIndex(line => /^goroutine \d+ \[/.test(line));
+	const note = lines.findIndex(line => line.startsWith('no pprof labels here'));
+	assert.ok(note > title && note <= title + 3, `the note is among the facts under the title:\n${screen}`);
 });

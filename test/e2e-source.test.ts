@@ -59,7 +59,8 @@ test('source lines under --source-root, and e opens the blocking line in $EDITOR
 	assert.match(screen, /x := "\\x1b\]0;pwned\\x07"/, 'bytes from the file are shown escaped');
 
 	tmux.send('e');
-	const argv = await waitFor(() => (existsSync(argvFile) ? readFileSync(argvFile, 'utf8') : undefined), 'the editor');
+	// Read once the script has written it: the file exists (empty) a moment before printf fills it.
+	const argv = await waitFor(() => (existsSync(argvFile) ? readFileSync(argvFile, 'utf8') || undefined : undefined), 'the editor');
 	assert.equal(argv, `+339\n${join(checkout, 'main.go')}\n`);
 	// Back in the live view, redrawn whole, the keys working.
 	screen = await tmux.waitForText(/^back from editor\.sh \(main\.go:339\)/m, slow);

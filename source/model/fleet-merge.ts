@@ -5,9 +5,8 @@
 // group's count per target (the per-target column), and each suspect's targets. Pure.
 import type {Goroutine} from '../dump/types.ts';
 import {fleetId} from './fleet-ids.ts';
-import {formatRate} from './format.ts';
 import {compareGroups, mostCommonState, type Group, type ModelSnapshot, type Suspect, type TrackedGoroutine} from './types.ts';
-import {reasonParts, suspectScore, tierRank} from './verdict.ts';
+import {describeGrowth, reasonParts, suspectScore, tierRank, type GrowthStory} from './verdict.ts';
 
 export interface FleetPart {
 	/** The target's place in the fleet (fixed for the run: its goroutine ids depend on it). */
@@ -54,6 +53,26 @@ function remapSnapshot(index: number, snapshot: ModelSnapshot): {goroutines: Tra
 	return entry;
 }
 
+/**
+ * Several targets' growth as one story: the rises summed, from the first rise to the last (each
+ * target's rising poll counts as a step, so two bursts on two targets read as two, never as one).
+ */
+function mergeGrowth(stories: ReadonlyArray<GrowthStory | undefined>): GrowthStory | undefined {
+	let out: GrowthStory | undefined;
+	for (const story of stories) {
+		if (!story) continue;
+		out = out
+			? {
+					added: out.added + story.added,
+					steps: out.steps + story.steps,
+					firstRiseAt: Math.min(out.firstRiseAt, story.firstRiseAt),
+					lastRiseAt: Math.max(out.lastRiseAt, story.lastRiseAt),
+				}
+			: story;
+	}
+	return out;
+}
+
 /** Series of different lengths summed with their latest points aligned (the polls are not in step). */
 function sumAligned(series: ReadonlyArray<readonly number[]>): number[] {
 	const length = Math.max(0, ...series.map(s => s.length));
@@ -87,8 +106,11 @@ function mergeGroups(list: ReadonlyArray<{index: number; group: Group}>): Group 
 		for (const [state, n] of Object.entries(group.states)) states[state] = (states[state] ?? 0) + n;
 		for (const id of group.ids) ids.push(id);
 	}
+	const {growthStory: _best, ...rest} = best;
+	const growthStory = mergeGrowth(list.map(({group}) => group.growthStory));
 	return {
-		...best,
+		...rest,
+		...(growthStory ? {growthStory} : {}),
 		count,
 		states,
 		state: mostCommonState(Object.entries(states), best.state),
@@ -110,13 +132,28 @@ const evidenceOf = (score: number): number => score % 1000;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The target whose count rose most in the window, the latest riser of equals (undefined: none rose). */
+function mostGrown<T extends {suspect: Suspect}>(list: readonly T[]): (T & {suspect: {growthStory: GrowthStory}}) | undefined {
+	let out: (T & {suspect: {growthStory: GrowthStory}}) | undefined;
+	for (const item of list) {
+		const story = item.suspect.growthStory;
+		if (!story) continue;
+		const best = out?.suspect.growthStory;
+		if (!best || story.added > best.added || (story.added === best.added && story.lastRiseAt > best.lastRiseAt))
+			out = item as T & {suspect: {growthStory: GrowthStory}};
+	}
+	return out;
+}
+
 /**
  * One suspect for a site over the targets that have it: the strongest tier, the counts summed, the
  * score by the one rule (verdict.ts) on the summed count. Its sentence says how many targets have it
- * and where it grows fastest ("on 2 of 3 targets, +12/min on b"; "only on b of 3 targets"), before the why.
+ * and where it grew most, told as the one growth story (verdict.ts describeGrowth: "on 2 of 3
+ * targets, +12 in one burst 1m ago on b"; "only on b of 3 targets"), before the why.
  */
-function mergeSuspects(list: ReadonlyArray<{label: string; suspect: Suspect}>, targets: number): Suspect {
-	const best = list.reduce((a, b) => (b.suspect.score > a.suspect.score ? b : a)).suspect;
+function mergeSuspects(list: ReadonlyArray<{label: string; at: number; suspect: Suspect}>, targets: number): Suspect {
+	const bestItem = list.reduce((a, b) => (b.suspect.score > a.suspect.score ? b : a));
+	const best = bestItem.suspect;
 	let tier = best.tier;
 	let count = 0;
 	let stuck = 0;
@@ -137,17 +174,27 @@ function mergeSuspects(list: ReadonlyArray<{label: string; suspect: Suspect}>, t
 		evidence = Math.max(evidence, evidenceOf(suspect.score));
 		for (const key of suspect.groupKeys) if (!groupKeys.includes(key)) groupKeys.push(key);
 	}
-	const fastest = list.reduce((a, b) => (b.suspect.growthPerMin > a.suspect.growthPerMin ? b : a));
-	const {head, why} = reasonParts(best.reason);
+	const grown = mostGrown(list);
+	const {head, why: ownWhy} = reasonParts(best.reason);
+	// The growth is told once, with the target it happened on (below): not again as one target's own.
+	const ownStory = best.growthStory ? describeGrowth(best.growthStory, bestItem.at) : undefined;
+	const kept = ownWhy
+		?.split('; ')
+		.filter(fragment => fragment !== ownStory)
+		.join('; ');
+	const why = kept === '' ? undefined : kept;
 	// The head names the site with one target's count: the fleet's count replaces it.
 	const fleetHead = head.replace(/^(\w+ leak: )\d+ goroutines?\b/, (_all, lead: string) => `${lead}${plural(count, 'goroutine')}`);
-	const growth = fastest.suspect.growthPerMin > 0 ? `, ${formatRate(fastest.suspect.growthPerMin)} on ${fastest.label}` : '';
+	const story = grown ? describeGrowth(grown.suspect.growthStory, grown.at) : undefined;
 	const spread =
 		list.length === 1
-			? `only on ${list[0]!.label} of ${plural(targets, 'target')}${growth ? `, ${formatRate(fastest.suspect.growthPerMin)}` : ''}`
-			: `on ${list.length} of ${plural(targets, 'target')}${growth}`;
+			? `only on ${list[0]!.label} of ${plural(targets, 'target')}${story ? `, ${story}` : ''}`
+			: `on ${list.length} of ${plural(targets, 'target')}${story ? `, ${story} on ${grown!.label}` : ''}`;
+	const {growthStory: _best, ...rest} = best;
+	const growthStory = mergeGrowth(list.map(({suspect}) => suspect.growthStory));
 	return {
-		...best,
+		...rest,
+		...(growthStory ? {growthStory} : {}),
 		groupKeys,
 		groupKey: groupKeys[0] ?? best.groupKey,
 		variants,
@@ -171,7 +218,7 @@ function mergeSuspects(list: ReadonlyArray<{label: string; suspect: Suspect}>, t
 export function mergeFleet(parts: readonly FleetPart[], targets: number): FleetMerge {
 	const goroutines: TrackedGoroutine[] = [];
 	const groupsByKey = new Map<string, Array<{index: number; group: Group}>>();
-	const sitesByKey = new Map<string, Array<{index: number; label: string; suspect: Suspect}>>();
+	const sitesByKey = new Map<string, Array<{index: number; label: string; at: number; suspect: Suspect}>>();
 	const states: Record<string, number> = {};
 	const newIds: number[] = [];
 	const goneIds: number[] = [];
@@ -190,8 +237,8 @@ export function mergeFleet(parts: readonly FleetPart[], targets: number): FleetM
 		}
 		for (const suspect of snapshot.suspects) {
 			const list = sitesByKey.get(suspect.siteKey);
-			if (list) list.push({index, label, suspect});
-			else sitesByKey.set(suspect.siteKey, [{index, label, suspect}]);
+			if (list) list.push({index, label, at: snapshot.at, suspect});
+			else sitesByKey.set(suspect.siteKey, [{index, label, at: snapshot.at, suspect}]);
 		}
 		for (const [state, n] of Object.entries(snapshot.states)) states[state] = (states[state] ?? 0) + n;
 		for (const id of snapshot.newIds) newIds.push(fleetId(index, id));

@@ -6,6 +6,7 @@ import type {Goroutine} from '../dump/types.ts';
 import type {GroupHistory} from './group-history.ts';
 import type {Place} from './place.ts';
 import type {SiteMember} from './suspects.ts';
+import type {GrowthStory} from './verdict.ts';
 import {labelGroup, mostCommonState, type Group, type StackGroupBy, type TrackedGoroutine} from './types.ts';
 
 /** One place's members in the current poll. */
@@ -121,6 +122,7 @@ export function buildGroups(accs: readonly PlaceAcc[], {by, history, countOf}: G
 			history: trend?.history ?? [count],
 			growth: trend?.growth ?? 0,
 			growthPerMin: trend?.growthPerMin ?? 0,
+			...growthOf(history, key),
 			delta: trend?.delta ?? count,
 			// A group that shrank since (per the profile) cannot have more stuck or leaked than it has.
 			stuck: Math.min(stuck, count),
@@ -249,6 +251,7 @@ export function buildLabelGroups(tracked: readonly TrackedGoroutine[], places: r
 			history: trend?.history ?? [count],
 			growth: trend?.growth ?? 0,
 			growthPerMin: trend?.growthPerMin ?? 0,
+			...growthOf(history, key),
 			// Chosen since the last poll: no change is known yet (not "+count").
 			delta: trend?.delta ?? 0,
 			stuck,
@@ -265,4 +268,10 @@ export function labelCounts(tracked: readonly TrackedGoroutine[]): Map<string, n
 	const counts = new Map<string, number>();
 	for (const t of tracked) counts.set(t.groupKey, (counts.get(t.groupKey) ?? 0) + 1);
 	return counts;
+}
+
+/** The group's growth story, as an optional field (absent when the count did not rise). */
+function growthOf(history: GroupHistory, key: string): {growthStory?: GrowthStory} {
+	const story = history.growthStory(key);
+	return story ? {growthStory: story} : {};
 }

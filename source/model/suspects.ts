@@ -141,6 +141,7 @@ function judge(site: Site, options: SiteOptions): Suspect | undefined {
 		stuck: Math.min(stuck, count),
 		leaked: Math.min(leaked, count),
 		growthPerMin: options.growthPerMin(site.key),
+		...(growth ? {growthStory: growth} : {}),
 		maxWaitMs,
 	};
 }

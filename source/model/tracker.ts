@@ -492,6 +492,7 @@ export class Tracker implements TrackerLike {
 				waitMs,
 				isNew,
 				groupKey: place.keys[by],
+				siteKey: place.site,
 				where: place.where,
 				stateClass: place.stateClass,
 				idle,

@@ -1,7 +1,7 @@
 // What gmon knows across polls, as plain immutable data for the views and reports.
 import type {StateClass} from '../dump/api.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
-import type {Tier} from './verdict.ts';
+import type {GrowthStory, Tier} from './verdict.ts';
 
 export type {Tier};
 
@@ -22,6 +22,11 @@ export interface TrackedGoroutine {
 	isNew: boolean;
 	/** Key of the group it belongs to under the current group-by. */
 	groupKey: string;
+	/**
+	 * Its blocking site (place.ts `site`): the suspect that applies to this goroutine is its site's,
+	 * never its group's (a label or creator group holds goroutines of many sites).
+	 */
+	siteKey?: string;
 	/** The frame in the user's own code where it is parked (falls back to the top frame). */
 	where?: Frame;
 	/** What its wait reason means (channel, sync, io, sleep, running, runtime, other). */
@@ -72,8 +77,10 @@ export interface Group {
 	history: number[];
 	/** Count change since the group first appeared (in this epoch). */
 	growth: number;
-	/** Count change per minute over the recent window. */
+	/** Count change per minute over the recent window (JSON only: people read growthStory, see verdict.ts describeGrowth). */
 	growthPerMin: number;
+	/** How the count rose over the recent window, poll by poll (undefined: it did not rise). */
+	growthStory?: GrowthStory;
 	/** Count change since the previous poll. */
 	delta: number;
 	/** How many members are stuck. */
@@ -112,7 +119,10 @@ export interface Suspect {
 	stuck: number;
 	/** Members proven leaked by Go's goroutineleak profile. */
 	leaked: number;
+	/** Count change per minute over the recent window (JSON only: people read growthStory). */
 	growthPerMin: number;
+	/** How the site's count rose over the recent window (undefined: it did not rise). */
+	growthStory?: GrowthStory;
 	/** Longest wait among the stuck members, ms. */
 	maxWaitMs: number;
 }

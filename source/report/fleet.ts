@@ -3,9 +3,8 @@
 // targets that have it ("2 of 3 targets"), by the place it is parked: function, file, line and
 // state, which replicas of one binary share. Pure: the per-target inputs in, text or JSON out.
 import {shortLocation} from '../dump/names.ts';
-import {formatRate} from '../model/format.ts';
 import type {Suspect} from '../model/types.ts';
-import {type Tier, tierRank} from '../model/verdict.ts';
+import {describeGrowth, type GrowthStory, type Tier, tierRank} from '../model/verdict.ts';
 import {visible} from '../text/sanitize.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {suspectCount} from './rank.ts';
@@ -32,7 +31,17 @@ export interface FleetSuspect {
 	/** Goroutines at this place over every target. */
 	count: number;
 	/** The targets that have it, most goroutines first. */
-	targets: Array<{target: string; count: number; growthPerMin: number; proven: boolean}>;
+	targets: FleetSuspectTarget[];
+}
+
+export interface FleetSuspectTarget {
+	target: string;
+	count: number;
+	growthPerMin: number;
+	proven: boolean;
+	/** How its count rose (text only: told by describeGrowth as of `at`, the target's poll). */
+	growthStory?: GrowthStory;
+	at: number;
 }
 
 export interface FleetSummary {
@@ -51,6 +60,7 @@ export interface FleetSummary {
 export function fleetSuspects(entries: readonly FleetEntry[]): FleetSuspect[] {
 	const byPlace = new Map<string, FleetSuspect>();
 	for (const {target, input} of entries) {
+		const at = input?.snapshot.at ?? 0;
 		for (const suspect of input?.snapshot.suspects ?? []) {
 			const where = suspect.where;
 			const key = `${where?.func ?? ''}\u0000${where?.file ?? ''}\u0000${where?.line ?? 0}\u0000${suspect.state}`;
@@ -74,8 +84,16 @@ export function fleetSuspects(entries: readonly FleetEntry[]): FleetSuspect[] {
 				on.count += suspect.count;
 				on.growthPerMin += suspect.growthPerMin;
 				on.proven ||= suspect.tier === 'proven';
+				if (suspect.growthStory && suspect.growthStory.added > (on.growthStory?.added ?? 0)) on.growthStory = suspect.growthStory;
 			} else {
-				merged.targets.push({target, count: suspect.count, growthPerMin: suspect.growthPerMin, proven: suspect.tier === 'proven'});
+				merged.targets.push({
+					target,
+					count: suspect.count,
+					growthPerMin: suspect.growthPerMin,
+					proven: suspect.tier === 'proven',
+					...(suspect.growthStory ? {growthStory: suspect.growthStory} : {}),
+					at,
+				});
 			}
 		}
 	}
@@ -141,7 +159,7 @@ export function formatFleetText(entries: readonly FleetEntry[], options: {color:
 		for (const [index, merged] of summary.merged.entries()) {
 			const place = `${merged.tier} ${visible(merged.function)} ${visible(shortLocation(merged.file, merged.line))} ${visible(merged.state)}`;
 			const on = merged.targets
-				.map(entry => `${visible(entry.target)} ${entry.count}${entry.growthPerMin > 0 ? ` (${formatRate(entry.growthPerMin)})` : ''}`)
+				.map(entry => `${visible(entry.target)} ${entry.count}${entry.growthStory ? ` (${describeGrowth(entry.growthStory, entry.at)})` : ''}`)
 				.join(', ');
 			const color = merged.tier === 'possible' ? style.yellow : style.red;
 			lines.push(color(truncateEnd(`  ${index + 1}. ${place}: ${merged.targets.length} of ${plural(summary.targets, 'target')}, ${on}`, width)));
@@ -158,7 +176,7 @@ export interface JsonFleet {
 	possible: number;
 	suspectTargets: number;
 	down: Array<{target: string; error: string}>;
-	suspectsAcrossTargets: FleetSuspect[];
+	suspectsAcrossTargets: Array<Omit<FleetSuspect, 'targets'> & {targets: Array<Pick<FleetSuspectTarget, 'target' | 'count' | 'growthPerMin' | 'proven'>>}>;
 }
 
 export function fleetJson(entries: readonly FleetEntry[]): JsonFleet {
@@ -173,7 +191,12 @@ export function fleetJson(entries: readonly FleetEntry[]): JsonFleet {
 		down: entries.filter(entry => !entry.input).map(entry => ({target: entry.target, error: entry.down ?? 'no dump'})),
 		suspectsAcrossTargets: summary.merged.map(merged => ({
 			...merged,
-			targets: merged.targets.map(entry => ({...entry, growthPerMin: Math.round(entry.growthPerMin * 100) / 100})),
+			targets: merged.targets.map(entry => ({
+				target: entry.target,
+				count: entry.count,
+				growthPerMin: Math.round(entry.growthPerMin * 100) / 100,
+				proven: entry.proven,
+			})),
 		})),
 	};
 }

@@ -218,7 +218,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				height={bodyRows}
 				width={columns}
 				noColor={noColor}
-				empty={emptyListText('goroutines', model, state.poller, ui)}
+				empty={emptyListText('goroutines', model, state.poller, ui, select.anyLabels(model))}
 				fleet={rowsFleet}
 			/>
 		);
@@ -235,7 +235,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={emptyListText('groups', model, state.poller, ui)}
+				empty={emptyListText('groups', model, state.poller, ui, select.anyLabels(model))}
 				fleet={rowsFleet}
 			/>
 		);
@@ -262,7 +262,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={emptyListText('goroutines', model, state.poller, ui)}
+				empty={emptyListText('goroutines', model, state.poller, ui, select.anyLabels(model))}
 				fleet={rowsFleet}
 			/>
 		);

@@ -44,9 +44,7 @@ export function GoroutineList({visible, top, index, height, width, suspects, noC
 				{fleet ? fleetGoroutineHeader(cols, fleet) : goroutineHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
-				<Text dimColor wrap="truncate">
-					{empty}
-				</Text>
+				<EmptyText text={empty} />
 			) : (
 				visible.map((t, i) => {
 					const row = fleet ? fleetGoroutineRow(t, cols, {suspects}, fleet) : goroutineRow(t, cols, {suspects});
@@ -66,9 +64,7 @@ export function GroupList({visible, top, index, height, width, suspects, noColor
 				{fleet && fleetCols ? fleetGroupHeader(fleetCols, fleet) : groupHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
-				<Text dimColor wrap="truncate">
-					{empty}
-				</Text>
+				<EmptyText text={empty} />
 			) : (
 				visible.map((group, i) => {
 					const row = fleet && fleetCols ? fleetGroupRow(group, fleetCols, {suspects}, fleet) : groupRow(group, cols, {suspects});
@@ -87,9 +83,7 @@ export function TreeList({visible, top, index, height, width, noColor, empty, fl
 				{fleet ? fleetTreeHeader(cols, fleet) : treeHeader(cols)}
 			</Text>
 			{visible.length === 0 ? (
-				<Text dimColor wrap="truncate">
-					{empty}
-				</Text>
+				<EmptyText text={empty} />
 			) : (
 				visible.map((flat, i) => {
 					const row = fleet ? fleetTreeRow(flat, cols, fleet) : treeRow(flat, cols);
@@ -97,5 +91,18 @@ export function TreeList({visible, top, index, height, width, noColor, empty, fl
 				})
 			)}
 		</Body>
+	);
+}
+
+/** An empty list's text, one cut line per line of it (a filter's reason on its own line). */
+function EmptyText({text}: {text: string}) {
+	return (
+		<>
+			{text.split('\n').map(line => (
+				<Text key={line} dimColor wrap="truncate">
+					{line}
+				</Text>
+			))}
+		</>
 	);
 }

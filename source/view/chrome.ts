@@ -13,6 +13,7 @@ import {groupWhere} from './select.ts';
 import type {ListKind, Overlay, UiState, View} from './types.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
 import {unparsedHeadersText} from '../dump/unparsed.ts';
+import {NO_LABELS_NOTE} from './stack-lines.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -79,17 +80,28 @@ export function fullDumpPrompt(full: NonNullable<PollerState['fullDump']>): stri
 	return `a full dump freezes the target ~${formatPause(full.predictedMs)} (${formatCount(full.goroutines)} goroutines${full.held ? `, ${full.held}` : ''}): press D again to take it`;
 }
 
+/** A `/` query that asks for a label: some word of it is `key=value` (or `key=`). */
+export function asksForLabel(query: string): boolean {
+	return /(^|\s)[^\s=]+=/.test(query);
+}
+
 /**
  * What an empty list says: what is wrong when there is no data, why there are no stacks when the
- * budget held the full dump, and "matches the filters" only when a filter is set.
+ * budget held the full dump, and "matches the filters" only when a filter is set; a `key=value`
+ * filter on a dump that carries no labels says why none can match. `anyLabels`: some goroutine of
+ * the dump carries pprof labels (select.ts anyLabels). Lines are split by `\n`.
  */
-export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapshot | undefined, poller: PollerState, ui: UiState): string {
+export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapshot | undefined, poller: PollerState, ui: UiState, anyLabels = true): string {
 	if (!model) {
 		if (poller.error) return `no data: ${visible(poller.error.message)}`;
 		return 'waiting for the first poll…';
 	}
 	const filtered = ui.states.length > 0 || ui.query !== '' || ui.hideIdle;
-	if (filtered) return `no ${kind === 'groups' ? 'group' : 'goroutine'} matches the filters (Esc clears)`;
+	if (filtered) {
+		const none = `no ${kind === 'groups' ? 'group' : 'goroutine'} matches the filters (Esc clears)`;
+		// On a line of its own: each is cut to the pane's width, not the reason by the other.
+		return !anyLabels && asksForLabel(ui.query) ? `${none}\n${NO_LABELS_NOTE}` : none;
+	}
 	if (kind === 'goroutines' && !poller.last && poller.fullDump) {
 		return `no stacks per goroutine yet: ${heldNote(poller.fullDump)}; Tab shows the groups (debug=1)`;
 	}

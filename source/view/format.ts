@@ -27,6 +27,16 @@ export function formatDelta(delta: number): string {
 	return String(delta);
 }
 
+/**
+ * A group's state as a cell: its one state, or "3 states" when its members are in several (a
+ * label or creator group mixes them; naming only the most common one would speak for all).
+ */
+export function groupStateText(group: {state: string; states: Readonly<Record<string, number>>}): string {
+	let n = 0;
+	for (const count of Object.values(group.states)) if (count > 0) n++;
+	return n > 1 ? `${n} states` : group.state;
+}
+
 /** `1234`, `12.3k`, `1.2M`: counts in narrow columns. */
 export function formatCount(n: number): string {
 	if (n < 10_000) return String(n);

@@ -8,6 +8,7 @@ import {helpMaxScroll} from './chrome.ts';
 import {truncateEnd} from '../text/fit.ts';
 import {goroutineStackLines, groupStackLines, type Line} from './stack-lines.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import {goroutineSuspect} from './suspect-of.ts';
 import type {FrameSource, SourceText} from './source-lines.ts';
 import {
 	defaultDesc,
@@ -147,7 +148,8 @@ function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean}
 		const {t} = subject;
 		const raw = withArgs(t.g, env);
 		const shown = raw ? {...t, g: raw} : t;
-		const suspect = select.suspectsByKey(model).get(t.groupKey);
+		// Its own site's suspect, never its group's (suspect-of.ts).
+		const suspect = goroutineSuspect(t, select.suspectsByKey(model));
 		return {
 			lines: goroutineStackLines(shown, columns, {
 				gone: !subject.live,
@@ -168,6 +170,7 @@ function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean}
 			gone: !subject.live,
 			argsKept: raw !== undefined,
 			...(suspect ? {suspect} : {}),
+			...(model ? {now: model.at} : {}),
 			...(env.targetLabels ? {targetLabels: env.targetLabels} : {}),
 			...frameSource(view, env),
 		}),

@@ -3,12 +3,13 @@
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import type {CreatedBy} from '../dump/types.ts';
 import {createdByText, fileLine, shortFunc} from './frames.ts';
-import {formatCount, formatDelta, formatWait, padEnd, padStart, sparkline} from './format.ts';
+import {formatCount, formatDelta, formatWait, groupStateText, padEnd, padStart, sparkline} from './format.ts';
 import {truncateEnd, truncateMiddle} from '../text/fit.ts';
 import {visible} from '../text/sanitize.ts';
 import {reasonParts, shortWhy} from '../model/verdict.ts';
 import {groupWhere, whereFrame, whereFunc} from './select.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import {goroutineSuspect} from './suspect-of.ts';
 
 /**
  * proven > suspect > stuck (deepening with time) > new > idle > normal: what should catch the eye first.
@@ -117,6 +118,7 @@ function labelsCell(labels: Record<string, string> | undefined): string {
 }
 
 export interface RowContext {
+	/** Built by suspect-of.ts suspectLookup (group keys and sites). */
 	suspects: Map<string, Suspect>;
 }
 
@@ -125,7 +127,7 @@ function mark(first: string, second: string): string {
 }
 
 export function goroutineRow(t: TrackedGoroutine, cols: GoroutineColumns, ctx: RowContext): Row {
-	const suspect = ctx.suspects.get(t.groupKey);
+	const suspect = goroutineSuspect(t, ctx.suspects);
 	const proven = t.g.leaked || suspect?.proven === true;
 	const tone: RowTone = proven ? 'proven' : suspect ? 'suspect' : t.stuck ? stuckTone(t.waitMs) : t.isNew ? 'new' : 'normal';
 	const m = mark(proven ? '!' : suspect ? '?' : ' ', t.stuck ? '●' : t.isNew ? '+' : ' ');
@@ -250,7 +252,7 @@ export function groupRow(group: Group, cols: GroupColumns, ctx: RowContext): Row
 		' ' +
 		padEnd(sparkline(group.history, cols.trend), cols.trend) +
 		' ' +
-		padEnd(visible(group.state), cols.state) +
+		padEnd(visible(groupStateText(group)), cols.state) +
 		' ' +
 		padEnd(truncateMiddle(where, cols.where), cols.where) +
 		' ' +

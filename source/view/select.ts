@@ -11,6 +11,7 @@ import {SearchTexts} from './search-texts.ts';
 import {nextSlots, type StateSlot} from './state-slots.ts';
 import type {GoroutinesView, GroupsView, Selection, SortSpec, TreeView, UiState} from './types.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
+import {goroutineSuspect, suspectLookup} from './suspect-of.ts';
 
 export interface ListResult<T> {
 	/** The whole filtered, sorted list (not only the visible rows). */
@@ -86,7 +87,7 @@ function compareLocation(a: Frame | undefined, b: Frame | undefined): number {
 
 /** How loudly a row says "leak": 3 proven, 2 suspect, 1 stuck, 0 otherwise. */
 function leakTier(t: TrackedGoroutine, suspects: Map<string, Suspect>): number {
-	const suspect = suspects.get(t.groupKey);
+	const suspect = goroutineSuspect(t, suspects);
 	if (t.g.leaked || suspect?.proven) return 3;
 	if (suspect) return 2;
 	return t.stuck ? 1 : 0;
@@ -104,7 +105,9 @@ function sortGoroutines(list: readonly TrackedGoroutine[], sort: SortSpec, group
 	switch (sort.key) {
 		case 'leak':
 			primary = (a, b) =>
-				leakTier(a, suspects) - leakTier(b, suspects) || (suspects.get(a.groupKey)?.score ?? 0) - (suspects.get(b.groupKey)?.score ?? 0) || a.waitMs - b.waitMs;
+				leakTier(a, suspects) - leakTier(b, suspects) ||
+				(goroutineSuspect(a, suspects)?.score ?? 0) - (goroutineSuspect(b, suspects)?.score ?? 0) ||
+				a.waitMs - b.waitMs;
 			break;
 		case 'id':
 			primary = () => 0;
@@ -241,7 +244,8 @@ export function createSelector(): Selector {
 
 	const groupsByKey = memo((groups: readonly Group[]) => new Map(groups.map(group => [group.key, group])));
 	// A suspect is one blocking site; under the current group-by it may span several groups (its stack variants).
-	const suspectsByKey = memo((suspects: readonly Suspect[]) => new Map(suspects.flatMap(s => (s.groupKeys ?? [s.groupKey]).map(key => [key, s] as const))));
+	// By site too: a goroutine's suspect is its own site's (suspect-of.ts).
+	const suspectsByKey = memo(suspectLookup);
 	const idDigits = memo((list: readonly TrackedGoroutine[]) => {
 		let max = 0;
 		for (const t of list) if (goroutineNumber(t.g.id) > max) max = goroutineNumber(t.g.id);

@@ -7,7 +7,8 @@ import type {Frame, Goroutine} from '../dump/types.ts';
 import {isUserFunc} from '../dump/user-frame.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
 import {createdByText} from './frames.ts';
-import {formatDelta} from './format.ts';
+import {formatDelta, groupStateText} from './format.ts';
+import {describeGrowth} from '../model/verdict.ts';
 import {truncateEnd, truncateMiddle, wrapWords} from '../text/fit.ts';
 import {visible} from '../text/sanitize.ts';
 import {fleetIndexOf, goroutineNumber} from '../model/fleet-ids.ts';
@@ -94,6 +95,8 @@ export interface StackOptions {
 	argsKept?: boolean;
 	/** No goroutine of the dump carries pprof labels: say why the view shows none. */
 	noLabels?: boolean;
+	/** Epoch-ms of the poll shown (a group's growth story says "1m ago" from here). */
+	now?: number;
 	/** The blocking frame's source file (or that it is not readable here), shown under that frame. */
 	source?: FrameSource;
 	/** Several targets: their short labels (the ON column's), so a group's members are listed per target. */
@@ -105,6 +108,12 @@ function labelsText(labels: Record<string, string> | undefined): string {
 	const parts = Object.entries(labels).map(([k, v]) => `${visible(k)}=${visible(v)}`);
 	return parts.length === 0 ? '' : `labels ${parts.join(' ')}`;
 }
+
+/**
+ * Why a dump shows no labels: pprof.Do's labels reach a debug=2 dump only on Go 1.27, or 1.26 with
+ * GODEBUG=tracebacklabels=1. The ONE sentence the stack view and the empty filtered list both say.
+ */
+export const NO_LABELS_NOTE = 'no pprof labels here: Go 1.27 prints them, 1.26 with GODEBUG=tracebacklabels=1';
 
 /** A goroutine's stack view. `gone` when the goroutine has left the target since the view opened. */
 export function goroutineStackLines(t: TrackedGoroutine, width: number, options: StackOptions = {}): Line[] {
@@ -124,13 +133,12 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	const labels = labelsText(g.labels);
 	if (labels) facts.push(labels);
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
+	// Where the labels would be, among the facts (not under the stack, off screen in a small pane).
+	if (options.noLabels) lines.push({text: truncateEnd(NO_LABELS_NOTE, width), tone: 'dim'});
 	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept, options.source));
-	// Labels set with pprof.Do reach a debug=2 dump only on Go 1.27, or 1.26 with GODEBUG=tracebacklabels=1:
-	// say so once, under the stack, rather than leave people wondering where theirs went.
-	if (options.noLabels) lines.push({text: truncateEnd('no pprof labels here: Go 1.27 prints them, 1.26 with GODEBUG=tracebacklabels=1', width), tone: 'dim'});
 	return lines;
 }
 
@@ -189,11 +197,10 @@ function idLines(ids: readonly number[], width: number, labels?: readonly string
 export function groupStackLines(group: Group, width: number, options: StackOptions = {}): Line[] {
 	const argsKept = options.argsKept ?? true;
 	const lines: Line[] = [];
+	// Growth as the model's one story (a burst that stopped reads as one, not as a rate that decays).
+	const growth = group.growthStory && options.now !== undefined ? ` · ${describeGrowth(group.growthStory, options.now)}` : '';
 	lines.push({
-		text: truncateEnd(
-			`group of ${group.count} · ${visible(group.state)} · Δ ${formatDelta(group.delta)} · growth ${formatDelta(group.growth)} (${group.growthPerMin.toFixed(1)}/min)`,
-			width,
-		),
+		text: truncateEnd(`group of ${group.count} · ${visible(groupStateText(group))} · Δ ${formatDelta(group.delta)}${growth}`, width),
 		tone: 'title',
 	});
 	if (options.gone) lines.push({text: 'GONE: this group is no longer in the dump (last seen below)', tone: 'danger'});

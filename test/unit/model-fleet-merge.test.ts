@@ -346,14 +346,14 @@ test('labels of long names: dump files keep where their names differ, cut at the
 	assert.deepEqual(fleetLabels(['api-1.prod:6060', 'api-2.prod:6060']), ['api-1', 'api-2'], 'short names keep their dashes');
 });
 
-test('a suspect growing on one target says where it grows fastest', () => {
+test('a suspect that grew on one target tells its growth once, as the burst it was, on that target (not a rate)', () => {
 	const growing = new Tracker();
 	const pool = [parked(1, 'select', 'main.main', 10, 0)];
 	growing.update({at: 0, goroutines: pool});
 	const burst = Array.from({length: 12}, (_, i) => parked(100 + i, 'chan send', 'main.fetchQuote', 47, 21, 1));
 	let snapshot = growing.update({at: 30_000, goroutines: [...pool, ...burst]});
 	snapshot = growing.update({at: 60_000, goroutines: [...pool, ...burst]});
-	assert.ok(snapshot.suspects[0]!.growthPerMin > 0, 'the replica’s own suspect grows');
+	assert.ok(snapshot.suspects[0]!.growthStory, 'the replica’s own suspect grew');
 	const {model} = mergeFleet(
 		[
 			{index: 0, label: 'a', snapshot: replica(3, 4)},
@@ -361,5 +361,8 @@ test('a suspect growing on one target says where it grows fastest', () => {
 		],
 		2,
 	);
-	assert.match(model.suspects[0]!.reason, /^likely leak: 15 goroutines in chan send at handlers\.go:47 — on 2 of 2 targets, \+\d+(\.\d)?\/min on b; /);
+	const reason = model.suspects[0]!.reason;
+	assert.match(reason, /^likely leak: 15 goroutines in chan send at handlers\.go:47 — on 2 of 2 targets, \+12 in one burst 30s ago on b; /);
+	assert.equal(reason.split('in one burst').length, 2, `the burst is told once: ${reason}`);
+	assert.doesNotMatch(reason, /\/min/);
 });
