@@ -163,8 +163,10 @@ function pollStatus({poller, model, now}: HeaderInput, terse: number): {text: st
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
 	const interval = intervalNote(poller);
 	const plain = interval === `every ${formatDuration(poller.intervalMs)}`;
-	if (terse < 3 || !plain) parts.push(interval);
-	return {text: parts.join(' · '), cut: plain ? '' : intervalReason(poller)};
+	// Terse, a stretched interval keeps what the counts' interval does not say: how often the target freezes.
+	if (!plain) parts.push(terse >= 3 ? `full dump every ${formatDuration(poller.effectiveIntervalMs)}` : interval);
+	else if (terse < 3) parts.push(interval);
+	return {text: parts.join(' · '), cut: plain || terse >= 3 ? '' : intervalReason(poller)};
 }
 
 /**
