@@ -42,7 +42,7 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	};
 
 	const tmux = open(dump);
-	await tmux.waitForText(/polled .* in \d/, slow);
+	await tmux.waitForText(/ · polled /, slow);
 	await typeFilter(tmux, 'tenant=acme');
 	let screen = await waitForScreen(tmux, s => listRows(s).length === 1);
 	tmux.send('Enter');
@@ -108,7 +108,7 @@ test('labels: /tenant=acme finds the labelled goroutine, its stack shows the lab
 	assert.doesNotMatch(screen, /gone/);
 
 	const plain = open(unlabelled);
-	await plain.waitForText(/polled .* in \d/, slow);
+	await plain.waitForText(/ · polled /, slow);
 	// A key=value filter on a dump without labels: the empty list says why nothing can match.
 	await typeFilter(plain, 'tenant=acme');
 	await plain.waitForText(/^no goroutine matches the filters \(Esc clears\)\nno pprof labels here: Go 1\.27 prints them/m, slow);

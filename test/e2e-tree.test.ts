@@ -94,7 +94,7 @@ test('t: the tree by creator, live at 80x24', {skip: skipUnless('go', 'tmux'), t
 	const row = (screen: string, name: string) => treeRows(screen).find(r => r.name === name);
 
 	await step('t draws the leaked workers under the handler that started them, its goroutine gone', async () => {
-		await tmux.waitForText(/polled .* in \d/, slow);
+		await tmux.waitForText(/ · polled /, slow);
 		tmux.send('t');
 		const screen = await waitForScreen(tmux, s => row(s, 'main.fanoutWorker')?.total === 8);
 		save('tree-80x24.txt', screen);

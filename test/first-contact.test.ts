@@ -173,8 +173,10 @@ test('a target that accepts and never answers: the waiting line shows the time a
 	await new Promise(resolve => setTimeout(resolve, 2300));
 	const state = monitor.getState();
 	const ui = initialUiState();
-	const header = headerLines({poller: state.poller, model: state.model, now: Date.now(), width: 200, compact: false, stateOrder: [], ui});
-	assert.match(header[0]!.text, /waiting for the first poll… 2s of --headers-timeout 1m/);
+	const now = Date.now();
+	const header = headerLines({poller: state.poller, model: state.model, now, width: 80, compact: false, stateOrder: [], ui});
+	assert.match(header[0]!.text, /waiting for the first poll… 2s of 1m/, 'at 80 columns');
+	assert.match(emptyListText('goroutines', state.model, state.poller, ui, {now: now}), /waiting for the first poll… 2s of 1m \(--headers-timeout\)/);
 	await monitor.control.stop();
 });
 

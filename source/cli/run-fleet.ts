@@ -107,7 +107,7 @@ function collect(name: string, engine: WatchEngine, wanted: number, options: Cli
 			if (state.dump && state.model && state.dump !== before.dump) {
 				attempts++;
 				polls = nextPolls(polls, state.dump);
-				last = reportInput(name, state.dump, state.model, polls, errors, options.hideIdle);
+				last = reportInput(name, state.dump, state.model, polls, errors, options.hideIdle, state.poller);
 				if (!blindNoted && gateIsBlind(state.dump.dump, options)) {
 					blindNoted = true;
 					sayError(io.stderr, `${name}: the leak gate could count only proven leaks: a debug=1 profile has no goroutine states; fetch ?debug=2`);

@@ -4,7 +4,7 @@
 import type {Readable, Writable} from 'node:stream';
 import type {Config} from '../config.ts';
 import type {Dump} from '../dump/types.ts';
-import type {FetchResult} from '../fetch/types.ts';
+import type {FetchResult, PollerState} from '../fetch/types.ts';
 import {pollErrorLine} from '../fetch/faults.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 import {leakGate} from '../report/gate.ts';
@@ -21,6 +21,7 @@ import {gateOptions, type CliOptions} from './options.ts';
 import {readBaseline} from './baseline.ts';
 import {openSource, resolveConfig} from './resolve-target.ts';
 import {sayError} from './say.ts';
+import {watchProof} from '../watch/proof.ts';
 
 /** Failed polls a report keeps (a --watch run may see thousands). */
 const maxErrors = 20;
@@ -141,7 +142,7 @@ export function report(engine: WatchEngine, name: string, repeats: boolean, opti
 				attempts++;
 				const {dump} = state.dump;
 				polls = nextPolls(polls, state.dump);
-				last = reportInput(name, state.dump, state.model, polls, errors, options.hideIdle);
+				last = reportInput(name, state.dump, state.model, polls, errors, options.hideIdle, state.poller);
 				if (!blindGateNoted && gateIsBlind(dump, options)) {
 					blindGateNoted = true;
 					say('the leak gate could count only proven leaks: a debug=1 profile has no goroutine states to find suspects in; fetch ?debug=2');
@@ -222,8 +223,10 @@ export function reportInput(
 	polls: PollSummary,
 	errors: readonly ReportError[],
 	hideIdle: boolean,
+	poller: Pick<PollerState, 'leakProfile' | 'offline'>,
 ): ReportInput {
 	const {dump} = fetch;
+	const proof = watchProof(poller, snapshot);
 	return {
 		target,
 		kind: dump.kind,
@@ -233,6 +236,7 @@ export function reportInput(
 		hideIdle,
 		...(dump.preamble ? {preamble: dump.preamble} : {}),
 		...(dump.unparsedHeaders ? {unparsedHeaders: dump.unparsedHeaders} : {}),
+		...(proof ? {proof} : {}),
 	};
 }
 

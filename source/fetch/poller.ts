@@ -75,6 +75,7 @@ export class Poller {
 		this.state = Object.freeze({
 			target: source.displayName,
 			leakProfile: source.hasProfiles ? 'unknown' : 'absent',
+			...(source.hasProfiles ? {} : {offline: true as const}),
 			paused: false,
 			polling: false,
 			intervalMs: options.intervalMs,

@@ -43,6 +43,8 @@ export interface PollerState {
 	/** goroutineleak profile records when the target serves it. */
 	leakRecords?: ProfileRecord[];
 	leakProfile: 'unknown' | 'absent' | 'present';
+	/** A file or stdin: no profiles to ask for, the goroutineleak one included (model/proof.ts says why). */
+	offline?: true;
 	error?: PollError;
 	paused: boolean;
 	polling: boolean;

@@ -86,6 +86,8 @@ export interface JsonReport {
 	preamble?: string;
 	/** Goroutine headers of a shape gmon does not know: their goroutines are in no count. */
 	unparsedHeaders?: {count: number; first: string};
+	/** Whether Go's goroutineleak profile stands behind the verdicts (model/proof.ts); null while not known. */
+	leakProof: {available: boolean; summary: string; why: string} | null;
 }
 
 export const toWhere = (frame: Frame | undefined): JsonWhere | null => (frame ? {function: frame.func, file: frame.file, line: frame.line} : null);
@@ -130,6 +132,7 @@ export function jsonReportParts(input: ReportInput): JsonReportParts {
 		errors: input.errors.map(error => ({at: new Date(error.at).toISOString(), kind: error.kind, message: error.message})),
 		...(input.preamble ? {preamble: input.preamble} : {}),
 		...(input.unparsedHeaders ? {unparsedHeaders: {...input.unparsedHeaders}} : {}),
+		leakProof: input.proof ? {...input.proof} : null,
 	};
 }
 

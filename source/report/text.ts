@@ -4,6 +4,7 @@ import type {Frame, Goroutine} from '../dump/types.ts';
 import {visible} from '../text/sanitize.ts';
 import type {Group, Suspect} from '../model/types.ts';
 import {reasonParts} from '../model/verdict.ts';
+import {proofSentence} from '../model/proof.ts';
 import {rank, suspectCount} from './rank.ts';
 import {formatBytes, formatDuration} from '../text/units.ts';
 import {shortLocation} from '../dump/names.ts';
@@ -96,6 +97,8 @@ function headerLines(input: ReportInput, style: Style, width: number): string[] 
 					`${suspects} suspect goroutine${suspects === 1 ? '' : 's'} at ${strong.length} site${strong.length === 1 ? '' : 's'}${proven > 0 ? `, ${proven} proven leaked` : ''}`,
 				)}${style.yellow(possible)}`;
 	const lines = [...header, `${style.bold(total)}${growth} · ${verdict}`];
+	// Whether a verdict can be a proof: said once, under the verdict (model/proof.ts has the words).
+	if (input.proof) lines.push(...wrapWords(`Verdicts: ${proofSentence(input.proof)}`, width, 2).map(line => style.dim(line)));
 	if (last.truncated) lines.push(style.yellow(truncateEnd('the dump was cut off: the last goroutine may be incomplete and some are missing', width)));
 	if (input.unparsedHeaders) lines.push(style.yellow(truncateEnd(unparsedNote(input.unparsedHeaders), width)));
 	return lines;

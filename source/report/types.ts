@@ -1,6 +1,7 @@
 // What a report is built from: the model's snapshot of the last poll plus what it cost to get.
 // The text and JSON formatters read only this, so they stay pure and testable without I/O.
 import type {DumpKind} from '../dump/types.ts';
+import type {LeakProof} from '../model/proof.ts';
 import type {ModelSnapshot} from '../model/types.ts';
 
 export interface PollMeta {
@@ -38,6 +39,8 @@ export interface ReportInput {
 	preamble?: string;
 	/** Goroutine headers of a shape gmon does not know (their goroutines are missing): count and the first, raw. */
 	unparsedHeaders?: {count: number; first: string};
+	/** Whether Go's leak profile stands behind the verdicts (model/proof.ts); unset while unknown. */
+	proof?: LeakProof;
 	/** Leave out groups (and their goroutines) that are known-benign. */
 	hideIdle: boolean;
 }

@@ -19,6 +19,7 @@ import {Help, StatePicker} from './overlays.tsx';
 import {StackView} from './stack-view.tsx';
 import {useMonitor} from './use-monitor.ts';
 import {useNow} from './use-now.ts';
+import {watchProof} from '../watch/proof.ts';
 import {useStoreCommands} from './use-store-commands.ts';
 import {createFleetSelector, fleetHeaderCompact, fleetHeaderHeight, fleetHeaderLines, fleetOnTargets, fleetRawLookup, fleetRows} from '../view/fleet.ts';
 import {useEditor} from './use-editor.ts';
@@ -83,7 +84,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				targets: fleet.targets.length,
 				...(onTargets ? {onTargets} : {}),
 			}
-		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select};
+		: {model, raw: state.poller.last?.dump.goroutines, bodyRows, columns, select, proof: watchProof(state.poller, model)};
 	// The open stack's source lines: read outside the view, handed to it as data.
 	const [sources] = useState(() => new SourceFiles(sourceRoot));
 	const shown = currentView(ui);
@@ -218,7 +219,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				height={bodyRows}
 				width={columns}
 				noColor={noColor}
-				empty={emptyListText('goroutines', model, state.poller, ui, select.anyLabels(model))}
+				empty={emptyListText('goroutines', model, state.poller, ui, {anyLabels: select.anyLabels(model), now})}
 				fleet={rowsFleet}
 			/>
 		);
@@ -235,7 +236,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={emptyListText('groups', model, state.poller, ui, select.anyLabels(model))}
+				empty={emptyListText('groups', model, state.poller, ui, {anyLabels: select.anyLabels(model), now})}
 				fleet={rowsFleet}
 			/>
 		);
@@ -262,7 +263,7 @@ export function App({store, initialGroupBy, hideIdle, noColor = false, initialVi
 				width={columns}
 				suspects={suspects}
 				noColor={noColor}
-				empty={emptyListText('goroutines', model, state.poller, ui, select.anyLabels(model))}
+				empty={emptyListText('goroutines', model, state.poller, ui, {anyLabels: select.anyLabels(model), now})}
 				fleet={rowsFleet}
 			/>
 		);

@@ -14,6 +14,8 @@ import type {ListKind, Overlay, UiState, View} from './types.ts';
 import {goroutineNumber} from '../model/fleet-ids.ts';
 import {unparsedHeadersText} from '../dump/unparsed.ts';
 import {NO_LABELS_NOTE} from './stack-lines.ts';
+import type {LeakProof} from '../model/proof.ts';
+import {watchProof} from '../watch/proof.ts';
 
 export type ChromeTone = 'normal' | 'dim' | 'warn' | 'danger' | 'accent' | 'title';
 
@@ -72,7 +74,14 @@ function intervalNote(poller: PollerState): string {
 	const every = formatDuration(poller.intervalMs);
 	const full = formatDuration(poller.effectiveIntervalMs);
 	if (poller.fullDump?.held || full === every) return `every ${every}`;
-	return `counts every ${every}, full dump every ${full}${poller.stretchedReason ? ` (${visible(poller.stretchedReason)})` : ''}`;
+	return `counts every ${every}, full dump every ${full}`;
+}
+
+/** ` (each freezes the target ~1.4s; --max-overhead 5%)`: why full dumps come less often, after intervalNote. */
+function intervalReason(poller: PollerState): string {
+	const full = formatDuration(poller.effectiveIntervalMs);
+	if (poller.fullDump?.held || full === formatDuration(poller.intervalMs) || !poller.stretchedReason) return '';
+	return ` (${visible(poller.stretchedReason)})`;
 }
 
 /** What `D` asks before it freezes the target past the budget: the cost, the rule it breaks, how to go on. */
@@ -91,10 +100,29 @@ export function asksForLabel(query: string): boolean {
  * filter on a dump that carries no labels says why none can match. `anyLabels`: some goroutine of
  * the dump carries pprof labels (select.ts anyLabels). Lines are split by `\n`.
  */
-export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapshot | undefined, poller: PollerState, ui: UiState, anyLabels = true): string {
+/** What the empty list's text depends on beyond the state: whether the dump has labels, and the clock. */
+export interface EmptyListContext {
+	/** Some goroutine of the dump carries pprof labels (default true: nothing said about labels). */
+	anyLabels?: boolean;
+	/** Now (ms), for the clock of a poll in flight; without it, no clock. */
+	now?: number;
+}
+
+export function emptyListText(
+	kind: 'goroutines' | 'groups',
+	model: ModelSnapshot | undefined,
+	poller: PollerState,
+	ui: UiState,
+	context: EmptyListContext = {},
+): string {
+	const {anyLabels = true, now} = context;
 	if (!model) {
 		if (poller.error) return `no data: ${visible(poller.error.message)}`;
-		return 'waiting for the first poll…';
+		// The header says `3s of 1m`; here is room for the flag that sets the limit.
+		const waiting = now === undefined ? undefined : waitingFor(poller, now);
+		if (!waiting) return 'waiting for the first poll…';
+		const flag = poller.deadline ? ` (${poller.deadline.flag})` : '';
+		return `waiting for the first poll… ${waiting.elapsed}${waiting.limit ? ` of ${waiting.limit}${flag}` : ''}`;
 	}
 	const filtered = ui.states.length > 0 || ui.query !== '' || ui.hideIdle;
 	if (filtered) {
@@ -108,7 +136,24 @@ export function emptyListText(kind: 'goroutines' | 'groups', model: ModelSnapsho
 	return `no ${kind === 'groups' ? 'groups' : 'goroutines'} in this dump`;
 }
 
-function pollStatus({poller, model, now}: HeaderInput): string {
+/**
+ * How much of the poll's facts the title line gives up to fit: 0 says everything; then, one at a
+ * time, the dump's size, the fetch's time, a plain interval and the word "polled". The cost to the
+ * target (`pause 10ms, frozen 0.4%`) and a poll's elapsed time and limit are never given up: at 80
+ * columns they stay whole.
+ */
+const TERSEST = 4;
+
+/** `3s of 1m`: how long the poll in flight has run and the limit that ends it (whole seconds, so the clock redraws only then). */
+export function waitingFor(poller: PollerState, now: number): {elapsed: string; limit?: string} | undefined {
+	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
+	if (running < 2000) return undefined;
+	const elapsed = formatDuration(Math.floor(running / 1000) * 1000);
+	return poller.deadline ? {elapsed, limit: formatDuration(poller.deadline.ms)} : {elapsed};
+}
+
+/** The title's facts about polling, joined by ` · `; `cut` is the part after it that may be cut at its end (the stretch's reason). */
+function pollStatus({poller, model, now}: HeaderInput, terse: number): {text: string; cut: string} {
 	const parts: string[] = [];
 	// First, so a narrow pane never cuts it off.
 	if (poller.paused) parts.push('PAUSED');
@@ -123,17 +168,19 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	const full = poller.fullDump;
 	if (full?.held) parts.push(heldNote(full));
 	if (last) {
-		const fetch = `${ago(now - last.at - last.durationMs)} in ${formatDuration(last.durationMs)}, ${formatBytes(last.bytes)}`;
-		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `polled ${fetch}`);
+		const size = terse >= 1 ? '' : `, ${formatBytes(last.bytes)}`;
+		const took = terse >= 2 ? '' : ` in ${formatDuration(last.durationMs)}${size}`;
+		const fetch = `${ago(now - last.at - last.durationMs)}${took}`;
+		parts.push(countsNewer ? `full dump ${fetch} · counts ${ago(now - profile.at - profile.durationMs)}` : `${terse >= 4 ? '' : 'polled '}${fetch}`);
 	} else if (profile) {
 		parts.push(`counts ${ago(now - profile.at - profile.durationMs)}`);
 	}
 	// A poll taking long (a slow link, a target dripping bytes, one that never answers) shows its
-	// time and the limit that ends it, in whole seconds so the once-a-second clock redraws only then.
-	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
-	const limit = poller.deadline ? ` of ${poller.deadline.flag} ${formatDuration(poller.deadline.ms)}` : '';
-	const slow = running >= 2000 ? ` ${formatDuration(Math.floor(running / 1000) * 1000)}${limit}` : '';
+	// time and the limit that ends it (the list's empty line names the flag: emptyListText).
+	const waiting = waitingFor(poller, now);
+	const slow = waiting ? ` ${waiting.elapsed}${waiting.limit ? ` of ${waiting.limit}` : ''}` : '';
 	// A big dump's bytes so far (the poller publishes them from a second in, a few times a second).
+	const running = poller.polling && poller.pollStartedAt !== undefined ? now - poller.pollStartedAt : 0;
 	const read = running > 0 && poller.bytesRead !== undefined ? `${formatBytes(poller.bytesRead)} read` : '';
 	if (!last && !profile && !poller.error) parts.push(`waiting for the first poll…${slow}`);
 	else if (slow !== '') parts.push(`polling for${slow}`);
@@ -142,8 +189,12 @@ function pollStatus({poller, model, now}: HeaderInput): string {
 	const cost = costNote(poller, now);
 	if (cost) parts.push(cost);
 	// No "polling…" flag: it would flip twice per poll and redraw the whole frame for it.
-	parts.push(intervalNote(poller));
-	return parts.join(' · ');
+	const interval = intervalNote(poller);
+	const plain = interval === `every ${formatDuration(poller.intervalMs)}`;
+	// Terse, a stretched interval keeps what the counts' interval does not say: how often the target freezes.
+	if (!plain) parts.push(terse >= 3 ? `full dump every ${formatDuration(poller.effectiveIntervalMs)}` : interval);
+	else if (terse < 3) parts.push(interval);
+	return {text: parts.join(' · '), cut: plain || terse >= 3 ? '' : intervalReason(poller)};
 }
 
 /**
@@ -172,7 +223,7 @@ export function errorLine({poller, now, width}: Pick<HeaderInput, 'poller' | 'no
  * The totals' parts, most needed first: a small pane drops them from the end (the sparkline goes
  * first, then `new`, `stuck`, …) so the state counts beside them stay on the line.
  */
-function totalsParts(model: ModelSnapshot, width: number): {head: string; trend: string; extras: string[]} {
+function totalsParts(model: ModelSnapshot, width: number, proof?: LeakProof): {head: string; trend: string; extras: string[]} {
 	const stuck = model.groups.reduce((n, g) => n + g.stuck, 0);
 	const proven = model.suspects.filter(s => s.proven).length;
 	const history = model.totalHistory;
@@ -180,15 +231,17 @@ function totalsParts(model: ModelSnapshot, width: number): {head: string; trend:
 	// Change since the previous poll; `±0` rather than a bare `0`, which reads like a stray count.
 	const delta = model.total - previous;
 	const extras: string[] = [];
-	if (model.suspects.length > 0) extras.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : ''}`);
+	// Without Go's leak profile every verdict is a heuristic: said here, on the first screen, even with no suspects.
+	const heuristics = proof && !proof.available ? ` (${proof.summary})` : '';
+	if (model.suspects.length > 0 || heuristics !== '') extras.push(`suspects ${model.suspects.length}${proven > 0 ? ` (${proven} proven)` : heuristics}`);
 	if (model.restarted) extras.push('target restarted');
 	if (stuck > 0) extras.push(`stuck ${formatCount(stuck)}`);
 	if (model.newIds.length > 0) extras.push(`new ${formatCount(model.newIds.length)}`);
 	return {head: `total ${formatCount(model.total)}`, trend: `${sparkline(history, width >= 100 ? 24 : 12)} ${delta === 0 ? '±0' : formatDelta(delta)}`, extras};
 }
 
-export function totals(model: ModelSnapshot, width: number): string {
-	const {head, trend, extras} = totalsParts(model, width);
+export function totals(model: ModelSnapshot, width: number, proof?: LeakProof): string {
+	const {head, trend, extras} = totalsParts(model, width, proof);
 	// The usual order: stuck before suspects, new last.
 	const order = ['stuck', 'suspects', 'new', 'target'];
 	const sorted = [...extras].sort((a, b) => order.findIndex(word => a.startsWith(word)) - order.findIndex(word => b.startsWith(word)));
@@ -200,10 +253,10 @@ export function totals(model: ModelSnapshot, width: number): string {
  * keys, so they keep their room: the totals give up the sparkline, then their extras (the least
  * needed first), before a state is cut.
  */
-export function compactCounts(model: ModelSnapshot, states: string, width: number): string {
-	const full = `${totals(model, width)} │ ${states}`;
+export function compactCounts(model: ModelSnapshot, states: string, width: number, proof?: LeakProof): string {
+	const full = `${totals(model, width, proof)} │ ${states}`;
 	if (full.length <= width) return full;
-	const {head, trend, extras} = totalsParts(model, width);
+	const {head, trend, extras} = totalsParts(model, width, proof);
 	const delta = trend.slice(trend.lastIndexOf(' ') + 1);
 	for (let keep = extras.length; keep >= 0; keep--) {
 		const totalsText = [`${head} ${delta}`, ...extras.slice(0, keep)].join(' · ');
@@ -234,9 +287,14 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 	const lines: ChromeLine[] = [];
 	// A long target (a dump deep in a folder) gives way in its middle, so the poll's facts after it
 	// stay on screen and the file's own name stays readable; 20 columns at least keep it recognisable.
-	const status = pollStatus(input);
-	const target = truncateMiddle(visible(poller.target), Math.max(20, width - 'gmon  · '.length - status.length));
-	const title = `gmon ${target} · ${status}`;
+	// The tersest status that fits beside the target (the target gives way first, down to 20 columns).
+	const name = visible(poller.target);
+	let status = pollStatus(input, 0);
+	for (let terse = 1; terse <= TERSEST && 'gmon  · '.length + Math.min(name.length, 20) + status.text.length > width; terse++) {
+		status = pollStatus(input, terse);
+	}
+	const target = truncateMiddle(name, Math.max(20, width - 'gmon  · '.length - status.text.length));
+	const title = `gmon ${target} · ${status.text}${status.cut}`;
 	lines.push({
 		text: truncateEnd(title, width),
 		tone: poller.paused || poller.last?.truncated || poller.last?.dump.unparsedHeaders || poller.fullDump?.held ? 'warn' : 'title',
@@ -248,10 +306,11 @@ export function headerLines(input: HeaderInput): ChromeLine[] {
 		if (!compact) lines.push({text: '', tone: 'dim'});
 		return lines;
 	}
+	const proof = watchProof(poller, model);
 	if (compact) {
-		lines.push({text: compactCounts(model, stateCounts(model, input.stateOrder, input.ui), width), tone: 'normal'});
+		lines.push({text: compactCounts(model, stateCounts(model, input.stateOrder, input.ui), width, proof), tone: 'normal'});
 	} else {
-		lines.push({text: truncateEnd(totals(model, width), width), tone: 'normal'});
+		lines.push({text: truncateEnd(totals(model, width, proof), width), tone: 'normal'});
 		lines.push({text: truncateEnd(stateCounts(model, input.stateOrder, input.ui), width), tone: 'accent'});
 	}
 	return lines;

@@ -2,6 +2,7 @@
 // the screen size come in as `env`, so the same (state, action, env) always gives the same state.
 import type {Frame, Goroutine} from '../dump/types.ts';
 import type {Group, ModelSnapshot, TrackedGoroutine} from '../model/types.ts';
+import type {LeakProof} from '../model/proof.ts';
 import type {Selector} from './select.ts';
 import {withoutUnsafe} from '../text/sanitize.ts';
 import {helpMaxScroll} from './chrome.ts';
@@ -48,6 +49,8 @@ export interface Env {
 	targets?: number;
 	/** Several targets: which of them a goroutine runs on or a group is found on, for the stack view. */
 	onTargets?: (target: StackView['target']) => string | undefined;
+	/** Whether Go's leak profile stands behind the verdicts (watch/proof.ts): a suspect's stack view says when not. */
+	proof?: LeakProof | undefined;
 	/** The open stack's blocking frame's file, as the UI's reader has it (stackFrame says which file). */
 	source?: SourceText | undefined;
 }
@@ -156,6 +159,7 @@ function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean}
 				argsKept: raw !== undefined,
 				noLabels: !select.anyLabels(model),
 				...(suspect ? {suspect} : {}),
+				...(env.proof ? {proof: env.proof} : {}),
 				...frameSource(view, env),
 			}),
 			gone: !subject.live,
@@ -171,6 +175,7 @@ function stackLinesOf(view: StackView, env: Env): {lines: Line[]; gone: boolean}
 			argsKept: raw !== undefined,
 			...(suspect ? {suspect} : {}),
 			...(model ? {now: model.at} : {}),
+			...(env.proof ? {proof: env.proof} : {}),
 			...(env.targetLabels ? {targetLabels: env.targetLabels} : {}),
 			...frameSource(view, env),
 		}),

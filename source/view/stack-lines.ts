@@ -6,6 +6,7 @@ import {formatDuration} from '../text/units.ts';
 import type {Frame, Goroutine} from '../dump/types.ts';
 import {isUserFunc} from '../dump/user-frame.ts';
 import type {Group, Suspect, TrackedGoroutine} from '../model/types.ts';
+import {type LeakProof, proofSentence} from '../model/proof.ts';
 import {createdByText} from './frames.ts';
 import {formatDelta, groupStateText} from './format.ts';
 import {describeGrowth} from '../model/verdict.ts';
@@ -88,6 +89,8 @@ export interface StackOptions {
 	/** The goroutine or group has left the target since the view opened. */
 	gone?: boolean;
 	suspect?: Suspect;
+	/** Whether Go's leak profile stands behind the verdicts: a suspect's view says when they are heuristics only, and why. */
+	proof?: LeakProof;
 	/**
 	 * The frames carry their args (from the latest parsed dump). False when only the model's
 	 * arg-less frames are left; default true.
@@ -101,6 +104,14 @@ export interface StackOptions {
 	source?: FrameSource;
 	/** Several targets: their short labels (the ON column's), so a group's members are listed per target. */
 	targetLabels?: readonly string[];
+}
+
+/** A suspect's why, and under it, when no verdict can be proven, why not (model/proof.ts). */
+function whyLines({suspect, proof}: StackOptions, width: number): Line[] {
+	if (!suspect) return [];
+	const lines: Line[] = wrapWords(`why: ${visible(suspect.reason)}`, width, 5).map(text => ({text, tone: 'warn'}));
+	if (proof && !proof.available) lines.push(...wrapWords(proofSentence(proof), width, 5).map(text => ({text, tone: 'dim' as const})));
+	return lines;
 }
 
 function labelsText(labels: Record<string, string> | undefined): string {
@@ -135,7 +146,7 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
 	// Where the labels would be, among the facts (not under the stack, off screen in a small pane).
 	if (options.noLabels) lines.push({text: truncateEnd(NO_LABELS_NOTE, width), tone: 'dim'});
-	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
+	lines.push(...whyLines(options, width));
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept, options.source));
@@ -216,7 +227,7 @@ export function groupStackLines(group: Group, width: number, options: StackOptio
 		tone: 'normal',
 	});
 	if (group.leaked > 0) lines.push({text: truncateEnd(`proven leak: ${group.leaked} marked (leaked) by Go's goroutineleak profile`, width), tone: 'danger'});
-	if (options.suspect) for (const text of wrapWords(`why: ${visible(options.suspect.reason)}`, width, 5)) lines.push({text, tone: 'warn'});
+	lines.push(...whyLines(options, width));
 	if (argsMissing(group.sample, argsKept))
 		lines.push({text: truncateEnd(`(…): args are shown only while goroutine ${goroutineNumber(group.sample.id)} is in the latest dump`, width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});

@@ -406,7 +406,7 @@ test('in a 60x15 pane the state counts (the 1–9 filter keys) stay on the heade
 	assert.match(r.frame(), /states: select/);
 	// Where there is room the totals keep everything.
 	await r.resize(120, 15);
-	assert.match(r.lines()[1]!, /^total 20 [▁▂▃▄▅▆▇█]+ \+6 · stuck 12 · suspects 1 │ 1:chan send 12/);
+	assert.match(r.lines()[1]!, /^total 20 [▁▂▃▄▅▆▇█]+ \+6 · stuck 12 · suspects 1 \(heuristics only\) │ 1:chan send 12/);
 });
 
 test('in a 60x15 pane a function of a /v9 module is cut in the middle, never inside its version element', async t => {

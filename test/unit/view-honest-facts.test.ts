@@ -95,13 +95,13 @@ test('a key=value filter on a dump without labels says why nothing matches; with
 	const model = snapshot([tracked({id: 1, frames: [['main.f', '/app/f.go', 1]]})]);
 	const ui = {...initialUiState(), query: 'tenant=acme'};
 	const poller = pollerState();
-	assert.equal(emptyListText('goroutines', model, poller, ui, false), `no goroutine matches the filters (Esc clears)\n${NO_LABELS_NOTE}`);
+	assert.equal(emptyListText('goroutines', model, poller, ui, {anyLabels: false}), `no goroutine matches the filters (Esc clears)\n${NO_LABELS_NOTE}`);
 	assert.equal(
-		emptyListText('groups', model, poller, {...ui, query: 'worker handler='}, false),
+		emptyListText('groups', model, poller, {...ui, query: 'worker handler='}, {anyLabels: false}),
 		`no group matches the filters (Esc clears)\n${NO_LABELS_NOTE}`,
 	);
-	assert.equal(emptyListText('goroutines', model, poller, ui, true), 'no goroutine matches the filters (Esc clears)');
-	assert.equal(emptyListText('goroutines', model, poller, {...ui, query: 'worker'}, false), 'no goroutine matches the filters (Esc clears)');
+	assert.equal(emptyListText('goroutines', model, poller, ui, {anyLabels: true}), 'no goroutine matches the filters (Esc clears)');
+	assert.equal(emptyListText('goroutines', model, poller, {...ui, query: 'worker'}, {anyLabels: false}), 'no goroutine matches the filters (Esc clears)');
 });
 
 test('the no-labels note stands among the facts under the title, before the stack', () => {

@@ -169,13 +169,13 @@ test('header: poll age, fetch cost, interval, paused first; error line with coun
 		poller: pollerState({paused: true, last: {at: 5000, durationMs: 250, bytes: 2_500_000, debug: 2, dump: {} as never, truncated: false}}),
 	});
 	assert.match(lines[0]!.text, /^gmon localhost:6060 · PAUSED · polled 7s ago in 250ms, 2.4 MiB · every 2s$/);
-	assert.match(lines[1]!.text, /^total 2 ▅█ \+1$/);
+	assert.match(lines[1]!.text, /^total 2 ▅█ \+1 · suspects 0 \(heuristics only\)$/, 'no leak profile: said even with no suspects');
 	const steady = headerLines({
 		...base,
 		poller: pollerState({}),
 		model: snapshot([tracked({id: 1}), tracked({id: 2, state: 'select'})], {totalHistory: [2, 2]}),
 	});
-	assert.match(steady[1]!.text, /^total 2 ██ ±0$/, 'an unchanged total says so instead of a bare 0');
+	assert.match(steady[1]!.text, /^total 2 ██ ±0 · suspects 0 \(heuristics only\)$/, 'an unchanged total says so instead of a bare 0');
 	// One scaling rule: the same steady count draws the same in the header and in a group's TREND.
 	const [group] = groupsOf([tracked({id: 1, groupKey: 'k'}), tracked({id: 2, groupKey: 'k'})], 'stack', {k: {history: [2, 2], delta: 0}});
 	assert.match(groupRow(group!, groupColumns(100), {suspects: new Map()}).text, / 2 {6}██ /);
