@@ -144,12 +144,14 @@ export function goroutineStackLines(t: TrackedGoroutine, width: number, options:
 	const labels = labelsText(g.labels);
 	if (labels) facts.push(labels);
 	if (facts.length > 0) lines.push({text: truncateEnd(facts.join(' · '), width), tone: proven || options.gone ? 'danger' : t.stuck ? 'warn' : 'normal'});
-	// Where the labels would be, among the facts (not under the stack, off screen in a small pane).
-	if (options.noLabels) lines.push({text: truncateEnd(NO_LABELS_NOTE, width), tone: 'dim'});
 	lines.push(...whyLines(options, width));
 	if (argsMissing(g, argsKept)) lines.push({text: truncateEnd('(…): args are shown only while the goroutine is in the latest dump', width), tone: 'dim'});
 	lines.push({text: '', tone: 'normal'});
 	lines.push(...stackLines(g, width, argsKept, options.source));
+	// A footnote under the stack, not among the facts: on most dumps (Go 1.26 without the GODEBUG) it
+	// would take a line above every stack. Someone looking for labels meets it in the filter's empty
+	// list too (chrome.ts emptyListText).
+	if (options.noLabels) lines.push({text: truncateEnd(NO_LABELS_NOTE, width), tone: 'dim'});
 	return lines;
 }
 

@@ -104,11 +104,12 @@ test('a key=value filter on a dump without labels says why nothing matches; with
 	assert.equal(emptyListText('goroutines', model, poller, {...ui, query: 'worker'}, {anyLabels: false}), 'no goroutine matches the filters (Esc clears)');
 });
 
-test('the no-labels note stands among the facts under the title, before the stack', () => {
+test('the no-labels note is a footnote under the stack, once, and only when the dump has no labels', () => {
 	const t = tracked({id: 7, state: 'chan send', stuck: true, waitMs: 120_000, frames: [['main.f', '/app/f.go', 1]]});
 	const texts = goroutineStackLines(t, 100, {noLabels: true}).map(line => line.text);
 	assert.equal(texts[0], 'goroutine 7 [chan send]');
-	assert.equal(texts[2], NO_LABELS_NOTE);
-	assert.ok(texts.findIndex(text => text.startsWith('main.f(')) > 2, texts.join('\n'));
+	assert.equal(texts.at(-1), NO_LABELS_NOTE);
+	assert.ok(texts.findIndex(text => text.startsWith('main.f(')) < texts.length - 1, texts.join('\n'));
 	assert.equal(texts.filter(text => text === NO_LABELS_NOTE).length, 1);
+	assert.ok(!goroutineStackLines(t, 100, {}).some(line => line.text === NO_LABELS_NOTE));
 });
