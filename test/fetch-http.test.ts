@@ -570,8 +570,6 @@ test('an endless body: the poll stops at --max-bytes and hangs up (the server se
 	const source = sourceFor(target.port, {maxBytes: '256KB'});
 	t.after(() => source.close());
 	const outcome = await source.fetch({profile: 'goroutine', debug: 2});
-	assert.notEqual(outcome, 'unchanged');
-	if (outcome === 'unchanged') return;
 	assert.equal(outcome.result.truncated, true);
 	assert.equal(outcome.result.bytes, 256 * 1024);
 	await endless.closed; // never resolves (the test times out) while gmon keeps the socket open
