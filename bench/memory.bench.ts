@@ -3,13 +3,14 @@
 // - `--json` on a 64 MiB dump of ~2.07 million tiny goroutines (issue 20: it crashed with
 //   RangeError: Invalid string length); the output is checked to end as a whole document;
 // - `--once` on the same file (the text report);
-// - `--once` against a loopback target sending an endless body of ordinary goroutine blocks: the
-//   poll stops at --max-bytes (64 MiB); the figure is reported as a multiple of --max-bytes.
+// - `--once` and `--json` against a loopback target sending an endless body of ordinary goroutine
+//   blocks (few stacks, or a stack each): the poll stops at --max-bytes (64 MiB); the figure is
+//   reported as a multiple of --max-bytes, with the bytes the server sent before gmon hung up.
 import {spawn} from 'node:child_process';
 import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {formatBytes} from '../source/text/units.ts';
@@ -82,31 +83,57 @@ try {
 		`--once text: exit ${text.code}, peak RSS ${formatBytes(text.peak)} (${(text.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(text.ms / 1000).toFixed(1)} s`,
 	);
 
-	// An endless body of ordinary blocks (a real fixture's goroutines, ids renumbered).
+	// An endless body of ordinary blocks over HTTP (a loopback server here), every path answering with
+	// it (debug=1 and goroutineleak too, as a hostile target would): the poll stops at --max-bytes.
+	// Two bodies: a real fixture's goroutines renumbered (few stacks), and every goroutine on a stack of
+	// its own (~190 B a block: one group per goroutine, the model's worst case).
 	const sample = readFileSync(join(repo, 'test/fixtures/dumps/go1.19-statezoo-all-states.debug2.txt'), 'utf8');
 	const blocks = sample.split('\n\n').filter(block => block.startsWith('goroutine '));
-	const server = createServer((_req, res) => {
-		res.writeHead(200, {'content-type': 'text/plain'});
-		let id = 1;
-		const pump = () => {
-			let ok = true;
-			while (ok) {
-				const chunk: string[] = [];
-				for (let i = 0; i < 200; i++) chunk.push(`${blocks[id % blocks.length]!.replace(/^goroutine \d+/, `goroutine ${id++}`)}\n\n`);
-				ok = res.write(chunk.join(''));
-			}
-			res.once('drain', pump);
-		};
-		res.on('error', () => {});
-		pump();
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/goroutine?debug=2`;
-	const endless = await peakRss(['--once', '--max-overhead', '0', url], join(dir, 'endless.txt'));
-	server.closeAllConnections();
-	server.close();
+	const bodies: {name: string; block: (id: number) => string}[] = [
+		{name: 'few stacks', block: id => `${blocks[id % blocks.length]!.replace(/^goroutine \d+/, `goroutine ${id}`)}\n\n`},
+		{
+			name: 'a stack each',
+			block: id =>
+				`goroutine ${id} [chan receive]:\nmain.worker${id}(0xc000010000)\n\t/app/main.go:${id % 100_000}\nmain.run()\n\t/app/run.go:10 +0x1d\ncreated by main.main in goroutine 1\n\t/app/main.go:20 +0x55\n\n`,
+		},
+	];
+	for (const body of bodies) {
+		const sent: number[] = [];
+		const server = createServer((_req, res) => {
+			res.writeHead(200, {'content-type': 'text/plain'});
+			let id = 1;
+			let bytes = 0;
+			const pump = () => {
+				let ok = true;
+				while (ok) {
+					const chunk: string[] = [];
+					for (let i = 0; i < 200; i++) chunk.push(body.block(id++));
+					const text = chunk.join('');
+					bytes += text.length;
+					ok = res.write(text);
+				}
+				res.once('drain', pump);
+			};
+			res.on('error', () => {});
+			res.on('close', () => sent.push(bytes));
+			pump();
+		});
+		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/goroutine?debug=2`;
+		for (const mode of ['--once', '--json']) {
+			sent.length = 0;
+			const run = await peakRss([mode, '--max-overhead', '0', url], join(dir, 'endless.out'));
+			console.log(
+				`endless body over HTTP (${body.name}), ${mode}: exit ${run.code}, peak RSS ${formatBytes(run.peak)} (${(run.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(run.ms / 1000).toFixed(1)} s; bodies sent before the connection closed: ${sent.map(n => formatBytes(n)).join(', ')}`,
+			);
+		}
+		server.closeAllConnections();
+		server.close();
+	}
 	console.log(
-		`endless body, --once: exit ${endless.code}, peak RSS ${formatBytes(endless.peak)} (${(endless.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(endless.ms / 1000).toFixed(1)} s`,
+		`load average ${loadavg()
+			.map(n => n.toFixed(1))
+			.join(' ')}`,
 	);
 } finally {
 	rmSync(dir, {recursive: true, force: true});

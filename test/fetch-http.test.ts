@@ -535,3 +535,56 @@ test('a custom endpoint without debug=1: stretched polls wait for the next full 
 	assert.notEqual(poller.getState().last, state.last);
 	assert.equal(target.requests.filter(r => r.path.endsWith('goroutine?debug=1')).length, 1, 'never asked again');
 });
+
+/** A handler that sends goroutine blocks forever (until the client hangs up); `closed` resolves with the bytes it sent. */
+function endlessTraceback(): {handler: Handler; closed: Promise<number>} {
+	let done: (bytes: number) => void = () => {};
+	const closed = new Promise<number>(resolve => {
+		done = resolve;
+	});
+	const handler: Handler = (_req, res) => {
+		res.writeHead(200, {'content-type': 'text/plain; charset=utf-8'});
+		let id = 1;
+		let bytes = 0;
+		const pump = () => {
+			let ok = true;
+			while (ok) {
+				let text = '';
+				for (let i = 0; i < 100; i++) text += `goroutine ${id++} [chan receive]:\nmain.worker()\n\t/app/main.go:42 +0x1d\n\n`;
+				bytes += text.length;
+				ok = res.write(text);
+			}
+			res.once('drain', pump);
+		};
+		res.on('error', () => {});
+		res.on('close', () => done(bytes));
+		pump();
+	};
+	return {handler, closed};
+}
+
+test('an endless body: the poll stops at --max-bytes and hangs up (the server sees the connection end)', async t => {
+	const target = await startTarget(t);
+	const endless = endlessTraceback();
+	target.use(endless.handler);
+	const source = sourceFor(target.port, {maxBytes: '256KB'});
+	t.after(() => source.close());
+	const outcome = await source.fetch({profile: 'goroutine', debug: 2});
+	assert.equal(outcome.result.truncated, true);
+	assert.equal(outcome.result.bytes, 256 * 1024);
+	await endless.closed; // never resolves (the test times out) while gmon keeps the socket open
+});
+
+test('a traceback where the debug=1 profile was asked is refused at its first header, not read to --max-bytes', async t => {
+	const target = await startTarget(t);
+	const endless = endlessTraceback();
+	target.use(endless.handler);
+	const source = sourceFor(target.port);
+	t.after(() => source.close());
+	const error = await fault(source.fetch({profile: 'goroutine', debug: 1}));
+	assert.equal(error.kind, 'not-a-dump');
+	const sent = await endless.closed;
+	// Read to the 64 MiB default, the server would have sent over 64 MiB; hung up at once, what the
+	// sockets' buffers took (a few MiB on loopback).
+	assert.ok(sent < 32 * 1024 * 1024, `the server sent ${sent} bytes before the connection ended`);
+});

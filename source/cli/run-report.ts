@@ -45,8 +45,10 @@ export async function runReport(targetText: string, options: CliOptions, io: Rep
 		groupBy: options.groupBy,
 		...stuckRule(config, options),
 		...(baselineIds ? {baselineIds} : {}),
-		// A file or stdin is read once: the model need not remember anything for a next poll.
-		...(source.repeats ? {} : {oneShot: true}),
+		// A file or stdin is read once, and a one-poll report on a live target ends with its first dump:
+		// the model need not remember anything for a next poll (a record per goroutine id: on an endless
+		// body cut at --max-bytes, ~130 MiB of a --once peak of ~600 MiB).
+		...(!source.repeats || (pollsWanted(options, source.repeats) === 1 && !options.watch) ? {oneShot: true} : {}),
 		autoStart: false,
 	});
 	try {
@@ -76,7 +78,7 @@ export interface SharedRun {
  */
 export function report(engine: WatchEngine, name: string, repeats: boolean, options: CliOptions, io: ReportIo, shared?: SharedRun): Promise<ExitCode> {
 	const color = options.color && io.stdout.isTTY === true;
-	const wanted = !repeats ? 1 : options.watch ? Infinity : options.polls;
+	const wanted = pollsWanted(options, repeats);
 	const output = shared?.output ?? {written: Promise.resolve(), reports: 0};
 	const judge = shared?.judge ?? ((input: ReportInput) => failedGate(input, options));
 	const say = (message: string) => sayError(io.stderr, shared?.label === undefined ? message : `${shared.label}: ${message}`);
@@ -207,6 +209,11 @@ export function report(engine: WatchEngine, name: string, repeats: boolean, opti
 		io.signal?.addEventListener('abort', onAbort, {once: true});
 		engine.start();
 	});
+}
+
+/** The whole dumps (or failed polls) a report waits for: one for a file or stdin, --polls, or every one with --watch. */
+function pollsWanted(options: Pick<CliOptions, 'watch' | 'polls'>, repeats: boolean): number {
+	return !repeats ? 1 : options.watch ? Number.POSITIVE_INFINITY : options.polls;
 }
 
 /** The polls behind a report after one more whole dump. */

@@ -1,11 +1,13 @@
 // The contract of the dump module, implemented in parse.ts / classify.ts / user-frame.ts.
-import type {Dump, Frame, Goroutine} from './types.ts';
+import type {Dump, DumpKind, Frame, Goroutine} from './types.ts';
 
 export interface DumpParser {
 	/** Feed the next chunk (any split: mid-line, mid-UTF-8). Returns the goroutines completed by this chunk. */
 	write(chunk: Uint8Array | string): Goroutine[];
 	/** Flush: a block still open is completed (marked truncated when cut mid-block). Returns the whole dump. */
 	end(): Dump;
+	/** What the input is, as far as read: 'unknown' until a header line says (a source stops reading a body of the wrong kind). */
+	readonly kind: DumpKind;
 }
 
 /**

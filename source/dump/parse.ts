@@ -182,6 +182,10 @@ class StreamingDumpParser implements DumpParser {
 		this.parser = new Parser(options.cache ?? createParseCache(options.args === undefined ? {} : {args: options.args}));
 	}
 
+	get kind(): DumpKind {
+		return this.parser.kind;
+	}
+
 	write(chunk: Uint8Array | string): Goroutine[] {
 		if (this.ended) throw new Error('DumpParser.write() after end()');
 		let size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;

@@ -249,6 +249,7 @@ export class HttpSource implements DumpSource {
 		const raw = request.keepRaw ? new RawKeeper(request.maxRawBytes ?? MAX_RAW_BYTES) : undefined;
 		const head = new HeadKeeper();
 		const maxBytes = this.config.maxBytes;
+		const expected = request.debug === 2 ? 'traceback' : 'profile';
 		let bytes = 0;
 		let hitCap = false;
 		let parseMs = 0;
@@ -272,6 +273,9 @@ export class HttpSource implements DumpSource {
 					head.push(piece);
 				}
 				if (hitCap) break; // leaving the loop destroys the body (and that connection)
+				// A body of the wrong kind (a traceback where a debug=1 profile was asked, or the reverse) is
+				// refused whole anyway: reading on would parse up to --max-bytes only to throw it away.
+				if (parser.kind !== 'unknown' && parser.kind !== expected) break;
 				if (yielder.due(piece.length)) await yielder.yieldNow();
 			}
 		} catch (error) {
@@ -282,7 +286,6 @@ export class HttpSource implements DumpSource {
 		const dump = parser.end();
 		parseMs += performance.now() - endStart;
 		if (bytes === 0) throw notADump('empty', context.path);
-		const expected = request.debug === 2 ? 'traceback' : 'profile';
 		if (dump.kind !== expected) {
 			if (dump.kind === 'protobuf') throw notADump('gzip', context.path);
 			const first = head.firstLine();

@@ -31,6 +31,13 @@ export interface PollerOptions {
 	maxRawBytes?: number;
 	/** Dumps parsed with their frames' args (default true; see FetchRequest.args). */
 	args?: boolean;
+	/**
+	 * While the consumer is still taking in the last dump (the engine tracks a big one in slices), a
+	 * promise that resolves when it is done: the next poll waits for it. A poll due meanwhile (a tick
+	 * that took longer than the interval, or `r`) would otherwise read and parse a second dump while
+	 * the first is still held: two dumps in memory at once (an endless body under --once: 2× the peak).
+	 */
+	consumerBusy?: () => Promise<void> | undefined;
 	timers?: Timers;
 }
 
@@ -193,11 +200,19 @@ export class Poller {
 	}
 
 	private async runTick(mode: TickMode): Promise<void> {
-		const startedAt = this.timers.now();
-		this.lastTickAt = startedAt;
 		const abort = new AbortController();
 		this.abort = abort;
 		const {signal} = abort;
+		const busy = this.options.consumerBusy?.();
+		if (busy) {
+			await new Promise<void>(resolve => {
+				signal.addEventListener('abort', () => resolve(), {once: true});
+				void busy.then(resolve);
+			});
+			if (this.stopped) return;
+		}
+		const startedAt = this.timers.now();
+		this.lastTickAt = startedAt;
 		this.publish({polling: true, pollStartedAt: startedAt, nextPollAt: undefined});
 		const patch: Partial<PollerState> = {};
 		try {

@@ -169,6 +169,19 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 	if (options.leakIntervalMs !== undefined) pollerOptions.leakIntervalMs = options.leakIntervalMs;
 	if (options.maxRawBytes !== undefined) pollerOptions.maxRawBytes = options.maxRawBytes;
 	if (options.args !== undefined) pollerOptions.args = options.args;
+	// The next poll waits while a dump is being tracked in slices (see PollerOptions.consumerBusy).
+	let idle: {promise: Promise<void>; resolve: () => void} | undefined;
+	pollerOptions.consumerBusy = () => {
+		if (!busy) return undefined;
+		if (!idle) {
+			let resolve = (): void => {};
+			const promise = new Promise<void>(done => {
+				resolve = done;
+			});
+			idle = {promise, resolve};
+		}
+		return idle.promise;
+	};
 	const poller = new Poller(source, pollerOptions);
 	const listeners = new Set<() => void>();
 	let state: WatchState = Object.freeze({poller: poller.getState()});
@@ -283,6 +296,8 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		busy = true;
 		void pass.then(() => {
 			busy = false;
+			idle?.resolve();
+			idle = undefined;
 			if (pendingGroupBy !== undefined) {
 				const by = pendingGroupBy;
 				pendingGroupBy = undefined;
