@@ -2,6 +2,11 @@
 // value per poll (0 while it is absent) so sparklines line up with the total trend; groups
 // absent longer than the forget window are dropped, so memory follows the live groups, not
 // the number of polls.
+//
+// The first poll of an epoch is held as the counts it came with, not as a series per group: a
+// report on one dump (one-shot) records one poll, and a dump of 350k distinct stacks would
+// otherwise build 350k series (two rings each) to say "one point, no growth". The series are
+// built from it when a second poll arrives, exactly as recording it then would have.
 import {Ring} from './ring.ts';
 import type {GrowthStory} from './verdict.ts';
 
@@ -39,6 +44,8 @@ export class GroupHistory {
 	private readonly series = new Map<string, GroupSeries>();
 	/** The previous poll's time; undefined before the epoch's first poll. */
 	private lastAt: number | undefined;
+	/** The epoch's first poll while it is the only one: its counts, not yet series. */
+	private first: ReadonlyMap<string, number> | undefined;
 
 	constructor(
 		private readonly capacity: number,
@@ -46,11 +53,32 @@ export class GroupHistory {
 	) {}
 
 	get size(): number {
+		if (this.first) {
+			let n = 0;
+			for (const count of this.first.values()) if (count > 0) n++;
+			return n;
+		}
 		return this.series.size;
 	}
 
-	/** Record one poll: `counts` holds every group present now (key → count). */
+	/** Record one poll: `counts` holds every group present now (key → count); kept as given while it is the epoch's only poll. */
 	record(counts: ReadonlyMap<string, number>, at: number, forgetBefore: number): void {
+		if (this.lastAt === undefined) {
+			this.first = counts;
+			this.lastAt = at;
+			return;
+		}
+		if (this.first) {
+			const first = this.first;
+			const firstAt = this.lastAt;
+			this.first = undefined;
+			this.lastAt = undefined;
+			this.addSeries(first, firstAt);
+		}
+		this.addSeries(counts, at, forgetBefore);
+	}
+
+	private addSeries(counts: ReadonlyMap<string, number>, at: number, forgetBefore = -Infinity): void {
 		for (const [key, entry] of this.series) {
 			const count = counts.get(key) ?? 0;
 			if (count === 0 && entry.lastSeenAt < forgetBefore) {
@@ -81,6 +109,11 @@ export class GroupHistory {
 
 	/** The trend of a group as of the last recorded poll. */
 	trend(key: string): GroupTrend | undefined {
+		if (this.first) {
+			// One point (what a series holds after the epoch's first poll): no growth, a delta from nothing.
+			const count = this.first.get(key) ?? 0;
+			return count > 0 ? {history: [count], growth: 0, growthPerMin: 0, delta: count, firstAt: this.lastAt!} : undefined;
+		}
 		const entry = this.series.get(key);
 		if (!entry) return undefined;
 		const now = entry.counts.at(-1) ?? 0;
@@ -109,6 +142,7 @@ export class GroupHistory {
 	 * 10 a minute ago, not as "+3.9/min" (an average that makes a stopped burst look ongoing).
 	 */
 	growthStory(key: string): GrowthStory | undefined {
+		if (this.first) return undefined; // one point: no rise
 		const entry = this.series.get(key);
 		if (!entry) return undefined;
 		const n = entry.ats.length;
@@ -132,6 +166,7 @@ export class GroupHistory {
 
 	clear(): void {
 		this.series.clear();
+		this.first = undefined;
 		this.lastAt = undefined;
 	}
 }

@@ -156,13 +156,43 @@ export function stackGroupKey(state: string, frames: readonly Frame[], creator: 
 	return `${state}|${frames.map(frameKey).join('|')}|<${creator ? frameKey(creator) : ''}`;
 }
 
-function placeKeys(state: string, frames: readonly Frame[], creator: CreatedBy | undefined, where: Frame | undefined): Record<StackGroupBy, string> {
-	return {
-		stack: stackGroupKey(state, frames, creator),
-		where: where ? `${where.func} ${where.file}:${where.line}` : `${state} (no frames)`,
-		top: frames[0]?.func ?? `${state} (no frames)`,
-		creator: creator ? creator.func : '(no creator)',
-	};
+/**
+ * A place's group key under each GroupBy, each built on first use: a report on one dump reads one
+ * key of each place (the grouping it prints), and the stack key is the longest string a place has
+ * (a dump of 350k distinct stacks built 350k of each for nothing). The TUI records every key each
+ * poll (switching keys keeps its trend), so there they are all built on the first poll, as before.
+ */
+class PlaceKeys implements Readonly<Record<StackGroupBy, string>> {
+	#stack: string | undefined;
+	#where: string | undefined;
+
+	constructor(
+		private readonly state: string,
+		private readonly frames: readonly Frame[],
+		private readonly creatorOf: CreatedBy | undefined,
+		private readonly whereOf: Frame | undefined,
+	) {}
+
+	get stack(): string {
+		if (this.#stack === undefined) this.#stack = stackGroupKey(this.state, this.frames, this.creatorOf);
+		return this.#stack;
+	}
+
+	get where(): string {
+		if (this.#where === undefined) {
+			const where = this.whereOf;
+			this.#where = where ? `${where.func} ${where.file}:${where.line}` : `${this.state} (no frames)`;
+		}
+		return this.#where;
+	}
+
+	get top(): string {
+		return this.frames[0]?.func ?? `${this.state} (no frames)`;
+	}
+
+	get creator(): string {
+		return this.creatorOf ? this.creatorOf.func : '(no creator)';
+	}
 }
 
 export class PlaceTable {
@@ -238,7 +268,7 @@ export class PlaceTable {
 			repState: g.state,
 			repCreator: g.createdBy,
 			repShape: g.shape,
-			keys: placeKeys(state, frames, creator, where),
+			keys: new PlaceKeys(state, frames, creator, where),
 			site: `${baseState(canonicalState(state, frames))}|${where ? `${where.func} ${where.file}:${where.line}` : '(no frames)'}`,
 			lastUsedAt: at,
 			lastStuckExitAt: -Infinity,

@@ -539,9 +539,13 @@ export class Tracker implements TrackerLike {
 		return this.current;
 	}
 
-	/** One history point per group under every key (so switching keys keeps its trend). */
+	/**
+	 * One history point per group under every key (so switching keys keeps its trend). One-shot
+	 * records the current key only: a report prints one grouping, and a group with no trend reads
+	 * as one point anyway (buildGroups), so regrouping one poll still gives the same groups.
+	 */
 	private recordGroups(accs: readonly PlaceAcc[], at: number, forgetBefore: number): void {
-		for (const key of GROUP_BYS) {
+		for (const key of this.oneShot ? [this.stackBy] : GROUP_BYS) {
 			const counts = new Map<string, number>();
 			for (const acc of accs) {
 				const k = acc.place.keys[key];

@@ -6,7 +6,7 @@ import {test} from 'node:test';
 import {createDumpParser, parseDump} from '../../source/dump/parse.ts';
 import type {Goroutine} from '../../source/dump/types.ts';
 import {Tracker} from '../../source/model/tracker.ts';
-import type {ModelSnapshot} from '../../source/model/types.ts';
+import {GROUP_BYS, type ModelSnapshot} from '../../source/model/types.ts';
 
 const dumps = new URL('../fixtures/dumps/', import.meta.url);
 const text = (name: string): string => readFileSync(new URL(name, dumps), 'utf8');
@@ -235,7 +235,7 @@ test('feeding a poll chunk by chunk as the parser completes goroutines equals on
 	assert.equal(b?.restarted, true);
 });
 
-test('a one-shot tracker (a report on one file) judges every fixture as the remembering tracker does', () => {
+test('a one-shot tracker (a report on one file) judges every fixture as the remembering tracker does, under every grouping', () => {
 	const strip = (s: ModelSnapshot) => ({
 		...s,
 		goroutines: s.goroutines.map(({g, ...row}) => ({
@@ -252,8 +252,17 @@ test('a one-shot tracker (a report on one file) judges every fixture as the reme
 	for (const name of names) {
 		const goroutines = load(name);
 		if (goroutines.length === 0) continue;
-		const remembering = new Tracker().update({goroutines, at: 5000});
-		const oneShot = new Tracker({oneShot: true, keepArgs: true}).update({goroutines, at: 5000});
-		assert.deepEqual(strip(oneShot), strip(remembering), name);
+		// One-shot records the trend of its own grouping only (and the first poll as bare counts): a
+		// grouping it did not record, chosen before or after the poll, must read the same one point.
+		for (const groupBy of GROUP_BYS) {
+			const remembering = new Tracker({groupBy}).update({goroutines, at: 5000});
+			const oneShot = new Tracker({oneShot: true, keepArgs: true, groupBy}).update({goroutines, at: 5000});
+			assert.deepEqual(strip(oneShot), strip(remembering), `${name} --group-by ${groupBy}`);
+		}
+		const remembering = new Tracker();
+		remembering.update({goroutines, at: 5000});
+		const oneShot = new Tracker({oneShot: true, keepArgs: true});
+		oneShot.update({goroutines, at: 5000});
+		assert.deepEqual(strip(oneShot.setGroupBy('where')), strip(remembering.setGroupBy('where')), `${name} regrouped`);
 	}
 });
