@@ -201,6 +201,14 @@ export class PlaceTable {
 	private nextId = 1;
 	private count = 0;
 
+	/**
+	 * `shareParsed`: a place takes the parser's frames array as its own when no frame carries args
+	 * (reports parse without them, ParseCache.args false), instead of an interned copy. For a
+	 * one-shot report, which holds the parsed dump anyway: a dump of distinct stacks would hold
+	 * every frame twice. A tracker across polls copies (the parsed dump is dropped after its poll).
+	 */
+	constructor(private readonly shareParsed = false) {}
+
 	get size(): number {
 		return this.count;
 	}
@@ -232,13 +240,16 @@ export class PlaceTable {
 
 	private create(g: Goroutine, hash: number, at: number): Place {
 		const s = this.strings;
-		const frames: Frame[] = g.frames.map(frame => ({
-			func: s.intern(frame.func),
-			args: '',
-			inlined: frame.inlined,
-			file: s.intern(frame.file),
-			line: frame.line,
-		}));
+		const frames: readonly Frame[] =
+			this.shareParsed && g.frames.every(frame => frame.args === '')
+				? g.frames
+				: g.frames.map(frame => ({
+						func: s.intern(frame.func),
+						args: '',
+						inlined: frame.inlined,
+						file: s.intern(frame.file),
+						line: frame.line,
+					}));
 		const c = g.createdBy;
 		const creator: CreatedBy | undefined = c ? {func: s.intern(c.func), file: s.intern(c.file), line: c.line} : undefined;
 		const state = s.intern(g.state);

@@ -74,7 +74,7 @@ export class Tracker implements TrackerLike {
 	private readonly windowMs: number;
 	private groupBy: GroupBy;
 
-	private readonly places = new PlaceTable();
+	private readonly places: PlaceTable;
 	private readonly records = new Map<number, Rec>();
 	/**
 	 * The records in the last poll's order. Go prints goroutines in a stable order (allgs), so the
@@ -123,6 +123,7 @@ export class Tracker implements TrackerLike {
 		this.leakThreshold = options.leakThreshold ?? 50;
 		this.keepArgs = options.keepArgs ?? false;
 		this.oneShot = options.oneShot ?? false;
+		this.places = new PlaceTable(this.oneShot);
 		this.groupBy = options.groupBy ?? 'stack';
 		const windowMs = options.growthWindowMs ?? 5 * 60_000;
 		this.windowMs = windowMs;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {createDumpParser, parseDump} from '../../source/dump/parse.ts';
-import type {Goroutine} from '../../source/dump/types.ts';
+import type {Frame, Goroutine} from '../../source/dump/types.ts';
 import {Tracker} from '../../source/model/tracker.ts';
 import {GROUP_BYS, type ModelSnapshot} from '../../source/model/types.ts';
 
@@ -236,16 +236,20 @@ test('feeding a poll chunk by chunk as the parser completes goroutines equals on
 });
 
 test('a one-shot tracker (a report on one file) judges every fixture as the remembering tracker does, under every grouping', () => {
+	// Frames as every output reads them (function, file, line): a one-shot place shares the parser's
+	// arg-less frames, which also carry Go's +0x offsets.
+	const text = (f: Frame | undefined) => f && `${f.func} ${f.file}:${f.line}`;
 	const strip = (s: ModelSnapshot) => ({
 		...s,
 		goroutines: s.goroutines.map(({g, ...row}) => ({
 			...row,
 			id: g.id,
 			state: g.state,
-			where: row.where,
-			frames: g.frames.map(f => `${f.func} ${f.file}:${f.line}`),
+			where: text(row.where),
+			frames: g.frames.map(text),
 		})),
-		groups: s.groups.map(({sample, ...group}) => ({...group, sample: sample.id})),
+		groups: s.groups.map(({sample, ...group}) => ({...group, sample: sample.id, where: text(group.where)})),
+		suspects: s.suspects.map(suspect => ({...suspect, where: text(suspect.where)})),
 	});
 	const names = readdirSync(dumps).filter(name => name.endsWith('.txt') && !name.includes('debug1'));
 	assert.ok(names.length > 10);
