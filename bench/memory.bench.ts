@@ -73,7 +73,9 @@ try {
 	const json = await peakRss(['--json', file], jsonOut);
 	const size = statSync(jsonOut).size;
 	const tail = readFileSync(jsonOut).subarray(-40).toString();
-	const whole = json.code === 0 && /"errors": \[\]\n\}\n$/.test(tail);
+	// The document's own closing brace starts its line (a nested one is indented): the last field
+	// changed over time (errors, then notes), the end of a whole document did not.
+	const whole = json.code === 0 && /\n\}\n$/.test(tail);
 	console.log(
 		`--json: exit ${json.code}, ${formatBytes(size)} written${whole ? ', ends as a whole document' : ' — INCOMPLETE'}, peak RSS ${formatBytes(json.peak)} (${(json.peak / MAX_BYTES).toFixed(1)}x --max-bytes), ${(json.ms / 1000).toFixed(1)} s`,
 	);
