@@ -153,7 +153,14 @@ function frameKey(frame: Pick<Frame, 'func' | 'line'>): string {
  * reports) can follow them. A debug=1 record has no state or creator: `|frames…|<`.
  */
 export function stackGroupKey(state: string, frames: readonly Frame[], creator: CreatedBy | undefined): string {
-	return `${state}|${frames.map(frameKey).join('|')}|<${creator ? frameKey(creator) : ''}`;
+	// One join: a flat string (a template of parts leaves a chain of concatenation nodes alive with the key).
+	// No frames: `state||<creator`, the empty list between its two bars.
+	const n = Math.max(1, frames.length);
+	const parts = new Array<string>(n + 2).fill('');
+	parts[0] = state;
+	for (let i = 0; i < frames.length; i++) parts[i + 1] = frameKey(frames[i]!);
+	parts[n + 1] = creator ? `<${frameKey(creator)}` : '<';
+	return parts.join('|');
 }
 
 /**
@@ -280,7 +287,7 @@ export class PlaceTable {
 			repCreator: g.createdBy,
 			repShape: g.shape,
 			keys: new PlaceKeys(state, frames, creator, where),
-			site: `${baseState(canonicalState(state, frames))}|${where ? `${where.func} ${where.file}:${where.line}` : '(no frames)'}`,
+			site: [baseState(canonicalState(state, frames)), '|', ...(where ? [where.func, ' ', where.file, ':', String(where.line)] : ['(no frames)'])].join(''),
 			lastUsedAt: at,
 			lastStuckExitAt: -Infinity,
 			lastCount: 0,
