@@ -19,6 +19,12 @@ export interface Rec {
 	periodic: boolean;
 	/** Stuck as of its last poll. */
 	stuck: boolean;
+	/**
+	 * The call that created it was seen to have returned (its parent gone, or no longer in the
+	 * creating function) at some poll: a call that returned never comes back, so the parent running
+	 * that function again later is another call (the next request on a keep-alive connection).
+	 */
+	creatorReturned: boolean;
 	/** The compact copy handed out last poll, reused while nothing in it changed. */
 	view: Goroutine | undefined;
 	/** What `view` was built from: its place and the header facts it copies (see viewFacts). */
@@ -86,7 +92,10 @@ export function creatorContradicts(rec: Rec, g: Goroutine): boolean {
  * A sender whose starter returned has most likely lost its receiver (see verdict.ts). Only
  * leak-shaped places are read, and only their members' records: a few lookups per poll.
  */
-export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>, poll: number): void {
+/** What creatorsGone reads of a record (and `creatorReturned`, which it sets). */
+export type CreatorFacts = Pick<Rec, 'parentId' | 'lastPoll' | 'place'> & {creatorReturned?: boolean};
+
+export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<number, CreatorFacts>, poll: number): void {
 	let live: Set<string> | undefined;
 	const creatorLive = (func: string): boolean => {
 		if (!live) {
@@ -106,21 +115,31 @@ export function creatorsGone(accs: readonly PlaceAcc[], records: ReadonlyMap<num
 			// Whether a parent's place runs the creator, once per place (members share a few parents' places).
 			const runsCreator = new Map<Place, boolean>();
 			for (const id of acc.ids) {
-				const parentId = records.get(id)?.parentId;
+				const member = records.get(id);
+				// Seen returned at an earlier poll: gone for good, whatever its parent runs now.
+				if (member?.creatorReturned) {
+					gone++;
+					continue;
+				}
+				const parentId = member?.parentId;
+				let returned: boolean;
 				if (parentId !== undefined) {
 					const parent = records.get(parentId);
-					if (!parent || parent.lastPoll !== poll) {
-						gone++;
-						continue;
+					if (!parent || parent.lastPoll !== poll) returned = true;
+					else {
+						let runs = runsCreator.get(parent.place);
+						if (runs === undefined) {
+							runs = parent.place.frames.some(frame => frame.func === creator.func);
+							runsCreator.set(parent.place, runs);
+						}
+						returned = !runs;
 					}
-					let runs = runsCreator.get(parent.place);
-					if (runs === undefined) {
-						runs = parent.place.frames.some(frame => frame.func === creator.func);
-						runsCreator.set(parent.place, runs);
-					}
-					if (!runs) gone++;
-				} else if (!creatorLive(creator.func)) {
+				} else {
+					returned = !creatorLive(creator.func);
+				}
+				if (returned) {
 					gone++;
+					if (member) member.creatorReturned = true;
 				}
 			}
 		}

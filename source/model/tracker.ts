@@ -17,7 +17,7 @@ import {PlaceTable, stillAtPlace, type Place} from './place.ts';
 import {emptyEvidence, isRestart, type RestartEvidence} from './restart.ts';
 import {TotalsHistory} from './totals-history.ts';
 import {buildGroups, buildLabelGroups, idsAliveIn, labelCounts, newAcc, siteCounts, siteMembers, type PlaceAcc} from './grouping.ts';
-import {compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
+import {type CreatorFacts, compactView, creatorContradicts, creatorsGone, type Rec, viewFacts} from './identity.ts';
 import {rankSites} from './suspects.ts';
 import {
 	compareGroups,
@@ -365,6 +365,7 @@ export class Tracker implements TrackerLike {
 					lastMinutes: g.waitMinutes,
 					periodic: false,
 					stuck: false,
+					creatorReturned: false,
 					view: undefined,
 					viewPlace: undefined,
 					viewFacts: -1,
@@ -684,8 +685,8 @@ function oneShotRecords(
 	tracked: readonly TrackedGoroutine[],
 	placesOf: readonly Place[],
 	poll: number,
-): ReadonlyMap<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>> {
-	const byId = new Map<number, Pick<Rec, 'parentId' | 'lastPoll' | 'place'>>();
+): ReadonlyMap<number, CreatorFacts> {
+	const byId = new Map<number, CreatorFacts>();
 	if (!accs.some(acc => acc.place.leakShaped && acc.place.creator && acc.withParent > 0)) return byId;
 	for (let i = 0; i < tracked.length; i++) {
 		const g = tracked[i]!.g;

@@ -134,3 +134,31 @@ test('one WaitGroup waiter parked a minute after its starter returned is no susp
 		['likely'],
 	);
 });
+
+test('a sender whose starter was once seen returned stays "creator gone" when the parent later runs the starter again (the next request on a keep-alive connection)', () => {
+	// Goroutine 7 serves a keep-alive connection: between requests it reads (main.serve); during one it
+	// runs main.handler, which started senders 40 and 41 on an earlier request and returned.
+	const conn = (inHandler: boolean): Goroutine => ({
+		...parked(7, inHandler ? 'select' : 'IO wait', inHandler ? 'main.handler' : 'main.serve', inHandler ? 25 : 60, 0),
+		frames: [
+			...(inHandler ? [{func: 'main.handler', args: '', inlined: false, file: '/src/app/handlers.go', line: 25}] : []),
+			{func: 'main.serve', args: '', inlined: false, file: '/src/app/server.go', line: 60},
+		],
+		createdBy: {func: 'main.main', file: '/src/app/main.go', line: 5},
+	});
+	const sender = (id: number): Goroutine => ({
+		...parked(id, 'chan send', 'main.lookup', 47, 0),
+		createdBy: {func: 'main.handler', file: '/src/app/handlers.go', line: 20, parentId: 7},
+	});
+	const tierAt = (polls: boolean[]) => {
+		const t = new Tracker();
+		let s = t.update({at: 0, goroutines: [conn(polls[0]!), sender(40), sender(41)]});
+		for (const [i, inHandler] of polls.slice(1).entries()) s = t.update({at: 1000 * (i + 1), goroutines: [conn(inHandler), sender(40), sender(41)]});
+		return s.suspects.find(x => x.where?.func === 'main.lookup')?.tier;
+	};
+	// Seen once with the handler returned: likely, also when the last poll lands inside the next request.
+	assert.equal(tierAt([false, true]), 'likely');
+	assert.equal(tierAt([true, false, true]), 'likely');
+	// Never seen outside the handler: the call that started them may still be running.
+	assert.notEqual(tierAt([true, true]), 'likely');
+});
