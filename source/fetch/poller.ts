@@ -207,7 +207,8 @@ export class Poller {
 		if (busy) {
 			await new Promise<void>(resolve => {
 				signal.addEventListener('abort', () => resolve(), {once: true});
-				void busy.then(resolve);
+				// Settled either way: a failed take-in is the engine's to report, never an unhandled rejection here.
+				void busy.then(resolve, resolve);
 			});
 			if (this.stopped) return;
 		}

@@ -158,6 +158,12 @@ export function trackPoll(tracker: TrackerLike, input: PollInput): ModelSnapshot
 	})();
 }
 
+/** A dump the engine could not take in (a bug in the model or a listener): shown as the poll's error, polling goes on. */
+function processingError(error: unknown, at: number): PollError {
+	const message = `gmon could not process this dump: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0] ?? '';
+	return {kind: 'other', message, at, attempt: 1};
+}
+
 export function createWatch(source: DumpSource, options: WatchOptions): WatchEngine {
 	const tracker: TrackerLike = options.tracker ?? new Tracker(trackerOptions(options));
 	const pollerOptions: PollerOptions = {intervalMs: options.intervalMs, maxOverheadPct: options.maxOverheadPct};
@@ -217,8 +223,7 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		if (current.error && current.error !== previous.error) failedSinceLastDump = true;
 		const fail = (error: unknown): void => {
 			// A model bug must not kill the poll loop (this runs inside the poller's publish): show it, keep polling.
-			const message = `gmon could not process this dump: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0] ?? '';
-			modelError = {kind: 'other', message, at: current.last?.at ?? Date.now(), attempt: 1};
+			modelError = processingError(error, current.last?.at ?? Date.now());
 		};
 		const rest = (): void => {
 			try {
@@ -294,7 +299,7 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 		const pass = take(current);
 		if (!pass) return;
 		busy = true;
-		void pass.then(() => {
+		const settle = (): void => {
 			busy = false;
 			idle?.resolve();
 			idle = undefined;
@@ -304,6 +309,12 @@ export function createWatch(source: DumpSource, options: WatchOptions): WatchEng
 				engine.setGroupBy(by);
 			}
 			while (!stopped && !busy && waiting.length > 0) onPoller(waiting.shift()!);
+		};
+		// Settled either way: the next poll waits on `busy` (consumerBusy), so a pass that threw (a
+		// listener's bug) must not hold polling for good; it is shown like a model error instead.
+		void pass.then(settle, (error: unknown) => {
+			modelError = processingError(error, Date.now());
+			settle();
 		});
 	};
 	poller.subscribe(() => onPoller(poller.getState()));
