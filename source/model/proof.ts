@@ -44,7 +44,16 @@ export function proofSentence(proof: LeakProof): string {
 	return proof.available ? proof.summary : `${proof.summary}: ${proof.why}`;
 }
 
+/** modelMarked per snapshot: the TUI asks on every frame (header and stack view), a snapshot never changes. */
+const marked = new WeakMap<ModelSnapshot, boolean>();
+
 /** Whether Go marked any goroutine of the model `(leaked)` (a goroutineleak debug=2 dump, or a saved debug=1 leak profile). */
 export function modelMarked(model: ModelSnapshot | undefined): boolean {
-	return model?.groups.some(group => group.leaked > 0) ?? false;
+	if (!model) return false;
+	let answer = marked.get(model);
+	if (answer === undefined) {
+		answer = model.groups.some(group => group.leaked > 0);
+		marked.set(model, answer);
+	}
+	return answer;
 }
